@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make reproduce` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.stamp-test
+DEV    := $(VENV)/.stamp-dev
+export PYTHONHASHSEED := 0
+
+.PHONY: venv test test-slow verify figures figures-full paper reproduce reproduce-full bench mutants lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]' && touch $@
+
+$(DEV): $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,dev]' && touch $@
+
+venv: $(STAMP)                 ## create .venv and install the package with its test extras
+
+test: $(STAMP)                 ## fast tier: every claim's properties, planted-bug sensitivity included
+	$(PY) -m pytest
+
+test-slow: $(STAMP)            ## slow tier: large Monte-Carlo checks
+	$(PY) -m pytest -m slow
+
+verify: $(STAMP)               ## symbolic proofs -> paper/generated/claims.{json,tex}
+	$(PY) -m proofs
+
+figures: $(STAMP)              ## every figure -> figures/*.png|pdf, paper/generated/*.json
+	$(PY) -m analysis
+
+figures-full: $(STAMP)         ## the `full` profile: more seeds, larger d
+	$(PY) -m analysis --profile full
+
+paper:                         ## paper/main.pdf with latexmk, where TeX is installed
+	@if command -v latexmk >/dev/null 2>&1; then cd paper && latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet main.tex; \
+	else echo "TeX not found: install it with 'sudo apt-get install texlive-latex-recommended texlive-fonts-recommended latexmk', then run 'make paper'"; fi
+
+reproduce: verify figures paper ## venv + proofs + figures + report
+
+reproduce-full: verify figures-full paper
+
+bench: $(DEV)                  ## speed and memory ratios -> paper/generated/bench.json, figures/fig_cost.*
+	$(PY) -m analysis.bench
+
+mutants: $(STAMP)              ## plant known bugs; every one must turn the fast tier red
+	$(PY) -m pytest -p tests.mutants --mutants
+
+lint: $(DEV)
+	$(VENV)/bin/ruff check src tests proofs analysis && $(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis paper/*.aux paper/*.log paper/*.fls paper/*.fdb_latexmk

@@ -1,0 +1,74 @@
+r"""zosoftmax: zeroth-order optimization of softmax regression, verified.
+
+The objective, its derivatives and the constants of the convergence theory of zeroth-order (ZO)
+methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
+"""
+
+from .bounds import (
+    beta_constants,
+    bias_bound,
+    effective_rank,
+    hessian_lower_bound,
+    hessian_upper_bound,
+    iteration_bound,
+    rate_bound,
+    residual_gradient_bound,
+    smoothness_bound,
+    step_size,
+    strong_convexity_bound,
+    target_range,
+    third_derivative_bound,
+)
+from .estimators import (
+    DISTRIBUTIONS,
+    SCHEMES,
+    direction_moment,
+    evaluations,
+    gamma,
+    projected_gradients,
+    sample_directions,
+    second_moment_factor,
+    second_moment_matrix,
+    spsa_gradient,
+)
+from .instances import random_instance
+from .optimize import Trajectory, gd, linear_rate, newton, replay, zo_gd, zo_gd_batch
+from .problem import SoftmaxRegression, softmax
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "SCHEMES",
+    "SoftmaxRegression",
+    "Trajectory",
+    "beta_constants",
+    "bias_bound",
+    "direction_moment",
+    "effective_rank",
+    "evaluations",
+    "gamma",
+    "gd",
+    "hessian_lower_bound",
+    "hessian_upper_bound",
+    "iteration_bound",
+    "linear_rate",
+    "newton",
+    "projected_gradients",
+    "random_instance",
+    "rate_bound",
+    "replay",
+    "residual_gradient_bound",
+    "sample_directions",
+    "second_moment_factor",
+    "second_moment_matrix",
+    "smoothness_bound",
+    "softmax",
+    "spsa_gradient",
+    "step_size",
+    "strong_convexity_bound",
+    "target_range",
+    "third_derivative_bound",
+    "zo_gd",
+    "zo_gd_batch",
+]

@@ -1,0 +1,258 @@
+r"""Provable constants of softmax regression: smoothness, strong convexity, effective rank, rates.
+
+Everything rests on one identity (C3, proved in ``proofs/c03_hessian.py``): with
+:math:`\tilde v = v - \langle f, v\rangle\mathbf 1` and :math:`\bar c = \langle f, c\rangle`,
+
+.. math:: v^\top B v = \|S v\|^2 + \sum_i f_i (c_i - \bar c)\,\tilde v_i^2 ,
+          \qquad v^\top S v = \sum_i f_i \tilde v_i^2 \le \tfrac12\|v\|^2 ,
+
+so :math:`B` is controlled by :math:`\lambda_{\max}(S) \le 1/2` and by the spread of :math:`c`. With the
+target's range :math:`\rho = \max_i b_i - \min_i b_i` (:math:`\rho\le1` on the simplex,
+:math:`\rho\le\sqrt2` on the unit ball) this gives, for every ``n`` and every ``x``,
+
+.. math:: \lambda_{\max}(B) \le \beta^+ = \tfrac38 + \tfrac{\rho}2, \qquad
+          -\lambda_{\min}(B) \le \beta^- = \tfrac{1+\rho}2 .
+
+The proofs (``proofs/c04_smoothness.py``) give the tight values for ``n = 2`` and an adversarial search
+for larger ``n``; these constants are valid, not tight.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _checks
+from .estimators import direction_moment, gamma
+from .problem import SoftmaxRegression
+
+__all__ = [
+    "target_range",
+    "beta_constants",
+    "residual_gradient_bound",
+    "third_derivative_bound",
+    "hessian_upper_bound",
+    "hessian_lower_bound",
+    "smoothness_bound",
+    "strong_convexity_bound",
+    "effective_rank",
+    "bias_bound",
+    "step_size",
+    "rate_bound",
+    "iteration_bound",
+]
+
+Array = NDArray[Any]
+
+LAMBDA_MAX_S = 0.5  # λ_max(diag(f) − ffᵀ) ≤ 1/2 for every f in the simplex (Popoviciu), proofs/c04
+
+
+def _problem(problem: Any) -> SoftmaxRegression:
+    if not isinstance(problem, SoftmaxRegression):
+        raise ValueError(f"problem must be a SoftmaxRegression, got {type(problem).__name__}")
+    return problem
+
+
+def target_range(b: Any) -> float:
+    r""":math:`\rho = \max_i b_i - \min_i b_i` of a target vector (C4-C6)."""
+    b = _checks.as_array(b, "b", ndim=1)
+    return float(np.max(b) - np.min(b))
+
+
+def beta_constants(b: Any) -> tuple[float, float]:
+    r"""Proven :math:`(\beta^+, \beta^-)` with :math:`-\beta^- I \preceq B(x) \preceq \beta^+ I` for all x.
+
+    Parameters
+    ----------
+    b : array_like (n,)
+
+    Returns
+    -------
+    (float, float)
+        .. math:: \beta^+ = \tfrac14 + \tfrac12\big(\tfrac14 + \rho\big), \qquad
+                  \beta^- = \tfrac12 (1 + \rho)
+
+    Notes
+    -----
+    C4. :math:`\|Sv\|^2 \le \frac14\|v\|^2`; :math:`c_i - \bar c = (f_i - \|f\|^2) + (\langle f,b\rangle
+    - b_i) \le \frac14 + \rho` and :math:`\bar c - c_i \le 1 + \rho`; each multiplies
+    :math:`\sum_i f_i\tilde v_i^2 \le \frac12\|v\|^2`. Simplex targets (:math:`\rho\le1`): at most (7/8, 1); unit ball (:math:`\rho\le\sqrt2`): at most
+    (1.082, 1.207).
+    """
+    rho = target_range(b)
+    beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
+    beta_minus = LAMBDA_MAX_S * (1.0 + rho)  # max(c̄ − c_i)₊ · vᵀSv
+    return beta_plus, beta_minus
+
+
+def residual_gradient_bound(b: Any) -> float:
+    r"""Proven :math:`\sup_x \|S c\|` (C6): :math:`\|Sc\| \le \|S^{1/2}\|\,(c^\top S c)^{1/2} \le
+    \tfrac1{\sqrt2}\cdot\tfrac{1+\rho}2`.
+
+    Notes
+    -----
+    C6. :math:`c^\top S c = \mathrm{Var}_f(c) \le (\mathrm{range}\,c/2)^2` and
+    :math:`\mathrm{range}\,c \le \mathrm{range} f + \rho \le 1 + \rho`.
+    """
+    return math.sqrt(LAMBDA_MAX_S) * (1.0 + target_range(b)) / 2
+
+
+def third_derivative_bound(problem: SoftmaxRegression) -> float:
+    r"""Proven :math:`M_3 \ge \sup_x \sup_{\|h\|=1} |\nabla^3 L(x)[h, h, h]|`.
+
+    Returns
+    -------
+    float
+        .. math:: M_3 = \|A\|^3\Big(\tfrac32 + \tfrac{7}{4\sqrt2}(1+\rho)\Big)
+
+    Notes
+    -----
+    C7. Along a unit direction ``v`` of the logits, with :math:`\sigma^2 = \mathrm{Var}_f(v)` and
+    :math:`\kappa_3` the third central moment: :math:`\dot f = f\circ\tilde v`,
+    :math:`\ddot f = f\circ(\tilde v^2 - \sigma^2)`, :math:`\dddot f = f\circ(\tilde v^3 - 3\sigma^2\tilde v
+    - \kappa_3)`, so :math:`\varphi''' = 3\langle\dot f,\ddot f\rangle + \langle c, \dddot f\rangle` with
+    :math:`\|\dot f\| \le \frac12`, :math:`\|\ddot f\|_1 \le 2\sigma^2 \le 1`,
+    :math:`|\tilde v_i| \le \sqrt2` and :math:`\|\dddot f\|_1 \le \frac{7}{2\sqrt2}` against
+    :math:`c` centred (range :math:`\le 1+\rho`). The regularizer is quadratic: no third derivative.
+    """
+    p = _problem(problem)
+    norm_A = float(np.linalg.norm(p.A, 2))
+    m3_logits = 1.5 + 7.0 / (4.0 * math.sqrt(2.0)) * (1.0 + target_range(p.b))
+    return norm_A**3 * m3_logits
+
+
+def hessian_upper_bound(problem: SoftmaxRegression) -> Array:
+    r""":math:`H_0 = A^\top(\beta^+ I + W^2)A \succeq \nabla^2 L(x)` for every ``x`` (C4, C10).
+
+    Returns
+    -------
+    ndarray (d, d)
+    """
+    p = _problem(problem)
+    beta_plus, _ = beta_constants(p.b)
+    diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
+    A = p.A.astype(np.float64)
+    H0 = A.T @ (diag[:, None] * A)  # Aᵀ(β⁺ I + W²)A
+    return 0.5 * (H0 + H0.T)  # type: ignore[no-any-return]
+
+
+def hessian_lower_bound(problem: SoftmaxRegression) -> Array:
+    r""":math:`A^\top(W^2 - \beta^- I)A \preceq \nabla^2 L(x)` for every ``x`` (C5)."""
+    p = _problem(problem)
+    _, beta_minus = beta_constants(p.b)
+    diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
+    A = p.A.astype(np.float64)
+    H = A.T @ (diag[:, None] * A)  # Aᵀ(W² − β⁻ I)A
+    return 0.5 * (H + H.T)  # type: ignore[no-any-return]
+
+
+def smoothness_bound(problem: SoftmaxRegression) -> float:
+    r""":math:`\ell = \|H_0\|_2`, a global smoothness constant (C4)."""
+    return float(np.linalg.eigvalsh(hessian_upper_bound(problem))[-1])
+
+
+def strong_convexity_bound(problem: SoftmaxRegression) -> float:
+    r""":math:`\mu = \lambda_{\min}(A^\top(W^2 - \beta^- I)A)`; ``<= 0`` means no guarantee (C5).
+
+    Notes
+    -----
+    C5. Implies the paper family's sufficient condition: if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2`
+    then :math:`\mu \ge l`. Strong convexity implies the PL inequality with the same constant (C11).
+    """
+    return float(np.linalg.eigvalsh(hessian_lower_bound(problem))[0])
+
+
+def effective_rank(H: Any) -> float:
+    r"""Effective rank :math:`r = \mathrm{tr}(H)/\|H\|_2` of a symmetric PSD matrix (C10).
+
+    Parameters
+    ----------
+    H : array_like (d, d)
+    """
+    H = _checks.as_array(H, "H", ndim=2)
+    if H.shape[0] != H.shape[1]:
+        raise ValueError(f"H must be square, got shape {H.shape}")
+    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12 * max(1.0, float(np.max(np.abs(H))))):
+        raise ValueError("H must be symmetric")
+    eig = np.linalg.eigvalsh(H)
+    top = float(eig[-1])
+    if top <= 0 or eig[0] < -1e-10 * top:
+        raise ValueError(f"H must be positive semidefinite and non-zero; eigenvalues span [{eig[0]:.3g}, {top:.3g}]")
+    return float(np.trace(H)) / top
+
+
+def bias_bound(problem: SoftmaxRegression, eps: float, distribution: str = "gaussian",
+               scheme: str = "central") -> float:
+    r"""Bound on :math:`\|E[\hat g] - \nabla L(x)\|` at any ``x`` (C7).
+
+    Returns
+    -------
+    float
+        .. math:: \text{central: } \frac{\varepsilon^2}{6} M_3\, E\|z\|^4, \qquad
+                  \text{forward: } \frac{\varepsilon}{2}\,\ell\,(E\|z\|^4)^{3/4}
+
+    Notes
+    -----
+    C7. Taylor with Lagrange remainder per direction: the central quotient differs from
+    :math:`\nabla L^\top z` by at most :math:`\frac{\varepsilon^2}{6}M_3\|z\|^3`, the forward one by
+    :math:`\frac{\varepsilon}{2}z^\top H_0 z \le \frac\varepsilon2\ell\|z\|^2`; multiply by :math:`\|z\|`
+    and take expectations (:math:`E\|z\|^3 \le (E\|z\|^4)^{3/4}`, Jensen). Averaging over ``k`` directions
+    does not change the bias.
+    """
+    p = _problem(problem)
+    eps = _checks.positive_float(eps, "eps")
+    scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    m4 = direction_moment(p.d, distribution, 4)
+    if scheme == "central":
+        return eps**2 / 6 * third_derivative_bound(p) * m4  # O(ε²)
+    return eps / 2 * smoothness_bound(p) * m4**0.75  # O(ε)
+
+
+def step_size(problem: SoftmaxRegression, k: int, distribution: str) -> float:
+    r"""The C11 step :math:`\eta = 1/(\ell\gamma)` with :math:`\gamma = \gamma(d, k, r(H_0))`."""
+    H0 = hessian_upper_bound(_problem(problem))
+    ell = float(np.linalg.eigvalsh(H0)[-1])
+    return 1.0 / (ell * gamma(problem.d, k, effective_rank(H0), distribution))
+
+
+def rate_bound(problem: SoftmaxRegression, k: int, distribution: str) -> float:
+    r"""Per-step contraction :math:`1 - \mu/(\ell\gamma)` of :math:`E[L(x_t)] - L^*` (C11); 1 if no PL."""
+    mu = strong_convexity_bound(problem)
+    if mu <= 0:
+        return 1.0
+    return 1.0 - mu * step_size(problem, k, distribution)
+
+
+def iteration_bound(problem: SoftmaxRegression, x0: Any, k: int, distribution: str, accuracy: float,
+                    loss_star: float | None = None) -> float:
+    r"""Iterations after which the C11 bound guarantees :math:`E[L(x_t)] - L^* \le` ``accuracy``.
+
+    Returns
+    -------
+    float
+        .. math:: T = \Big\lceil \frac{\log(\Delta_0/\epsilon)}{-\log(1 - \mu/(\ell\gamma))} \Big\rceil
+                  \approx \Big(\frac{r+1}{k} + 1\Big)\frac{\ell}{\mu}\log\frac{\Delta_0}{\epsilon}
+
+        ``inf`` when there is no strong-convexity guarantee (:math:`\mu \le 0`).
+
+    Notes
+    -----
+    C11. ``loss_star`` defaults to the Newton solve :func:`zosoftmax.newton`.
+    """
+    from .optimize import newton  # local: optimize does not depend on bounds
+
+    p = _problem(problem)
+    accuracy = _checks.positive_float(accuracy, "accuracy")
+    x0 = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,))
+    rho = rate_bound(p, k, distribution)
+    if loss_star is None:
+        loss_star = float(newton(p, x0).losses[-1])
+    gap0 = p.loss(x0) - loss_star
+    if gap0 <= accuracy:
+        return 0.0
+    if rho >= 1.0:
+        return math.inf
+    return float(math.ceil(math.log(gap0 / accuracy) / -math.log(rho)))

@@ -1,0 +1,316 @@
+r"""Zeroth-order gradient estimates and their exact moments.
+
+The central two-point estimate with ``k`` directions :math:`z_1..z_k` is
+
+.. math:: \hat g = \frac1k\sum_{j=1}^k \frac{L(x+\varepsilon z_j) - L(x-\varepsilon z_j)}{2\varepsilon}\, z_j
+
+(``2k`` loss evaluations); the forward scheme uses :math:`[L(x+\varepsilon z_j) - L(x)]/\varepsilon`
+(``k + 1`` evaluations). As :math:`\varepsilon\to 0` both tend to :math:`\frac1k\sum_j z_j z_j^\top g`,
+whose moments are exact and closed-form (C8, C9, C10); for a quadratic the central scheme equals that
+limit at every :math:`\varepsilon` (C7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _checks
+from .problem import SoftmaxRegression
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "SCHEMES",
+    "sample_directions",
+    "evaluations",
+    "projected_gradients",
+    "spsa_gradient",
+    "direction_moment",
+    "second_moment_factor",
+    "second_moment_matrix",
+    "gamma",
+]
+
+Array = NDArray[Any]
+DISTRIBUTIONS = _checks.DISTRIBUTIONS
+SCHEMES = _checks.SCHEMES
+BatchedLoss = Callable[[Array], Array]
+
+
+def sample_directions(k: int, d: int, distribution: str = "gaussian", rng: Any = None,
+                      dtype: Any = np.float64) -> Array:
+    r"""Draw ``k`` directions in :math:`\mathbb R^d`.
+
+    Parameters
+    ----------
+    k, d : int
+        Number of directions and dimension.
+    distribution : {"gaussian", "sphere", "rademacher"}
+        :math:`N(0, I_d)`; uniform on the sphere of radius :math:`\sqrt d`; i.i.d. :math:`\pm 1`.
+    rng : numpy.random.Generator, int or None
+
+    Returns
+    -------
+    ndarray (k, d)
+        All three have :math:`E[zz^\top] = I_d`.
+
+    Notes
+    -----
+    C8-C10 (the distributions), C12 (regenerated from a seed instead of stored).
+    """
+    k = _checks.positive_int(k, "k")
+    d = _checks.positive_int(d, "d")
+    distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    gen = _checks.generator(rng)
+    if distribution == "rademacher":
+        Z = (2 * gen.integers(0, 2, size=(k, d), dtype=np.int8) - 1).astype(dtype)
+    else:
+        Z = gen.standard_normal((k, d), dtype=np.float64)
+        if distribution == "sphere":
+            Z *= np.sqrt(d) / np.linalg.norm(Z, axis=1, keepdims=True)  # radius sqrt(d)
+        Z = Z.astype(dtype, copy=False)
+    return Z
+
+
+def evaluations(k: int, scheme: str = "central") -> int:
+    r"""Loss evaluations of one estimate: ``2k`` (central) or ``k + 1`` (forward).
+
+    Notes
+    -----
+    C12.
+    """
+    k = _checks.positive_int(k, "k")
+    return 2 * k if _checks.choice(scheme, "scheme", SCHEMES) == "central" else k + 1
+
+
+def _quotients(values: Array, k: int, eps: float, scheme: str) -> Array:
+    """Difference quotients from the stacked losses: [L(+)..., L(-)...] or [L(x), L(+)...]; last axis."""
+    if scheme == "central":
+        return (values[..., :k] - values[..., k:]) / (2 * eps)  # [L(x+εz) − L(x−εz)] / (2ε)
+    return (values[..., 1:] - values[..., :1]) / eps  # [L(x+εz) − L(x)] / ε
+
+
+def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
+    """Perturbed logits ``y0 ± ε A z_j`` for (..., n) ``y0`` and (..., k, n) ``AZ``: (..., 2k or k+1, n)."""
+    if scheme == "central":
+        return np.concatenate([y0[..., None, :] + eps * AZ, y0[..., None, :] - eps * AZ], axis=-2)
+    return np.concatenate([y0[..., None, :], y0[..., None, :] + eps * AZ], axis=-2)
+
+
+def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: Any, *, eps: float = 1e-3,
+                        scheme: str = "central") -> Array:
+    r"""The scalars :math:`\hat g^\top z_j`-estimates, one per direction.
+
+    Parameters
+    ----------
+    f : SoftmaxRegression or callable (m, d) -> (m,)
+    x : array_like (d,)
+    directions : array_like (k, d)
+    eps : float > 0
+    scheme : {"central", "forward"}
+
+    Returns
+    -------
+    ndarray (k,)
+        .. math:: s_j = \frac{L(x+\varepsilon z_j) - L(x-\varepsilon z_j)}{2\varepsilon}
+           \quad\text{or}\quad \frac{L(x+\varepsilon z_j) - L(x)}{\varepsilon}
+
+    Notes
+    -----
+    C7, C12. For a :class:`SoftmaxRegression` the perturbed logits come from one product
+    :math:`A[x, z_1, \dots, z_k]`, using :math:`A(x\pm\varepsilon z) = Ax \pm \varepsilon Az`, and all
+    losses from one batched call; for a callable, all points go through one call of ``f``.
+    """
+    eps = _checks.positive_float(eps, "eps")
+    scheme = _checks.choice(scheme, "scheme", SCHEMES)
+    if isinstance(f, SoftmaxRegression):
+        x = _checks.as_array(x, "x", ndim=1, shape=(f.d,), dtype=f.dtype)
+        Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, f.d), dtype=f.dtype)
+        k = Z.shape[0]
+        P = f.A @ np.concatenate([x[:, None], Z.T], axis=1)  # one BLAS product: [Ax, Az_1 .. Az_k]
+        values = f.loss_from_logits(_stacked_logits(P[:, 0], P[:, 1:].T, eps, scheme))
+    elif callable(f):
+        x = _checks.as_array(x, "x", ndim=1)
+        Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, x.shape[0]))
+        k = Z.shape[0]
+        X = _stacked_logits(x, Z, eps, scheme)  # same stacking, in x-space
+        values = np.asarray(f(X))
+        if values.shape != (X.shape[0],):
+            raise ValueError(f"f must map an (m, d) array to shape (m,); got {values.shape} for m={X.shape[0]}")
+        if not np.all(np.isfinite(values)):
+            raise ValueError("f returned non-finite loss values; the estimate would be NaN")
+    else:
+        raise ValueError(f"f must be a SoftmaxRegression or a callable (m, d) -> (m,); got {type(f).__name__}")
+    return _quotients(values, k, eps, scheme)
+
+
+def spsa_gradient(f: SoftmaxRegression | BatchedLoss, x: Any, *, k: int = 1, eps: float = 1e-3,
+                  distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
+                  directions: Any = None) -> Array:
+    r"""Zeroth-order (SPSA / MeZO-style) gradient estimate.
+
+    Parameters
+    ----------
+    f : SoftmaxRegression or callable (m, d) -> (m,)
+        The loss; a callable must be batched (all 2k or k+1 points go through one call).
+    x : array_like (d,)
+    k : int >= 1
+        Number of directions.
+    eps : float > 0
+        Perturbation scale :math:`\varepsilon`.
+    distribution : {"gaussian", "sphere", "rademacher"}
+    scheme : {"central", "forward"}
+    rng : numpy.random.Generator, int or None
+    directions : array_like (k, d), optional
+        Explicit directions; override sampling (``k`` and ``distribution`` are then ignored).
+
+    Returns
+    -------
+    ndarray (d,)
+        .. math:: \hat g = \frac1k\sum_j s_j z_j, \qquad s_j \text{ from } :func:`projected_gradients`
+
+    Notes
+    -----
+    C7 (bias), C8-C9 (moments), C12 (cost: :func:`evaluations`).
+    """
+    if directions is None:
+        d = f.d if isinstance(f, SoftmaxRegression) else _checks.as_array(x, "x", ndim=1).shape[0]
+        dtype = f.dtype if isinstance(f, SoftmaxRegression) else np.float64
+        directions = sample_directions(k, d, distribution, rng, dtype=dtype)
+    else:
+        _checks.positive_int(k, "k")
+        _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    s = projected_gradients(f, x, directions, eps=eps, scheme=scheme)
+    Z = np.asarray(directions, dtype=s.dtype)
+    return Z.T @ s / Z.shape[0]  # type: ignore[no-any-return]  # ĝ = (1/k) Σ s_j z_j
+
+
+# ---------------------------------------------------------------------------------------- exact moments
+def direction_moment(d: int, distribution: str, power: int = 4) -> float:
+    r""":math:`E\|z\|^p` of one direction, for ``power`` in {2, 4}.
+
+    Returns
+    -------
+    float
+        :math:`E\|z\|^2 = d` for all three; :math:`E\|z\|^4 = d(d+2)` (Gaussian) or :math:`d^2`.
+
+    Notes
+    -----
+    C7 (bias constant), C8.
+    """
+    d = _checks.positive_int(d, "d")
+    distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    if power == 2:
+        return float(d)
+    if power != 4:
+        raise ValueError(f"power must be 2 or 4, got {power!r}")
+    return float(d * (d + 2)) if distribution == "gaussian" else float(d * d)  # chi^2_d moment / |z| = √d
+
+
+def _check_dk(d: Any, k: Any, distribution: Any) -> tuple[int, int, str]:
+    return (_checks.positive_int(d, "d"), _checks.positive_int(k, "k"),
+            _checks.choice(distribution, "distribution", DISTRIBUTIONS))
+
+
+def second_moment_factor(d: int, k: int, distribution: str) -> float:
+    r"""Exact :math:`E\|\hat g\|^2 / \|\nabla L\|^2` of the central scheme as :math:`\varepsilon\to0`.
+
+    Returns
+    -------
+    float
+        .. math:: \frac{d+k+1}{k} \ \text{(gaussian)}, \qquad \frac{d+k-1}{k}\ \text{(sphere, rademacher)}
+
+    Notes
+    -----
+    C8. The trace of :func:`second_moment_matrix`; MeZO's :math:`(d+k-1)/k` holds exactly for the
+    sphere and Rademacher directions (both have :math:`\|z\|^2 = d`), not for Gaussian ones.
+    """
+    d, k, distribution = _check_dk(d, k, distribution)
+    if distribution == "gaussian":
+        return (d + k + 1) / k  # E|z|^4 = d(d+2)  (Isserlis)
+    return (d + k - 1) / k  # |z|^2 = d exactly
+
+
+def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
+    r"""Exact :math:`E[\hat g\hat g^\top]` as :math:`\varepsilon\to0` (exact at every ε for quadratics).
+
+    Parameters
+    ----------
+    g : array_like (d,)
+        The gradient.
+    k : int
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    ndarray (d, d)
+        With :math:`G = g g^\top`,
+
+        .. math::
+            \text{gaussian: } (1+\tfrac1k)G + \tfrac1k\|g\|^2 I; \quad
+            \text{sphere: } \tfrac{d}{k(d+2)}(2G + \|g\|^2 I) + (1-\tfrac1k)G; \quad
+            \text{rademacher: } \tfrac1k(\|g\|^2 I + 2G - 2\,\mathrm{diag}(g^2)) + (1-\tfrac1k)G
+
+    Notes
+    -----
+    C9: :math:`E[\hat g\hat g^\top] = \frac1k E[z z^\top G z z^\top] + (1-\frac1k) G`, with the fourth
+    moments of each distribution (Isserlis; sphere :math:`E z_i^4 = 3d/(d+2)`,
+    :math:`E z_i^2 z_j^2 = d/(d+2)`; Rademacher :math:`z_i^4 = 1`).
+    """
+    g = _checks.as_array(g, "g", ndim=1)
+    d, k, distribution = _check_dk(g.shape[0], k, distribution)
+    G = np.outer(g, g)
+    gg = float(g @ g)
+    eye = np.eye(d)
+    if distribution == "gaussian":
+        fourth = 2 * G + gg * eye  # E[z zᵀ G z zᵀ], Isserlis
+    elif distribution == "sphere":
+        fourth = d / (d + 2) * (2 * G + gg * eye)  # sphere fourth moments
+    else:
+        fourth = gg * eye + 2 * G - 2 * np.diag(g * g)  # Rademacher: pairings, z_i^4 = 1
+    return fourth / k + (1 - 1 / k) * G  # type: ignore[no-any-return]
+
+
+def gamma(d: int, k: int, r: float, distribution: str) -> float:
+    r"""Dimension-free descent factor: smallest :math:`\gamma` with
+    :math:`E[\hat g^\top H\hat g] \le \gamma\,\ell\,\|g\|^2` for all :math:`g` and all
+    :math:`0\preceq H\preceq \ell I` with :math:`\mathrm{tr} H \le r\ell` (as :math:`\varepsilon\to0`).
+
+    Parameters
+    ----------
+    d, k : int
+    r : float in [1, d]
+        Effective rank bound :math:`\mathrm{tr}H/\ell`.
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    float
+        .. math::
+            \text{gaussian: } 1 + \frac{r+1}{k}; \quad
+            \text{sphere: } 1 + \frac{dr + d - 2}{k(d+2)}; \quad
+            \text{rademacher (upper bound): } 1 + \frac{r+1}{k}
+
+    Notes
+    -----
+    C10. Gaussian and sphere values are exact suprema: :math:`\mathrm{tr}(H E[\hat g\hat g^\top])` has
+    non-negative coefficients on :math:`g^\top H g \le \ell\|g\|^2` and :math:`\mathrm{tr}H \le r\ell`,
+    both attained together (``g`` a top eigenvector of ``H``). For Rademacher the extra term
+    :math:`-\frac2k\sum_i H_{ii}g_i^2 \le 0` is dropped, so the value is a valid upper bound; the choice
+    :math:`g \propto \mathbf 1` attains :math:`1 + (r + 1 - 2r/d)/k`, so the returned value exceeds the
+    supremum by at most :math:`2r/(dk) \le 2/k` (see ``proofs/c10_gamma.py``).
+    The sphere value is MeZO's :math:`\gamma`.
+    """
+    d, k, distribution = _check_dk(d, k, distribution)
+    if isinstance(r, bool) or not isinstance(r, (int, float, np.floating, np.integer)) or not np.isfinite(r):
+        raise ValueError(f"r must be a finite effective rank in [1, d={d}], got {r!r}")
+    slack = 1e-9 * d  # rounding of tr(H)/||H|| computed in floating point
+    if not (1 - slack <= r <= d + slack):
+        raise ValueError(f"r must be a finite effective rank in [1, d={d}], got {r!r}")
+    r = min(max(float(r), 1.0), float(d))
+    if distribution == "sphere":
+        return 1 + (d * r + d - 2) / (k * (d + 2))  # MeZO's γ (C10)
+    return 1 + (r + 1) / k  # Gaussian exact; Rademacher upper bound (C10)

@@ -1,0 +1,364 @@
+r"""Gradient descent, zeroth-order gradient descent (MeZO-style, seeded), replay and a Newton solve.
+
+ZO-GD is :math:`x_{t+1} = x_t - \eta\,\hat g_t` with :math:`\hat g_t = \frac1k\sum_j s_{t,j} z_{t,j}`.
+The directions of step ``t`` are regenerated from one integer seed, so a run is determined by ``x0``,
+the seeds and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`replay` rebuilds the final
+iterate bit for bit without evaluating the loss once.
+
+:func:`zo_gd_batch` runs ``S`` independent seeds as one (S, d) batch: each step is one product
+:math:`A\,[X^\top, Z^\top]` serving all ``S`` iterates and ``S k`` directions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _checks
+from ._io import Progress
+from .estimators import _quotients, _stacked_logits, evaluations, sample_directions
+from .problem import SoftmaxRegression
+
+__all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "newton", "linear_rate"]
+
+Array = NDArray[Any]
+SEED_HIGH = 2**63 - 1  # per-step seeds are drawn uniformly from [0, 2^63 - 1)
+
+
+@dataclass(frozen=True, eq=False)
+class Trajectory:
+    r"""The record of one run (or of ``S`` runs in a batch: a leading seed axis on every array).
+
+    Attributes
+    ----------
+    losses : ndarray (steps + 1,) or (S, steps + 1)
+        :math:`L(x_t)` for t = 0..steps.
+    x : ndarray (d,) or (S, d)
+        Final iterate.
+    forward_passes : ndarray (steps + 1,)
+        Cumulative loss evaluations the method needed to reach step t, per run (ZO: ``2k`` or ``k + 1``
+        a step; GD and Newton: 1 a step, their backward pass and Hessian not counted).
+    method : str
+        ``"gd"``, ``"zo_gd"`` or ``"newton"``.
+    lr : float
+    k, eps, distribution, scheme :
+        ZO settings (``None`` for GD and Newton).
+    seeds : ndarray (steps,) or (S, steps) of int64, or None
+        Per-step direction seeds (ZO only).
+    scalars : ndarray (steps, k) or (S, steps, k), or None
+        Projected gradients :math:`s_{t,j}` (ZO only).
+
+    Notes
+    -----
+    C11, C12.
+    """
+
+    losses: Array
+    x: Array
+    forward_passes: Array
+    method: str
+    lr: float
+    k: int | None = None
+    eps: float | None = None
+    distribution: str | None = None
+    scheme: str | None = None
+    seeds: Array | None = None
+    scalars: Array | None = None
+
+    @property
+    def steps(self) -> int:
+        return int(self.losses.shape[-1] - 1)
+
+
+def _problem(problem: Any) -> SoftmaxRegression:
+    if not isinstance(problem, SoftmaxRegression):
+        raise ValueError(f"problem must be a SoftmaxRegression, got {type(problem).__name__}")
+    return problem
+
+
+def _check_finite(X: Array, step: int, lr: float) -> None:
+    if not np.all(np.isfinite(X)) or np.max(np.abs(X)) > 1e150:
+        raise FloatingPointError(
+            f"the iterate diverged at step {step} with lr={lr:g}; use a smaller lr "
+            "(zosoftmax.bounds.step_size gives the C11 step 1/(l*gamma))")
+
+
+def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: bool | None = False) -> Trajectory:
+    r"""Gradient descent :math:`x_{t+1} = x_t - \eta\nabla L(x_t)`.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression
+    x0 : array_like (d,)
+    steps : int >= 1
+    lr : float > 0
+    progress : bool or None
+        Show a progress bar on stderr (``None``: only on a terminal).
+
+    Returns
+    -------
+    Trajectory
+
+    Notes
+    -----
+    C11 (the first-order baseline).
+    """
+    p = _problem(problem)
+    x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype).copy()
+    steps = _checks.positive_int(steps, "steps")
+    lr = _checks.positive_float(lr, "lr")
+    losses = np.empty(steps + 1)
+    bar = Progress(steps, "gd", progress)
+    for t in range(steps):
+        losses[t] = p.loss(x)
+        x = x - lr * p.gradient(x)  # x_{t+1} = x_t − η ∇L(x_t)
+        _check_finite(x, t + 1, lr)
+        bar.update()
+    bar.close()
+    losses[steps] = p.loss(x)
+    return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method="gd", lr=lr)
+
+
+def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any) -> Array:
+    """Directions (S, k, d) of one step, each run's from its own seed (C12: never stored across steps)."""
+    return np.stack([sample_directions(k, d, distribution, np.random.default_rng(int(s)), dtype) for s in seeds])
+
+
+def _update(X: Array, Z: Array, s: Array, lr: float, k: int) -> Array:
+    """x ← x − η (1/k) Σ_j s_j z_j, batched over runs; the one update shared by the run and its replay."""
+    return X - lr * (np.einsum("skd,sk->sd", Z, s) / k)  # type: ignore[no-any-return]
+
+
+def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, scheme: Any) -> tuple[Any, ...]:
+    return (_checks.positive_int(steps, "steps"), _checks.positive_float(lr, "lr"), _checks.positive_int(k, "k"),
+            _checks.positive_float(eps, "eps"), _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS),
+            _checks.choice(scheme, "scheme", _checks.SCHEMES))
+
+
+def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps: float, distribution: str,
+            scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
+    S, steps = seeds.shape
+    n, d = p.n, p.d
+    losses = np.empty((S, steps + 1))
+    scalars = np.empty((S, steps, k), dtype=p.dtype)
+    bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
+    for t in range(steps):
+        Z = _directions(seeds[:, t], k, d, distribution, p.dtype)
+        P = p.A @ np.concatenate([X.T, Z.reshape(S * k, d).T], axis=1)  # one BLAS product for all S·(k+1)
+        y0, AZ = P[:, :S].T, P[:, S:].T.reshape(S, k, n)  # A x_s and A z_{s,j}
+        values = p.loss_from_logits(_stacked_logits(y0, AZ, eps, scheme).reshape(-1, n)).reshape(S, -1)
+        losses[:, t] = p.loss_from_logits(y0) if scheme == "central" else values[:, 0]
+        s = _quotients(values, k, eps, scheme)
+        scalars[:, t] = s
+        X = _update(X, Z, s, lr, k)
+        _check_finite(X, t + 1, lr)
+        bar.update()
+    bar.close()
+    losses[:, steps] = p.loss_from_logits(X @ p.A.T)
+    return losses, X, scalars
+
+
+def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int = 1, eps: float = 1e-3,
+          distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
+          progress: bool | None = False) -> Trajectory:
+    r"""Zeroth-order gradient descent with seeded directions.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression
+    x0 : array_like (d,)
+    steps : int >= 1
+    lr : float > 0
+        Step :math:`\eta`; the C11 choice is :func:`zosoftmax.step_size`.
+    k, eps, distribution, scheme :
+        As in :func:`zosoftmax.spsa_gradient`.
+    rng : numpy.random.Generator, int or None
+        Source of the per-step seeds.
+    progress : bool or None
+
+    Returns
+    -------
+    Trajectory
+        With ``seeds`` (steps,) and ``scalars`` (steps, k) for :func:`replay`.
+
+    Notes
+    -----
+    C10-C12. :math:`x_{t+1} = x_t - \eta\,\frac1k\sum_j s_{t,j} z_{t,j}`; ``losses[t]`` is read off the
+    logits :math:`Ax_t` the estimate computes anyway, and is not counted in ``forward_passes``.
+    """
+    p = _problem(problem)
+    x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype)
+    steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
+    seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(1, steps), dtype=np.int64)
+    losses, X, scalars = _zo_run(p, x[None, :].copy(), seeds, lr, k, eps, distribution, scheme, progress)
+    return Trajectory(losses=losses[0], x=X[0], forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
+                      method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
+                      seeds=seeds[0], scalars=scalars[0])
+
+
+def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, lr: float, k: int = 1,
+                eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
+                progress: bool | None = False) -> Trajectory:
+    r"""``S = seeds`` independent ZO-GD runs advanced together, one BLAS product per step.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression
+    x0 : array_like (d,) or (S, d)
+        A common start or one start per run.
+    seeds : int >= 1
+        Number of independent runs ``S``.
+    steps, lr, k, eps, distribution, scheme, rng, progress :
+        As in :func:`zo_gd`.
+
+    Returns
+    -------
+    Trajectory
+        Every array has a leading axis of length ``S``; ``forward_passes`` is per run.
+
+    Notes
+    -----
+    C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product
+    :math:`A[X^\top, Z^\top]` with ``S(k+1)`` columns replaces ``S`` products with ``k + 1``.
+    """
+    p = _problem(problem)
+    S = _checks.positive_int(seeds, "seeds")
+    X0 = np.asarray(x0)
+    if X0.ndim == 1:
+        X = np.tile(_checks.as_array(X0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype), (S, 1))
+    else:
+        X = _checks.as_array(X0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
+    steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
+    step_seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
+    losses, X, scalars = _zo_run(p, X, step_seeds, lr, k, eps, distribution, scheme, progress)
+    return Trajectory(losses=losses, x=X, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
+                      method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
+                      seeds=step_seeds, scalars=scalars)
+
+
+def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array:
+    r"""Rebuild a ZO run's final iterate from ``x0``, its seeds and its scalars, bit for bit.
+
+    Parameters
+    ----------
+    trajectory : Trajectory
+        From :func:`zo_gd` or :func:`zo_gd_batch`.
+    problem : SoftmaxRegression
+        Only its ``d`` and ``dtype`` are used: replay evaluates no loss.
+    x0 : array_like (d,) or (S, d)
+
+    Returns
+    -------
+    ndarray (d,) or (S, d)
+
+    Notes
+    -----
+    C12: memory :math:`O(d)` per run plus one seed and ``k`` scalars a step.
+    """
+    p = _problem(problem)
+    if not isinstance(trajectory, Trajectory) or trajectory.seeds is None or trajectory.scalars is None:
+        raise ValueError("trajectory must be a ZO Trajectory (from zo_gd or zo_gd_batch) with seeds and scalars")
+    batched = trajectory.seeds.ndim == 2
+    seeds = trajectory.seeds if batched else trajectory.seeds[None, :]
+    scalars = trajectory.scalars if batched else trajectory.scalars[None]
+    S = seeds.shape[0]
+    X0 = np.asarray(x0)
+    if X0.ndim == 1:
+        X = np.tile(_checks.as_array(X0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype), (S, 1))
+    else:
+        X = _checks.as_array(X0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
+    k = int(trajectory.k or 1)
+    for t in range(seeds.shape[1]):
+        Z = _directions(seeds[:, t], k, p.d, str(trajectory.distribution), p.dtype)
+        X = _update(X, Z, scalars[:, t], trajectory.lr, k)
+    return X if batched else X[0]
+
+
+def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, max_iter: int = 100) -> Trajectory:
+    r"""Damped Newton's method to machine precision; its last loss is the reference :math:`L^*`.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression
+    x0 : array_like (d,), optional
+        Start (zeros by default).
+    tol : float > 0
+        Stop when :math:`\|\nabla L\| \le` ``tol`` :math:`\cdot\max(1, \|\nabla L(x_0)\|)` or when no step
+        decreases the loss any more.
+    max_iter : int
+
+    Returns
+    -------
+    Trajectory
+
+    Notes
+    -----
+    C11 (:math:`L^*` for the convergence figures). Steps :math:`-(H + \lambda I)^{-1} g` with
+    Levenberg-Marquardt :math:`\lambda` raised until :math:`H + \lambda I \succ 0` and the loss decreases.
+    """
+    p = _problem(problem)
+    x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=np.float64).copy()
+    tol = _checks.positive_float(tol, "tol")
+    max_iter = _checks.positive_int(max_iter, "max_iter")
+    losses = [p.loss(x)]
+    g0 = max(1.0, float(np.linalg.norm(p.gradient(x))))
+    for _ in range(max_iter):
+        g, H = p.gradient(x), p.hessian(x)
+        if np.linalg.norm(g) <= tol * g0:
+            break
+        lam, improved = 0.0, False
+        scale = max(1e-300, float(np.max(np.abs(np.diag(H)))))
+        for _ in range(60):
+            try:
+                step = np.linalg.solve(H + lam * np.eye(p.d), -g)
+                np.linalg.cholesky(H + lam * np.eye(p.d))
+            except np.linalg.LinAlgError:
+                lam = max(2 * lam, 1e-12 * scale)
+                continue
+            candidate = x + step
+            loss = p.loss(candidate)
+            if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))):
+                x, improved = candidate, True
+                losses.append(loss)
+                break
+            lam = max(4 * lam, 1e-12 * scale)
+        if not improved:
+            break
+    losses_arr = np.asarray(losses)
+    return Trajectory(losses=losses_arr, x=x, forward_passes=np.arange(losses_arr.size), method="newton", lr=1.0)
+
+
+def linear_rate(losses: Any, loss_star: float, *, floor: float | None = None) -> float:
+    r"""Fitted per-step contraction of :math:`L(x_t) - L^*` (least squares on :math:`\log` of the gap).
+
+    Parameters
+    ----------
+    losses : array_like (T,) or (S, T)
+        A loss curve (or several: the median gap over runs is fitted).
+    loss_star : float
+    floor : float, optional
+        Only the prefix before the gap first falls below ``floor`` is fitted (default:
+        :math:`10^{-10}` of the initial gap, well above the float64 rounding floor of the losses).
+
+    Returns
+    -------
+    float
+        :math:`\exp(\text{slope})`, comparable to :func:`zosoftmax.rate_bound`.
+    """
+    L = _checks.as_array(losses, "losses", ndim=np.ndim(losses))
+    gaps = L - float(loss_star)
+    if gaps.ndim == 2:
+        gaps = np.median(gaps, axis=0)
+    if gaps.ndim != 1 or gaps.size < 3:
+        raise ValueError(f"losses must be a curve of at least 3 points, got shape {L.shape}")
+    floor = 1e-10 * gaps[0] if floor is None else float(floor)
+    below = np.nonzero(gaps <= max(floor, 0.0))[0]
+    end = int(below[0]) if below.size else gaps.size
+    if end < 3:
+        raise ValueError("fewer than 3 points above the floor: lower 'floor' or use more steps")
+    t = np.arange(end)
+    slope = np.polyfit(t, np.log(gaps[:end]), 1)[0]
+    return float(np.exp(slope))
