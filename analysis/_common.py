@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,8 @@ from matplotlib.figure import Figure  # noqa: E402
 import zosoftmax  # noqa: E402
 from zosoftmax._io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
 
-__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "band", "cached", "run_figure", "save_figure"]
+__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "band", "cached", "run_figure", "save_figure",
+           "zo_runs"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
@@ -104,3 +106,24 @@ def run_figure(name: str, compute: Callable[[str], dict[str, Any]], plot: Callab
     verdict = data.get("confirmed")
     print(f"{name}: {data.get('finding', '')} [confirmed={verdict}]", file=sys.stderr)
     return data
+
+
+def zo_runs(problem: zosoftmax.SoftmaxRegression, x0: Any, *, seeds: int, steps: int, lr: float, k: int = 1,
+            eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: int = 0,
+            progress: bool | None = None) -> zosoftmax.Trajectory:
+    """``seeds`` independent ZO-GD runs: one batched pass per step (:func:`zosoftmax.zo_gd_batch`).
+
+    With ``ZOSOFTMAX_SEQUENTIAL=1`` in the environment the runs go one after another through
+    :func:`zosoftmax.zo_gd` instead (same distribution, other random streams): the "before" of the
+    before/after timing that ``make bench`` reports. Results have a leading seed axis either way.
+    """
+    kwargs = dict(steps=steps, lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme)
+    if os.environ.get("ZOSOFTMAX_SEQUENTIAL") == "1":
+        runs = [zosoftmax.zo_gd(problem, x0, rng=np.random.default_rng([rng, s]), **kwargs)  # type: ignore[arg-type]
+                for s in range(seeds)]
+        return zosoftmax.Trajectory(
+            losses=np.stack([r.losses for r in runs]), x=np.stack([r.x for r in runs]),
+            forward_passes=runs[0].forward_passes, method="zo_gd", lr=lr, k=k, eps=eps,
+            distribution=distribution, scheme=scheme, seeds=np.stack([r.seeds for r in runs]),  # type: ignore[misc]
+            scalars=np.stack([r.scalars for r in runs]))  # type: ignore[misc]
+    return zosoftmax.zo_gd_batch(problem, x0, seeds=seeds, rng=rng, progress=progress, **kwargs)  # type: ignore[arg-type]
