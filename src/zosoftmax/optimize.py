@@ -347,6 +347,10 @@ def linear_rate(losses: Any, loss_star: float, *, floor: float | None = None) ->
     -------
     float
         :math:`\exp(\text{slope})`, comparable to :func:`zosoftmax.rate_bound`.
+
+    Notes
+    -----
+    C11 (the measured side of the rate comparison).
     """
     L = _checks.as_array(losses, "losses", ndim=np.ndim(losses))
     gaps = L - float(loss_star)
