@@ -6,6 +6,7 @@ that names the argument and says what was expected. Never a silent NaN, never a 
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -55,7 +56,7 @@ def positive_int(value: Any, name: str) -> int:
 
 
 def positive_float(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
@@ -72,6 +73,6 @@ def generator(rng: Any, name: str = "rng") -> np.random.Generator:
         return rng
     if rng is None:
         return np.random.default_rng()
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
         return np.random.default_rng(int(rng))
     raise ValueError(f"{name} must be a numpy.random.Generator, a non-negative int seed or None; got {rng!r}")

@@ -79,8 +79,8 @@ def beta_constants(b: Any) -> tuple[float, float]:
     -----
     C4. :math:`\|Sv\|^2 \le \frac14\|v\|^2`; :math:`c_i - \bar c = (f_i - \|f\|^2) + (\langle f,b\rangle
     - b_i) \le \frac14 + \rho` and :math:`\bar c - c_i \le 1 + \rho`; each multiplies
-    :math:`\sum_i f_i\tilde v_i^2 \le \frac12\|v\|^2`. Simplex targets (:math:`\rho\le1`): at most (7/8, 1); unit ball (:math:`\rho\le\sqrt2`): at most
-    (1.082, 1.207).
+    :math:`\sum_i f_i\tilde v_i^2 \le \frac12\|v\|^2`. Simplex targets (:math:`\rho\le1`): at most
+    (7/8, 1); unit ball (:math:`\rho\le\sqrt2`): at most (1.082, 1.207).
     """
     rho = target_range(b)
     beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
@@ -136,7 +136,7 @@ def hessian_upper_bound(problem: SoftmaxRegression) -> Array:
     diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
     A = p.A.astype(np.float64)
     H0 = A.T @ (diag[:, None] * A)  # Aᵀ(β⁺ I + W²)A
-    return 0.5 * (H0 + H0.T)  # type: ignore[no-any-return]
+    return 0.5 * (H0 + H0.T)
 
 
 def hessian_lower_bound(problem: SoftmaxRegression) -> Array:
@@ -146,7 +146,7 @@ def hessian_lower_bound(problem: SoftmaxRegression) -> Array:
     diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
     A = p.A.astype(np.float64)
     H = A.T @ (diag[:, None] * A)  # Aᵀ(W² − β⁻ I)A
-    return 0.5 * (H + H.T)  # type: ignore[no-any-return]
+    return 0.5 * (H + H.T)
 
 
 def smoothness_bound(problem: SoftmaxRegression) -> float:
@@ -207,8 +207,8 @@ def bias_bound(problem: SoftmaxRegression, eps: float, distribution: str = "gaus
     scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
     m4 = direction_moment(p.d, distribution, 4)
     if scheme == "central":
-        return eps**2 / 6 * third_derivative_bound(p) * m4  # O(ε²)
-    return eps / 2 * smoothness_bound(p) * m4**0.75  # O(ε)
+        return float(eps**2 / 6 * third_derivative_bound(p) * m4)  # O(ε²)
+    return float(eps / 2 * smoothness_bound(p) * m4**0.75)  # O(ε)
 
 
 def step_size(problem: SoftmaxRegression, k: int, distribution: str) -> float:

@@ -271,7 +271,7 @@ def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
         fourth = d / (d + 2) * (2 * G + gg * eye)  # sphere fourth moments
     else:
         fourth = gg * eye + 2 * G - 2 * np.diag(g * g)  # Rademacher: pairings, z_i^4 = 1
-    return fourth / k + (1 - 1 / k) * G  # type: ignore[no-any-return]
+    return fourth / k + (1 - 1 / k) * G
 
 
 def gamma(d: int, k: int, r: float, distribution: str) -> float:

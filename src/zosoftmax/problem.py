@@ -45,7 +45,7 @@ def softmax(Y: Array) -> Array:
     """
     shift = np.max(Y.real, axis=-1, keepdims=True)
     E = np.exp(Y - shift)  # u = exp(Ax) up to the common factor exp(-max), CLAIMS.md notation
-    return E / np.sum(E, axis=-1, keepdims=True)  # f = u / alpha
+    return E / np.sum(E, axis=-1, keepdims=True)  # type: ignore[no-any-return]  # f = u / alpha
 
 
 @dataclass(frozen=True, eq=False)
