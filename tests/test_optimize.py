@@ -164,3 +164,20 @@ def test_iteration_bound_is_finite_with_pl_and_infinite_without():
     assert gap0 * rho**T <= 1e-8 < gap0 * rho ** (T - 1)  # the smallest such T
     unreg = zs.random_instance(20, 6, rng=16)
     assert zs.iteration_bound(unreg, x0, 2, "sphere", 1e-30) == np.inf
+
+
+@pytest.mark.parametrize("rank", [2, 5])
+def test_pl_inequality_holds_for_rank_deficient_data(rank):
+    """C11 with μ = pl_constant: ‖∇L(x)‖² ≥ 2μ (L(x) − L*) at random points, A of rank r < d."""
+    d = 12
+    s = np.r_[np.linspace(1.0, 0.6, rank), np.zeros(d - rank)]
+    p = zs.random_instance(16, d, rng=rank, singular_values=s, w=1.5)
+    mu = zs.pl_constant(p)
+    assert mu > 0 and zs.strong_convexity_bound(p) <= 1e-12  # no strong convexity, but PL
+    star = zs.newton(p, np.zeros(d)).losses[-1]
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x = rng.standard_normal(d) * rng.choice([0.1, 1.0, 5.0])
+        g = p.gradient(x)
+        rounding = 16 * EPS_MACH * max(abs(star), 1.0) * 2 * mu  # L(x) − L* is a difference of O(|L*|) numbers
+        assert g @ g >= 2 * mu * (p.loss(x) - star) - rounding

@@ -38,6 +38,7 @@ __all__ = [
     "hessian_lower_bound",
     "smoothness_bound",
     "strong_convexity_bound",
+    "pl_constant",
     "effective_rank",
     "bias_bound",
     "step_size",
@@ -165,6 +166,34 @@ def strong_convexity_bound(problem: SoftmaxRegression) -> float:
     return float(np.linalg.eigvalsh(hessian_lower_bound(problem))[0])
 
 
+def pl_constant(problem: SoftmaxRegression) -> float:
+    r"""PL constant :math:`\mu`: :math:`\|\nabla L(x)\|^2 \ge 2\mu\,(L(x) - L^*)` for every ``x``; ``<= 0``: none.
+
+    Returns
+    -------
+    float
+        .. math:: \mu = \lambda_{\min}\big(V_r^\top A^\top(W^2 - \beta^- I)A\,V_r\big)
+
+        with :math:`V_r` an orthonormal basis of the row space of ``A`` (numerical rank, NumPy's default
+        tolerance :math:`\max(n,d)\,\epsilon_{\rm mach}\,\sigma_{\max}`).
+
+    Notes
+    -----
+    C5, C11. :math:`L(x) = \psi(V_r^\top x)` depends on ``x`` only through the row space, and
+    :math:`\psi` is :math:`\mu`-strongly convex by C5 restricted to it; a strongly convex function is PL
+    with the same constant, and :math:`\|\nabla L\| = \|\nabla\psi\|`. With ``rank(A) = d`` this is
+    :func:`strong_convexity_bound`; a rank-``r`` ``A`` still gives linear convergence (the setting of the
+    dimension-free experiment).
+    """
+    p = _problem(problem)
+    _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False)
+    rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0
+    if rank == 0:
+        return 0.0
+    V = Vt[:rank].T  # orthonormal basis of row(A)
+    return float(np.linalg.eigvalsh(V.T @ hessian_lower_bound(p) @ V)[0])
+
+
 def effective_rank(H: Any) -> float:
     r"""Effective rank :math:`r = \mathrm{tr}(H)/\|H\|_2` of a symmetric PSD matrix (C10).
 
@@ -219,8 +248,14 @@ def step_size(problem: SoftmaxRegression, k: int, distribution: str) -> float:
 
 
 def rate_bound(problem: SoftmaxRegression, k: int, distribution: str) -> float:
-    r"""Per-step contraction :math:`1 - \mu/(\ell\gamma)` of :math:`E[L(x_t)] - L^*` (C11); 1 if no PL."""
-    mu = strong_convexity_bound(problem)
+    r"""Per-step contraction :math:`1 - \mu/(\ell\gamma)` of :math:`E[L(x_t)] - L^*` (C11); 1 if no PL.
+
+    Notes
+    -----
+    C11, with :math:`\mu` = :func:`pl_constant`, :math:`\ell` = :func:`smoothness_bound` and
+    :math:`\gamma` = :func:`zosoftmax.gamma` at the effective rank of :func:`hessian_upper_bound`.
+    """
+    mu = pl_constant(problem)
     if mu <= 0:
         return 1.0
     return 1.0 - mu * step_size(problem, k, distribution)
@@ -236,7 +271,7 @@ def iteration_bound(problem: SoftmaxRegression, x0: Any, k: int, distribution: s
         .. math:: T = \Big\lceil \frac{\log(\Delta_0/\epsilon)}{-\log(1 - \mu/(\ell\gamma))} \Big\rceil
                   \approx \Big(\frac{r+1}{k} + 1\Big)\frac{\ell}{\mu}\log\frac{\Delta_0}{\epsilon}
 
-        ``inf`` when there is no strong-convexity guarantee (:math:`\mu \le 0`).
+        ``inf`` when there is no PL guarantee (:math:`\mu \le 0`, :func:`pl_constant`).
 
     Notes
     -----
