@@ -1,0 +1,166 @@
+r"""Figure 1 (C7): bias of the central and forward zeroth-order estimates against the perturbation ε.
+
+Claim C7 [MeZO]/[derived]: the central estimate's bias :math:`\|E[\hat g] - \nabla L\|` is
+:math:`O(\varepsilon^2)`, the forward scheme's :math:`O(\varepsilon)`, both below the library's
+:func:`zosoftmax.bias_bound`.
+
+Everything here is exact up to rounding: with Rademacher directions in :math:`d = 8` the expectation
+over :math:`z` is a mean over all :math:`2^d` sign vectors, so no Monte-Carlo noise hides the bias.
+Two quantities per scheme, both log-log against ε with a fitted slope:
+
+* the bias :math:`\|E[\hat g] - \nabla L\|` (left panel);
+* the per-estimate deviation :math:`E\|(s(z) - \nabla L^\top z)\,z\|` of one direction's estimate from its
+  ε → 0 limit (right panel), which is what :func:`zosoftmax.bias_bound` bounds term by term (Jensen
+  then gives the bias the same bound).
+
+Finding (a correction to C7): for any direction distribution symmetric under :math:`z\to-z` (all three
+here), :math:`E[z\,L(x+\varepsilon z)] = \tfrac12 E[z\,(L(x+\varepsilon z) - L(x-\varepsilon z))]` and
+:math:`E[z]\,L(x) = 0`, so the forward estimate has *exactly* the central estimate's mean: its bias is
+:math:`O(\varepsilon^2)` too. The :math:`O(\varepsilon)` term :math:`\tfrac\varepsilon2 z\,z^\top\nabla^2L\,z`
+has mean zero; it only makes each forward estimate deviate by :math:`O(\varepsilon)` (right panel).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+import zosoftmax as zs
+
+from ._common import cached, run_figure
+
+__all__ = ["NAME", "compute", "plot", "main"]
+
+NAME = "fig_estimator_bias"
+N_ROWS, DIM = 6, 8  # 2^8 = 256 Rademacher directions: the expectation is an exact finite mean
+INSTANCE_SEED, POINT_SEED = 1, 2
+POINT_SCALE = 1.5  # x ~ 1.5 N(0, I): logits of norm ~4, far from the uniform softmax (large third derivative)
+DISTRIBUTION = "rademacher"
+# ε from 1e-4 (rounding of the quotients, ~1e-16 L/ε ≈ 1e-12, stays 2 decades below the smallest bias)
+# to 10^-0.5 (still in the asymptotic range: the local slope moves by < 0.01 there).
+EPS_RANGE = (-4.0, -0.5)
+EPS_POINTS = {"quick": 8, "default": 15, "full": 29}
+# Decision rule for an order-p claim: the fitted slope must be nearer to p than to the neighbouring orders
+# p - 1 and p + 1, i.e. |slope - p| < 1/2. (Any narrower band would be a choice; this one is the boundary
+# between the competing hypotheses.)
+ORDER_HALF_WIDTH = 0.5
+
+
+def _exact_moments(eps: list[float]) -> dict[str, Any]:
+    """Exact (enumerated) bias and per-direction deviation of both schemes at every ε."""
+    p = zs.random_instance(N_ROWS, DIM, rng=INSTANCE_SEED)
+    x = POINT_SCALE * np.random.default_rng(POINT_SEED).standard_normal(DIM)
+    g = p.gradient(x)
+    Z = np.array(list(itertools.product((-1.0, 1.0), repeat=DIM)))  # every Rademacher direction once
+    gz = Z @ g  # the ε → 0 quotient ∇Lᵀz
+    out: dict[str, Any] = {"grad_norm": float(np.linalg.norm(g))}
+    for scheme in zs.SCHEMES:
+        bias, dev, bound = [], [], []
+        for e in eps:
+            s = zs.projected_gradients(p, x, Z, eps=e, scheme=scheme)
+            mean_g = Z.T @ s / Z.shape[0]  # E[ĝ] = E[s(z) z], exact over all 2^d directions (k = 1; k > 1 same mean)
+            bias.append(float(np.linalg.norm(mean_g - g)))
+            dev.append(float(np.mean(np.abs(s - gz) * np.linalg.norm(Z, axis=1))))  # E|s − ∇Lᵀz| ‖z‖
+            bound.append(zs.bias_bound(p, e, DISTRIBUTION, scheme))
+        out[scheme] = {"bias": bias, "deviation": dev, "bound": bound}
+    # the symmetry argument says the forward and central means coincide; measure how closely (rounding only)
+    out["forward_central_mean_gap"] = float(max(abs(a - b) / b for a, b in
+                                                zip(out["forward"]["bias"], out["central"]["bias"], strict=True)))
+    return out
+
+
+def _slope(eps: list[float], values: list[float]) -> float:
+    """Least-squares slope of log(values) against log(ε)."""
+    return float(np.polyfit(np.log(eps), np.log(values), 1)[0])
+
+
+def compute(profile: str) -> dict[str, Any]:
+    """Exact bias and deviation curves, their fitted slopes and the bound check (C7)."""
+    eps = np.logspace(*EPS_RANGE, EPS_POINTS[profile]).tolist()
+    params = {"n": N_ROWS, "d": DIM, "seeds": [INSTANCE_SEED, POINT_SEED], "scale": POINT_SCALE, "eps": eps}
+    res = cached(NAME, params, lambda: _exact_moments(eps))
+    slopes = {f"{scheme}_{q}": _slope(eps, res[scheme][q]) for scheme in zs.SCHEMES for q in ("bias", "deviation")}
+    claimed = {"central_bias": 2, "forward_bias": 1, "central_deviation": 2, "forward_deviation": 1}
+    order_ok = {key: abs(slopes[key] - claimed[key]) < ORDER_HALF_WIDTH for key in claimed}
+    below = {scheme: all(m <= b for m, b in zip(res[scheme]["deviation"], res[scheme]["bound"], strict=True))
+             for scheme in zs.SCHEMES}  # deviation ≥ bias (Jensen), so this covers both panels
+    ratio = {scheme: float(max(m / b for m, b in zip(res[scheme]["bias"], res[scheme]["bound"], strict=True)))
+             for scheme in zs.SCHEMES}
+    # The figure confirms: central bias order 2, forward per-estimate deviation order 1, all under the bound.
+    # The forward *bias* has order 2, not 1 (a correction: O(ε²) ⊂ O(ε), so C7's bound holds, loosely).
+    confirmed = bool(order_ok["central_bias"] and order_ok["forward_deviation"] and order_ok["central_deviation"]
+                     and all(below.values()))
+    forward_bias_order = int(round(slopes["forward_bias"]))
+    return {
+        "claim": "C7",
+        "instance": {"n": N_ROWS, "d": DIM, "distribution": DISTRIBUTION, "instance_seed": INSTANCE_SEED,
+                     "point_seed": POINT_SEED, "grad_norm": res["grad_norm"],
+                     "expectation": "exact: mean over all 2^d Rademacher directions"},
+        "eps": eps,
+        "central": res["central"],
+        "forward": res["forward"],
+        "slopes": slopes,
+        "claimed_orders": claimed,
+        "order_matches": order_ok,
+        "measured_below_bound": below,
+        "max_bias_to_bound_ratio": ratio,
+        "forward_central_mean_max_relative_gap": res["forward_central_mean_gap"],
+        "central_bias_slope": slopes["central_bias"],
+        "forward_bias_slope": slopes["forward_bias"],
+        "forward_deviation_slope": slopes["forward_deviation"],
+        "criterion": ("fitted log-log slope within 1/2 of the claimed order (nearer to it than to the neighbouring "
+                      "orders) for the central bias (2), the central (2) and forward (1) per-estimate deviations, "
+                      "and every measured value <= bias_bound"),
+        "confirmed": confirmed,
+        "verdict": "holds-with-correction" if confirmed and forward_bias_order != 1 else
+                   ("holds" if confirmed else "fails"),
+        "correction": (f"the forward scheme's bias has order {forward_bias_order}, not 1: for directions symmetric "
+                       "under z -> -z its mean equals the central scheme's exactly (max relative gap "
+                       f"{res['forward_central_mean_gap']:.1e}); the O(eps) term only affects single estimates"),
+        "finding": (f"central bias slope {slopes['central_bias']:.3f}, forward bias slope "
+                    f"{slopes['forward_bias']:.3f} (identical means), forward per-estimate deviation slope "
+                    f"{slopes['forward_deviation']:.3f}; all below the C7 bound (bias/bound <= "
+                    f"{max(ratio.values()):.1e})"),
+    }
+
+
+def plot(data: dict[str, Any]) -> Figure:
+    """Two log-log panels: bias and per-estimate deviation against ε, with the C7 bound lines."""
+    eps = np.asarray(data["eps"])
+    fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.6), sharex=True)
+    style = {"central": ("C0", "o"), "forward": ("C3", "s")}
+    panels = (("bias", r"bias $\|E[\hat g]-\nabla L(x)\|$"),
+              ("deviation", r"deviation $E\,\|(s(z)-\nabla L^\top z)\,z\|$"))
+    for ax, (q, label) in zip(axes, panels, strict=True):
+        for scheme in ("central", "forward"):
+            color, marker = style[scheme]
+            filled = scheme == "central" or q == "deviation"
+            ax.loglog(eps, data[scheme][q], marker=marker, ls="-", color=color, ms=5 if filled else 8,
+                      mfc=color if filled else "none",
+                      label=f"{scheme}: slope {data['slopes'][f'{scheme}_{q}']:.2f}")
+            ax.loglog(eps, data[scheme]["bound"], ls="--", color=color, lw=1,
+                      label=f"C7 bound ({scheme}), " + (r"$O(\varepsilon^2)$" if scheme == "central" else
+                                                        r"$O(\varepsilon)$"))
+        ax.set_xlabel(r"perturbation $\varepsilon$ (units of $x$)")
+        ax.set_ylabel(label)
+        ax.legend(loc="upper left")
+    axes[0].set_title("exact mean: forward = central (symmetric $z$)")
+    axes[1].set_title("one estimate's deviation from its $\\varepsilon\\to0$ limit")
+    inst = data["instance"]
+    fig.suptitle(f"C7: estimator bias, Rademacher directions enumerated exactly (n={inst['n']}, d={inst['d']})",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Command line: ``python -m analysis.fig_estimator_bias [--quick] [--outdir DIR]``."""
+    return run_figure(NAME, compute, plot, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()
