@@ -299,9 +299,10 @@ def gamma(d: int, k: int, r: float, distribution: str) -> float:
     C10. Gaussian and sphere values are exact suprema: :math:`\mathrm{tr}(H E[\hat g\hat g^\top])` has
     non-negative coefficients on :math:`g^\top H g \le \ell\|g\|^2` and :math:`\mathrm{tr}H \le r\ell`,
     both attained together (``g`` a top eigenvector of ``H``). For Rademacher the extra term
-    :math:`-\frac2k\sum_i H_{ii}g_i^2 \le 0` is dropped, so the value is a valid upper bound; the choice
-    :math:`g \propto \mathbf 1` attains :math:`1 + (r + 1 - 2r/d)/k`, so the returned value exceeds the
-    supremum by at most :math:`2r/(dk) \le 2/k` (see ``proofs/c10_gamma.py``).
+    :math:`-\frac2k\sum_i H_{ii}g_i^2 \le 0` is dropped, so the value is a valid upper bound. For integer
+    ``r`` the choice ``g`` flat on ``d - r + 1`` coordinates and ``H`` = its direction plus the ``r - 1`` other
+    coordinate axes attains :math:`1 + (r + 1 - 2/(d - r + 1))/k` (a numeric search over ``g`` finds no
+    larger value), so the returned bound exceeds the supremum by at most :math:`2/(k(d - r + 1))`.
     The sphere value is MeZO's :math:`\gamma`.
     """
     d, k, distribution = _check_dk(d, k, distribution)
