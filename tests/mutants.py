@@ -1,0 +1,181 @@
+r"""Planted-bug (mutation) check: every known wrong-math mutant must turn the fast tier red.
+
+Use ``python -m pytest -p tests.mutants --mutants`` (``make mutants``). It first runs the unmutated fast tier,
+then, for each mutant, the whole fast tier in a fresh subprocess with ``--plant NAME`` (``-x`` stops at the
+first failure; ``HYPOTHESIS_PROFILE=ci``, derandomized, so every verdict is reproducible) and prints
+``killed by <test>`` or ``SURVIVED``. The exit status is non-zero if the baseline fails or any mutant survives.
+
+A mutant is planted by monkeypatching before collection. Several modules import names directly
+(``bounds`` does ``from .estimators import gamma``, ``optimize`` imports ``_quotients``, the package
+re-exports everything), so :func:`_replace_everywhere` rebinds every module attribute that *is* the original
+object, in ``zosoftmax`` and in the test package; methods are replaced on the class.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MUTANTS", "pytest_addoption", "pytest_configure", "pytest_cmdline_main"]
+
+_PREFIXES = ("zosoftmax", "tests", "proofs", "analysis")
+
+
+def _replace_everywhere(original: Any, replacement: Any) -> int:
+    """Rebind every module-level name bound to ``original`` (in the project's modules) to ``replacement``."""
+    count = 0
+    for name, mod in list(sys.modules.items()):
+        if mod is None or not name.startswith(_PREFIXES):
+            continue
+        for attr, value in list(vars(mod).items()):
+            if value is original:
+                setattr(mod, attr, replacement)
+                count += 1
+    return count
+
+
+def _gradient_scaled() -> None:
+    from zosoftmax.problem import SoftmaxRegression
+
+    orig = SoftmaxRegression.gradient
+    SoftmaxRegression.gradient = lambda self, x: orig(self, x) * (1 + 1e-4)  # type: ignore[method-assign]
+
+
+def _hessian_shifted() -> None:
+    from zosoftmax.problem import SoftmaxRegression
+
+    orig = SoftmaxRegression.hessian
+    SoftmaxRegression.hessian = lambda self, x: orig(self, x) + 1e-4 * np.eye(self.d)  # type: ignore[method-assign]
+
+
+def _estimator_scaled() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators.spsa_gradient
+
+    def spsa_gradient(*args: Any, **kwargs: Any) -> Any:
+        return 1.05 * orig(*args, **kwargs)
+
+    _replace_everywhere(orig, spsa_gradient)
+
+
+def _first_direction_only() -> None:
+    from zosoftmax import estimators, optimize
+    from zosoftmax.problem import SoftmaxRegression
+
+    orig = estimators.spsa_gradient
+
+    def spsa_gradient(f: Any, x: Any, *, k: int = 1, eps: float = 1e-3, distribution: str = "gaussian",
+                      scheme: str = "central", rng: Any = None, directions: Any = None) -> Any:
+        if directions is None:
+            d = f.d if isinstance(f, SoftmaxRegression) else np.asarray(x).shape[0]
+            directions = estimators.sample_directions(k, d, distribution, rng)
+        return orig(f, x, k=1, eps=eps, distribution=distribution, scheme=scheme, directions=np.asarray(directions)[:1])
+
+    _replace_everywhere(orig, spsa_gradient)
+    orig_update = optimize._update
+    # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1
+    _replace_everywhere(orig_update, lambda X, Z, s, lr, k: orig_update(X, Z[:, :1], s[:, :1], lr, 1))
+
+
+def _second_moment_sphere_everywhere() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators.second_moment_factor
+    _replace_everywhere(orig, lambda d, k, distribution: orig(d, k, "sphere"))
+
+
+def _gamma_rank_is_d() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators.gamma
+    _replace_everywhere(orig, lambda d, k, r, distribution: orig(d, k, d, distribution))
+
+
+def _gamma_rank_is_1() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators.gamma
+    _replace_everywhere(orig, lambda d, k, r, distribution: orig(d, k, 1.0, distribution))
+
+
+MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
+    "gradient_scaled": ("SoftmaxRegression.gradient scaled by (1 + 1e-4)", _gradient_scaled),
+    "hessian_shifted": ("SoftmaxRegression.hessian shifted by 1e-4 I", _hessian_shifted),
+    "estimator_scaled": ("spsa_gradient output scaled by 1.05", _estimator_scaled),
+    "first_direction_only": ("spsa_gradient (and the ZO-GD update) silently use only z_1 of k directions",
+                             _first_direction_only),
+    "second_moment_sphere": ("second_moment_factor returns the sphere value for every distribution",
+                             _second_moment_sphere_everywhere),
+    "gamma_rank_is_d": ("gamma ignores the effective rank (uses r = d)", _gamma_rank_is_d),
+    "gamma_rank_is_1": ("gamma ignores the effective rank (uses r = 1)", _gamma_rank_is_1),
+}
+
+
+def pytest_addoption(parser: Any) -> None:
+    group = parser.getgroup("mutants", "planted-bug check (tests/mutants.py)")
+    group.addoption("--mutants", action="store_true", help="run the fast tier once per planted bug; report survivors")
+    group.addoption("--plant", default=None, choices=sorted(MUTANTS), help="plant one mutant in this session")
+    group.addoption("--mutant-only", default=None, help="comma-separated subset of mutants for --mutants")
+
+
+def pytest_configure(config: Any) -> None:
+    name = config.getoption("--plant")
+    if name:
+        import zosoftmax  # noqa: F401  (load every library module before rebinding)
+        import zosoftmax.bounds  # noqa: F401
+        import zosoftmax.cli  # noqa: F401
+        import zosoftmax.optimize  # noqa: F401
+
+        MUTANTS[name][1]()
+
+
+def _child(args: list[str], env: dict[str, str]) -> tuple[int, str, float]:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *args],
+                          capture_output=True, text=True, env=env, cwd=os.getcwd())
+    return proc.returncode, proc.stdout + proc.stderr, time.perf_counter() - t0
+
+
+def _first_failure(output: str) -> str:
+    for line in output.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split(" - ")[0]
+    return "?"
+
+
+def pytest_cmdline_main(config: Any) -> int | None:
+    if not config.getoption("--mutants"):
+        return None
+    env = dict(os.environ, HYPOTHESIS_PROFILE="ci", PYTHONHASHSEED="0")
+    rc, out, dt = _child([], env)
+    print(f"baseline (no mutant): {'green' if rc == 0 else 'RED'} in {dt:.0f} s", flush=True)
+    if rc != 0:
+        print(out[-4000:])
+        print("mutants: the unmutated fast tier must pass first")
+        return 2
+    only = config.getoption("--mutant-only")
+    names = list(MUTANTS) if not only else only.split(",")
+    survivors, errors = [], []
+    for name in names:
+        rc, out, dt = _child(["-p", "tests.mutants", "--plant", name], env)
+        if rc == 1:
+            verdict = f"killed by {_first_failure(out)}"
+        elif rc == 0:
+            verdict = "SURVIVED"
+            survivors.append(name)
+        else:
+            verdict = f"ERROR (pytest exit {rc})"
+            errors.append(name)
+            print(out[-2000:])
+        print(f"{name:24s} {MUTANTS[name][0]:78s} {verdict}  [{dt:.0f} s]", flush=True)
+    print(f"mutants: {len(names) - len(survivors) - len(errors)}/{len(names)} killed"
+          + (f"; survived: {', '.join(survivors)}" if survivors else "")
+          + (f"; errors: {', '.join(errors)}" if errors else ""))
+    return 1 if survivors or errors else 0

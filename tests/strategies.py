@@ -1,0 +1,182 @@
+r"""Shared Hypothesis strategies: instances, targets, points, directions, seeds.
+
+Every value is *built* valid (``map`` / composite), never filtered: probability vectors are softmax images
+of drawn logits, targets are mapped onto the simplex or into the unit ball, spectra are prescribed.
+Instances are small (``n, d <= 8``) so that Rademacher expectations can be enumerated exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import zosoftmax as zs
+
+__all__ = [
+    "seeds",
+    "logits",
+    "probability_vectors",
+    "simplex_targets",
+    "ball_targets",
+    "targets",
+    "spectra",
+    "instances",
+    "points",
+    "instance_and_point",
+    "unit_vectors",
+    "eps_values",
+    "distributions",
+    "SATURATION",
+    "EPS_MACH",
+    "round_units",
+    "logit_scale",
+    "loss_rounding",
+    "gradient_rounding",
+    "hessian_rounding",
+    "rademacher_signs",
+]
+
+SATURATION = 1e3  # logits up to ~1e3: exp(-1e3) underflows to 0, one f_i is exactly 1 (saturated softmax)
+
+seeds = st.integers(min_value=0, max_value=2**32 - 1)
+distributions = st.sampled_from(zs.DISTRIBUTIONS)
+# ε from 1e-3 to 1 (log-uniform): the whole range where the C7 bias bound is informative
+eps_values = st.floats(min_value=-3.0, max_value=0.0).map(lambda t: float(10.0**t))
+
+_finite = {"allow_nan": False, "allow_infinity": False}
+
+
+def logits(n: int, scale: float = 10.0) -> st.SearchStrategy[np.ndarray]:
+    """Logit vectors in ``[-scale, scale]^n``, with a chance of a saturating spread (up to ``SATURATION``)."""
+    base = hnp.arrays(np.float64, n, elements=st.floats(-scale, scale, **_finite))
+    spread = st.sampled_from([1.0, 1.0, 1.0, 5.0, 40.0, SATURATION / scale])
+    return st.tuples(base, spread).map(lambda t: t[0] * t[1])
+
+
+def probability_vectors(n: int) -> st.SearchStrategy[np.ndarray]:
+    """Points of the simplex as softmax images of logits (vertices included when the logits saturate)."""
+    return logits(n).map(zs.softmax)
+
+
+def simplex_targets(n: int) -> st.SearchStrategy[np.ndarray]:
+    """Admissible targets ``b`` in the simplex (softmax of logits; saturated logits give a vertex)."""
+    return st.one_of(probability_vectors(n), st.integers(0, n - 1).map(lambda i: np.eye(n)[i]))
+
+
+def ball_targets(n: int) -> st.SearchStrategy[np.ndarray]:
+    r"""Targets in the unit ball :math:`\|b\|_2 \le 1` (the paper family's other admissible set), mapped there."""
+    raw = hnp.arrays(np.float64, n, elements=st.floats(-1.0, 1.0, **_finite))
+    return raw.map(lambda v: v / max(1.0, float(np.linalg.norm(v))))
+
+
+def targets(n: int) -> st.SearchStrategy[np.ndarray]:
+    """Either admissible set."""
+    return st.one_of(simplex_targets(n), ball_targets(n))
+
+
+@st.composite
+def spectra(draw: Any, m: int, top: tuple[float, float] = (0.1, 3.0)) -> np.ndarray:
+    """Singular values: ``top`` times a decreasing profile (flat, geometric decay, or one dominant value)."""
+    s_max = draw(st.floats(*top))
+    kind = draw(st.sampled_from(["flat", "geometric", "spike", "linear"]))
+    if kind == "flat":
+        prof = np.ones(m)
+    elif kind == "geometric":
+        q = draw(st.floats(0.1, 0.9))
+        prof = q ** np.arange(m)
+    elif kind == "spike":
+        prof = np.r_[1.0, np.full(m - 1, draw(st.floats(0.0, 0.1)))]
+    else:
+        prof = np.linspace(1.0, 0.5, m)
+    return s_max * prof
+
+
+@st.composite
+def instances(draw: Any, n: tuple[int, int] = (2, 6), d: tuple[int, int] = (1, 6), regularized: bool | None = None,
+              full_rank: bool = False, ball: bool = True) -> zs.SoftmaxRegression:
+    """A random instance with a prescribed spectrum of ``A`` (bounded ``||A|| <= 3``), admissible ``b``, optional ``w``.
+
+    ``full_rank`` forces ``n >= d`` and positive singular values (rank(A) = d, needed by C5).
+    """
+    nn = draw(st.integers(*n))
+    dd = draw(st.integers(d[0], min(d[1], nn) if full_rank else d[1]))
+    s = draw(spectra(min(nn, dd), top=(0.1, 3.0)))
+    if full_rank:
+        s = np.maximum(s, 0.05 * s[0])
+    b = draw(targets(nn) if ball else simplex_targets(nn))
+    reg = draw(st.booleans()) if regularized is None else regularized
+    w = draw(hnp.arrays(np.float64, nn, elements=st.floats(0.0, 2.0, **_finite))) if reg else None
+    return zs.random_instance(nn, dd, rng=draw(seeds), singular_values=s, w=w, b=b)
+
+
+@st.composite
+def points(draw: Any, problem: zs.SoftmaxRegression, saturate: bool = True) -> np.ndarray:
+    """Points ``x``: moderate (``|x_i| <= 3``) or, with ``saturate``, scaled so the logits reach ~``SATURATION``."""
+    x = draw(hnp.arrays(np.float64, problem.d, elements=st.floats(-3.0, 3.0, **_finite)))
+    if saturate and draw(st.integers(0, 4)) == 0:
+        y = problem.A @ x
+        spread = float(np.max(y) - np.min(y))
+        if spread > 1e-3:
+            x = x * (draw(st.sampled_from([30.0, 200.0, SATURATION])) / spread)
+    return x
+
+
+@st.composite
+def instance_and_point(draw: Any, saturate: bool = True, **kwargs: Any) -> tuple[zs.SoftmaxRegression, np.ndarray]:
+    """An instance and a point on it."""
+    p = draw(instances(**kwargs))
+    return p, draw(points(p, saturate=saturate))
+
+
+def unit_vectors(d: int) -> st.SearchStrategy[np.ndarray]:
+    """Unit vectors of R^d: a Gaussian-like draw mapped to the sphere (a fixed axis if it is ~0)."""
+    raw = hnp.arrays(np.float64, d, elements=st.floats(-1.0, 1.0, **_finite))
+    return raw.map(lambda v: v / np.linalg.norm(v) if np.linalg.norm(v) > 1e-3 else np.eye(d)[0])
+
+
+# ------------------------------------------------------------------ error models shared by the checks
+EPS_MACH = float(np.finfo(np.float64).eps)
+
+
+def round_units(problem: zs.SoftmaxRegression) -> float:
+    r"""Units of roundoff per evaluation: the standard :math:`\gamma_m = m\varepsilon/(1 - m\varepsilon)` bound for
+    sums and products of ``m`` terms, with ``m = 4(n + d)`` (the matrix product ``Ax``, the ``n``-term sums of the
+    softmax normalizer and of the loss, a few ops each) and a factor 4 for ``exp``/division."""
+    return 16.0 * (problem.n + problem.d)
+
+
+def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
+    r"""A bound on :math:`\|\nabla_y L\|` plus its sensitivity to the rounding of ``y = Ax``:
+    :math:`\|Sc\| \le 1` and :math:`\|w^2\circ y\|`, :math:`\|w\|_\infty^2\|A\|\|x\|`."""
+    y = problem.A @ x
+    w2 = 0.0 if problem.w is None else problem.w**2
+    return 1.0 + float(np.linalg.norm(w2 * y)) + float(np.max(w2)) * float(np.linalg.norm(problem.A, 2)) * float(
+        np.linalg.norm(x))
+
+
+def loss_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
+    r"""Absolute roundoff of one loss evaluation near ``x``: :math:`u\,\varepsilon(1 + |L| + \|A\|\|x\| s_y)`
+    (relative error of the sums, plus the rounding of ``x + h v`` and ``Ax`` propagated by :math:`\nabla_y L`)."""
+    norm_a = float(np.linalg.norm(problem.A, 2))
+    return round_units(problem) * EPS_MACH * (1.0 + abs(problem.loss(x))
+                                             + norm_a * (1.0 + float(np.linalg.norm(x))) * logit_scale(problem, x))
+
+
+def gradient_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
+    r"""Absolute roundoff (2-norm) of one gradient evaluation: :math:`u\,\varepsilon\,\|A\|\,s_y`."""
+    return round_units(problem) * EPS_MACH * float(np.linalg.norm(problem.A, 2)) * logit_scale(problem, x)
+
+
+def hessian_rounding(problem: zs.SoftmaxRegression) -> float:
+    r"""Absolute roundoff (2-norm) of one Hessian: :math:`u\,\varepsilon\,\|A\|^2(2 + \|w\|_\infty^2)`, ``|B| <= 2``."""
+    w2 = 0.0 if problem.w is None else float(np.max(problem.w**2))
+    return round_units(problem) * EPS_MACH * float(np.linalg.norm(problem.A, 2)) ** 2 * (2.0 + w2)
+
+
+def rademacher_signs(d: int) -> np.ndarray:
+    """All ``2^d`` sign vectors of R^d, shape (2^d, d): the Rademacher distribution, enumerated exactly."""
+    idx = np.arange(2**d)[:, None]
+    return (1 - 2 * ((idx >> np.arange(d)) & 1)).astype(np.float64)

@@ -1,0 +1,217 @@
+r"""C8, C9: the exact first and second moments of the ZO estimate, per direction distribution.
+
+* Rademacher, ``d <= 8``: the distribution is finite, so expectations are *enumerated* over all ``2^d`` sign
+  vectors (``k = 1``) or all ``4^d`` pairs (``k = 2``, ``d <= 4``) of actual :func:`zosoftmax.spsa_gradient`
+  outputs; on a quadratic the central estimate equals its :math:`\varepsilon\to0` limit at every
+  :math:`\varepsilon`, so the comparison is exact up to roundoff.
+* Gaussian and sphere: Monte Carlo over ``m`` single-direction estimates with tolerance :math:`z\sigma/\sqrt m`,
+  :math:`\sigma` the *exact* standard deviation of the statistic, from the eighth moments below (Isserlis for
+  the Gaussian; :math:`E\prod_i x_i^{2a_i} = \prod(2a_i-1)!!/\prod_{j<|a|}(d+2j)` on the unit sphere).
+
+For ``k`` independent directions :math:`E[\hat g\hat g^\top] = \frac1k E[zz^\top Gzz^\top] + (1-\frac1k)G`
+(independence), so the single-direction moment determines every ``k``; the ``k = 2`` enumeration checks that
+the estimator really averages ``k`` independent directions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import zosoftmax as zs
+from tests import strategies as S
+
+Z_SCORE = 5.0  # two-sided normal tail P(|N(0,1)| > 5) = 5.7e-7: per-check false-alarm rate of the Monte Carlo tests
+M_FAST = 20_000  # Monte-Carlo sample size of the fast tier
+MC_DIMS = (1, 2, 5, 16)
+
+
+# ---------------------------------------------------------------------------- exact moments (independent)
+def _double_factorial(m: int) -> int:
+    return math.prod(range(m, 0, -2)) if m > 0 else 1
+
+
+def gaussian_even_moment(powers: tuple[int, ...]) -> float:
+    r""":math:`E\prod_i z_i^{p_i}` for independent :math:`N(0,1)` coordinates, even :math:`p_i`:
+    :math:`\prod(p_i-1)!!` (Isserlis)."""
+    return float(math.prod(_double_factorial(p - 1) for p in powers))
+
+
+def sphere_even_moment(d: int, powers: tuple[int, ...]) -> float:
+    r""":math:`E\prod_i z_i^{p_i}` for ``z`` uniform on the sphere of radius :math:`\sqrt d`, even :math:`p_i`:
+    :math:`d^{m}\prod(p_i-1)!!/\prod_{j<m}(d+2j)`, :math:`m = \sum p_i/2` (Dirichlet/Beta integrals)."""
+    m = sum(powers) // 2
+    return float(d**m * math.prod(_double_factorial(p - 1) for p in powers) / math.prod(d + 2 * j for j in range(m)))
+
+
+def _moment(distribution: str, d: int, powers: tuple[int, ...]) -> float:
+    return gaussian_even_moment(powers) if distribution == "gaussian" else sphere_even_moment(d, powers)
+
+
+# --------------------------------------------------------------------------------------- quadratics
+@st.composite
+def quadratics(draw, d_max: int = 8):
+    """A quadratic q(x) = x'Qx/2 + c'x (Q symmetric, ||Q|| <= 3), a point and its gradient Qx + c."""
+    d = draw(st.integers(1, d_max))
+    M = draw(hnp.arrays(np.float64, (d, d), elements=st.floats(-1.0, 1.0)))
+    Q = (M + M.T) / 2
+    c = draw(hnp.arrays(np.float64, d, elements=st.floats(-2.0, 2.0)))
+    x = draw(hnp.arrays(np.float64, d, elements=st.floats(-2.0, 2.0)))
+    return Q, c, x
+
+
+def _batched(Q, c):
+    return lambda X: 0.5 * np.einsum("md,de,me->m", X, Q, X) + X @ c
+
+
+def _quotient_rounding(Q, c, x, eps):
+    r"""Roundoff of a central quotient of the quadratic: :math:`\delta_q/\varepsilon` with
+    :math:`\delta_q = 8(d+1)\epsilon_{mach}(\frac12\|Q\|R^2 + \|c\|R)`, :math:`R = \|x\| + \varepsilon\sqrt d`
+    (the perturbed points themselves are rounded: their error :math:`\epsilon_{mach}R` times :math:`\|\nabla q\|`)."""
+    d = x.size
+    R = np.linalg.norm(x) + eps * np.sqrt(d) + 1
+    grad_sup = np.linalg.norm(Q, 2) * R + np.linalg.norm(c)
+    return 8 * (d + 1) * S.EPS_MACH * (0.5 * np.linalg.norm(Q, 2) * R**2 + np.linalg.norm(c) * R + R * grad_sup) / eps
+
+
+@given(quadratics(), S.eps_values)
+def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
+    r"""C8, C9 (Rademacher, exact): over all :math:`2^d` sign vectors, :math:`E[\hat g] = g`,
+    :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, k)`` and :math:`E\|\hat g\|^2/\|g\|^2` =
+    ``second_moment_factor(d, k)`` for every ``k`` (the ``k``-average formula from the enumerated ``k = 1``)."""
+    Q, c, x = quad
+    d = x.size
+    f = _batched(Q, c)
+    g = Q @ x + c
+    Z = S.rademacher_signs(d)
+    G = np.stack([zs.spsa_gradient(f, x, k=1, eps=eps, distribution="rademacher", directions=z[None]) for z in Z])
+    tau = _quotient_rounding(Q, c, x, eps) + d * S.EPS_MACH * np.sqrt(d) * np.linalg.norm(g)  # |s_j - z_j'g|
+    mean = G.mean(axis=0)
+    assert np.linalg.norm(mean - g) <= tau * np.sqrt(d)
+    M1 = np.einsum("mi,mj->ij", G, G) / len(Z)  # E[ĝĝᵀ], k = 1, enumerated
+    err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
+    gg = float(g @ g)
+    for k in range(1, 9):
+        exact_k = M1 / k + (1 - 1 / k) * np.outer(g, g)  # k independent directions
+        assert np.linalg.norm(exact_k - zs.second_moment_matrix(g, k, "rademacher")) <= err_m
+        assert abs(np.trace(exact_k) - zs.second_moment_factor(d, k, "rademacher") * gg) <= np.sqrt(d) * err_m
+
+
+@given(quadratics(d_max=4), S.eps_values)
+def test_rademacher_k2_enumerated_estimator_averages_both_directions(quad, eps):
+    r"""C9 for ``k = 2`` (Rademacher, exact): all :math:`4^d` direction pairs through ``spsa_gradient(k=2)``;
+    :math:`E[\hat g] = g` and :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, 2)``."""
+    Q, c, x = quad
+    d = x.size
+    f = _batched(Q, c)
+    g = Q @ x + c
+    Z = S.rademacher_signs(d)
+    pairs = [(a, b) for a in Z for b in Z]
+    G = np.stack([zs.spsa_gradient(f, x, k=2, eps=eps, distribution="rademacher", directions=np.stack(pr))
+                  for pr in pairs])
+    tau = _quotient_rounding(Q, c, x, eps) + d * S.EPS_MACH * np.sqrt(d) * np.linalg.norm(g)
+    assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
+    M2 = np.einsum("mi,mj->ij", G, G) / len(pairs)
+    err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
+    assert np.linalg.norm(M2 - zs.second_moment_matrix(g, 2, "rademacher")) <= err_m
+    assert abs(np.trace(M2) - zs.second_moment_factor(d, 2, "rademacher") * (g @ g)) <= np.sqrt(d) * err_m
+
+
+@given(S.instance_and_point(d=(1, 6)))
+def test_rademacher_moments_on_softmax_as_eps_to_zero(case):
+    r"""C8, C9 on softmax regression (Rademacher, enumerated): at small :math:`\varepsilon` the enumerated
+    :math:`E[\hat g\hat g^\top]` is within the Taylor remainder of ``second_moment_matrix(grad L, 1)``:
+    each quotient is within :math:`\tau = \frac{\varepsilon^2}6 M_3\|z\|^3 + \delta_L/\varepsilon` of
+    :math:`z^\top\nabla L`, at the :math:`\varepsilon` that minimizes :math:`\tau`."""
+    p, x = case
+    d = p.d
+    g = p.gradient(x)
+    m3 = zs.third_derivative_bound(p)
+    delta_l = max(S.loss_rounding(p, x + np.sqrt(d)), S.loss_rounding(p, x))
+    eps = (3 * delta_l / (m3 * d**1.5)) ** (1 / 3)  # minimizes eps^2/6 M3 d^1.5 + delta_L / eps
+    tau = eps**2 / 6 * m3 * d**1.5 + delta_l / eps + S.gradient_rounding(p, x) * np.sqrt(d)
+    Z = S.rademacher_signs(d)
+    G = np.stack([zs.spsa_gradient(p, x, eps=eps, distribution="rademacher", directions=z[None]) for z in Z])
+    assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
+    M1 = np.einsum("mi,mj->ij", G, G) / len(Z)
+    err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * (g @ g)
+    assert np.linalg.norm(M1 - zs.second_moment_matrix(g, 1, "rademacher")) <= err_m
+    assert abs(np.trace(M1) - zs.second_moment_factor(d, 1, "rademacher") * (g @ g)) <= np.sqrt(d) * err_m
+
+
+@given(st.integers(1, 64), st.integers(1, 64), S.distributions, S.unit_vectors(5))
+def test_second_moment_factor_is_trace_of_matrix(d, k, distribution, v):
+    r"""C8 = tr(C9): ``second_moment_factor(d, k)`` equals :math:`\mathrm{tr}\,E[\hat g\hat g^\top]/\|g\|^2`."""
+    g = np.resize(v, d) * 3.0 + (np.arange(d) == 0)
+    M = zs.second_moment_matrix(g, k, distribution)
+    assert np.isclose(np.trace(M) / (g @ g), zs.second_moment_factor(d, k, distribution), rtol=8 * d * S.EPS_MACH)
+
+
+# ------------------------------------------------------------------------------ Gaussian and sphere MC
+def _single_direction_estimates(distribution, d, m, seed):
+    """``m`` single-direction estimates s_j z_j of a quadratic's gradient g (unit), via projected_gradients."""
+    rng = np.random.default_rng(seed)
+    Q = rng.standard_normal((d, d))
+    Q = (Q + Q.T) / (2 * np.sqrt(d))
+    g = rng.standard_normal(d)
+    g /= np.linalg.norm(g)
+    x = np.linalg.lstsq(Q, g, rcond=None)[0] if d > 1 else np.zeros(d)
+    c = g - Q @ x  # gradient Qx + c = g exactly at x (up to roundoff)
+    Z = zs.sample_directions(m, d, distribution, rng)
+    s = zs.projected_gradients(_batched(Q, c), x, Z, eps=0.1)
+    return g, s[:, None] * Z, Z
+
+
+@pytest.mark.parametrize("distribution", ["gaussian", "sphere"])
+@pytest.mark.parametrize("d", MC_DIMS)
+def test_gaussian_sphere_second_moments_monte_carlo(distribution, d):
+    r"""C8, C9 (Gaussian, sphere; Monte Carlo, ``k = 1``, unit ``g``, ``u`` a unit vector orthogonal to ``g``).
+
+    * :math:`X = \|\hat g\|^2 = (z^\top g)^2\|z\|^2`: mean ``k * second_moment_factor(d, k) - (k - 1)`` for every
+      ``k``; :math:`EX^2 = E z_1^8 + 2(d-1)E z_1^6z_2^2 + (d-1)[E z_1^4 z_2^4 + (d-2)E z_1^4z_2^2z_3^2]`.
+    * :math:`g^\top\hat g\hat g^\top g = (z^\top g)^4`: mean :math:`g^\top M g`, second moment :math:`Ez_1^8`.
+    * :math:`u^\top\hat g\hat g^\top u = (z^\top g)^2(z^\top u)^2`: mean :math:`u^\top Mu`, second moment
+      :math:`Ez_1^4z_2^4` — with ``M = second_moment_matrix(g, 1)``.
+    """
+    m = M_FAST
+    g, G, _ = _single_direction_estimates(distribution, d, m, seed=1000 + d)
+    mom = lambda *p: _moment(distribution, d, p)  # noqa: E731
+    X = np.einsum("mi,mi->m", G, G)
+    EX = mom(4) + (d - 1) * mom(2, 2)
+    EX2 = mom(8) + 2 * (d - 1) * mom(6, 2) + (d - 1) * (mom(4, 4) + (d - 2) * mom(4, 2, 2))
+    sigma = math.sqrt(max(EX2 - EX**2, 0.0))
+    rounding = 64 * d * S.EPS_MACH * EX  # the quotients of the quadratic at eps = 0.1: roundoff only
+    tol = Z_SCORE * sigma / math.sqrt(m) + rounding
+    for k in (1, 2, 3, 8):
+        assert abs(X.mean() - (k * zs.second_moment_factor(d, k, distribution) - (k - 1))) <= tol
+    M = zs.second_moment_matrix(g, 1, distribution)
+    a = G @ g
+    tol4 = Z_SCORE * math.sqrt(mom(8) - mom(4) ** 2) / math.sqrt(m) + rounding
+    assert abs(np.mean(a**2) - g @ M @ g) <= tol4
+    if d >= 2:
+        u = np.linalg.svd(g[None, :])[2][1]  # a unit vector orthogonal to g
+        b = G @ u
+        tol22 = Z_SCORE * math.sqrt(mom(4, 4) - mom(2, 2) ** 2) / math.sqrt(m) + rounding
+        assert abs(np.mean(b**2) - u @ M @ u) <= tol22
+
+
+@pytest.mark.parametrize("distribution", ["gaussian", "sphere", "rademacher"])
+@pytest.mark.parametrize("d", MC_DIMS)
+def test_direction_fourth_moment(distribution, d):
+    r""":math:`E\|z\|^4` (``direction_moment``): exactly :math:`d^2` for sphere and Rademacher (:math:`\|z\|^2 = d`);
+    Gaussian by Monte Carlo, :math:`\sigma^2 = E\|z\|^8 - (E\|z\|^4)^2`, :math:`E\|z\|^8 = d(d+2)(d+4)(d+6)`."""
+    Z = zs.sample_directions(M_FAST, d, distribution, np.random.default_rng(d))
+    r4 = np.sum(Z * Z, axis=1) ** 2
+    assert zs.direction_moment(d, distribution, 2) == d
+    if distribution != "gaussian":
+        assert np.allclose(r4, d * d, rtol=8 * d * S.EPS_MACH, atol=0)
+        assert zs.direction_moment(d, distribution, 4) == d * d
+        return
+    e4, e8 = d * (d + 2), d * (d + 2) * (d + 4) * (d + 6)
+    assert zs.direction_moment(d, distribution, 4) == e4
+    assert abs(r4.mean() - e4) <= Z_SCORE * math.sqrt(e8 - e4**2) / math.sqrt(M_FAST)
