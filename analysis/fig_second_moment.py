@@ -18,7 +18,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import NullFormatter, ScalarFormatter
+from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
 from scipy.stats import norm
 
 import zosoftmax as zs
@@ -115,6 +115,7 @@ def plot(data: dict[str, Any]) -> Figure:
     axes[1].axhline(1.0, color="k", ls="--", lw=1, label="MeZO")
     axes[0].set_xscale("log", base=2)
     axes[0].set_yscale("log")
+    axes[0].yaxis.set_major_locator(LogLocator(subs=(1.0, 1.5, 2.0, 3.0, 5.0)))
     axes[0].yaxis.set_major_formatter(ScalarFormatter())
     axes[0].yaxis.set_minor_formatter(NullFormatter())
     axes[0].set_ylabel(r"$E\|\hat g\|^2 / \|\nabla L\|^2$ (dimensionless)")
