@@ -7,6 +7,7 @@ Instances are small (``n, d <= 8``) so that Rademacher expectations can be enume
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,10 @@ __all__ = [
     "gradient_rounding",
     "hessian_rounding",
     "rademacher_signs",
+    "gaussian_even_moment",
+    "sphere_even_moment",
+    "even_moment",
+    "norm4_of_estimate_moment",
 ]
 
 SATURATION = 1e3  # logits up to ~1e3: exp(-1e3) underflows to 0, one f_i is exactly 1 (saturated softmax)
@@ -158,11 +163,16 @@ def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
 
 
 def loss_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
-    r"""Absolute roundoff of one loss evaluation near ``x``: :math:`u\,\varepsilon(1 + |L| + \|A\|\|x\| s_y)`
-    (relative error of the sums, plus the rounding of ``x + h v`` and ``Ax`` propagated by :math:`\nabla_y L`)."""
+    r"""Absolute roundoff of one loss evaluation at ``x`` (or the largest over the rows of a 2-d ``x``):
+    :math:`u\,\epsilon_{mach}(1 + |L| + \|A\|(1 + \|x\|)s_y)` (relative error of the sums, plus the rounding of
+    ``x + h v`` and of ``Ax`` propagated by :math:`\nabla_y L`)."""
+    X = np.atleast_2d(x)
     norm_a = float(np.linalg.norm(problem.A, 2))
-    return round_units(problem) * EPS_MACH * (1.0 + abs(problem.loss(x))
-                                             + norm_a * (1.0 + float(np.linalg.norm(x))) * logit_scale(problem, x))
+    w2 = 0.0 if problem.w is None else problem.w**2
+    Y = X @ problem.A.T
+    s_y = 1.0 + np.linalg.norm(w2 * Y, axis=1) + float(np.max(w2)) * norm_a * np.linalg.norm(X, axis=1)
+    vals = 1.0 + np.abs(problem.loss_batch(X)) + norm_a * (1.0 + np.linalg.norm(X, axis=1)) * s_y
+    return float(round_units(problem) * EPS_MACH * np.max(vals))
 
 
 def gradient_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
@@ -180,3 +190,35 @@ def rademacher_signs(d: int) -> np.ndarray:
     """All ``2^d`` sign vectors of R^d, shape (2^d, d): the Rademacher distribution, enumerated exactly."""
     idx = np.arange(2**d)[:, None]
     return (1 - 2 * ((idx >> np.arange(d)) & 1)).astype(np.float64)
+
+
+# ------------------------------------------------------- exact direction moments (independent derivation)
+def _double_factorial(m: int) -> int:
+    return math.prod(range(m, 0, -2)) if m > 0 else 1
+
+
+def gaussian_even_moment(powers: tuple[int, ...]) -> float:
+    r""":math:`E\prod_i z_i^{p_i}` for independent :math:`N(0,1)` coordinates, even :math:`p_i`:
+    :math:`\prod(p_i-1)!!` (Isserlis)."""
+    return float(math.prod(_double_factorial(p - 1) for p in powers))
+
+
+def sphere_even_moment(d: int, powers: tuple[int, ...]) -> float:
+    r""":math:`E\prod_i z_i^{p_i}` for ``z`` uniform on the sphere of radius :math:`\sqrt d`, even :math:`p_i`:
+    :math:`d^{m}\prod(p_i-1)!!/\prod_{j<m}(d+2j)`, :math:`m = \sum p_i/2` (Dirichlet/Beta integrals)."""
+    m = sum(powers) // 2
+    return float(d**m * math.prod(_double_factorial(p - 1) for p in powers) / math.prod(d + 2 * j for j in range(m)))
+
+
+def even_moment(distribution: str, d: int, powers: tuple[int, ...]) -> float:
+    """Gaussian or sphere moment of distinct coordinates (Rademacher: every even power is 1)."""
+    if distribution == "rademacher":
+        return 1.0
+    return gaussian_even_moment(powers) if distribution == "gaussian" else sphere_even_moment(d, powers)
+
+
+def norm4_of_estimate_moment(distribution: str, d: int) -> float:
+    r""":math:`E\|zz^\top g\|^4/\|g\|^4 = E[(z^\top e_1)^4\|z\|^4]` for a unit ``g`` (Gaussian, sphere: rotation
+    invariant): :math:`Ez_1^8 + 2(d-1)Ez_1^6z_2^2 + (d-1)[Ez_1^4z_2^4 + (d-2)Ez_1^4z_2^2z_3^2]`."""
+    m = lambda *p: even_moment(distribution, d, p)  # noqa: E731
+    return m(8) + 2 * (d - 1) * m(6, 2) + (d - 1) * (m(4, 4) + (d - 2) * m(4, 2, 2))

@@ -31,28 +31,6 @@ M_FAST = 20_000  # Monte-Carlo sample size of the fast tier
 MC_DIMS = (1, 2, 5, 16)
 
 
-# ---------------------------------------------------------------------------- exact moments (independent)
-def _double_factorial(m: int) -> int:
-    return math.prod(range(m, 0, -2)) if m > 0 else 1
-
-
-def gaussian_even_moment(powers: tuple[int, ...]) -> float:
-    r""":math:`E\prod_i z_i^{p_i}` for independent :math:`N(0,1)` coordinates, even :math:`p_i`:
-    :math:`\prod(p_i-1)!!` (Isserlis)."""
-    return float(math.prod(_double_factorial(p - 1) for p in powers))
-
-
-def sphere_even_moment(d: int, powers: tuple[int, ...]) -> float:
-    r""":math:`E\prod_i z_i^{p_i}` for ``z`` uniform on the sphere of radius :math:`\sqrt d`, even :math:`p_i`:
-    :math:`d^{m}\prod(p_i-1)!!/\prod_{j<m}(d+2j)`, :math:`m = \sum p_i/2` (Dirichlet/Beta integrals)."""
-    m = sum(powers) // 2
-    return float(d**m * math.prod(_double_factorial(p - 1) for p in powers) / math.prod(d + 2 * j for j in range(m)))
-
-
-def _moment(distribution: str, d: int, powers: tuple[int, ...]) -> float:
-    return gaussian_even_moment(powers) if distribution == "gaussian" else sphere_even_moment(d, powers)
-
-
 # --------------------------------------------------------------------------------------- quadratics
 @st.composite
 def quadratics(draw, d_max: int = 8):
@@ -180,10 +158,10 @@ def test_gaussian_sphere_second_moments_monte_carlo(distribution, d):
     """
     m = M_FAST
     g, G, _ = _single_direction_estimates(distribution, d, m, seed=1000 + d)
-    mom = lambda *p: _moment(distribution, d, p)  # noqa: E731
+    mom = lambda *p: S.even_moment(distribution, d, p)  # noqa: E731
     X = np.einsum("mi,mi->m", G, G)
     EX = mom(4) + (d - 1) * mom(2, 2)
-    EX2 = mom(8) + 2 * (d - 1) * mom(6, 2) + (d - 1) * (mom(4, 4) + (d - 2) * mom(4, 2, 2))
+    EX2 = S.norm4_of_estimate_moment(distribution, d)
     sigma = math.sqrt(max(EX2 - EX**2, 0.0))
     rounding = 64 * d * S.EPS_MACH * EX  # the quotients of the quadratic at eps = 0.1: roundoff only
     tol = Z_SCORE * sigma / math.sqrt(m) + rounding
