@@ -64,15 +64,27 @@ def sample_directions(k: int, d: int, distribution: str = "gaussian", rng: Any =
     k = _checks.positive_int(k, "k")
     d = _checks.positive_int(d, "d")
     distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
-    gen = _checks.generator(rng)
+    return _draw(_checks.generator(rng), np.empty((k, d), dtype=dtype), distribution)
+
+
+def _draw(gen: np.random.Generator, out: Array, distribution: str) -> Array:
+    """Fill ``out`` (..., d) with i.i.d. directions from ``gen`` in C order and return it.
+
+    The one sampler behind :func:`sample_directions` and the seeded runs: the draws are made in float64
+    (normalized there for the sphere) and rounded once to ``out.dtype``; a (k, d) block is the first
+    ``k`` rows of an (m, k, d) block drawn from the same generator state.
+    """
+    shape, d = out.shape, out.shape[-1]
     if distribution == "rademacher":
-        Z = (2 * gen.integers(0, 2, size=(k, d), dtype=np.int8) - 1).astype(dtype)
-    else:
-        Z = gen.standard_normal((k, d), dtype=np.float64)
-        if distribution == "sphere":
-            Z *= np.sqrt(d) / np.linalg.norm(Z, axis=1, keepdims=True)  # radius sqrt(d)
-        Z = Z.astype(dtype, copy=False)
-    return Z
+        out[...] = 2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1
+        return out
+    direct = out.dtype == np.float64 and out.flags.c_contiguous
+    Z = gen.standard_normal(out=out) if direct else gen.standard_normal(shape, dtype=np.float64)
+    if distribution == "sphere":
+        Z *= np.sqrt(d) / np.linalg.norm(Z, axis=-1, keepdims=True)  # radius sqrt(d)
+    if not direct:
+        out[...] = Z
+    return out
 
 
 def evaluations(k: int, scheme: str = "central") -> int:
@@ -93,11 +105,43 @@ def _quotients(values: Array, k: int, eps: float, scheme: str) -> Array:
     return (values[..., 1:] - values[..., :1]) / eps  # [L(x+εz) − L(x)] / ε
 
 
-def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
-    """Perturbed logits ``y0 ± ε A z_j`` for (..., n) ``y0`` and (..., k, n) ``AZ``: (..., 2k or k+1, n)."""
+def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str, out: Array | None = None) -> Array:
+    """Perturbed logits ``y0 ± ε A z_j`` for (..., n) ``y0`` and (..., k, n) ``AZ``: (..., 2k or k+1, n).
+
+    Central: rows ``[y0 + εAz_1 .. y0 + εAz_k, y0 − εAz_1 .. y0 − εAz_k]``; forward: ``[y0, y0 + εAz_1 ..]``.
+    Written into ``out`` when given (no concatenation copy).
+    """
+    k = AZ.shape[-2]
+    eAZ = eps * AZ
+    if out is None:
+        rows = 2 * k if scheme == "central" else k + 1
+        out = np.empty((*AZ.shape[:-2], rows, AZ.shape[-1]), dtype=np.result_type(y0, eAZ))
+    y = y0[..., None, :]
     if scheme == "central":
-        return np.concatenate([y0[..., None, :] + eps * AZ, y0[..., None, :] - eps * AZ], axis=-2)
-    return np.concatenate([y0[..., None, :], y0[..., None, :] + eps * AZ], axis=-2)
+        np.add(y, eAZ, out=out[..., :k, :])  # A(x + εz) = Ax + εAz
+        np.subtract(y, eAZ, out=out[..., k:, :])  # A(x − εz) = Ax − εAz
+    else:
+        out[..., 0, :] = y0
+        np.add(y, eAZ, out=out[..., 1:, :])
+    return out
+
+
+# m matrix-vector products beat one (n, d) x (d, m) GEMM for m <= 2 in OpenBLAS (the GEMM packs A first, which
+# costs more than a second pass over A); measured by ``python -m analysis.bench`` at n = d = 512 and 2048.
+_GEMV_MAX_ROWS = 2
+
+
+def _logits(A: Array, W: Array) -> Array:
+    """``W @ A.T``: the logits ``A w`` of every row ``w`` of W (m, d), as (m, n), in one pass over ``A``.
+
+    One BLAS product; for ``m <= _GEMV_MAX_ROWS`` rows, ``m`` matrix-vector products instead (faster there).
+    """
+    if W.shape[0] <= _GEMV_MAX_ROWS:
+        P = np.empty((W.shape[0], A.shape[0]), dtype=np.result_type(A, W))
+        for i in range(W.shape[0]):
+            np.matmul(A, W[i], out=P[i])
+        return P
+    return W @ A.T
 
 
 def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: Any, *, eps: float = 1e-3,
@@ -122,7 +166,9 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
     -----
     C7, C12. For a :class:`SoftmaxRegression` the perturbed logits come from one product
     :math:`A[x, z_1, \dots, z_k]`, using :math:`A(x\pm\varepsilon z) = Ax \pm \varepsilon Az`, and all
-    losses from one batched call; for a callable, all points go through one call of ``f``.
+    losses from one batched call on the (2k, n) (or (k + 1, n)) logits; for ``k = 1`` the product is two
+    matrix-vector products (faster than a two-column GEMM in OpenBLAS). For a callable, all points go
+    through one call of ``f``.
     """
     eps = _checks.positive_float(eps, "eps")
     scheme = _checks.choice(scheme, "scheme", SCHEMES)
@@ -130,8 +176,10 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
         x = _checks.as_array(x, "x", ndim=1, shape=(f.d,), dtype=f.dtype)
         Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, f.d), dtype=f.dtype)
         k = Z.shape[0]
-        P = f.A @ np.concatenate([x[:, None], Z.T], axis=1)  # one BLAS product: [Ax, Az_1 .. Az_k]
-        values = f.loss_from_logits(_stacked_logits(P[:, 0], P[:, 1:].T, eps, scheme))
+        W = np.empty((k + 1, f.d), dtype=f.dtype)
+        W[0], W[1:] = x, Z
+        P = _logits(f.A, W)  # one BLAS product: [Ax, Az_1 .. Az_k]
+        values = f.loss_from_logits(_stacked_logits(P[0], P[1:], eps, scheme))
     elif callable(f):
         x = _checks.as_array(x, "x", ndim=1)
         Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, x.shape[0]))

@@ -6,7 +6,9 @@ the seeds and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`rep
 iterate bit for bit without evaluating the loss once.
 
 :func:`zo_gd_batch` runs ``S`` independent seeds as one (S, d) batch: each step is one product
-:math:`A\,[X^\top, Z^\top]` serving all ``S`` iterates and ``S k`` directions.
+:math:`[X; Z]\,A^\top` serving all ``S`` iterates and ``S k`` directions, and one batched loss call on
+the ``S(2k + 1)`` (central) perturbed and unperturbed logits; the step's directions are drawn as one
+(S, k, d) block from one generator seeded with the ``S`` seeds of that step.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from numpy.typing import NDArray
 
 from . import _checks
 from ._io import Progress
-from .estimators import _quotients, _stacked_logits, evaluations, sample_directions
+from .estimators import _draw, _logits, _quotients, _stacked_logits, evaluations
 from .problem import SoftmaxRegression
 
 __all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "newton", "linear_rate"]
@@ -47,7 +49,8 @@ class Trajectory:
     k, eps, distribution, scheme :
         ZO settings (``None`` for GD and Newton).
     seeds : ndarray (steps,) or (S, steps) of int64, or None
-        Per-step direction seeds (ZO only).
+        Per-step direction seeds (ZO only). Step ``t`` of a batch draws the directions of all ``S`` runs
+        from one generator seeded with the column ``seeds[:, t]`` (for ``S = 1``: ``default_rng(seed)``).
     scalars : ndarray (steps, k) or (S, steps, k), or None
         Projected gradients :math:`s_{t,j}` (ZO only).
 
@@ -122,9 +125,17 @@ def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: 
     return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method="gd", lr=lr)
 
 
-def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any) -> Array:
-    """Directions (S, k, d) of one step, each run's from its own seed (C12: never stored across steps)."""
-    return np.stack([sample_directions(k, d, distribution, np.random.default_rng(int(s)), dtype) for s in seeds])
+def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any, out: Array | None = None) -> Array:
+    """Directions (S, k, d) of one step (C12: regenerated from the step's seeds, never stored across steps).
+
+    One generator per step, ``default_rng(seeds)`` seeded with the S run seeds of the step, draws the whole
+    (S, k, d) block in one call; run ``s`` gets block ``s``. The S blocks are i.i.d., so each run is distributed
+    as an independent :func:`zo_gd` run, and for S = 1 the generator is ``default_rng(seed)``, the one
+    :func:`zo_gd` uses. Written into ``out`` when given.
+    """
+    seeds = np.asarray(seeds, dtype=np.int64)
+    out = np.empty((seeds.shape[0], k, d), dtype=dtype) if out is None else out
+    return _draw(np.random.default_rng(seeds), out, distribution)
 
 
 def _update(X: Array, Z: Array, s: Array, lr: float, k: int) -> Array:
@@ -142,16 +153,27 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
             scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
     S, steps = seeds.shape
     n, d = p.n, p.d
+    central = scheme == "central"
+    m = 2 * k if central else k + 1  # loss evaluations per run and step
     losses = np.empty((S, steps + 1))
     scalars = np.empty((S, steps, k), dtype=p.dtype)
+    # The step's one buffer: rows x_1..x_S, then z_{1,1}..z_{S,k}; the directions are overwritten each step.
+    W = np.empty((S * (k + 1), d), dtype=p.dtype)
+    Z = W[S:].reshape(S, k, d)
+    # Perturbed logits of all runs, plus (central) the logits A x_s themselves, for one batched loss call.
+    Y = np.empty((S, m + 1 if central else m, n), dtype=p.dtype)
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
     for t in range(steps):
-        Z = _directions(seeds[:, t], k, d, distribution, p.dtype)
-        P = p.A @ np.concatenate([X.T, Z.reshape(S * k, d).T], axis=1)  # one BLAS product for all S·(k+1)
-        y0, AZ = P[:, :S].T, P[:, S:].T.reshape(S, k, n)  # A x_s and A z_{s,j}
-        values = p.loss_from_logits(_stacked_logits(y0, AZ, eps, scheme).reshape(-1, n)).reshape(S, -1)
-        losses[:, t] = p.loss_from_logits(y0) if scheme == "central" else values[:, 0]
-        s = _quotients(values, k, eps, scheme)
+        W[:S] = X
+        _directions(seeds[:, t], k, d, distribution, p.dtype, out=Z)
+        P = _logits(p.A, W)  # one BLAS product for all S·(k+1) vectors
+        y0, AZ = P[:S], P[S:].reshape(S, k, n)  # A x_s and A z_{s,j}
+        _stacked_logits(y0, AZ, eps, scheme, out=Y[:, :m])
+        if central:
+            Y[:, m] = y0
+        values = p.loss_from_logits(Y.reshape(-1, n)).reshape(S, -1)
+        losses[:, t] = values[:, m] if central else values[:, 0]
+        s = _quotients(values[:, :m], k, eps, scheme)
         scalars[:, t] = s
         X = _update(X, Z, s, lr, k)
         _check_finite(X, t + 1, lr)
@@ -222,7 +244,10 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
     Notes
     -----
     C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product
-    :math:`A[X^\top, Z^\top]` with ``S(k+1)`` columns replaces ``S`` products with ``k + 1``.
+    :math:`[X; Z]A^\top` with ``S(k+1)`` rows replaces ``S`` products with ``k + 1``. Step ``t`` draws the
+    directions of all runs as one (S, k, d) block from ``default_rng(seeds[:, t])`` (i.i.d. blocks, so the runs
+    are independent); ``seeds=1`` is therefore bit for bit the :func:`zo_gd` run with the same ``rng``, and a
+    run of the batch is replayed with the whole batch (:func:`replay`), not alone.
     """
     p = _problem(problem)
     S = _checks.positive_int(seeds, "seeds")
@@ -271,8 +296,9 @@ def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array
     else:
         X = _checks.as_array(X0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
     k = int(trajectory.k or 1)
+    Z = np.empty((S, k, p.d), dtype=p.dtype)
     for t in range(seeds.shape[1]):
-        Z = _directions(seeds[:, t], k, p.d, str(trajectory.distribution), p.dtype)
+        _directions(seeds[:, t], k, p.d, str(trajectory.distribution), p.dtype, out=Z)
         X = _update(X, Z, scalars[:, t], trajectory.lr, k)
     return X if batched else X[0]
 

@@ -43,9 +43,14 @@ def softmax(Y: Array) -> Array:
     C1: the shift leaves :math:`f` unchanged (it cancels between numerator and denominator) and makes
     every exponent :math:`\le 0`, so no logit, however large, overflows.
     """
+    Y = np.asarray(Y)
     shift = np.max(Y.real, axis=-1, keepdims=True)
-    E = np.exp(Y - shift)  # u = exp(Ax) up to the common factor exp(-max), CLAIMS.md notation
-    return E / np.sum(E, axis=-1, keepdims=True)  # type: ignore[no-any-return]  # f = u / alpha
+    E: Array = Y - shift  # a fresh array: the exponential and the normalization below work in place in it
+    if not np.issubdtype(E.dtype, np.inexact):
+        E = E.astype(np.float64)
+    np.exp(E, out=E)  # u = exp(Ax) up to the common factor exp(-max), CLAIMS.md notation
+    E /= np.sum(E, axis=-1, keepdims=True)  # f = u / alpha
+    return E
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,11 +131,17 @@ class SoftmaxRegression:
         Y = np.asarray(Y)
         if Y.ndim not in (1, 2) or Y.shape[-1] != self.n:
             raise ValueError(f"Y must have shape (m, {self.n}) or ({self.n},), got {Y.shape}")
-        c = softmax(Y) - self.b  # c = f - b
-        out = 0.5 * np.sum(c * c, axis=-1)  # 1/2 ||c||^2
+        c = softmax(Y)  # a fresh array, so the steps below run in place (one temporary, not four)
+        if np.result_type(c, self.b) == c.dtype:
+            c -= self.b  # c = f - b
+        else:
+            c = c - self.b  # c = f - b, promoted (e.g. float32 logits, float64 target)
+        c *= c
+        out = 0.5 * np.sum(c, axis=-1)  # 1/2 ||c||^2
         if self.w is not None:
             wy = self.w * Y
-            out = out + 0.5 * np.sum(wy * wy, axis=-1)  # 1/2 ||diag(w) A x||^2
+            wy *= wy
+            out = out + 0.5 * np.sum(wy, axis=-1)  # 1/2 ||diag(w) A x||^2
         return out  # type: ignore[no-any-return]
 
     def loss(self, x: Any) -> float:
