@@ -40,7 +40,7 @@ reproduce: verify figures paper ## venv + proofs + figures + report
 
 reproduce-full: verify figures-full paper
 
-bench: $(DEV)                  ## speed and memory ratios -> paper/generated/bench.json, figures/fig_cost.*
+bench: $(STAMP)                ## speed/memory ratios (~5 min) -> paper/generated/bench.json, figures/fig_cost.*
 	$(PY) -m analysis.bench
 
 mutants: $(STAMP)              ## plant known bugs; every one must turn the fast tier red

@@ -1,0 +1,206 @@
+"""The fast paths of issue 6 compute the plain formulas, and ``make bench``'s quick mode writes a well-formed report.
+
+No timing is asserted anywhere here: benchmarks are not tests. What is asserted is (i) that every fast path
+(one product for all logits, in-place softmax and loss, preallocated perturbed logits, one generator per
+batched step) gives the plain formula's result, bit for bit where the operations are the same and to the
+derived rounding bound where they are regrouped, and (ii) that the quick benchmark runs, writes a JSON with
+every field the README and the lead read, and finds the seeded run's memory flat in the number of steps
+(a property of C12, not a timing).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import zosoftmax as zs
+from tests.strategies import EPS_MACH, loss_rounding
+from zosoftmax.estimators import _GEMV_MAX_ROWS, _logits, _stacked_logits
+from zosoftmax.optimize import _directions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ----------------------------------------------------------------------------- the plain formulas, for reference
+def _plain_softmax(Y):
+    E = np.exp(Y - np.max(Y.real, axis=-1, keepdims=True))
+    return E / np.sum(E, axis=-1, keepdims=True)
+
+
+def _plain_loss(p, Y):
+    c = _plain_softmax(np.asarray(Y)) - p.b
+    out = 0.5 * np.sum(c * c, axis=-1)
+    if p.w is not None:
+        wy = p.w * Y
+        out = out + 0.5 * np.sum(wy * wy, axis=-1)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ the fast paths
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("w", [None, 0.7])
+def test_in_place_softmax_and_loss_are_the_plain_formula_bit_for_bit(dtype, w):
+    """The in-place softmax and loss perform the plain formula's operations in the same order: equal bits."""
+    p = zs.random_instance(9, 4, rng=0, w=w, dtype=dtype)
+    rng = np.random.default_rng(1)
+    cases = [rng.standard_normal((7, 9)).astype(dtype) * 30, rng.standard_normal(9).astype(dtype),
+             rng.standard_normal((3, 9)) + 1j * rng.standard_normal((3, 9)) * 1e-20,  # complex step
+             np.arange(9)]  # integer logits are promoted, as before
+    for Y in cases:
+        assert np.array_equal(zs.softmax(np.asarray(Y)), _plain_softmax(np.asarray(Y)))
+        got, want = p.loss_from_logits(Y), _plain_loss(p, Y)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_loss_of_float32_logits_on_a_float64_problem_is_promoted():
+    """The in-place subtraction must not round a float64 target to float32 logits' precision."""
+    p = zs.random_instance(5, 3, rng=2)
+    Y = np.random.default_rng(3).standard_normal((4, 5)).astype(np.float32)
+    got = p.loss_from_logits(Y)
+    assert got.dtype == np.float64 and np.array_equal(got, _plain_loss(p, Y))
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3, 9])
+def test_logits_are_the_product_to_rounding(rows):
+    """``_logits(A, W) = W Aᵀ`` whether it takes the GEMV branch (rows <= 2) or one GEMM.
+
+    Tolerance: the classical dot-product bound ``|fl(w·a) − w·a| <= γ_d |w|·|a|`` with ``γ_d = d u/(1 − d u)``,
+    for the two summation orders (both sides are rounded), so twice that.
+    """
+    rng = np.random.default_rng(rows)
+    n, d = 11, 37
+    A, W = rng.standard_normal((n, d)), rng.standard_normal((rows, d))
+    exact_order = np.array([[float(np.dot(w, a)) for a in A] for w in W])
+    gamma_d = d * EPS_MACH / 2 / (1 - d * EPS_MACH / 2)  # unit roundoff u = eps_mach / 2
+    tol = 2 * gamma_d * (np.abs(W) @ np.abs(A).T)
+    got = _logits(A, W)
+    assert got.shape == (rows, n)
+    assert np.all(np.abs(got - exact_order) <= tol)
+    if rows <= _GEMV_MAX_ROWS:  # the GEMV branch is NumPy's own matrix-vector product, row by row
+        assert all(np.array_equal(got[i], A @ W[i]) for i in range(rows))
+
+
+@pytest.mark.parametrize("scheme", ["central", "forward"])
+def test_stacked_logits_into_a_buffer_equal_the_concatenation(scheme):
+    """Writing the perturbed logits into a preallocated buffer performs the same additions: equal bits."""
+    rng = np.random.default_rng(4)
+    y0, AZ, eps = rng.standard_normal((3, 6)), rng.standard_normal((3, 4, 6)), 1e-3
+    y = y0[:, None, :]
+    if scheme == "central":
+        want = np.concatenate([y + eps * AZ, y - eps * AZ], axis=1)
+    else:
+        want = np.concatenate([y, y + eps * AZ], axis=1)
+    out = np.full((3, want.shape[1] + 1, 6), np.nan)  # a wider buffer, as _zo_run uses (one spare row)
+    _stacked_logits(y0, AZ, eps, scheme, out=out[:, : want.shape[1]])
+    assert np.array_equal(out[:, : want.shape[1]], want) and np.all(np.isnan(out[:, -1]))
+    assert np.array_equal(_stacked_logits(y0, AZ, eps, scheme), want)
+
+
+@pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_step_directions_of_one_run_are_those_of_zo_gd(distribution, dtype):
+    """S = 1: the step's block generator is ``default_rng(seed)``, so the directions are ``sample_directions``'s
+    (which is why ``zo_gd_batch(seeds=1)`` is the ``zo_gd`` run, bit for bit)."""
+    seed = 2**62 + 12345  # a seed above 2^32 takes two 32-bit words: both constructions must agree
+    got = _directions(np.array([seed]), 3, 17, distribution, dtype)
+    want = zs.sample_directions(3, 17, distribution, np.random.default_rng(seed), dtype=dtype)
+    assert got.dtype == want.dtype and np.array_equal(got[0], want)
+
+
+@pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
+def test_step_directions_of_a_batch_are_one_block_per_step(distribution):
+    """S > 1: one generator seeded with the step's S seeds draws the (S, k, d) block; replay redraws it."""
+    seeds = np.array([5, 6, 7, 8])
+    Z = _directions(seeds, 2, 9, distribution, np.float64)
+    want = zs.sample_directions(8, 9, distribution, np.random.default_rng(seeds)).reshape(4, 2, 9)
+    assert np.array_equal(Z, want)
+    assert np.array_equal(_directions(seeds, 2, 9, distribution, np.float64), Z)  # regenerated, not stored
+    assert len({Z[s].tobytes() for s in range(4)}) == 4  # every run its own directions
+    if distribution != "gaussian":
+        assert np.allclose(np.sum(Z * Z, axis=-1), 9.0)  # |z|^2 = d exactly for sphere and Rademacher
+
+
+@pytest.mark.parametrize("scheme", ["central", "forward"])
+@pytest.mark.parametrize("w", [None, 1.3])
+def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
+    """One step of ``zo_gd_batch`` (one product, one batched loss call for all runs) equals, run by run,
+    ``x − (η/k) Σ_j s_j z_j`` with ``s_j`` from separate ``loss`` calls at ``x ± εz_j`` (or ``x + εz_j`` and
+    ``x``), to rounding; the recorded loss is ``loss(x0)``.
+
+    Tolerance: each loss is off by at most ``loss_rounding`` (the shared error model: sums, exp and the
+    rounding of ``Ax`` and of ``x ± εz``), so a quotient by ``2·loss_rounding/(2ε)`` (central) or
+    ``2·loss_rounding/ε`` (forward), and the update by ``η · max|Δs| · max_j ‖z_j‖_∞``.
+    """
+    p = zs.random_instance(10, 6, rng=5, w=w)
+    S, k, eps, lr = 3, 4, 1e-3, 0.05
+    X0 = np.random.default_rng(6).standard_normal((S, p.d))
+    traj = zs.zo_gd_batch(p, X0, seeds=S, steps=1, lr=lr, k=k, eps=eps, scheme=scheme, rng=7)
+    Z = _directions(traj.seeds[:, 0], k, p.d, "gaussian", p.dtype)
+    for s in range(S):
+        x = X0[s]
+        points = [x + eps * z for z in Z[s]] + [x - eps * z for z in Z[s]] + [x]
+        rounding = max(loss_rounding(p, np.array(points)), loss_rounding(p, x))
+        if scheme == "central":
+            quot = np.array([(p.loss(x + eps * z) - p.loss(x - eps * z)) / (2 * eps) for z in Z[s]])
+            tol_s = 2 * rounding / (2 * eps)
+        else:
+            quot = np.array([(p.loss(x + eps * z) - p.loss(x)) / eps for z in Z[s]])
+            tol_s = 2 * rounding / eps
+        assert np.all(np.abs(traj.scalars[s, 0] - quot) <= tol_s)
+        x1 = x - lr * (Z[s].T @ quot) / k
+        assert np.all(np.abs(traj.x[s] - x1) <= lr * tol_s * np.max(np.abs(Z[s])) + 4 * EPS_MACH * np.abs(x1))
+        assert abs(traj.losses[s, 0] - p.loss(x)) <= 2 * loss_rounding(p, x)
+
+
+# ------------------------------------------------------------------------------------------- the quick benchmark
+@pytest.fixture(scope="module")
+def quick_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    subprocess.run([sys.executable, "-m", "analysis.bench", "--quick", "--outdir", str(out)], cwd=ROOT, check=True,
+                   capture_output=True, text=True)
+    return out, json.loads((out / "bench.json").read_text())
+
+
+def test_quick_bench_writes_a_well_formed_report(quick_report):
+    from analysis import bench
+
+    out, data = quick_report
+    assert (out / "fig_cost.png").stat().st_size > 0 and (out / "fig_cost.pdf").stat().st_size > 0
+    assert data["profile"] == "quick" and set(data["threads"]) == {"1", "default"}
+    for res in data["threads"].values():
+        assert [(r["n"], r["d"], r["k"]) for r in res["estimator"]] == [tuple(s) for s in
+                                                                          bench.PROFILES["quick"]["estimator"]]
+        for row in res["estimator"]:
+            t = {m: row["times_s"][m]["min"] for m in bench.METHODS}
+            assert all(np.isfinite(v) and v > 0 for v in t.values())
+            # the ratios are the ratios of the reported times (no other numbers slipped in)
+            assert row["ratios"]["fast_over_product"] == pytest.approx(t["fast"] / t["product"], rel=1e-12)
+            assert row["ratios"]["naive_over_fast"] == pytest.approx(t["naive"] / t["fast"], rel=1e-12)
+            assert row["ratios"]["fast_over_gradient"] == pytest.approx(t["fast"] / t["gradient"], rel=1e-12)
+            prec = row["precision"]
+            # same directions through both float64 paths: they agree far below the estimator's own spread
+            assert 0 <= prec["naive_rel_difference_float64"] < 1e-6 * prec["estimator_rel_std"]
+            assert 0 < prec["float32_rel_error"] < prec["estimator_rel_std"]
+        for row in res["batch"]:
+            per = row["per_seed_step_s"]
+            assert row["speedup"] == pytest.approx(per["sequential"] / per["batched"], rel=1e-12)
+        sw = res["sweep"]
+        assert all(len(sw["times_s"][m]) == len(sw["d"]) for m in bench.SWEEP_METHODS)
+    for target in data["targets"]:
+        assert isinstance(target["met"], bool) and target["statement"] and target["measured"]
+
+
+def test_quick_bench_finds_seeded_memory_flat_in_the_steps(quick_report):
+    """C12: the seeded run regenerates its directions, so its peak does not grow with the steps; the baseline
+    that keeps them holds at least ``steps · k · d`` floats more than one step's worth."""
+    _, data = quick_report
+    mem = data["memory"]
+    assert mem["peak_seeded"] <= 1.05 * mem["peak_seeded_1_step"]
+    assert mem["peak_stored"] >= mem["peak_seeded"] + (mem["steps"] - 1) * mem["bytes_one_step_directions"]
+    (target,) = [t for t in data["targets"] if t["id"] == "memory_seeded"]
+    assert target["met"] is True
