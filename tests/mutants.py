@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MUTANTS", "pytest_addoption", "pytest_configure", "pytest_cmdline_main"]
+__all__ = ["MUTANTS", "pytest_addoption", "pytest_configure", "pytest_collection_modifyitems", "pytest_cmdline_main"]
 
 _PREFIXES = ("zosoftmax", "tests", "proofs", "analysis")
 
@@ -134,6 +134,19 @@ def pytest_configure(config: Any) -> None:
         import zosoftmax.optimize  # noqa: F401
 
         MUTANTS[name][1]()
+
+
+_PROPERTY_FILES = ("test_derivatives", "test_moments", "test_bias", "test_descent", "test_bounds", "test_invariances")
+
+
+def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+    """With a planted mutant, run the property files first (order only: every fast-tier test still runs)."""
+    if config.getoption("--plant"):
+        def rank(item: Any) -> int:
+            stem = item.path.stem
+            return _PROPERTY_FILES.index(stem) if stem in _PROPERTY_FILES else len(_PROPERTY_FILES)
+
+        items.sort(key=rank)  # stable: pytest's order within each rank
 
 
 def _child(args: list[str], env: dict[str, str]) -> tuple[int, str, float]:

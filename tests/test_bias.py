@@ -40,7 +40,7 @@ def test_central_estimate_is_exact_on_quadratics(d, k, distribution, eps, seed):
     Q, c, x = (M + M.T) / 2, rng.standard_normal(d), rng.standard_normal(d)
     g = Q @ x + c
     Z = zs.sample_directions(k, d, distribution, rng)
-    est = zs.spsa_gradient(lambda X: 0.5 * np.einsum("md,de,me->m", X, Q, X) + X @ c, x, k=k, eps=eps,
+    est = zs.spsa_gradient(lambda X: 0.5 * np.sum((X @ Q) * X, axis=1) + X @ c, x, k=k, eps=eps,
                            distribution=distribution, directions=Z)
     R = np.linalg.norm(x) + eps * np.max(np.linalg.norm(Z, axis=1)) + 1
     # roundoff of q near x (sums of d^2 terms) over 2 eps, plus that of z'g, times |z|

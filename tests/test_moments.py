@@ -44,7 +44,7 @@ def quadratics(draw, d_max: int = 8):
 
 
 def _batched(Q, c):
-    return lambda X: 0.5 * np.einsum("md,de,me->m", X, Q, X) + X @ c
+    return lambda X: 0.5 * np.sum((X @ Q) * X, axis=1) + X @ c
 
 
 def _quotient_rounding(Q, c, x, eps):
@@ -131,18 +131,42 @@ def test_second_moment_factor_is_trace_of_matrix(d, k, distribution, v):
 
 
 # ------------------------------------------------------------------------------ Gaussian and sphere MC
-def _single_direction_estimates(distribution, d, m, seed):
-    """``m`` single-direction estimates s_j z_j of a quadratic's gradient g (unit), via projected_gradients."""
+CHUNK = 100_000  # directions per batch: bounded memory for the slow tier's large m
+
+
+def check_second_moments_monte_carlo(distribution: str, d: int, m: int, seed: int) -> None:
+    r"""The C8/C9 Monte-Carlo check shared by the fast (``m = M_FAST``) and slow tiers (see the test below).
+
+    ``m`` single-direction estimates :math:`s_jz_j` of a quadratic's unit gradient ``g`` at :math:`\varepsilon = 0.1`
+    (exact for a quadratic), drawn in chunks; three statistics with exact means and standard deviations.
+    """
     rng = np.random.default_rng(seed)
     Q = rng.standard_normal((d, d))
     Q = (Q + Q.T) / (2 * np.sqrt(d))
     g = rng.standard_normal(d)
     g /= np.linalg.norm(g)
     x = np.linalg.lstsq(Q, g, rcond=None)[0] if d > 1 else np.zeros(d)
-    c = g - Q @ x  # gradient Qx + c = g exactly at x (up to roundoff)
-    Z = zs.sample_directions(m, d, distribution, rng)
-    s = zs.projected_gradients(_batched(Q, c), x, Z, eps=0.1)
-    return g, s[:, None] * Z, Z
+    c = g - Q @ x  # gradient Qx + c = g at x (up to roundoff)
+    u = np.linalg.svd(g[None, :])[2][1] if d >= 2 else np.zeros(d)  # a unit vector orthogonal to g
+    sums = np.zeros(3)
+    for start in range(0, m, CHUNK):
+        Z = zs.sample_directions(min(CHUNK, m - start), d, distribution, rng)
+        G = zs.projected_gradients(_batched(Q, c), x, Z, eps=0.1)[:, None] * Z  # ĝ_j = s_j z_j
+        sums += [np.sum(np.einsum("mi,mi->m", G, G)), np.sum((G @ g) ** 2), np.sum((G @ u) ** 2)]
+    X_mean, a_mean, b_mean = sums / m
+    mom = lambda *p: S.even_moment(distribution, d, p)  # noqa: E731
+    EX = mom(4) + (d - 1) * mom(2, 2)
+    sigma = math.sqrt(max(S.norm4_of_estimate_moment(distribution, d) - EX**2, 0.0))
+    rounding = 64 * d * S.EPS_MACH * EX  # the quotients of the quadratic: roundoff only
+    tol = Z_SCORE * sigma / math.sqrt(m) + rounding
+    for k in (1, 2, 3, 8):
+        assert abs(X_mean - (k * zs.second_moment_factor(d, k, distribution) - (k - 1))) <= tol, (k, X_mean, tol)
+    M = zs.second_moment_matrix(g, 1, distribution)
+    tol4 = Z_SCORE * math.sqrt(mom(8) - mom(4) ** 2) / math.sqrt(m) + rounding
+    assert abs(a_mean - g @ M @ g) <= tol4
+    if d >= 2:
+        tol22 = Z_SCORE * math.sqrt(mom(4, 4) - mom(2, 2) ** 2) / math.sqrt(m) + rounding
+        assert abs(b_mean - u @ M @ u) <= tol22
 
 
 @pytest.mark.parametrize("distribution", ["gaussian", "sphere"])
@@ -154,28 +178,9 @@ def test_gaussian_sphere_second_moments_monte_carlo(distribution, d):
       ``k``; :math:`EX^2 = E z_1^8 + 2(d-1)E z_1^6z_2^2 + (d-1)[E z_1^4 z_2^4 + (d-2)E z_1^4z_2^2z_3^2]`.
     * :math:`g^\top\hat g\hat g^\top g = (z^\top g)^4`: mean :math:`g^\top M g`, second moment :math:`Ez_1^8`.
     * :math:`u^\top\hat g\hat g^\top u = (z^\top g)^2(z^\top u)^2`: mean :math:`u^\top Mu`, second moment
-      :math:`Ez_1^4z_2^4` — with ``M = second_moment_matrix(g, 1)``.
+      :math:`Ez_1^4z_2^4`, with ``M = second_moment_matrix(g, 1)``.
     """
-    m = M_FAST
-    g, G, _ = _single_direction_estimates(distribution, d, m, seed=1000 + d)
-    mom = lambda *p: S.even_moment(distribution, d, p)  # noqa: E731
-    X = np.einsum("mi,mi->m", G, G)
-    EX = mom(4) + (d - 1) * mom(2, 2)
-    EX2 = S.norm4_of_estimate_moment(distribution, d)
-    sigma = math.sqrt(max(EX2 - EX**2, 0.0))
-    rounding = 64 * d * S.EPS_MACH * EX  # the quotients of the quadratic at eps = 0.1: roundoff only
-    tol = Z_SCORE * sigma / math.sqrt(m) + rounding
-    for k in (1, 2, 3, 8):
-        assert abs(X.mean() - (k * zs.second_moment_factor(d, k, distribution) - (k - 1))) <= tol
-    M = zs.second_moment_matrix(g, 1, distribution)
-    a = G @ g
-    tol4 = Z_SCORE * math.sqrt(mom(8) - mom(4) ** 2) / math.sqrt(m) + rounding
-    assert abs(np.mean(a**2) - g @ M @ g) <= tol4
-    if d >= 2:
-        u = np.linalg.svd(g[None, :])[2][1]  # a unit vector orthogonal to g
-        b = G @ u
-        tol22 = Z_SCORE * math.sqrt(mom(4, 4) - mom(2, 2) ** 2) / math.sqrt(m) + rounding
-        assert abs(np.mean(b**2) - u @ M @ u) <= tol22
+    check_second_moments_monte_carlo(distribution, d, M_FAST, seed=1000 + d)
 
 
 @pytest.mark.parametrize("distribution", ["gaussian", "sphere", "rademacher"])
