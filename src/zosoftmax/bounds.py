@@ -11,7 +11,7 @@ target's range :math:`\rho = \max_i b_i - \min_i b_i` (:math:`\rho\le1` on the s
 :math:`\rho\le\sqrt2` on the unit ball) this gives, for every ``n`` and every ``x``,
 
 .. math:: \lambda_{\max}(B) \le \beta^+ = \tfrac38 + \tfrac{\rho}2, \qquad
-          -\lambda_{\min}(B) \le \beta^- = \tfrac{1+\rho}2 .
+          -\lambda_{\min}(B) \le \beta^- = \tfrac14 + \tfrac{\rho}2 .
 
 The proofs (``proofs/c04_smoothness.py``) give the tight values for ``n = 2`` and an adversarial search
 for larger ``n``; these constants are valid, not tight.
@@ -74,18 +74,27 @@ def beta_constants(b: Any) -> tuple[float, float]:
     -------
     (float, float)
         .. math:: \beta^+ = \tfrac14 + \tfrac12\big(\tfrac14 + \rho\big), \qquad
-                  \beta^- = \tfrac12 (1 + \rho)
+                  \beta^- = \tfrac14 + \tfrac{\rho}{2}
 
     Notes
     -----
-    C4. :math:`\|Sv\|^2 \le \frac14\|v\|^2`; :math:`c_i - \bar c = (f_i - \|f\|^2) + (\langle f,b\rangle
-    - b_i) \le \frac14 + \rho` and :math:`\bar c - c_i \le 1 + \rho`; each multiplies
-    :math:`\sum_i f_i\tilde v_i^2 \le \frac12\|v\|^2`. Simplex targets (:math:`\rho\le1`): at most
-    (7/8, 1); unit ball (:math:`\rho\le\sqrt2`): at most (1.082, 1.207).
+    C4, C5 (proved in ``proofs/c04_smoothness.py``). With :math:`v^\top Bv = \sum_i f_iq_i\tilde v_i^2`,
+    :math:`q = f + c - \bar c\mathbf 1`, :math:`s = \|f\|^2` and :math:`\lambda = \lambda_{\max}(S)`:
+
+    * :math:`\beta^+`: :math:`\|Sv\|^2 \le \lambda\, v^\top Sv`, :math:`c_i - \bar c = (f_i - s) + (\langle
+      f,b\rangle - b_i) \le \frac14 + \rho`, and :math:`v^\top Sv \le \lambda \le \frac12`.
+    * :math:`\beta^-`: :math:`-q_i = s - 2f_i + b_i - \langle f,b\rangle \le s + \rho`, so
+      :math:`-v^\top Bv \le (s+\rho)\,v^\top Sv \le (s+\rho)\min(\frac12, 1-s) \le \frac14 + \frac\rho2`
+      (:math:`\lambda \le \mathrm{tr}\,S = 1 - s`; the maximum over :math:`s\in[0,1]` is at
+      :math:`s = \frac12`). This replaces the earlier :math:`(1+\rho)/2`.
+
+    Simplex targets (:math:`\rho\le1`): at most (7/8, 3/4); unit ball (:math:`\rho\le\sqrt2`): at most
+    (1.082, 0.957). Tight values (n = 2 exactly, n <= 8 numerically): simplex (0.3081, 0.2404), ball
+    (0.3591, 0.3125).
     """
     rho = target_range(b)
     beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
-    beta_minus = LAMBDA_MAX_S * (1.0 + rho)  # max(c̄ − c_i)₊ · vᵀSv
+    beta_minus = 0.25 + 0.5 * rho  # max over s = ‖f‖² in [0, 1] of (s + ρ)·min(1/2, 1 − s), at s = 1/2
     return beta_plus, beta_minus
 
 

@@ -1,0 +1,165 @@
+r"""C3 [paper]: :math:`\nabla^2 L = A^\top(B(x) + W^2)A` with
+:math:`B = S^2 + \mathrm{diag}(c\circ f) - (c\circ f)f^\top - f(c\circ f)^\top + 2\langle c,f\rangle ff^\top
+- \langle c,f\rangle\mathrm{diag}(f)`; ``B`` splits into a low-rank part plus a diagonal part.
+
+Verified
+--------
+* Symbolic, explicit sizes (n, d) = (2, 1), (2, 2), (3, 1): SymPy's second derivatives of :math:`L`
+  (written with :math:`U_i(x)`, :math:`\partial U_i/\partial x_j = A_{ij}U_i`, as in C2) minus :math:`A^\top(B + W^2)A` cancel to 0 exactly.
+* Symbolic, every n: :math:`\partial^2 f_k/\partial y_i\partial y_j = f_k(\delta_{ki}-f_i)(\delta_{kj}-f_j)
+  - f_kf_i(\delta_{ij}-f_j)` for all five index patterns, with the rest of the partition function a symbol
+  :math:`R>0`; summing :math:`\sum_k S_{ki}S_{kj} + c_k\,\partial^2 f_k` over ``k`` gives ``B`` (the
+  summation checked for n = 2..5 with free symbols ``f``, ``b``).
+* Symbolic split (n = 2..4, ``f`` on the simplex): with :math:`P = I - \mathbf 1 f^\top`,
+  :math:`q = f + c - \bar c\mathbf 1`, :math:`\bar c = \langle f, c\rangle`:
+  :math:`B = P^\top\mathrm{diag}(f\circ q)P = \mathrm{diag}(f\circ q) + [\langle f,q\rangle ff^\top -
+  (f\circ q)f^\top - f(f\circ q)^\top]` (diagonal plus rank <= 2, columns in span{f, f∘q}),
+  :math:`B\mathbf 1 = 0`, and :math:`v^\top Bv = \|Sv\|^2 + \sum_i f_i(c_i-\bar c)\tilde v_i^2` with
+  :math:`\tilde v = v - \langle f,v\rangle\mathbf 1`, :math:`\|Sv\|^2 = \sum_i f_i^2\tilde v_i^2`,
+  :math:`v^\top Sv = \sum_i f_i\tilde v_i^2`.
+* Numeric: the library's ``B`` and ``hessian`` against the lambdified symbolic ones (n <= 3) and against
+  central differences of the library gradient (n <= 8, tolerance from the O(h^2) error).
+
+Scope: symbolic for n <= 3, d <= 2 explicitly, entrywise for every n, split for n <= 4; numeric n <= 8.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+import zosoftmax as zs
+
+from ._common import FLOAT_RTOL, Checks, is_zero, lambdify_flat, matrix_is_zero, result
+from .c02_gradient import objective_sym, to_u
+
+__all__ = ["B_formula_sym", "B_split_sym", "simplex_f_sym", "verify"]
+
+FD_STEP = 1e-4  # central differences of the gradient: error <= h^2/6 * sup|third derivative| ~ 1e-8
+FD_TOL = 1e-6   # h^2 * M3 / 6 with M3 <= 4 ||A||^3 (C7) and ||A|| <= 3 here, plus rounding eps/h ~ 2e-12
+
+
+def B_formula_sym(f: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    r"""The claimed middle matrix ``B`` (C3) as a SymPy matrix in ``f`` and ``b``."""
+    n = f.shape[0]
+    c = f - b
+    S = sp.diag(*f) - f * f.T
+    cf = c.multiply_elementwise(f)
+    cbar = c.dot(f)
+    return S * S + sp.diag(*cf) - cf * f.T - f * cf.T + 2 * cbar * f * f.T - cbar * sp.diag(*f) + sp.zeros(n)
+
+
+def B_split_sym(f: sp.Matrix, b: sp.Matrix) -> tuple[sp.Matrix, sp.Matrix]:
+    r"""``(D, Low)`` with :math:`D = \mathrm{diag}(f\circ q)` and the rank-<=2 part
+    :math:`\langle f,q\rangle ff^\top - (f\circ q)f^\top - f(f\circ q)^\top`, :math:`q = f + c - \bar c\mathbf 1`."""
+    n = f.shape[0]
+    c = f - b
+    q = f + c - c.dot(f) * sp.ones(n, 1)
+    fq = f.multiply_elementwise(q)
+    return sp.diag(*fq), f.dot(q) * f * f.T - fq * f.T - f * fq.T
+
+
+def simplex_f_sym(n: int) -> sp.Matrix:
+    """``f`` with positive symbols ``f1..f(n-1)`` and ``f_n = 1 - sum``."""
+    fs = list(sp.symbols(f"f1:{n}", positive=True))
+    return sp.Matrix(fs + [1 - sum(fs)])
+
+
+def _entrywise_every_n(ch: Checks) -> None:
+    ys = sp.symbols("y_1 y_2 y_3", real=True)
+    R = sp.Symbol("R", positive=True)
+    alpha = sum(sp.exp(v) for v in ys) + R
+    f = [sp.exp(v) / alpha for v in ys]
+
+    def delta(i: int, j: int) -> int:
+        return 1 if i == j else 0
+
+    ok = True
+    for k, i, j in ((0, 0, 0), (0, 0, 1), (0, 1, 0), (0, 1, 1), (0, 1, 2)):
+        lhs = sp.diff(f[k], ys[i], ys[j])
+        rhs = f[k] * (delta(k, i) - f[i]) * (delta(k, j) - f[j]) - f[k] * f[i] * (delta(i, j) - f[j])
+        ok &= is_zero(lhs - rhs)
+    ch.symbolic("every n: d^2 f_k/dy_i dy_j = f_k(d_ki - f_i)(d_kj - f_j) - f_k f_i (d_ij - f_j), all 5 index "
+                "patterns (rest of the partition function a symbol R > 0)", ok)
+    for n in range(2, 6):
+        fsym = sp.Matrix(sp.symbols(f"f1:{n + 1}", real=True))
+        b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
+        c = fsym - b
+        S = sp.diag(*fsym) - fsym * fsym.T
+
+        def entry(i: int, j: int, fsym: sp.Matrix = fsym, c: sp.Matrix = c, S: sp.Matrix = S, n: int = n) -> Any:
+            return sum(S[k, i] * S[k, j] + c[k] * (fsym[k] * (delta(k, i) - fsym[i]) * (delta(k, j) - fsym[j])
+                                                   - fsym[k] * fsym[i] * (delta(i, j) - fsym[j])) for k in range(n))
+
+        H = sp.Matrix(n, n, entry)
+        ch.symbolic(f"n={n}: sum_k [S_ki S_kj + c_k d^2 f_k] equals the claimed B (free f, b)",
+                    matrix_is_zero(H - B_formula_sym(fsym, b)))
+
+
+def verify() -> dict[str, Any]:
+    ch = Checks()
+    lambdified = {}
+    for n, d in ((2, 1), (2, 2), (3, 1)):
+        o = objective_sym(n, d)
+        x = o["x"]
+        H = sp.Matrix(d, d, lambda i, j: to_u(sp.diff(o["L"], x[i], x[j]), o))
+        Bm = B_formula_sym(o["f"], o["b"])
+        claim = o["A"].T * (Bm + sp.diag(*[wi**2 for wi in o["w"]])) * o["A"]
+        ch.symbolic(f"(n, d) = ({n}, {d}): d^2L/dx^2 - A^T(B + W^2)A cancels to 0", matrix_is_zero(H - claim))
+    _entrywise_every_n(ch)
+    for n in (2, 3, 4):
+        f = simplex_f_sym(n)
+        b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
+        v = sp.Matrix(sp.symbols(f"v1:{n + 1}", real=True))
+        Bm = B_formula_sym(f, b)
+        D, Low = B_split_sym(f, b)
+        c = f - b
+        cbar = c.dot(f)
+        P = sp.eye(n) - sp.ones(n, 1) * f.T
+        vt = v - f.dot(v) * sp.ones(n, 1)
+        S = sp.diag(*f) - f * f.T
+        ch.symbolic(f"n={n}: B = P^T diag(f∘q) P", matrix_is_zero(Bm - P.T * D * P))
+        ch.symbolic(f"n={n}: B = diag(f∘q) + [<f,q> ff^T - (f∘q)f^T - f(f∘q)^T] (diagonal + rank <= 2)",
+                    matrix_is_zero(Bm - D - Low))
+        ch.symbolic(f"n={n}: B 1 = 0", matrix_is_zero(Bm * sp.ones(n, 1)))
+        quad = (v.T * Bm * v)[0]
+        ident = (S * v).dot(S * v) + sum(f[i] * (c[i] - cbar) * vt[i] ** 2 for i in range(n))
+        ch.symbolic(f"n={n}: v^T B v = ||Sv||^2 + sum_i f_i (c_i - cbar) vt_i^2", is_zero(quad - ident))
+        ch.symbolic(f"n={n}: ||Sv||^2 = sum f_i^2 vt_i^2 and v^T S v = sum f_i vt_i^2",
+                    is_zero((S * v).dot(S * v) - sum(f[i] ** 2 * vt[i] ** 2 for i in range(n)))
+                    and is_zero((v.T * S * v)[0] - sum(f[i] * vt[i] ** 2 for i in range(n))))
+        if n == 3:
+            fr = sp.Matrix(sp.symbols("f1:4", real=True))
+            lambdified[n] = (fr, b, lambdify_flat([fr, b], B_formula_sym(fr, b)))
+
+    rng = np.random.default_rng(303)
+    fr, b3, Bfn = lambdified[3]
+    worst = 0.0
+    for _ in range(20):
+        y, b = rng.normal(0, 2, 3), rng.normal(size=3)
+        p = zs.SoftmaxRegression(np.eye(3), b)
+        Bsym = Bfn(zs.softmax(y), b)
+        worst = max(worst, float(np.max(np.abs(Bsym - p.B(y)))))
+    ch.numeric(f"n=3: library B == lambdified symbolic B at 20 random (y, b), max error {worst:.1e}",
+               worst <= FLOAT_RTOL)
+    worst_fd = 0.0
+    for n in range(2, 9):
+        p = zs.random_instance(n, n + 1, rng=rng, w=rng.uniform(0, 2), singular_values=rng.uniform(0.5, 3, n))
+        x = rng.normal(size=n + 1)
+        fd = np.column_stack([(p.gradient(x + FD_STEP * e) - p.gradient(x - FD_STEP * e)) / (2 * FD_STEP)
+                              for e in np.eye(n + 1)])
+        worst_fd = max(worst_fd, float(np.max(np.abs(fd - p.hessian(x)))))
+    ch.numeric(f"n=2..8: library hessian == central differences of the gradient, max error {worst_fd:.1e} "
+               f"<= {FD_TOL:.0e} (h = {FD_STEP:g}, error O(h^2))", worst_fd <= FD_TOL)
+    return result(
+        id="C3", title="Hessian formula; B = diagonal + rank <= 2", provenance="[paper]",
+        statement="Hess L = A^T (B(x) + W^2) A with B = S^2 + diag(c∘f) - (c∘f)f^T - f(c∘f)^T + 2<c,f> ff^T "
+                  "- <c,f> diag(f); B splits into a low-rank part plus a diagonal part.",
+        checks=ch, scope="symbolic for (n,d) in {(2,1),(2,2),(3,1)}, entrywise for every n, split for n <= 4; "
+                         "numeric n <= 8",
+        verdict_if_ok="holds", correction=None,
+        key_numbers={"low_rank_part_rank_at_most": 2, "max_err_B_vs_symbolic": worst, "max_err_fd": worst_fd},
+        summary="exact; B = P^T diag(f∘q) P = diag + rank<=2",
+    )
