@@ -1,0 +1,177 @@
+r"""Figure 7 (C10): the spectra of :math:`\nabla^2 L` along ZO-GD and of :math:`H_0`, with their effective ranks.
+
+Claim C10 [MeZO]/[paper]: the dimension-free descent lemma needs :math:`\nabla^2 L(x) \preceq H_0` with
+:math:`\|H_0\| = \ell` and :math:`\mathrm{tr}\,H_0 = r\ell`; for softmax regression
+:math:`H_0 = A^\top(\beta^+ I + W^2)A` (:func:`zosoftmax.hessian_upper_bound`) holds for every ``x``, so
+what enters the rate is :math:`r = r(H_0)` (:func:`zosoftmax.effective_rank`), not ``d``.
+
+Setting: ``n = 64``, ``d = 256``, singular values :math:`s_i = 3\,i^{-1/2}` (a decaying spectrum:
+:math:`r(A^\top A) = \sum_i 1/i \approx 4.7`), :math:`w_i^2 = \beta^- + 1/4` so :math:`\nabla^2 L \succeq 0`
+on the row space and zero off it (the effective rank is defined for PSD matrices). ZO-GD (Gaussian, ``k = 4``,
+:math:`\eta = 1/(\ell\gamma)`) from one start, over ``seeds`` runs; the Hessian is taken at checkpoints
+``t`` (the runs are continued from the checkpoint with fresh seeds, which is the same Markov chain).
+
+Measured at every checkpoint and seed: the eigenvalues of :math:`\nabla^2 L(x_t)` (median and 10-90% band
+over seeds, per index), :math:`r(\nabla^2L(x_t))`, and :math:`\lambda_{\max}(\nabla^2 L(x_t) - H_0)`, which
+C10 says is :math:`\le 0`. Tolerance: a symmetric eigensolver's backward error, ``d · eps · ||H_0||``.
+Both vanish off the row space of ``A``, so that maximum is 0 there; how tight the ordering is shows in
+:math:`\lambda_{\max}` of the pencil :math:`(V^\top\nabla^2L\,V, V^\top H_0 V)` on the row space (``V`` its
+orthonormal basis), :math:`\le 1` exactly when :math:`\nabla^2 L \preceq H_0` there.
+Confirmed when the ordering holds at every checkpoint and seed to that tolerance; hence
+:math:`\mathrm{tr}\,\nabla^2 L(x_t) \le \mathrm{tr}\,H_0 = r\ell` (also checked).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+from scipy import linalg
+
+import zosoftmax as zs
+
+from ._common import PROFILES, band, cached, run_figure, zo_runs
+
+__all__ = ["NAME", "compute", "plot", "main", "instance"]
+
+NAME = "fig_effective_rank"
+INSTANCE_SEED, START_SEED, RUN_SEED = 21, 22, 23
+MARGIN = 0.25  # w² = β⁻ + MARGIN: ∇²L ⪰ MARGIN · AᵀA ⪰ 0 (C5), so effective ranks are defined
+A_SCALE = 3.0  # ‖A‖ = 3: logits of a few units, so B(x) (softmax curvature) is visible next to W²
+START_SCALE = 1.0  # x0 ~ START_SCALE · N(0, I_d): logits of a few units, far from the minimizer
+K, DISTRIBUTION, EPS = 4, "gaussian", 1e-3
+REL_ACCURACY = 1e-3  # the last checkpoint: the C11 bound's horizon to 1e-3 Δ0
+CHECKPOINTS = (0.0, 0.02, 0.1, 0.3, 1.0)  # fractions of that horizon
+SIZES = {"quick": (16, 48), "default": (64, 256), "full": (128, 1024)}  # (n, d)
+
+
+def instance(n: int, d: int) -> tuple[zs.SoftmaxRegression, np.ndarray]:
+    """Decaying spectrum :math:`s_i = i^{-1/2}`, ``w² = β⁻ + MARGIN``, and the start ``x0``."""
+    s = A_SCALE / np.sqrt(np.arange(1, min(n, d) + 1))  # r(AᵀA) = Σ 1/i (harmonic number)
+    base = zs.random_instance(n, d, rng=INSTANCE_SEED, singular_values=s)
+    _, beta_minus = zs.beta_constants(base.b)
+    p = zs.SoftmaxRegression(base.A, base.b, np.full(n, math.sqrt(beta_minus + MARGIN)))  # w² = β⁻ + margin
+    return p, START_SCALE * np.random.default_rng(START_SEED).standard_normal(d)
+
+
+def _spectra(n: int, d: int, seeds: int) -> dict[str, Any]:
+    p, x0 = instance(n, d)
+    H0 = zs.hessian_upper_bound(p)
+    eig0 = np.linalg.eigvalsh(H0)[::-1]
+    ell = float(eig0[0])
+    tol = d * np.finfo(np.float64).eps * ell  # backward error of the symmetric eigensolver
+    loss_star = float(zs.newton(p, x0).losses[-1])
+    horizon = zs.iteration_bound(p, x0, K, DISTRIBUTION, REL_ACCURACY * (p.loss(x0) - loss_star), loss_star=loss_star)
+    ts = sorted({int(round(c * horizon)) for c in CHECKPOINTS})
+    lr = zs.step_size(p, K, DISTRIBUTION)
+    X = np.tile(x0, (seeds, 1))
+    rank = min(n, d)
+    V = np.linalg.svd(p.A, full_matrices=False)[2][:rank].T  # orthonormal basis of the row space of A
+    out: dict[str, Any] = {"t": ts, "checkpoints": []}
+    t_prev = 0
+    for i, t in enumerate(ts):
+        if t > t_prev:  # continue every run from its current iterate
+            X = zo_runs(p, X, seeds=seeds, steps=t - t_prev, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION,
+                        rng=RUN_SEED * 1000 + i).x
+            t_prev = t
+        eigs, ranks, excess, traces, pencil = [], [], [], [], []
+        for x in X:
+            H = p.hessian(x)
+            ev = np.linalg.eigvalsh(H)[::-1]
+            eigs.append(ev[:rank])
+            ranks.append(zs.effective_rank(H))
+            excess.append(float(np.linalg.eigvalsh(H - H0)[-1]))  # λ_max(∇²L − H0) ≤ 0 (C10)
+            pencil.append(float(linalg.eigh(V.T @ H @ V, V.T @ H0 @ V, eigvals_only=True)[-1]))  # ≤ 1 (C10)
+            traces.append(float(np.trace(H)))
+        out["checkpoints"].append({"t": t, "spectrum": band(np.array(eigs)), "effective_rank": band(ranks),
+                                   "max_excess": max(excess), "max_trace": max(traces),
+                                   "pencil_max": band(pencil),
+                                   "mean_gap": float(np.mean([p.loss(x) for x in X]) - loss_star)})
+    out.update({"H0_spectrum": eig0[:rank].tolist(), "ell": ell, "r_H0": zs.effective_rank(H0),
+                "trace_H0": float(np.trace(H0)), "tol": tol, "lr": lr, "horizon": horizon,
+                "loss_star": loss_star, "gap0": p.loss(x0) - loss_star, "rank": rank})
+    return out
+
+
+def compute(profile: str) -> dict[str, Any]:
+    """Spectra and effective ranks of the Hessian along ZO-GD, and of H0 (C10)."""
+    seeds = int(PROFILES[profile]["seeds"])
+    n, d = SIZES[profile]
+    params = {"version": 2, "a_scale": A_SCALE, "n": n, "d": d, "seeds": seeds, "k": K, "eps": EPS, "margin": MARGIN, "start": START_SCALE,
+              "rel_accuracy": REL_ACCURACY, "checkpoints": CHECKPOINTS,
+              "instance_seeds": [INSTANCE_SEED, START_SEED, RUN_SEED]}
+    data = cached(f"{NAME}-n{n}-d{d}", params, lambda: _spectra(n, d, seeds))
+    cps = data["checkpoints"]
+    ordered = all(cp["max_excess"] <= data["tol"] for cp in cps)
+    trace_ok = all(cp["max_trace"] <= data["trace_H0"] * (1 + 1e-12) for cp in cps)  # rounding of a d-term sum
+    worst = max(cp["max_excess"] for cp in cps) / data["ell"]
+    r_hess = [cp["effective_rank"]["median"] for cp in cps]
+    finding = (f"r(H0) = {data['r_H0']:.2f} at d = {d} (r/d = {data['r_H0'] / d:.3f}); along ZO-GD the Hessian's "
+               f"median effective rank is {min(r_hess):.2f}-{max(r_hess):.2f} and ∇²L(x_t) ⪯ H0 at every "
+               f"checkpoint and seed (on the row space ∇²L ⪯ {max(cp['pencil_max']['q90'] for cp in cps):.2f} H0)"
+               if ordered and trace_ok else
+               f"∇²L(x_t) ⪯ H0 fails: max λ_max(∇²L − H0)/ℓ = {worst:.2e} (tolerance {data['tol'] / data['ell']:.1e})")
+    return {
+        "claim": "C10", "n": n, "d": d, "k": K, "seeds": seeds, "distribution": DISTRIBUTION, "eps": EPS,
+        **data,
+        "r_over_d": data["r_H0"] / d,
+        "effective_rank_hessian_min": min(r_hess), "effective_rank_hessian_max": max(r_hess),
+        "max_excess_over_ell": worst,
+        "pencil_max": max(cp["pencil_max"]["q90"] for cp in cps),
+        "pencil_max_median": [cp["pencil_max"]["median"] for cp in cps],
+        "criterion": ("λ_max(∇²L(x_t) − H0) <= d·eps·‖H0‖ (eigensolver backward error) at every checkpoint and "
+                      "seed, and tr ∇²L(x_t) <= tr H0 = r(H0)·ℓ"),
+        "confirmed": bool(ordered and trace_ok),
+        "finding": finding,
+    }
+
+
+def plot(data: dict[str, Any]) -> Figure:
+    """Left: spectra (descending) of ∇²L(x_t) and H0; right: effective ranks against t."""
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.8), gridspec_kw={"width_ratios": [1.6, 1]})
+    ax = axes[0]
+    idx = np.arange(1, data["rank"] + 1)
+    cmap = plt.get_cmap("viridis")
+    cps = data["checkpoints"]
+    for i, cp in enumerate(cps):
+        color = cmap(i / max(len(cps) - 1, 1))
+        sp = cp["spectrum"]
+        ax.fill_between(idx, np.maximum(sp["q10"], 1e-300), sp["q90"], color=color, alpha=0.2, lw=0)
+        ax.plot(idx, sp["median"], color=color, lw=1.2,
+                label=f"$\\nabla^2L(x_t)$, t = {cp['t']}: r = {cp['effective_rank']['median']:.2f}")
+    ax.plot(idx, data["H0_spectrum"], "k--", lw=1.4, label=f"$H_0$: r = {data['r_H0']:.2f}")
+    ax.set_yscale("log")
+    ax.set_xscale("log")
+    ax.set_xlabel(f"eigenvalue index (the other {data['d'] - data['rank']} are 0: rank A = {data['rank']})")
+    ax.set_ylabel("eigenvalue")
+    ax.legend(fontsize=6.5)
+    ax = axes[1]
+    t = np.array([cp["t"] for cp in cps], dtype=float)
+    tt = np.maximum(t, 0.5)  # t = 0 on a log axis
+    r = [cp["effective_rank"] for cp in cps]
+    ax.fill_between(tt, [x["q10"] for x in r], [x["q90"] for x in r], color="C0", alpha=0.25, lw=0)
+    ax.plot(tt, [x["median"] for x in r], "o-", color="C0", ms=3, label=r"$r(\nabla^2 L(x_t))$")
+    ax.axhline(data["r_H0"], color="k", ls="--", lw=1.2, label=r"$r(H_0)$")
+    ax.axhline(data["d"], color="C3", ls=":", lw=1.2, label=f"d = {data['d']}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration t (t = 0 drawn at 0.5)")
+    ax.set_ylabel(r"effective rank $\mathrm{tr}\,H/\|H\|$")
+    ax.legend(fontsize=7)
+    fig.suptitle(f"C10: effective rank along ZO-GD, n = {data['n']}, d = {data['d']}, k = {data['k']}, "
+                 f"median and 10-90% over {data['seeds']} seeds; $\\nabla^2L \\preceq H_0$: {data['confirmed']}",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Command line: ``python -m analysis.fig_effective_rank [--quick] [--outdir DIR]``."""
+    return run_figure(NAME, compute, plot, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()
