@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         module.main(["--profile", args.profile])
         print(f"    done in {time.monotonic() - t:.1f}s", file=sys.stderr, flush=True)
     print(f"all figures: {time.monotonic() - t0:.1f}s", file=sys.stderr)
+    from . import report  # numbers.tex for paper/main.tex, from whatever JSON exists now
+
+    report.main([])
     return 1 if failed else 0
 
 

@@ -133,12 +133,21 @@ def _figure(name: str, data: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def _claims(claims: Any) -> list[str]:
+def _figure_corrections(figures: dict[str, Any]) -> list[str]:
+    r"""``\item`` lines for figures whose JSON carries a ``correction`` (a measured discrepancy)."""
+    return [rf"\item[{tex_escape(data.get('claim', name))}] \textbf{{measured in \texttt{{{tex_escape(name)}}}}}: "
+            f"{tex_escape(data['correction'])}" for name, data in figures.items()
+            if isinstance(data, dict) and data.get("correction")]
+
+
+def _claims(claims: Any, figures: dict[str, Any]) -> list[str]:
+    measured = _figure_corrections(figures)
     if not isinstance(claims, list):
+        extra = (r"\begin{description}" + " ".join(measured) + r"\end{description}") if measured else ""
         return [r"\newcommand{\ClaimsVerdicts}{\NotGenerated{claims.json (run make verify)}}",
-                r"\newcommand{\Discrepancies}{\NotGenerated{claims.json (run make verify)}}"]
+                r"\newcommand{\Discrepancies}{\NotGenerated{claims.json (run make verify)}" + extra + "}"]
     rows = []
-    items = []
+    items: list[str] = []
     for c in claims:
         cid, title = tex_escape(c.get("id", "?")), tex_escape(c.get("title", ""))
         prov, verdict = tex_escape(c.get("provenance", "")), str(c.get("verdict", ""))
@@ -149,6 +158,7 @@ def _claims(claims: Any) -> list[str]:
                          f"{tex_escape(c.get('statement', ''))} \\emph{{Corrected:}} {tex_escape(c['correction'])}")
     table = ("\\begin{longtable}{@{}lp{0.55\\linewidth}ll@{}}\\toprule id & claim & provenance & verdict \\\\ "
              "\\midrule\\endhead " + " ".join(rows) + " \\bottomrule\\end{longtable}")
+    items.extend(measured)
     disc = ("\\begin{description}" + " ".join(items) + "\\end{description}") if items else \
         "No claim needed a correction."
     return [f"\\newcommand{{\\ClaimsVerdicts}}{{{table}}}", f"\\newcommand{{\\Discrepancies}}{{{disc}}}"]
@@ -187,10 +197,10 @@ def render(generated: Path) -> str:
         r"\newcommand{\BenchFigure}{\IfFileExists{../figures/fig_cost.pdf}{\includegraphics[width=\linewidth]"
         r"{../figures/fig_cost.pdf}}{\fbox{\NotGenerated{figures/fig_cost.pdf (run make bench)}}}}",
     ]
-    for name in FIGURE_MODULES:
-        data = _read(generated / f"{name}.json")
+    figures = {name: _read(generated / f"{name}.json") for name in FIGURE_MODULES}
+    for name, data in figures.items():
         lines.extend(_figure(name, data if isinstance(data, dict) else None))
-    lines.extend(_claims(_read(generated / "claims.json")))
+    lines.extend(_claims(_read(generated / "claims.json"), figures))
     lines.extend(_bench(_read(generated / "bench.json")))
     return "\n".join(lines) + "\n"
 
