@@ -48,6 +48,7 @@ TARGET_SETS = ("simplex", "ball")
 PAPER = {"beta_plus": 4.0, "beta_minus": 4.0, "grad": 2.0}  # reconstructed paper-family constants (CLAIMS.md)
 LABELS = {"beta_plus": r"$\beta^+ = \sup\lambda_{\max}(B)$", "beta_minus": r"$\beta^- = \sup(-\lambda_{\min}(B))$",
           "grad": r"$G = \sup\|Sc\|$"}
+SHORT = {"beta_plus": r"$\beta^+$", "beta_minus": r"$\beta^-$", "grad": r"$\sup\|Sc\|$"}
 SEED = 31
 START_SCALE = 3.0  # starts y, θ ~ START_SCALE · N(0, I): softmax from near-uniform to near-vertex
 ROUNDING = 1e-12  # relative slack for "empirical <= proven": eigvalsh of an n x n matrix, n <= 8, in float64
@@ -177,10 +178,11 @@ def plot(data: dict[str, Any]) -> Figure:
                 fontsize=6.5)
     ax.axhline(1.0, color="k", lw=1)
     ax.set_yscale("log")
-    ax.set_xticks(x, [f"{LABELS[r['quantity']]}\n{r['set']}\n(sup {r['empirical_sup']:.3f})" for r in rows],
-                  fontsize=6.5)
+    ax.set_xticks(x, [f"{SHORT[r['quantity']]}\n{r['set']}\n(sup {r['empirical_sup']:.3f})" for r in rows],
+                  fontsize=7)
+    ax.set_ylim(0.8, 4 * max(r["paper_over_empirical"] for r in rows))  # headroom for the legend
     ax.set_ylabel("constant / empirical supremum (>= 1: valid)")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper center", ncol=2)
     ax = axes[1]
     for i, q in enumerate(QUANTITIES):
         for ts, ls in (("simplex", "-"), ("ball", "--")):
@@ -189,7 +191,9 @@ def plot(data: dict[str, Any]) -> Figure:
                     label=f"{LABELS[q]}, {ts}")
     ax.set_xlabel("n (softmax width)")
     ax.set_ylabel("empirical supremum")
-    ax.legend(fontsize=6)
+    top = max(p["sup"] for ts in TARGET_SETS for q in QUANTITIES for p in data["per_n"][ts][q])
+    ax.set_ylim(top=1.5 * top)  # room for the legend above the curves
+    ax.legend(fontsize=6, ncol=2, loc="upper center")
     fig.suptitle(f"C4-C6: constants of B(x) and Sc, empirical sup over n = {data['ns'][0]}..{data['ns'][-1]} "
                  f"(random + adversarial); valid: {data['confirmed']}", fontsize=10)
     fig.tight_layout()
