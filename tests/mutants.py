@@ -105,6 +105,43 @@ def _gamma_rank_is_1() -> None:
     _replace_everywhere(orig, lambda d, k, r, distribution: orig(d, k, 1.0, distribution))
 
 
+def _gradient_drops_regularizer() -> None:
+    from zosoftmax.problem import SoftmaxRegression
+
+    orig = SoftmaxRegression.gradient
+
+    def gradient(self: Any, x: Any) -> Any:
+        g = orig(self, x)
+        return g if self.w is None else g - self.A.T @ (self.w**2 * (self.A @ np.asarray(x, dtype=float)))
+
+    SoftmaxRegression.gradient = gradient  # type: ignore[method-assign]
+
+
+def _B_sign_of_cf_term() -> None:
+    from zosoftmax.problem import SoftmaxRegression, softmax
+
+    orig = SoftmaxRegression.B
+
+    def B(self: Any, x: Any) -> Any:
+        f = softmax(self.A @ np.asarray(x, dtype=float))
+        return orig(self, x) - 2 * np.diag((f - self.b) * f)  # + diag(c∘f) written as - diag(c∘f)
+
+    SoftmaxRegression.B = B  # type: ignore[method-assign]
+
+
+def _sphere_unit_radius() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators.sample_directions
+
+    def sample_directions(k: int, d: int, distribution: str = "gaussian", rng: Any = None,
+                          dtype: Any = np.float64) -> Any:
+        Z = orig(k, d, distribution, rng, dtype)
+        return Z / np.sqrt(d) if distribution == "sphere" else Z
+
+    _replace_everywhere(orig, sample_directions)
+
+
 MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "gradient_scaled": ("SoftmaxRegression.gradient scaled by (1 + 1e-4)", _gradient_scaled),
     "hessian_shifted": ("SoftmaxRegression.hessian shifted by 1e-4 I", _hessian_shifted),
@@ -115,6 +152,10 @@ MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
                              _second_moment_sphere_everywhere),
     "gamma_rank_is_d": ("gamma ignores the effective rank (uses r = d)", _gamma_rank_is_d),
     "gamma_rank_is_1": ("gamma ignores the effective rank (uses r = 1)", _gamma_rank_is_1),
+    # beyond the list: other plausible slips in the same formulas
+    "gradient_drops_regularizer": ("gradient forgets the A'W^2Ax term", _gradient_drops_regularizer),
+    "B_sign_of_cf_term": ("B (hence the Hessian) with -diag(c*f) instead of +diag(c*f)", _B_sign_of_cf_term),
+    "sphere_unit_radius": ("sphere directions drawn on the unit sphere instead of radius sqrt(d)", _sphere_unit_radius),
 }
 
 

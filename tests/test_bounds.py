@@ -109,7 +109,7 @@ def test_n2_extremes_attained_and_below_constants():
 def test_hessian_between_proven_bounds(case):
     r"""C4, C5: :math:`A^\top(W^2-\beta^-I)A \preceq \nabla^2L(x) \preceq H_0 = A^\top(\beta^+I+W^2)A`, hence
     :math:`\lambda_{\max}(\nabla^2 L) \le \ell` = ``smoothness_bound``; and :math:`\|\nabla^2L(x)\| \le \ell`
-    as C4 states (this needs :math:`-\lambda_{\min}(B) \le \beta^+`, true by the n = 2 value 0.2404 < 3/8)."""
+    as C4 states (this needs :math:`-\lambda_{\min}(B) \le \beta^+`: tight values 0.2404 < 0.3081)."""
     p, x = case
     H = p.hessian(x)
     tol = 2 * S.hessian_rounding(p)
