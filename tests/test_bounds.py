@@ -122,19 +122,19 @@ def test_hessian_between_proven_bounds(case):
 
 
 @given(S.instances(full_rank=True, regularized=False), st.floats(0.0, 2.0), st.floats(0.0, 1.0), st.data())
-def test_strong_convexity_condition(p0, l, slack, data):
-    r"""C5: if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` then :math:`\nabla^2L \succeq lI` everywhere and
+def test_strong_convexity_condition(p0, level, slack, data):
+    r"""C5: if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` then :math:`\nabla^2L \succeq lI` (``level`` = l) everywhere and
     ``strong_convexity_bound >= l``; the paper family's condition with 4 in place of :math:`\beta^-` is stronger."""
     smin = float(np.linalg.svd(p0.A, compute_uv=False)[-1])
     _, beta_minus = zs.beta_constants(p0.b)
-    w = np.sqrt(beta_minus + l / smin**2 + slack * data.draw(S.unit_vectors(p0.n)) ** 2)
+    w = np.sqrt(beta_minus + level / smin**2 + slack * data.draw(S.unit_vectors(p0.n)) ** 2)
     p = zs.SoftmaxRegression(p0.A, p0.b, w)
     x = data.draw(S.points(p))
     lam_min = float(np.linalg.eigvalsh(p.hessian(x))[0])
     tol = 2 * S.hessian_rounding(p)
-    target(float(l - lam_min), label="l - lambda_min(Hessian)")
-    assert lam_min >= l - tol
-    assert zs.strong_convexity_bound(p) >= l - tol
+    target(float(level - lam_min), label="level - lambda_min(Hessian)")
+    assert lam_min >= level - tol
+    assert zs.strong_convexity_bound(p) >= level - tol
 
 
 @given(logits_and_target())
