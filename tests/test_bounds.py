@@ -123,8 +123,9 @@ def test_hessian_between_proven_bounds(case):
 
 @given(S.instances(full_rank=True, regularized=False), st.floats(0.0, 2.0), st.floats(0.0, 1.0), st.data())
 def test_strong_convexity_condition(p0, level, slack, data):
-    r"""C5: if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` then :math:`\nabla^2L \succeq lI` (``level`` = l) everywhere and
-    ``strong_convexity_bound >= l``; the paper family's condition with 4 in place of :math:`\beta^-` is stronger."""
+    r"""C5 (``level`` = l): if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` then :math:`\nabla^2L \succeq lI`
+    everywhere and ``strong_convexity_bound >= l``; the paper family's condition with 4 in place of :math:`\beta^-`
+    is stronger."""
     smin = float(np.linalg.svd(p0.A, compute_uv=False)[-1])
     _, beta_minus = zs.beta_constants(p0.b)
     w = np.sqrt(beta_minus + level / smin**2 + slack * data.draw(S.unit_vectors(p0.n)) ** 2)
