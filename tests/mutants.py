@@ -79,9 +79,9 @@ def _first_direction_only() -> None:
         return orig(f, x, k=1, eps=eps, distribution=distribution, scheme=scheme, directions=np.asarray(directions)[:1])
 
     _replace_everywhere(orig, spsa_gradient)
-    orig_update = optimize._update
-    # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1
-    _replace_everywhere(orig_update, lambda X, Z, s, lr, k: orig_update(X, Z[:, :1], s[:, :1], lr, 1))
+    orig_update = getattr(optimize, "_update", None)
+    if orig_update is not None:  # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1
+        _replace_everywhere(orig_update, lambda X, Z, s, lr, k: orig_update(X, Z[:, :1], s[:, :1], lr, 1))
 
 
 def _second_moment_sphere_everywhere() -> None:
