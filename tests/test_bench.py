@@ -20,7 +20,7 @@ import pytest
 
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
-from zosoftmax.estimators import _GEMV_MAX_ROWS, _logits, _stacked_logits
+from zosoftmax.estimators import _FACTOR_MAX, _GEMV_MAX_ROWS, _logits, _perturbed_losses, _stacked_logits
 from zosoftmax.optimize import _directions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +99,35 @@ def test_stacked_logits_into_a_buffer_equal_the_concatenation(scheme):
     _stacked_logits(y0, AZ, eps, scheme, out=out[:, : want.shape[1]])
     assert np.array_equal(out[:, : want.shape[1]], want) and np.all(np.isnan(out[:, -1]))
     assert np.array_equal(_stacked_logits(y0, AZ, eps, scheme), want)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("w", [None, 0.9])
+@pytest.mark.parametrize("scale", [1.0, 3e4])  # 3e4: max|εAz| = 30 exceeded, the unfactored path is taken
+def test_factored_central_losses_are_the_losses_of_the_stacked_logits(dtype, w, scale):
+    """``e^{y0 ± εAz − max y0} = e^{y0 − max y0} e^{±εAz}``: the batched run's k-exponential losses equal
+    ``loss_from_logits`` of the stacked logits (and of y0 in the last column) to rounding.
+
+    Tolerance: each softmax entry carries a relative error of at most ``(n + 4) u`` either way (the n-term
+    normalizing sum, exp, and the product or quotient), and ``|∂L/∂f_i| = |c_i| <= 1`` for a simplex target,
+    so ``|ΔL| <= 2 (n + 4) u``; the regularizer reads the same logits both ways (same bits), and adding it
+    rounds once more, ``u |L|`` each way.
+    """
+    p = zs.random_instance(7, 3, rng=8, w=w, dtype=dtype)
+    rng = np.random.default_rng(9)
+    eps = 1e-3
+    y0 = (3 * rng.standard_normal((5, p.n))).astype(dtype)
+    AZ = (scale * rng.standard_normal((5, 4, p.n))).astype(dtype)
+    stacked = np.concatenate([_stacked_logits(y0, AZ, eps, "central"), y0[:, None, :]], axis=1)
+    want = p.loss_from_logits(stacked.reshape(-1, p.n)).reshape(5, 9)
+    got = _perturbed_losses(p, y0, AZ, eps, "central", center=True, factor=True)
+    u = np.finfo(dtype).eps / 2
+    if np.max(np.abs(eps * AZ)) <= _FACTOR_MAX:
+        assert np.all(np.abs(got - want) <= 2 * (p.n + 4) * u + 2 * u * np.abs(want))
+    else:
+        assert np.array_equal(got, want)  # the fallback is the unfactored computation itself
+    # without ``factor`` every loss is loss_from_logits of its own logits, bit for bit
+    assert np.array_equal(_perturbed_losses(p, y0, AZ, eps, "central", center=True), want)
 
 
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)

@@ -6,9 +6,11 @@ the seeds and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`rep
 iterate bit for bit without evaluating the loss once.
 
 :func:`zo_gd_batch` runs ``S`` independent seeds as one (S, d) batch: each step is one product
-:math:`[X; Z]\,A^\top` serving all ``S`` iterates and ``S k`` directions, and one batched loss call on
-the ``S(2k + 1)`` (central) perturbed and unperturbed logits; the step's directions are drawn as one
-(S, k, d) block from one generator seeded with the ``S`` seeds of that step.
+:math:`[X; Z]\,A^\top` serving all ``S`` iterates and ``S k`` directions, and one batched loss evaluation
+of the ``S(2k + 1)`` (central) perturbed and unperturbed logits, in which
+:math:`e^{Ax\pm\varepsilon Az} = e^{Ax}e^{\pm\varepsilon Az}` takes ``k`` exponentials per run, not ``2k + 1``
+(so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding, not bit for bit); the
+step's directions are drawn as one (S, k, d) block from one generator seeded with the ``S`` seeds of that step.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from numpy.typing import NDArray
 
 from . import _checks
 from ._io import Progress
-from .estimators import _draw, _logits, _quotients, _stacked_logits, evaluations
+from .estimators import _draw, _logits, _perturbed_losses, _quotients, evaluations
 from .problem import SoftmaxRegression
 
 __all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "newton", "linear_rate"]
@@ -160,7 +162,7 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
     # The step's one buffer: rows x_1..x_S, then z_{1,1}..z_{S,k}; the directions are overwritten each step.
     W = np.empty((S * (k + 1), d), dtype=p.dtype)
     Z = W[S:].reshape(S, k, d)
-    # Perturbed logits of all runs, plus (central) the logits A x_s themselves, for one batched loss call.
+    # Scratch for the perturbed logits of all runs, plus (central) the logits A x_s themselves: one loss call.
     Y = np.empty((S, m + 1 if central else m, n), dtype=p.dtype)
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
     for t in range(steps):
@@ -168,10 +170,7 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
         _directions(seeds[:, t], k, d, distribution, p.dtype, out=Z)
         P = _logits(p.A, W)  # one BLAS product for all S·(k+1) vectors
         y0, AZ = P[:S], P[S:].reshape(S, k, n)  # A x_s and A z_{s,j}
-        _stacked_logits(y0, AZ, eps, scheme, out=Y[:, :m])
-        if central:
-            Y[:, m] = y0
-        values = p.loss_from_logits(Y.reshape(-1, n)).reshape(S, -1)
+        values = _perturbed_losses(p, y0, AZ, eps, scheme, center=True, out=Y, factor=True)  # (S, 2k+1) | (S, k+1)
         losses[:, t] = values[:, m] if central else values[:, 0]
         s = _quotients(values[:, :m], k, eps, scheme)
         scalars[:, t] = s

@@ -49,8 +49,13 @@ def softmax(Y: Array) -> Array:
     if not np.issubdtype(E.dtype, np.inexact):
         E = E.astype(np.float64)
     np.exp(E, out=E)  # u = exp(Ax) up to the common factor exp(-max), CLAIMS.md notation
-    E /= np.sum(E, axis=-1, keepdims=True)  # f = u / alpha
-    return E
+    return _normalize(E)
+
+
+def _normalize(U: Array) -> Array:
+    """``f = u / <u, 1>`` along the last axis, in place: ``U`` holds scores proportional to ``exp(y)`` per row."""
+    U /= np.sum(U, axis=-1, keepdims=True)  # f = u / alpha
+    return U
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,7 +136,13 @@ class SoftmaxRegression:
         Y = np.asarray(Y)
         if Y.ndim not in (1, 2) or Y.shape[-1] != self.n:
             raise ValueError(f"Y must have shape (m, {self.n}) or ({self.n},), got {Y.shape}")
-        c = softmax(Y)  # a fresh array, so the steps below run in place (one temporary, not four)
+        return self._loss_from_softmax(softmax(Y), Y)
+
+    def _loss_from_softmax(self, f: Array, Y: Array | None) -> Array:
+        r""":math:`\tfrac12\|f - b\|^2 + \tfrac12\|w\circ y\|^2` from ``f = softmax(Y)`` (a fresh array,
+        overwritten) and the logits ``Y`` (read for the regularizer only; ``None`` is allowed when ``w`` is
+        ``None``); last axis."""
+        c = f  # the steps below run in place in f's storage (one temporary, not four)
         if np.result_type(c, self.b) == c.dtype:
             c -= self.b  # c = f - b
         else:
