@@ -105,6 +105,7 @@ def compute(profile: str) -> dict[str, Any]:
                      **band(seed_means)}
     ratios = {dist: out[dist]["curvature_ratio_at_unit_step"] for dist in zs.DISTRIBUTIONS}
     out.update({
+        **{f"curvature_ratio_{dist}": v for dist, v in ratios.items()},
         "z_threshold": z,
         "min_margin_in_se": worst_margin,
         "criterion": (f"pooled mean decrease >= C10 bound - z*SE at every eta and distribution, z = {z:.2f} "

@@ -88,6 +88,7 @@ def compute(profile: str) -> dict[str, Any]:
     out.update({
         "z_threshold": z,
         "max_abs_z_vs_exact": worst,
+        "gaussian_z_vs_mezo_k1": z_vs_mezo["gaussian"][0],  # Gaussian's 2/k excess over MeZO's factor at k = 1
         "mezo_rejected_at_k": rejected_at,
         "criterion": (f"every pooled mean within z*SE of second_moment_factor, z = {z:.2f} (two-sided, family-wise "
                       f"alpha {FAMILY_ALPHA} over {len(KS) * len(zs.DISTRIBUTIONS)} comparisons, Bonferroni)"),
