@@ -76,9 +76,9 @@ PROFILES: dict[str, dict[str, Any]] = {
               "batch": {"n": 64, "d": 64, "k": 4, "S": [4], "steps": 3},
               "sweep": {"n": 32, "k": 4, "d": [32, 64, 128], "S": 4, "steps": 2},
               "memory": {"n": 16, "d": 20_000, "k": 4, "steps": 3}},
-    "default": {"reps": 7, "min_time": 0.05, "fprime_budget": {"estimator": 5.0, "sweep": 1.5},
+    "default": {"reps": 5, "min_time": 0.03, "fprime_budget": {"estimator": 8.0, "sweep": 1.0},
                 "estimator": [(2048, 2048, 8), (2048, 2048, 1), (512, 512, 4), (512, 512, 1), (256, 4096, 16)],
-                "batch": {"n": 512, "d": 512, "k": 4, "S": [8, 32, 128], "steps": 10},
+                "batch": {"n": 512, "d": 512, "k": 4, "S": [8, 32], "steps": 10},
                 "sweep": {"n": 256, "k": 8, "d": [256, 512, 1024, 2048, 4096, 8192, 16384], "S": 32, "steps": 4},
                 "memory": {"n": 64, "d": 1_000_000, "k": 16, "steps": 4}},
 }
@@ -141,7 +141,9 @@ def _point(problem: zs.SoftmaxRegression, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(problem.d)
 
 
-def _estimator_case(n: int, d: int, k: int, cfg: dict[str, Any]) -> dict[str, Any]:
+def _estimator_case(n: int, d: int, k: int, cfg: dict[str, Any], fprime_cache: dict[str, Any]) -> dict[str, Any]:
+    """One row of the estimator table. ``approx_fprime`` does not depend on ``k``: timed once per (n, d)."""
+    print(f"  estimator n={n} d={d} k={k}", file=sys.stderr, flush=True)
     p = zs.random_instance(n, d, rng=n + d + k)
     p32 = zs.SoftmaxRegression(p.A, p.b, dtype="float32")
     x = _point(p, 1)
@@ -159,10 +161,15 @@ def _estimator_case(n: int, d: int, k: int, cfg: dict[str, Any]) -> dict[str, An
         "fast_float32": lambda: zs.spsa_gradient(p32, x32, k=k, eps=EPS, rng=gen),
     }
     measured_fprime = fprime_estimate <= cfg["fprime_budget"]["estimator"]
-    if measured_fprime:
+    cached = fprime_cache.get(f"{n},{d}")
+    if measured_fprime and cached is None:
         fns["approx_fprime"] = lambda: scipy.optimize.approx_fprime(x, p.loss, np.sqrt(np.finfo(float).eps))
     times = _interleaved(fns, cfg["reps"], cfg["min_time"])
-    if not measured_fprime:
+    if measured_fprime and cached is None:
+        fprime_cache[f"{n},{d}"] = dict(times["approx_fprime"])
+    elif measured_fprime:
+        times["approx_fprime"] = {**cached, "reused_from_same_n_d": True}
+    else:
         times["approx_fprime"] = {"min": fprime_estimate, "median": fprime_estimate, "reps": 0, "calls": 0,
                                   "extrapolated": True}
     t = {name: v["min"] for name, v in times.items()}
@@ -191,6 +198,7 @@ def _estimator_case(n: int, d: int, k: int, cfg: dict[str, Any]) -> dict[str, An
 
 
 def _batch_case(n: int, d: int, k: int, S: int, steps: int, cfg: dict[str, Any]) -> dict[str, Any]:
+    print(f"  batch n={n} d={d} k={k} S={S}", file=sys.stderr, flush=True)
     p = zs.random_instance(n, d, rng=7)
     x0 = np.zeros(d)
     fns = {
@@ -205,6 +213,7 @@ def _batch_case(n: int, d: int, k: int, S: int, steps: int, cfg: dict[str, Any])
 
 def _sweep_point(n: int, d: int, k: int, S: int, steps: int, cfg: dict[str, Any]) -> tuple[dict[str, float], bool]:
     """Seconds per step of every method at one ``d`` (the batched run per seed-step)."""
+    print(f"  sweep n={n} d={d} k={k}", file=sys.stderr, flush=True)
     p = zs.random_instance(n, d, rng=d)
     x = _point(p, 3)
     gen = np.random.default_rng(4)
@@ -241,8 +250,9 @@ def _sweep(cfg: dict[str, Any]) -> dict[str, Any]:
 
 def _worker(cfg: dict[str, Any]) -> dict[str, Any]:
     """Everything timed in this process (one BLAS thread setting)."""
+    fprime_cache: dict[str, Any] = {}
     return {
-        "estimator": [_estimator_case(n, d, k, cfg) for n, d, k in cfg["estimator"]],
+        "estimator": [_estimator_case(n, d, k, cfg, fprime_cache) for n, d, k in cfg["estimator"]],
         "batch": [_batch_case(cfg["batch"]["n"], cfg["batch"]["d"], cfg["batch"]["k"], S, cfg["batch"]["steps"], cfg)
                   for S in cfg["batch"]["S"]],
         "sweep": _sweep(cfg),
@@ -448,8 +458,9 @@ def table(data: dict[str, Any]) -> str:
 
 
 # ----------------------------------------------------------------------- make figures, before and after
-def _time_figures(profile: str, sequential: bool) -> float:
-    """Wall time of ``python -m analysis --profile PROFILE`` with empty cache and scratch output folders."""
+def _time_figures(profile: str, sequential: bool) -> dict[str, Any]:
+    """Wall time of ``python -m analysis --profile PROFILE`` (all figures, and each one as it reports it), with an
+    empty cache and scratch output folders, seeds batched or (``ZOSOFTMAX_SEQUENTIAL=1``) one after another."""
     with tempfile.TemporaryDirectory() as tmp:
         code = ("import sys, pathlib, analysis._common as c; t = pathlib.Path(sys.argv[1]); "
                 "c.CACHE, c.FIGURES, c.GENERATED = t / 'cache', t / 'fig', t / 'gen'; "
@@ -458,9 +469,49 @@ def _time_figures(profile: str, sequential: bool) -> float:
         env.pop("ZOSOFTMAX_SEQUENTIAL", None)
         if sequential:
             env["ZOSOFTMAX_SEQUENTIAL"] = "1"
+        print(f"bench: python -m analysis --profile {profile}, {'sequential' if sequential else 'batched'} seeds ...",
+              file=sys.stderr, flush=True)
         t = time.monotonic()
-        subprocess.run([sys.executable, "-c", code, tmp, profile], env=env, cwd=ROOT, check=False)
-        return time.monotonic() - t
+        proc = subprocess.run([sys.executable, "-c", code, tmp, profile], env=env, cwd=ROOT, check=False,
+                              capture_output=True, text=True)
+        total = time.monotonic() - t
+    per_figure: dict[str, float] = {}
+    current = None
+    for line in proc.stderr.splitlines():  # "[i/N] NAME (profile)" then "    done in X.Xs"
+        if line.startswith("[") and "] " in line:
+            current = line.split("] ", 1)[1].split(" ", 1)[0]
+        elif line.strip().startswith("done in") and current is not None:
+            per_figure[current] = float(line.strip()[len("done in"):].strip().rstrip("s"))
+    return {"total_s": total, "per_figure_s": per_figure, "returncode": proc.returncode}
+
+
+def _figures_timing(profile: str) -> dict[str, Any]:
+    batched, sequential = _time_figures(profile, False), _time_figures(profile, True)
+    per = {name: {"batched_s": t, "sequential_s": sequential["per_figure_s"].get(name),
+                  "speedup": (sequential["per_figure_s"][name] / t) if name in sequential["per_figure_s"] else None}
+           for name, t in batched["per_figure_s"].items()}
+    both = [name for name, row in per.items() if row["sequential_s"] is not None]
+    seq_sum = sum(per[name]["sequential_s"] for name in both)
+    bat_sum = sum(per[name]["batched_s"] for name in both)
+    return {"profile": profile, "batched_s": batched["total_s"], "sequential_s": sequential["total_s"],
+            "figures_in_both": both, "batched_sum_s": bat_sum, "sequential_sum_s": seq_sum,
+            "speedup": seq_sum / bat_sum if bat_sum > 0 else None, "per_figure": per,
+            "missing_in_sequential": [name for name in per if name not in both],
+            "returncodes": {"batched": batched["returncode"], "sequential": sequential["returncode"]},
+            "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": _machine()}
+
+
+def _print_figures_timing(mf: dict[str, Any]) -> None:
+    print(f"\nmake figures ({mf['profile']}): {mf['sequential_s']:.1f} s with sequential seeds, "
+          f"{mf['batched_s']:.1f} s batched; over the figures that finished both ways "
+          f"{mf['sequential_sum_s']:.1f} s against {mf['batched_sum_s']:.1f} s ({mf['speedup']:.2f}x)"
+          f"{'' if mf['measured_in_this_run'] else ' [from an earlier run]'}")
+    if mf.get("missing_in_sequential"):
+        print(f"  did not finish with ZOSOFTMAX_SEQUENTIAL=1: {', '.join(mf['missing_in_sequential'])}")
+    for name, row in mf.get("per_figure", {}).items():
+        seq = "?" if row["sequential_s"] is None else f"{row['sequential_s']:.1f}"
+        ratio = "" if row["speedup"] is None else f" ({row['speedup']:.2f}x)"
+        print(f"  {name:24s} {seq:>8} s sequential, {row['batched_s']:8.1f} s batched{ratio}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -472,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory comparison")
     parser.add_argument("--figures-timing", action="store_true",
                         help="also time `python -m analysis` with and without ZOSOFTMAX_SEQUENTIAL=1 (long)")
+    parser.add_argument("--figures-timing-only", action="store_true",
+                        help="only that timing, merged into the existing bench.json (no other benchmark)")
     parser.add_argument("--outdir", type=Path, default=None, help="write bench.json and fig_cost.* here")
     parser.add_argument("--worker", nargs=3, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -492,22 +545,24 @@ def main(argv: list[str] | None = None) -> int:
     threads = ("1", "default") if args.threads == "both" else (args.threads,)
     fig_dir = args.outdir if args.outdir is not None else FIGURES
     json_path = (args.outdir if args.outdir is not None else GENERATED) / f"{JSON_NAME}.json"
-    data = compute(profile, threads, sizes, memory=not args.no_memory)  # type: ignore[arg-type]
     previous = read_json(json_path) if json_path.exists() else {}
+    if args.figures_timing_only:
+        if "threads" not in previous:
+            parser.error(f"--figures-timing-only needs an existing {json_path}; run the benchmark first")
+        previous["make_figures"] = {**_figures_timing(profile), "measured_in_this_run": True}
+        atomic_write_json(json_path, previous)
+        _print_figures_timing(previous["make_figures"])
+        return 0
+    data = compute(profile, threads, sizes, memory=not args.no_memory)  # type: ignore[arg-type]
     if args.figures_timing:
-        fig_profile = "quick" if args.quick else "default"
-        batched, sequential = _time_figures(fig_profile, False), _time_figures(fig_profile, True)
-        data["make_figures"] = {"profile": fig_profile, "batched_s": batched, "sequential_s": sequential,
-                                "speedup": sequential / batched, "measured_in_this_run": True}
+        data["make_figures"] = {**_figures_timing(profile), "measured_in_this_run": True}
     elif "make_figures" in previous:
         data["make_figures"] = {**previous["make_figures"], "measured_in_this_run": False}
     save_figure(plot(data), NAME, fig_dir)
     atomic_write_json(json_path, data)
     print(table(data))
     if "make_figures" in data:
-        mf = data["make_figures"]
-        print(f"\nmake figures ({mf['profile']}): {mf['sequential_s']:.1f} s sequential seeds, {mf['batched_s']:.1f} s "
-              f"batched ({mf['speedup']:.2f}x){'' if mf['measured_in_this_run'] else ' [from an earlier run]'}")
+        _print_figures_timing(data["make_figures"])
     print(f"\nbench: {data['wall_s']:.0f} s; wrote {json_path} and {fig_dir / NAME}.png|pdf", file=sys.stderr)
     return 0
 
