@@ -78,7 +78,7 @@ def fmt_value(value: Any) -> str:
             return "NaN"
         if math.isinf(value):
             return r"$\infty$" if value > 0 else r"$-\infty$"
-        text = f"{value:.4g}"
+        text = f"{value:#.4g}"  # 4 significant digits, trailing zeros kept (2.000, not 2)
         m = re.fullmatch(r"(-?[0-9.]+)e([+-])0*([0-9]+)", text)
         if m:
             sign = "-" if m.group(2) == "-" else ""
