@@ -45,7 +45,7 @@ START_SCALE = 1.0  # x0 ~ START_SCALE · N(0, I_d): logits of a few units, far f
 K, DISTRIBUTION, EPS = 4, "gaussian", 1e-3
 REL_ACCURACY = 1e-3  # the last checkpoint: the C11 bound's horizon to 1e-3 Δ0
 CHECKPOINTS = (0.0, 0.02, 0.1, 0.3, 1.0)  # fractions of that horizon
-SIZES = {"quick": (16, 48), "default": (64, 256), "full": (128, 1024)}  # (n, d)
+SIZES = {"quick": (16, 48), "default": (64, 256), "full": (128, 512)}  # (n, d)
 
 
 def instance(n: int, d: int) -> tuple[zs.SoftmaxRegression, np.ndarray]:
