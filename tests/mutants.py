@@ -200,7 +200,7 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[int, str, float]:
 def _first_failure(output: str) -> str:
     for line in output.splitlines():
         if line.startswith(("FAILED ", "ERROR ")):
-            return line.split(" - ")[0]
+            return line.split(" - ")[0].split(" ", 1)[1]
     return "?"
 
 
@@ -228,7 +228,7 @@ def pytest_cmdline_main(config: Any) -> int | None:
             verdict = f"ERROR (pytest exit {rc})"
             errors.append(name)
             print(out[-2000:])
-        print(f"{name:24s} {MUTANTS[name][0]:78s} {verdict}  [{dt:.0f} s]", flush=True)
+        print(f"{name:27s} {MUTANTS[name][0]:78s} {verdict}  [{dt:.0f} s]", flush=True)
     print(f"mutants: {len(names) - len(survivors) - len(errors)}/{len(names)} killed"
           + (f"; survived: {', '.join(survivors)}" if survivors else "")
           + (f"; errors: {', '.join(errors)}" if errors else ""))

@@ -104,17 +104,18 @@ def test_hessian_is_symmetric_and_built_from_B(case):
     assert np.allclose(H, p.A.T @ (Bm + W2) @ p.A, rtol=0, atol=2 * S.hessian_rounding(p))
 
 
-@given(S.instance_and_point(saturate=False))
-def test_second_directional_derivative_matches_complex_step_of_gradient_direction(case):
-    r"""C3 with the complex step: :math:`v^\top\nabla^2 L v = \frac{d}{dt}\nabla L(x+tv)^\top v`; the latter by the
-    complex step on the *loss* twice removed is not available, so compare the complex-step slope of
-    :math:`t\mapsto L` at :math:`x \pm hv` (central, truncation :math:`h^2 M_4`-free: the mean of
-    :math:`v^\top H v` over the segment is within :math:`hM_3/2` of the value at ``x``)."""
+@given(S.instance_and_point(saturate=False), st.data())
+def test_curvature_matches_central_difference_of_complex_step_slopes(case, data):
+    r"""C3: :math:`v^\top\nabla^2L\,v` against the central difference of two complex-step slopes
+    :math:`\varphi'(\pm h)` of :math:`\varphi(t) = L(x + tv)`: the quotient is the mean of :math:`\varphi''` over
+    :math:`[-h, h]`, within :math:`hM_3/2` of :math:`\varphi''(0)`; the slopes carry no cancellation, so the
+    roundoff is :math:`\delta_g/h` with :math:`\delta_g` that of one derivative (loss-only, independent of
+    ``gradient``); optimal :math:`h^* = (2\delta_g/M_3)^{1/2}`."""
     p, x = case
+    v = data.draw(S.unit_vectors(p.d))
     m3 = zs.third_derivative_bound(p)
-    delta_cs = S.gradient_rounding(p, x + np.ones(p.d))  # complex-step slope: roundoff of one derivative
+    delta_cs = max(S.gradient_rounding(p, x + v), S.gradient_rounding(p, x))
     h = (2 * delta_cs / m3) ** 0.5
-    v = np.ones(p.d) / np.sqrt(p.d)
     fd = (_cs_directional(p, x + h * v, v) - _cs_directional(p, x - h * v, v)) / (2 * h)
     tol = h * m3 / 2 + delta_cs / h + S.hessian_rounding(p)
     assert abs(fd - v @ p.hessian(x) @ v) <= tol

@@ -138,7 +138,7 @@ def check_second_moments_monte_carlo(distribution: str, d: int, m: int, seed: in
     r"""The C8/C9 Monte-Carlo check shared by the fast (``m = M_FAST``) and slow tiers (see the test below).
 
     ``m`` single-direction estimates :math:`s_jz_j` of a quadratic's unit gradient ``g`` at :math:`\varepsilon = 0.1`
-    (exact for a quadratic), drawn in chunks; three statistics with exact means and standard deviations.
+    (exact for a quadratic), drawn in chunks; five statistics with exact means and standard deviations.
     """
     rng = np.random.default_rng(seed)
     Q = rng.standard_normal((d, d))
@@ -148,13 +148,20 @@ def check_second_moments_monte_carlo(distribution: str, d: int, m: int, seed: in
     x = np.linalg.lstsq(Q, g, rcond=None)[0] if d > 1 else np.zeros(d)
     c = g - Q @ x  # gradient Qx + c = g at x (up to roundoff)
     u = np.linalg.svd(g[None, :])[2][1] if d >= 2 else np.zeros(d)  # a unit vector orthogonal to g
-    sums = np.zeros(3)
+    sums = np.zeros(5)
     for start in range(0, m, CHUNK):
         Z = zs.sample_directions(min(CHUNK, m - start), d, distribution, rng)
         G = zs.projected_gradients(_batched(Q, c), x, Z, eps=0.1)[:, None] * Z  # ĝ_j = s_j z_j
-        sums += [np.sum(np.einsum("mi,mi->m", G, G)), np.sum((G @ g) ** 2), np.sum((G @ u) ** 2)]
-    X_mean, a_mean, b_mean = sums / m
+        sums += [np.sum(np.einsum("mi,mi->m", G, G)), np.sum((G @ g) ** 2), np.sum((G @ u) ** 2),
+                 np.sum(G @ g), np.sum(G @ u)]
+    X_mean, a_mean, b_mean, g1_mean, u1_mean = sums / m
     mom = lambda *p: S.even_moment(distribution, d, p)  # noqa: E731
+    # first moment (unbiasedness, E zz' = I): g'ĝ = (z'g)^2 has mean 1, variance E z_1^4 - 1;
+    # u'ĝ = (z'g)(z'u) has mean 0, variance E z_1^2 z_2^2
+    rounding1 = 64 * d * S.EPS_MACH
+    assert abs(g1_mean - 1.0) <= Z_SCORE * math.sqrt(mom(4) - 1.0) / math.sqrt(m) + rounding1
+    if d >= 2:
+        assert abs(u1_mean) <= Z_SCORE * math.sqrt(mom(2, 2)) / math.sqrt(m) + rounding1
     EX = mom(4) + (d - 1) * mom(2, 2)
     sigma = math.sqrt(max(S.norm4_of_estimate_moment(distribution, d) - EX**2, 0.0))
     rounding = 64 * d * S.EPS_MACH * EX  # the quotients of the quadratic: roundoff only
@@ -172,8 +179,9 @@ def check_second_moments_monte_carlo(distribution: str, d: int, m: int, seed: in
 @pytest.mark.parametrize("distribution", ["gaussian", "sphere"])
 @pytest.mark.parametrize("d", MC_DIMS)
 def test_gaussian_sphere_second_moments_monte_carlo(distribution, d):
-    r"""C8, C9 (Gaussian, sphere; Monte Carlo, ``k = 1``, unit ``g``, ``u`` a unit vector orthogonal to ``g``).
+    r"""C7-C9 (Gaussian, sphere; Monte Carlo, ``k = 1``, unit ``g``, ``u`` a unit vector orthogonal to ``g``).
 
+    * :math:`E\hat g = g`: :math:`g^\top\hat g` has mean 1, :math:`u^\top\hat g` mean 0.
     * :math:`X = \|\hat g\|^2 = (z^\top g)^2\|z\|^2`: mean ``k * second_moment_factor(d, k) - (k - 1)`` for every
       ``k``; :math:`EX^2 = E z_1^8 + 2(d-1)E z_1^6z_2^2 + (d-1)[E z_1^4 z_2^4 + (d-2)E z_1^4z_2^2z_3^2]`.
     * :math:`g^\top\hat g\hat g^\top g = (z^\top g)^4`: mean :math:`g^\top M g`, second moment :math:`Ez_1^8`.
