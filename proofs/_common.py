@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["VERDICTS", "PROVENANCES", "FLOAT_RTOL", "Checks", "is_zero", "matrix_is_zero", "result", "fmt", "lambdify_flat"]
+__all__ = ["VERDICTS", "PROVENANCES", "FLOAT_RTOL", "Checks", "is_zero", "matrix_is_zero", "result", "fmt",
+           "lambdify_flat"]
 
 VERDICTS = ("holds", "holds-with-correction", "fails")
 PROVENANCES = ("[paper]", "[MeZO]", "[derived]", "[paper] / [derived]", "[MeZO] / [derived]",
@@ -36,6 +37,10 @@ def is_zero(expr: Any) -> bool:
     syms = sorted(expr.free_symbols, key=str)
     if syms and expr.is_polynomial(*syms):
         return bool(sp.Poly(expr, *syms).is_zero)
+    num, _ = sp.fraction(sp.together(expr))  # a rational function is 0 iff its numerator polynomial is 0
+    nsyms = sorted(num.free_symbols, key=str)
+    if nsyms and num.is_polynomial(*nsyms) and sp.Poly(num, *nsyms).is_zero:
+        return True
     reduced = sp.cancel(sp.together(expr))  # exact for rational functions: the canonical form of 0 is 0
     if reduced == 0:
         return True

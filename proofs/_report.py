@@ -19,7 +19,7 @@ SCHEMA_KEYS = ("id", "title", "provenance", "verdict", "statement", "correction"
 
 _TEXT_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-                 "<": r"\textless{}", ">": r"\textgreater{}"}
+                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 _MATH = {"ε": r"\varepsilon ", "β": r"\beta ", "γ": r"\gamma ", "ρ": r"\rho ", "σ": r"\sigma ", "μ": r"\mu ",
          "ℓ": r"\ell ", "Δ": r"\Delta ", "‖": r"\| ", "≤": r"\le ", "≥": r"\ge ", "≈": r"\approx ", "∈": r"\in ",
          "−": "-", "·": r"\cdot ", "∘": r"\circ ", "²": "^2", "³": "^3", "⁴": "^4", "⁺": "^+", "⁻": "^-",

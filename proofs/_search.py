@@ -13,6 +13,7 @@ the maximizer is recomputed with the library's ``SoftmaxRegression.B`` / ``gradi
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import Any
 
@@ -21,7 +22,7 @@ from scipy.optimize import minimize
 
 import zosoftmax as zs
 
-__all__ = ["N_VALUES", "SETS", "QUANTITIES", "search", "search_table", "phi3"]
+__all__ = ["N_VALUES", "SETS", "QUANTITIES", "quick", "n_values", "search", "search_table", "phi3"]
 
 N_VALUES = tuple(range(2, 9))
 SETS = ("simplex", "ball")
@@ -29,6 +30,18 @@ QUANTITIES = ("beta_plus", "beta_minus", "sc", "phi3")
 POPULATION = 96   # random starting points per (quantity, set, n)
 ES_STEPS = 120    # batched (1+1)-ES steps per point
 N_STARTS = 2      # best points polished by L-BFGS-B
+QUICK_ENV = "ZOSOFTMAX_PROOFS_QUICK"  # "1": the test suite's quick profile (fewer n, smaller search)
+QUICK_N_VALUES = (2, 3, 5, 8)
+
+
+def quick() -> bool:
+    """Whether the quick profile is on (environment variable ``ZOSOFTMAX_PROOFS_QUICK=1``)."""
+    return os.environ.get(QUICK_ENV, "") == "1"
+
+
+def n_values() -> tuple[int, ...]:
+    """The n of the numeric searches: 2..8, or (2, 3, 5, 8) in the quick profile."""
+    return QUICK_N_VALUES if quick() else N_VALUES
 
 
 def _unpack(P: np.ndarray, n: int, bset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,8 +107,13 @@ def _library_value(quantity: str, n: int, bset: str, p: np.ndarray) -> float:
     return float(abs(phi3(zs.softmax(y), b, v)))
 
 
-@cache
 def search(quantity: str, bset: str, n: int, seed: int = 0) -> dict[str, Any]:
+    """Cached :func:`_search`; the cache key includes the profile (quick or full)."""
+    return _search(quantity, bset, n, seed, quick())
+
+
+@cache
+def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) -> dict[str, Any]:
     """Numeric sup of ``quantity`` over f (logits), b in ``bset`` (extreme points), v (``phi3`` only).
 
     Returns ``{"value", "f", "b"}``: the library-evaluated value at the best point found, and that point.
@@ -104,11 +122,12 @@ def search(quantity: str, bset: str, n: int, seed: int = 0) -> dict[str, Any]:
         raise ValueError(f"quantity must be in {QUANTITIES} and bset in {SETS}, got {quantity!r}, {bset!r}")
     rng = np.random.default_rng([seed, n, QUANTITIES.index(quantity), SETS.index(bset)])
     dim = _dim(quantity, n, bset)
-    P = rng.normal(size=(POPULATION, dim))
-    P[:, :n] *= rng.uniform(0.5, 6.0, size=(POPULATION, 1))  # logits of every scale: flat to near-vertex f
+    pop, steps = (POPULATION // 2, ES_STEPS // 2) if quick_profile else (POPULATION, ES_STEPS)
+    P = rng.normal(size=(pop, dim))
+    P[:, :n] *= rng.uniform(0.5, 6.0, size=(pop, 1))  # logits of every scale: flat to near-vertex f
     val = _values(quantity, n, bset, P)
-    sigma = np.ones((POPULATION, 1))
-    for _ in range(ES_STEPS):
+    sigma = np.ones((pop, 1))
+    for _ in range(steps):
         Q = P + sigma * rng.normal(size=P.shape)
         new = _values(quantity, n, bset, Q)
         better = new > val
@@ -130,5 +149,5 @@ def search(quantity: str, bset: str, n: int, seed: int = 0) -> dict[str, Any]:
 
 
 def search_table(quantity: str, bset: str) -> dict[int, float]:
-    """``{n: numeric sup}`` for n in :data:`N_VALUES`."""
-    return {n: search(quantity, bset, n)["value"] for n in N_VALUES}
+    """``{n: numeric sup}`` for n in :func:`n_values`."""
+    return {n: search(quantity, bset, n)["value"] for n in n_values()}

@@ -33,7 +33,7 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._common import Checks, fmt, is_zero, result
-from ._search import N_VALUES, SETS, search_table
+from ._search import SETS, search_table
 from .c03_hessian import B_formula_sym
 
 __all__ = ["PAPER_CONSTANT", "KAPPA", "SEARCH_RTOL", "n2_eigenvalue_sym", "n2_exact", "beta_bounds_sym",
@@ -134,7 +134,8 @@ def _proof_steps(ch: Checks) -> None:
                 "so lambda_max(S) <= 1/2", is_zero(2 * (va**2 + vb**2) - (va - vb) ** 2 - (va + vb) ** 2))
     lam_s = sp.Symbol("lambda", nonnegative=True)
     bp, bm = beta_bounds_sym()
-    ch.symbolic("every n: beta+ = max over lambda in [0, 1/2] of lambda^2 + lambda(1/4 + rho) (increasing) = 3/8 + rho/2",
+    ch.symbolic("every n: beta+ = max over lambda in [0, 1/2] of lambda^2 + lambda(1/4 + rho) (increasing) "
+                "= 3/8 + rho/2",
                 bool(sp.diff(lam_s**2 + lam_s * (sp.Rational(1, 4) + rho), lam_s).is_nonnegative)
                 and is_zero(bp - (sp.Rational(3, 8) + rho / 2)))
     sig = sp.Symbol("sigma", nonnegative=True)
@@ -185,8 +186,8 @@ def verify() -> dict[str, Any]:
             ch.numeric(f"{bset} {quantity}: numeric n=2 sup {table[2]:.8f} matches the exact {exact} = {exact_f:.8f}",
                        abs(table[2] - exact_f) <= SEARCH_RTOL * exact_f)
             ch.numeric(f"{bset} {quantity}: numeric sup for n = 3..8 never exceeds the n = 2 value "
-                       f"(max {max(table[n] for n in N_VALUES if n > 2):.8f})",
-                       all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in N_VALUES))
+                       f"(max {max(table[n] for n in table if n > 2):.8f})",
+                       all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table))
             ch.numeric(f"{bset} {quantity}: library constant {proven[qi]:.4f} >= every attained value",
                        proven[qi] >= attained)
             key[f"{quantity}_{bset}"] = {
@@ -195,7 +196,7 @@ def verify() -> dict[str, Any]:
                 "numeric_sup_by_n": {str(n): v for n, v in table.items()},
                 "ratio_proven_over_attained": proven[qi] / attained,
                 "ratio_paper_over_attained": PAPER_CONSTANT / attained}
-            parts.append(f"{bset} {quantity.replace('beta_', 'β')}={fmt(exact_f)}")
+            parts.append(f"{bset} β{'⁺' if quantity == 'beta_plus' else '⁻'}={fmt(exact_f)}")
     kp, km = key["beta_plus_simplex"], key["beta_minus_simplex"]
     correction = (
         f"The paper-family constant 4 is valid but loose: tight (exact for n = 2, numerically the same for "

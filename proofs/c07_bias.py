@@ -175,7 +175,7 @@ def _numeric(ch: Checks) -> dict[str, Any]:
                              "ratio_proven_over_attained": bound / attained}
     for scheme, order in (("central", 2), ("forward", 2)):
         slopes, ok, ok2 = [], True, True
-        for seed in range(3):
+        for _ in range(3):
             p = zs.random_instance(4, 4, rng=int(rng.integers(2**31)), singular_values=[2.0, 1.5, 1.0, 0.5],
                                    w=0.5)
             x = rng.normal(size=4)
@@ -237,6 +237,7 @@ def verify() -> dict[str, Any]:
             f"sup |phi'''| = {max(ms['numeric_sup_by_n'].values()):.4f} ||A||^3 "
             f"({ms['ratio_proven_over_attained']:.1f}x)."),
         key_numbers=key,
-        summary=f"forward bias O(ε²) too (symmetric z); M₃/‖A‖³={fmt(ms['proven'])} vs sup {fmt(max(ms['numeric_sup_by_n'].values()))}"
+        summary=f"forward bias O(ε²) too (symmetric z); M₃/‖A‖³={fmt(ms['proven'])} vs sup "
+                f"{fmt(max(ms['numeric_sup_by_n'].values()))}"
                 f"; slopes {fmt(np.mean(key['bias_slope_central']), 3)}/{fmt(np.mean(key['bias_slope_forward']), 3)}",
     )

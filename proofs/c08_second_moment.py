@@ -50,7 +50,8 @@ def factor_sym(distribution: str) -> Any:
 def verify() -> dict[str, Any]:
     ch = Checks()
     exact = {dist: factor_sym(dist) for dist in DISTS}
-    ch.symbolic("Gaussian: E||g_hat||^2/||g||^2 = (d + k + 1)/k", is_zero(exact["gaussian"] - (d_sym + k_sym + 1) / k_sym))
+    ch.symbolic("Gaussian: E||g_hat||^2/||g||^2 = (d + k + 1)/k",
+                is_zero(exact["gaussian"] - (d_sym + k_sym + 1) / k_sym))
     for dist in ("sphere", "rademacher"):
         ch.symbolic(f"{dist}: E||g_hat||^2/||g||^2 = (d + k - 1)/k = MeZO's factor", is_zero(exact[dist] - MEZO_FACTOR))
     ch.symbolic("Gaussian minus MeZO = 2/k (MeZO's factor does not hold for Gaussian directions)",

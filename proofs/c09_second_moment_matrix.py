@@ -23,7 +23,7 @@ Scope: symbolic for d <= 4 entrywise (and the factors in general d); numeric d =
 from __future__ import annotations
 
 import itertools
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ def sphere_factor_sym() -> Any:
     return d_sym**2 / (3 * d_sym + d_sym * (d_sym - 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def fourth_moment(d: int, distribution: str) -> dict[tuple[int, int, int, int], Any]:
     """Exact :math:`E[z_az_bz_cz_e]` for all index quadruples (dict), per distribution."""
     idx = list(itertools.product(range(d), repeat=4))

@@ -31,6 +31,7 @@ from scipy.optimize import minimize
 import zosoftmax as zs
 
 from ._common import FLOAT_RTOL, Checks, is_zero, result
+from ._search import quick
 from .c09_second_moment_matrix import d_sym, k_sym
 
 __all__ = ["gamma_sym", "rademacher_attained_sym", "rademacher_numeric_sup", "verify"]
@@ -65,7 +66,8 @@ def _kyfan(M: np.ndarray, r: int) -> float:
 
 
 def rademacher_numeric_sup(d: int, k: int, r: int, seed: int = 0) -> float:
-    r"""Numeric :math:`\sup_{\|g\|=1}\max_{0\preceq H\preceq I, \mathrm{tr}H\le r} E[\hat g^\top H\hat g]` (Rademacher)."""
+    r"""Numeric :math:`\sup_{\|g\|=1}\max_{0\preceq H\preceq I, \mathrm{tr}H\le r} E[\hat g^\top H\hat g]`,
+    Rademacher directions."""
     rng = np.random.default_rng([seed, d, k, r])
 
     def neg(p: np.ndarray) -> float:
@@ -106,7 +108,7 @@ def verify() -> dict[str, Any]:
                 is_zero((2 * r_sym / d_sym - 2 / (d_sym - r_sym + 1))
                         - 2 * (r_sym - 1) * (d_sym - r_sym) / (d_sym * (d_sym - r_sym + 1))))
     rows, gap_max, ok_sup, ok_bound = [], 0.0, True, True
-    for d in range(2, 6):
+    for d in range(2, 4 if quick() else 6):
         for k in (1, 4):
             for r in range(1, d + 1):
                 sup = rademacher_numeric_sup(d, k, r)
@@ -118,7 +120,8 @@ def verify() -> dict[str, Any]:
                 rows.append({"d": d, "k": k, "r": r, "numeric_sup": sup, "attained_formula": attained, "bound": bound})
     ch.numeric("Rademacher: the numeric sup equals 1 + (r+1-2/(d-r+1))/k for d = 2..5, k = 1, 4, every integer r",
                ok_sup)
-    ch.numeric(f"Rademacher: library gamma (upper bound) >= numeric sup; largest slack {gap_max:.3f}/k (= 2/(d-r+1) <= 2/k)", ok_bound)
+    ch.numeric(f"Rademacher: library gamma (upper bound) >= numeric sup; largest slack {gap_max:.3f}/k "
+               "(= 2/(d-r+1) <= 2/k)", ok_bound)
     ok_lib = all(abs(zs.gamma(d, k, r, dist) - float(gam[dist].subs({d_sym: d, k_sym: k, r_sym: r})))
                  <= FLOAT_RTOL * 10 for d in range(1, 9) for k in range(1, 6) for r in np.linspace(1, d, 4)
                  for dist in gam)
@@ -145,7 +148,8 @@ def verify() -> dict[str, Any]:
         correction="MeZO's gamma = 1 + (dr + d - 2)/(k(d+2)) is exact for sphere directions only. Gaussian: "
                    "gamma = 1 + (r + 1)/k (larger by (2r + 4)/(k(d+2))). Rademacher: 1 + (r + 1 - 2/(d - r + 1))/k <= "
                    "gamma <= 1 + (r + 1)/k, the lower value attained and equal to the numeric sup for d <= 5 "
-                   f"(the bound exceeds the sup by at most {gap_max:.2f}/k). H0 = A^T(beta+ I + W^2)A is valid globally.",
+                   f"(the bound exceeds the sup by at most {gap_max:.2f}/k). H0 = A^T(beta+ I + W^2)A is valid "
+                   "globally.",
         key_numbers={"gaussian": "1+(r+1)/k", "sphere": "1+(dr+d-2)/(k(d+2))",
                      "rademacher_bound": "1+(r+1)/k", "rademacher_attained": "1+(r+1-2/(d-r+1))/k",
                      "rademacher_search": rows},

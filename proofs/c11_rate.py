@@ -119,5 +119,6 @@ def verify() -> dict[str, Any]:
         checks=ch, scope="symbolic in general; library formulas on 10 instances; exact one-step expectation "
                          "(Rademacher enumerated) at n = 4, d = 3",
         verdict_if_ok="holds", correction=None, key_numbers=key,
-        summary=f"rate 1−μ/(ℓγ); T≈(ℓ/μ)(1+(r+1)/k)log(Δ₀/ε); one-step max ratio {key['largest_measured_over_bound']:.3f}",
+        summary=f"rate 1−μ/(ℓγ); T≈(ℓ/μ)(1+(r+1)/k)log(Δ₀/ε); one-step max ratio "
+                f"{key['largest_measured_over_bound']:.3f}",
     )

@@ -1,0 +1,178 @@
+r"""One source of truth: every symbolic result of ``proofs/`` is lambdified and compared with the library.
+
+The proofs establish closed forms in exact arithmetic; these tests check that the library evaluates the
+*same* closed forms (``second_moment_factor``, ``second_moment_matrix``, ``gamma``, ``gradient``, ``hessian``,
+``B``, the β constants, ``residual_gradient_bound``, ``third_derivative_bound``, ``bias_bound``,
+``direction_moment``, ``evaluations``) at random points, and that every proof module runs and returns a
+verdict, equal to the committed ``paper/generated/claims.json``.
+
+Tolerance: the two sides evaluate one closed form in different operation orders, so they agree to a few
+hundred roundings: ``FLOAT_RTOL = 256 eps`` (relative).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+from proofs import MODULES, load
+from proofs._common import FLOAT_RTOL, VERDICTS, lambdify_flat
+from proofs.c02_gradient import gradient_sym
+from proofs.c03_hessian import B_formula_sym
+from proofs.c04_smoothness import beta_bounds_sym, n2_exact, residual_bound_sym, rho
+from proofs.c07_bias import bias_constant_sym, fourth_moment_norm_sym, third_derivative_constant_sym
+from proofs.c08_second_moment import factor_sym
+from proofs.c09_second_moment_matrix import DISTS, closed_form_sym, d_sym, k_sym, second_moment_matrix_sym
+from proofs.c10_gamma import gamma_sym, r_sym
+from proofs.c12_cost import evaluations_sym
+
+import zosoftmax as zs
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def close(a: object, b: object) -> bool:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return bool(np.all(np.abs(a - b) <= FLOAT_RTOL * np.maximum(1.0, np.abs(b))))
+
+
+@pytest.mark.parametrize("distribution", DISTS)
+def test_second_moment_factor_is_the_proven_one(distribution: str) -> None:
+    """Invariant: ``second_moment_factor(d, k, dist)`` = trace of C9's matrix per ``||g||^2`` (C8)."""
+    fn = sp.lambdify((d_sym, k_sym), factor_sym(distribution))
+    rng = np.random.default_rng(1)
+    for d, k in rng.integers(1, 200, size=(50, 2)):
+        assert close(zs.second_moment_factor(int(d), int(k), distribution), fn(int(d), int(k)))
+
+
+@pytest.mark.parametrize("distribution", DISTS)
+@pytest.mark.parametrize("d", [1, 2, 3, 7])
+def test_second_moment_matrix_is_the_proven_one(distribution: str, d: int) -> None:
+    """Invariant: ``second_moment_matrix(g, k, dist)`` = C9's exact ``(1/k)E[zz^T G zz^T] + (1 - 1/k)G``."""
+    g = sp.Matrix(sp.symbols(f"g1:{d + 1}", real=True))
+    fn = lambdify_flat([g, k_sym], second_moment_matrix_sym(g, distribution))
+    rng = np.random.default_rng(d)
+    for _ in range(10):
+        gv, k = rng.normal(size=d), int(rng.integers(1, 9))
+        assert close(zs.second_moment_matrix(gv, k, distribution), fn(gv, k))
+
+
+def test_closed_forms_are_the_enumerated_moments_for_small_d() -> None:
+    """The closed forms lambdified above are the ones C9 proves from the fourth moments (d <= 4)."""
+    from proofs.c09_second_moment_matrix import fourth_moment_matrix_sym
+
+    for d in (1, 2, 3, 4):
+        g = sp.Matrix(sp.symbols(f"g1:{d + 1}", real=True))
+        for dist in DISTS:
+            assert sp.simplify(fourth_moment_matrix_sym(g, dist) - closed_form_sym(g, dist)) == sp.zeros(d, d)
+
+
+@pytest.mark.parametrize("distribution", DISTS)
+def test_gamma_is_the_proven_one(distribution: str) -> None:
+    """Invariant: ``gamma`` = C10's exact sup (Gaussian, sphere) or proven bound (Rademacher)."""
+    fn = sp.lambdify((d_sym, k_sym, r_sym), gamma_sym(distribution))
+    rng = np.random.default_rng(2)
+    for _ in range(50):
+        d, k = int(rng.integers(1, 300)), int(rng.integers(1, 50))
+        r = float(rng.uniform(1, d))
+        assert close(zs.gamma(d, k, r, distribution), fn(d, k, r))
+
+
+def test_gradient_is_the_derivative() -> None:
+    """Invariant: the library gradient = SymPy's derivative of L (n = 3, d = 2), at random points (C2)."""
+    o, g = gradient_sym(3, 2)
+    fn = lambdify_flat([o["A"], o["b"], o["w"], o["x"], o["u"]], g)
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        A, b, w, x = rng.normal(size=(3, 2)), rng.dirichlet(np.ones(3)), rng.uniform(0, 2, 3), rng.normal(size=2)
+        p = zs.SoftmaxRegression(A, b, w)
+        assert close(p.gradient(x), fn(A, b, w, x, np.exp(A @ x)).ravel())
+
+
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_B_and_hessian_are_the_proven_formula(n: int) -> None:
+    """Invariant: the library ``B`` and ``hessian`` = C3's ``B`` and ``A^T(B + W^2)A`` (proved equal to the
+    second derivative), at random points."""
+    f = sp.Matrix(sp.symbols(f"f1:{n + 1}", real=True))
+    b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
+    fnB = lambdify_flat([f, b], B_formula_sym(f, b))
+    rng = np.random.default_rng(n)
+    for _ in range(10):
+        d = int(rng.integers(1, 5))
+        A, bv, w, x = rng.normal(size=(n, d)), rng.normal(size=n), rng.uniform(0, 2, n), rng.normal(size=d)
+        p = zs.SoftmaxRegression(A, bv, w)
+        Bsym = fnB(zs.softmax(A @ x), bv)
+        assert close(p.B(x), Bsym)
+        assert close(p.hessian(x), A.T @ (Bsym + np.diag(w**2)) @ A)
+
+
+def test_beta_constants_and_residual_bound_are_the_proven_ones() -> None:
+    """Invariant: ``beta_constants(b)`` = C4's proven ``(3/8 + ρ/2, 1/4 + ρ/2)`` and
+    ``residual_gradient_bound(b)`` = C6's ``sqrt(1/2)(1 + ρ)/2``, as functions of ρ = max b - min b."""
+    bp, bm = (sp.lambdify(rho, e) for e in beta_bounds_sym())
+    rb = sp.lambdify(rho, residual_bound_sym())
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        b = rng.normal(size=int(rng.integers(2, 9))) * rng.uniform(0, 2)
+        r = float(np.max(b) - np.min(b))
+        assert close(zs.beta_constants(b), (bp(r), bm(r)))
+        assert close(zs.residual_gradient_bound(b), rb(r))
+
+
+@pytest.mark.parametrize("bset", ["simplex", "ball"])
+def test_beta_constants_dominate_the_exact_n2_suprema(bset: str) -> None:
+    """Validity (a too-small β breaks smoothness): the library constants at the set's largest range are at
+    least the exact n = 2 suprema of C4 and C6."""
+    b = np.array([1.0, 0.0]) if bset == "simplex" else np.array([1.0, -1.0]) / math.sqrt(2)
+    beta_plus, beta_minus = zs.beta_constants(b)
+    assert beta_plus >= float(n2_exact("beta_plus", bset)[0])
+    assert beta_minus >= float(n2_exact("beta_minus", bset)[0])
+    assert zs.residual_gradient_bound(b) >= float(n2_exact("sc", bset)[0])
+
+
+def test_third_derivative_and_bias_bounds_are_the_proven_ones() -> None:
+    """Invariant: ``third_derivative_bound = ||A||^3 (3/2 + 7(1+ρ)/(4√2))`` and ``bias_bound`` =
+    ``ε² M3 E||z||^4/6`` (central), ``(ε/2) ℓ (E||z||^4)^{3/4}`` (forward), with C7's moments."""
+    m3 = sp.lambdify(rho, third_derivative_constant_sym())
+    rng = np.random.default_rng(5)
+    for _ in range(10):
+        n, d = int(rng.integers(2, 7)), int(rng.integers(1, 7))
+        p = zs.random_instance(n, d, rng=rng, w=float(rng.uniform(0, 1)))
+        normA = float(np.linalg.norm(p.A, 2))
+        M3 = zs.third_derivative_bound(p)
+        assert close(M3, normA**3 * m3(zs.target_range(p.b)))
+        eps = float(rng.uniform(1e-4, 1e-1))
+        for dist in DISTS:
+            m4 = float(fourth_moment_norm_sym(dist).subs(d_sym, d))
+            assert close(zs.direction_moment(d, dist, 4), m4)
+            central = eps**2 * M3 * float(bias_constant_sym("central", dist).subs(d_sym, d))
+            forward = eps * zs.smoothness_bound(p) * float(bias_constant_sym("forward", dist).subs(d_sym, d))
+            assert close(zs.bias_bound(p, eps, dist, "central"), central)
+            assert close(zs.bias_bound(p, eps, dist, "forward"), forward)
+
+
+def test_evaluations_are_the_counted_ones() -> None:
+    """Invariant: ``evaluations(k, scheme)`` = ``2k`` / ``k + 1`` (C12)."""
+    for k in range(1, 50):
+        for scheme in ("central", "forward"):
+            assert zs.evaluations(k, scheme) == int(evaluations_sym(scheme).subs(k_sym, k))
+
+
+def test_every_proof_module_runs_and_matches_the_committed_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each ``verify()`` runs (quick profile: fewer n in the numeric searches), returns the schema and a verdict
+    in the allowed set, and the verdict equals the committed ``claims.json`` (a regression in the library or
+    in a proof changes a verdict and turns this red)."""
+    monkeypatch.setenv("ZOSOFTMAX_PROOFS_QUICK", "1")
+    committed = {c["id"]: c for c in json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())}
+    assert sorted(committed) == sorted(f"C{i}" for i in range(1, 13))
+    for name in MODULES:
+        res = load(name).verify()
+        assert res["verdict"] in VERDICTS
+        assert {"id", "title", "provenance", "verdict", "statement", "correction", "evidence"} <= set(res)
+        assert res["verdict"] != "fails", res["correction"]
+        assert res["verdict"] == committed[res["id"]]["verdict"], res["id"]
+        assert res["evidence"]["symbolic"] or res["evidence"]["numeric"]
