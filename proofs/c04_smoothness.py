@@ -33,7 +33,7 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._common import Checks, fmt, is_zero, result
-from ._search import SETS, search_table
+from ._search import SETS, samples, search_table
 from .c03_hessian import B_formula_sym
 
 __all__ = ["PAPER_CONSTANT", "KAPPA", "SEARCH_RTOL", "n2_eigenvalue_sym", "n2_exact", "beta_bounds_sym",
@@ -149,7 +149,7 @@ def _proof_steps(ch: Checks) -> None:
 def _random_validity(ch: Checks) -> int:
     rng = np.random.default_rng(404)
     count, ok = 0, True
-    for _ in range(4000):
+    for _ in range(samples(4000)):
         n = int(rng.integers(2, 9))
         kind = rng.integers(0, 3)
         if kind == 0:

@@ -28,6 +28,7 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._common import Checks, fmt, is_zero, result
+from ._search import samples
 from .c04_smoothness import PAPER_CONSTANT, n2_exact, proven_constants
 
 __all__ = ["verify"]
@@ -62,7 +63,7 @@ def verify() -> dict[str, Any]:
     tight = {bset: _tightness(ch, bset, l_target) for bset in ("simplex", "ball")}
     rng = np.random.default_rng(505)
     ok_bound, ok_cond, count = True, True, 0
-    for _ in range(60):
+    for _ in range(samples(60)):
         n = int(rng.integers(2, 9))
         d = int(rng.integers(1, n + 1))
         s = rng.uniform(0.3, 2.0, size=d)

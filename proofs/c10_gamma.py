@@ -31,7 +31,7 @@ from scipy.optimize import minimize
 import zosoftmax as zs
 
 from ._common import FLOAT_RTOL, Checks, is_zero, result
-from ._search import quick
+from ._search import quick, samples
 from .c09_second_moment_matrix import d_sym, k_sym
 
 __all__ = ["gamma_sym", "rademacher_attained_sym", "rademacher_numeric_sup", "verify"]
@@ -128,7 +128,7 @@ def verify() -> dict[str, Any]:
     ch.numeric("library gamma == symbolic gamma for d <= 8, k <= 5, r in [1, d]", ok_lib)
     rng = np.random.default_rng(1010)
     ok_h0, count = True, 0
-    for _ in range(40):
+    for _ in range(samples(40)):
         n, d = int(rng.integers(2, 9)), int(rng.integers(1, 9))
         p = zs.random_instance(n, d, rng=rng, w=float(rng.uniform(0, 1.5)))
         H0 = zs.hessian_upper_bound(p)
