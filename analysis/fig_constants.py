@@ -50,6 +50,9 @@ LABELS = {"beta_plus": r"$\beta^+ = \sup\lambda_{\max}(B)$", "beta_minus": r"$\b
           "grad": r"$G = \sup\|Sc\|$"}
 SHORT = {"beta_plus": r"$\beta^+$", "beta_minus": r"$\beta^-$", "grad": r"$\sup\|Sc\|$"}
 SEED = 31
+BOUND_LOGITS = 50.0  # |y_i| <= 50: f within e^-100 of any point of the closed simplex
+# θ box: softmax(θ) reaches a vertex to e^-100; θ/sqrt(1+‖θ‖²) reaches the unit sphere to 1/(2·1e8)
+BOUND_TARGET = {"simplex": 50.0, "ball": 1e4}
 START_SCALE = 3.0  # starts y, θ ~ START_SCALE · N(0, I): softmax from near-uniform to near-vertex
 ROUNDING = 1e-12  # relative slack for "empirical <= proven": eigvalsh of an n x n matrix, n <= 8, in float64
 SETTINGS = {"quick": {"ns": (2, 3), "random": 100, "starts": 2},
@@ -84,8 +87,8 @@ def empirical_sup(n: int, quantity: str, target_set: str, *, random: int, starts
     best_random = float(vals.max())
     best, arg = best_random, Z[int(vals.argmax())]
     for z0 in np.concatenate([Z[np.argsort(vals)[-1:]], START_SCALE * gen.standard_normal((starts - 1, 2 * n))]):
-        res = optimize.minimize(lambda z: -value(np.clip(z, -50, 50), n, quantity, target_set), z0, method="L-BFGS-B",
-                                bounds=[(-50, 50)] * (2 * n),  # |logit differences| ≤ 100: f covers the simplex
+        box = [(-BOUND_LOGITS, BOUND_LOGITS)] * n + [(-BOUND_TARGET[target_set], BOUND_TARGET[target_set])] * n
+        res = optimize.minimize(lambda z: -value(z, n, quantity, target_set), z0, method="L-BFGS-B", bounds=box,
                                 options={"ftol": 1e-15, "gtol": 1e-10})  # to the last digits, not the default 1e-5
         if -res.fun > best:
             best, arg = float(-res.fun), res.x
@@ -120,7 +123,7 @@ def compute(profile: str) -> dict[str, Any]:
         for q in QUANTITIES:
             per_n[ts][q] = []
             for n in cfg["ns"]:
-                params = {"search": "lbfgsb-ftol1e-15", "n": n, "q": q, "set": ts, "random": cfg["random"],
+                params = {"search": "lbfgsb-ftol1e-15-box2", "n": n, "q": q, "set": ts, "random": cfg["random"],
                           "starts": cfg["starts"], "scale": START_SCALE, "seed": SEED}
                 res = cached(f"{NAME}-{ts}-{q}-n{n}", params,
                              lambda n=n, q=q, ts=ts: empirical_sup(n, q, ts, random=cfg["random"],
