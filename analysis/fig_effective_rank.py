@@ -100,8 +100,8 @@ def compute(profile: str) -> dict[str, Any]:
     """Spectra and effective ranks of the Hessian along ZO-GD, and of H0 (C10)."""
     seeds = int(PROFILES[profile]["seeds"])
     n, d = SIZES[profile]
-    params = {"version": 2, "a_scale": A_SCALE, "n": n, "d": d, "seeds": seeds, "k": K, "eps": EPS, "margin": MARGIN, "start": START_SCALE,
-              "rel_accuracy": REL_ACCURACY, "checkpoints": CHECKPOINTS,
+    params = {"version": 2, "a_scale": A_SCALE, "n": n, "d": d, "seeds": seeds, "k": K, "eps": EPS, "margin": MARGIN,
+              "start": START_SCALE, "rel_accuracy": REL_ACCURACY, "checkpoints": CHECKPOINTS,
               "instance_seeds": [INSTANCE_SEED, START_SEED, RUN_SEED]}
     data = cached(f"{NAME}-n{n}-d{d}", params, lambda: _spectra(n, d, seeds))
     cps = data["checkpoints"]
