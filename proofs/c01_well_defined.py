@@ -37,6 +37,7 @@ def softmax_sym(y: list[Any]) -> sp.Matrix:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     t = sp.Symbol("t", real=True)
     for n in (2, 3, 4):

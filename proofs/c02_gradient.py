@@ -98,6 +98,7 @@ def _jacobian_entry_checks(ch: Checks) -> None:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     _jacobian_entry_checks(ch)
     lambdified = {}

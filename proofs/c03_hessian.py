@@ -100,6 +100,7 @@ def _entrywise_every_n(ch: Checks) -> None:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     lambdified = {}
     for n, d in ((2, 2), (3, 1)):

@@ -171,6 +171,7 @@ def _random_validity(ch: Checks) -> int:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     _proof_steps(ch)
     _random_validity(ch)

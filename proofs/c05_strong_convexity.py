@@ -53,6 +53,7 @@ def _tightness(ch: Checks, bset: str, l_target: float) -> float:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     beta, l_, sigma, wmin = sp.symbols("beta l sigma w_min", positive=True)
     ch.symbolic("(w_min^2 - beta) sigma^2 = l exactly when w_min^2 = beta + l/sigma^2 (and is increasing in w_min^2)",

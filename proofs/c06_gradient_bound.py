@@ -35,6 +35,7 @@ PAPER_BOUND = 2.0  # ||S|| ||c|| <= 1 * 2 (the "2R"-type bound, reconstructed)
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     b2, dl = sp.symbols("b2 delta", real=True)
     f = sp.Matrix([t, 1 - t])

@@ -214,6 +214,7 @@ def _numeric(ch: Checks) -> dict[str, Any]:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     _taylor(ch)
     _softmax_identities(ch)

@@ -48,6 +48,7 @@ def factor_sym(distribution: str) -> Any:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     exact = {dist: factor_sym(dist) for dist in DISTS}
     ch.symbolic("Gaussian: E||g_hat||^2/||g||^2 = (d + k + 1)/k",

@@ -89,6 +89,7 @@ def second_moment_matrix_sym(g: sp.Matrix, distribution: str, k: Any = k_sym) ->
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     ch.symbolic("sphere: E||g||^4 = d(d+2), so E z_i^4 = 3 d/(d+2) and E z_i^2 z_j^2 = d/(d+2) (radius sqrt d)",
                 is_zero(sphere_factor_sym() - d_sym / (d_sym + 2)))

@@ -85,6 +85,7 @@ def rademacher_numeric_sup(d: int, k: int, r: int, seed: int = 0) -> float:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     gam = {dist: gamma_sym(dist) for dist in ("gaussian", "sphere", "rademacher")}
     mezo = (d_sym * r_sym + d_sym - 2) / (k_sym * (d_sym + 2)) + 1

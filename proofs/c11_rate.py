@@ -71,6 +71,7 @@ def _one_step_check(ch: Checks) -> dict[str, float]:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     D = -eta + eta**2 * ell * gam / 2
     ch.symbolic("d/d eta [-eta + eta^2 l gamma/2] = 0 at eta = 1/(l gamma), value -1/(2 l gamma)",

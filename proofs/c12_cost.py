@@ -39,6 +39,7 @@ def evaluations_sym(scheme: str) -> Any:
 
 
 def verify() -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     ch = Checks()
     seeded = d_sym + T_sym * (1 + k_sym)
     stored = d_sym + T_sym * k_sym * d_sym
