@@ -249,14 +249,17 @@ def _sweep(cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def _worker(cfg: dict[str, Any]) -> dict[str, Any]:
-    """Everything timed in this process (one BLAS thread setting)."""
+    """Everything timed in this process (one BLAS thread setting), with the wall time of each part."""
     fprime_cache: dict[str, Any] = {}
-    return {
-        "estimator": [_estimator_case(n, d, k, cfg, fprime_cache) for n, d, k in cfg["estimator"]],
-        "batch": [_batch_case(cfg["batch"]["n"], cfg["batch"]["d"], cfg["batch"]["k"], S, cfg["batch"]["steps"], cfg)
-                  for S in cfg["batch"]["S"]],
-        "sweep": _sweep(cfg),
-    }
+    wall, t = {}, time.monotonic()
+    estimator = [_estimator_case(n, d, k, cfg, fprime_cache) for n, d, k in cfg["estimator"]]
+    wall["estimator"], t = time.monotonic() - t, time.monotonic()
+    b = cfg["batch"]
+    batch = [_batch_case(b["n"], b["d"], b["k"], S, b["steps"], cfg) for S in b["S"]]
+    wall["batch"], t = time.monotonic() - t, time.monotonic()
+    sweep = _sweep(cfg)
+    wall["sweep"] = time.monotonic() - t
+    return {"estimator": estimator, "batch": batch, "sweep": sweep, "wall_s": wall}
 
 
 def _peak(fn: Callable[[], Any]) -> int:
@@ -450,21 +453,25 @@ def table(data: dict[str, Any]) -> str:
                      f"({mem['steps']} steps; 1 step {mem['peak_seeded_1_step'] / mb:.0f} MiB), stored directions "
                      f"{mem['peak_stored'] / mb:.0f} MiB ({mem['stored_over_seeded']:.2f}x); A itself "
                      f"{mem['bytes_A'] / mb:.0f} MiB")
-    lines.append("\ntargets:")
+    lines.append("\ntargets ([met] or [MISSED] for the primary setting, default BLAS threads = the machine's cores):")
     for t in data["targets"]:
-        vals = ", ".join(f"{th}: {v:.3g}" for th, v in t["measured"].items())
-        lines.append(f"  [{'met' if t['met'] else 'MISSED'}] {t['id']}: {t['ratio']} {t['bound']}; measured {vals}")
+        flags = t.get("met_by_threads", {})
+        vals = ", ".join(f"threads {th}: {v:.3g}" + ("" if th not in flags else (" ok" if flags[th] else " missed"))
+                         for th, v in t["measured"].items())
+        lines.append(f"  [{'met' if t['met'] else 'MISSED'}] {t['id']}: {t['ratio']} {t['bound']}; {vals}")
     return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------- make figures, before and after
-def _time_figures(profile: str, sequential: bool) -> dict[str, Any]:
-    """Wall time of ``python -m analysis --profile PROFILE`` (all figures, and each one as it reports it), with an
-    empty cache and scratch output folders, seeds batched or (``ZOSOFTMAX_SEQUENTIAL=1``) one after another."""
+def _time_figures(profile: str, sequential: bool, only: list[str] | None, timeout: float | None) -> dict[str, Any]:
+    """Wall time of ``python -m analysis --profile PROFILE [--only ...]`` (all figures, and each one as it reports
+    it), with an empty cache and scratch output folders, seeds batched or (``ZOSOFTMAX_SEQUENTIAL=1``) one after
+    another. A run cut by ``timeout`` keeps the figures that finished."""
     with tempfile.TemporaryDirectory() as tmp:
         code = ("import sys, pathlib, analysis._common as c; t = pathlib.Path(sys.argv[1]); "
                 "c.CACHE, c.FIGURES, c.GENERATED = t / 'cache', t / 'fig', t / 'gen'; "
-                "from analysis.__main__ import main; sys.exit(main(['--profile', sys.argv[2]]))")
+                "from analysis.__main__ import main; sys.exit(main(sys.argv[2:]))")
+        args = ["--profile", profile] + (["--only", *only] if only else [])
         env = _env("default")
         env.pop("ZOSOFTMAX_SEQUENTIAL", None)
         if sequential:
@@ -472,28 +479,35 @@ def _time_figures(profile: str, sequential: bool) -> dict[str, Any]:
         print(f"bench: python -m analysis --profile {profile}, {'sequential' if sequential else 'batched'} seeds ...",
               file=sys.stderr, flush=True)
         t = time.monotonic()
-        proc = subprocess.run([sys.executable, "-c", code, tmp, profile], env=env, cwd=ROOT, check=False,
-                              capture_output=True, text=True)
+        try:
+            proc = subprocess.run([sys.executable, "-c", code, tmp, *args], env=env, cwd=ROOT, check=False,
+                                  capture_output=True, text=True, timeout=timeout)
+            stderr, returncode = proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as exc:
+            err = exc.stderr or b""
+            stderr, returncode = err.decode() if isinstance(err, bytes) else err, "timeout"
         total = time.monotonic() - t
     per_figure: dict[str, float] = {}
     current = None
-    for line in proc.stderr.splitlines():  # "[i/N] NAME (profile)" then "    done in X.Xs"
+    for line in stderr.splitlines():  # "[i/N] NAME (profile)" then "    done in X.Xs"
         if line.startswith("[") and "] " in line:
             current = line.split("] ", 1)[1].split(" ", 1)[0]
         elif line.strip().startswith("done in") and current is not None:
             per_figure[current] = float(line.strip()[len("done in"):].strip().rstrip("s"))
-    return {"total_s": total, "per_figure_s": per_figure, "returncode": proc.returncode}
+    return {"total_s": total, "per_figure_s": per_figure, "returncode": returncode}
 
 
-def _figures_timing(profile: str) -> dict[str, Any]:
-    batched, sequential = _time_figures(profile, False), _time_figures(profile, True)
+def _figures_timing(profile: str, only: list[str] | None = None, timeout: float | None = None) -> dict[str, Any]:
+    batched = _time_figures(profile, False, only, timeout)
+    sequential = _time_figures(profile, True, only, timeout)
     per = {name: {"batched_s": t, "sequential_s": sequential["per_figure_s"].get(name),
                   "speedup": (sequential["per_figure_s"][name] / t) if name in sequential["per_figure_s"] else None}
            for name, t in batched["per_figure_s"].items()}
     both = [name for name, row in per.items() if row["sequential_s"] is not None]
     seq_sum = sum(per[name]["sequential_s"] for name in both)
     bat_sum = sum(per[name]["batched_s"] for name in both)
-    return {"profile": profile, "batched_s": batched["total_s"], "sequential_s": sequential["total_s"],
+    return {"profile": profile, "only": only, "timeout_s": timeout,
+            "batched_s": batched["total_s"], "sequential_s": sequential["total_s"],
             "figures_in_both": both, "batched_sum_s": bat_sum, "sequential_sum_s": seq_sum,
             "speedup": seq_sum / bat_sum if bat_sum > 0 else None, "per_figure": per,
             "missing_in_sequential": [name for name in per if name not in both],
@@ -525,6 +539,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time `python -m analysis` with and without ZOSOFTMAX_SEQUENTIAL=1 (long)")
     parser.add_argument("--figures-timing-only", action="store_true",
                         help="only that timing, merged into the existing bench.json (no other benchmark)")
+    parser.add_argument("--figures-profile", choices=["quick", "default", "full"], default=None,
+                        help="profile of the timed figures (default: the benchmark's, quick or default)")
+    parser.add_argument("--figures-only", nargs="+", default=None, metavar="NAME",
+                        help="time only these figure scripts (python -m analysis --only ...)")
+    parser.add_argument("--figures-timeout", type=float, default=None, metavar="S",
+                        help="cut each of the two figure runs after S seconds, keeping the figures that finished")
     parser.add_argument("--outdir", type=Path, default=None, help="write bench.json and fig_cost.* here")
     parser.add_argument("--worker", nargs=3, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -546,16 +566,19 @@ def main(argv: list[str] | None = None) -> int:
     fig_dir = args.outdir if args.outdir is not None else FIGURES
     json_path = (args.outdir if args.outdir is not None else GENERATED) / f"{JSON_NAME}.json"
     previous = read_json(json_path) if json_path.exists() else {}
+    fig_profile = args.figures_profile or profile
     if args.figures_timing_only:
         if "threads" not in previous:
             parser.error(f"--figures-timing-only needs an existing {json_path}; run the benchmark first")
-        previous["make_figures"] = {**_figures_timing(profile), "measured_in_this_run": True}
+        previous["make_figures"] = {**_figures_timing(fig_profile, args.figures_only, args.figures_timeout),
+                                    "measured_in_this_run": True}
         atomic_write_json(json_path, previous)
         _print_figures_timing(previous["make_figures"])
         return 0
     data = compute(profile, threads, sizes, memory=not args.no_memory)  # type: ignore[arg-type]
     if args.figures_timing:
-        data["make_figures"] = {**_figures_timing(profile), "measured_in_this_run": True}
+        data["make_figures"] = {**_figures_timing(fig_profile, args.figures_only, args.figures_timeout),
+                                "measured_in_this_run": True}
     elif "make_figures" in previous:
         data["make_figures"] = {**previous["make_figures"], "measured_in_this_run": False}
     save_figure(plot(data), NAME, fig_dir)

@@ -147,8 +147,8 @@ def _perturbed_losses(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, sc
     rows = m + 1 if center and scheme == "central" else m
     if out is None:
         out = np.empty((*AZ.shape[:-2], rows, n), dtype=np.result_type(y0, AZ))
-    D = eps * AZ
-    if factor and scheme == "central" and float(np.max(np.abs(D), initial=0.0)) <= _FACTOR_MAX:
+    D = eps * AZ if factor and scheme == "central" else None
+    if D is not None and float(np.max(np.abs(D), initial=0.0)) <= _FACTOR_MAX:
         E0 = np.exp(y0 - np.max(y0, axis=-1, keepdims=True))[..., None, :]  # e^{y0 − max y0}
         np.exp(D, out=D)  # e^{εAz}
         np.multiply(E0, D, out=out[..., :k, :])  # ∝ e^{y0 + εAz}
