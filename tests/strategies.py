@@ -1,8 +1,14 @@
-r"""Shared Hypothesis strategies: instances, targets, points, directions, seeds.
+r"""Shared Hypothesis strategies (instances, targets, points, directions, seeds), error models, exact moments.
 
 Every value is *built* valid (``map`` / composite), never filtered: probability vectors are softmax images
 of drawn logits, targets are mapped onto the simplex or into the unit ball, spectra are prescribed.
-Instances are small (``n, d <= 8``) so that Rademacher expectations can be enumerated exactly.
+Instances are small (``n, d <= 6`` by default, ``d <= 8`` where asked) so that Rademacher expectations can be
+enumerated exactly.
+
+The roundoff models (``loss_rounding``, ``gradient_rounding``, ``hessian_rounding``) are the standard
+:math:`\gamma_m` bounds of sums and products, used by every tolerance that is not a modelling error; the
+direction moments (``gaussian_even_moment``, ``sphere_even_moment``) are derived here independently of the
+library and give the exact standard deviations of the Monte-Carlo checks.
 """
 
 from __future__ import annotations

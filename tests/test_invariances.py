@@ -86,3 +86,16 @@ def test_batched_and_complex_paths_agree_with_loss(case):
     assert np.all(np.abs(batch - single) <= 2 * np.array([S.loss_rounding(p, r) for r in X]))
     z = p.loss_from_logits((p.A @ x).astype(complex))
     assert np.imag(z) == 0 and abs(np.real(z) - p.loss(x)) <= S.loss_rounding(p, x)
+
+
+@given(S.instance_and_point(), S.distributions, st.sampled_from(zs.SCHEMES), S.eps_values, S.seeds)
+def test_estimator_same_through_logits_and_through_a_callable(case, distribution, scheme, eps, seed):
+    r"""Invariant (C12): the one-product logit path of ``spsa_gradient`` on a ``SoftmaxRegression``
+    (:math:`A(x \pm \varepsilon z) = Ax \pm \varepsilon Az`) gives the estimate of the generic callable path
+    (``loss_batch`` at the perturbed points), up to the roundoff of the quotients, :math:`2\delta_L/\varepsilon`."""
+    p, x = case
+    Z = zs.sample_directions(3, p.d, distribution, np.random.default_rng(seed))
+    a = zs.spsa_gradient(p, x, k=3, eps=eps, scheme=scheme, directions=Z)
+    b = zs.spsa_gradient(p.loss_batch, x, k=3, eps=eps, scheme=scheme, directions=Z)
+    delta_l = S.loss_rounding(p, np.vstack([x + eps * Z, x - eps * Z, x[None]]))
+    assert np.linalg.norm(a - b) <= 2 * (2 * delta_l / eps) * np.max(np.linalg.norm(Z, axis=1))
