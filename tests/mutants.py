@@ -142,6 +142,19 @@ def _sphere_unit_radius() -> None:
     _replace_everywhere(orig, sample_directions)
 
 
+def _forward_quotient_halved() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators._quotients
+
+    def _quotients(*args: Any, **kwargs: Any) -> Any:
+        out = orig(*args, **kwargs)
+        forward = any(isinstance(a, str) and a == "forward" for a in args) or kwargs.get("scheme") == "forward"
+        return out / 2 if forward else out  # [L(x+εz) − L(x)] / (2ε): a central-scheme denominator
+
+    _replace_everywhere(orig, _quotients)
+
+
 MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "gradient_scaled": ("SoftmaxRegression.gradient scaled by (1 + 1e-4)", _gradient_scaled),
     "hessian_shifted": ("SoftmaxRegression.hessian shifted by 1e-4 I", _hessian_shifted),
@@ -155,6 +168,8 @@ MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     # beyond the list: other plausible slips in the same formulas
     "gradient_drops_regularizer": ("gradient forgets the A'W^2Ax term", _gradient_drops_regularizer),
     "B_sign_of_cf_term": ("B (hence the Hessian) with -diag(c*f) instead of +diag(c*f)", _B_sign_of_cf_term),
+    "forward_quotient_halved": ("forward quotient divided by 2 eps (the central denominator)",
+                                _forward_quotient_halved),
     "sphere_unit_radius": ("sphere directions drawn on the unit sphere instead of radius sqrt(d)", _sphere_unit_radius),
 }
 
