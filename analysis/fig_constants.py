@@ -57,7 +57,7 @@ START_SCALE = 3.0  # starts y, θ ~ START_SCALE · N(0, I): softmax from near-un
 ROUNDING = 1e-12  # relative slack for "empirical <= proven": eigvalsh of an n x n matrix, n <= 8, in float64
 SETTINGS = {"quick": {"ns": (2, 3), "random": 100, "starts": 2},
             "default": {"ns": (2, 3, 4, 5, 6, 7, 8), "random": 1000, "starts": 6},
-            "full": {"ns": (2, 3, 4, 5, 6, 7, 8), "random": 20000, "starts": 60}}
+            "full": {"ns": (2, 3, 4, 5, 6, 7, 8), "random": 5000, "starts": 20}}
 
 
 def target(theta: np.ndarray, target_set: str) -> np.ndarray:
