@@ -9,11 +9,13 @@ regenerated from per-step seeds, so memory does not grow with the number of step
 What is timed, per ``(n, d, k)`` (Gaussian directions, ε = 1e-3, float64 unless stated):
 
 * ``fast``: :func:`zosoftmax.spsa_gradient` on the :class:`~zosoftmax.SoftmaxRegression` (sampling included);
-* ``product``: the one bare product ``A @ [x, Z.T]`` (NumPy, operands prebuilt), the floor of ``fast``;
+* ``product``: the one bare product ``A @ [x, Z.T]`` (NumPy, operands prebuilt), the floor of ``fast`` (for
+  ``k = 1`` the library takes two matrix-vector products instead, faster than this two-column GEMM, so
+  ``fast`` can undercut it there);
 * ``naive``: the MeZO-style step, ``2k`` separate :meth:`~zosoftmax.SoftmaxRegression.loss` calls
   (:func:`naive_estimate`, a baseline written here, sampling included);
 * ``approx_fprime``: :func:`scipy.optimize.approx_fprime`, ``d + 1`` loss evaluations (measured while one call
-  fits the budget, otherwise extrapolated from one loss evaluation and marked so);
+  fits the budget, otherwise extrapolated from one loss evaluation and marked so; timed once per ``(n, d)``);
 * ``gradient``: the analytic :meth:`~zosoftmax.SoftmaxRegression.gradient`;
 * ``fast_float32``: ``fast`` on the same instance in float32, with the precision it costs
   (:math:`\|\hat g_{32} - \hat g_{64}\| / \|\hat g_{64}\|` for the same directions).
@@ -27,6 +29,8 @@ Method: every configuration runs in a fresh subprocess, once with single-threade
 subprocess each repetition times every method once, in a rotated order (interleaved), each timing a loop of
 calls long enough to dwarf the clock; a method's time is the minimum over repetitions, and every ratio is
 between times of the same subprocess. No timing is asserted in the test suite (benchmarks are not tests).
+Absolute times are not comparable across runs or machines; on a machine shared with other work the minimum
+still moves by tens of percent, and multi-threaded BLAS suffers most (threads wait for a busy core).
 """
 
 from __future__ import annotations
@@ -377,7 +381,7 @@ def compute(profile: str = "default", threads: tuple[str, ...] = ("1", "default"
     cfg = dict(PROFILES[profile])
     if sizes:
         cfg["estimator"] = [tuple(s) for s in sizes]
-    t0 = time.monotonic()
+    t0, load_start = time.monotonic(), os.getloadavg()
     runs = {}
     for th in threads:
         print(f"bench: timing with BLAS threads = {th} ...", file=sys.stderr, flush=True)
@@ -393,6 +397,8 @@ def compute(profile: str = "default", threads: tuple[str, ...] = ("1", "default"
         "eps": EPS, "distribution": "gaussian", "scheme": "central",
         "threads": runs, "memory": mem, "targets": _targets(runs, mem),
         "wall_s": time.monotonic() - t0,
+        # 1-minute load averages before and after: well above 0 means other work shared the cores (noisy ratios)
+        "load_average_1min": {"start": load_start[0], "end": os.getloadavg()[0]},
     }
 
 
@@ -586,7 +592,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(data))
     if "make_figures" in data:
         _print_figures_timing(data["make_figures"])
-    print(f"\nbench: {data['wall_s']:.0f} s; wrote {json_path} and {fig_dir / NAME}.png|pdf", file=sys.stderr)
+    load = data["load_average_1min"]
+    print(f"\nbench: {data['wall_s']:.0f} s (1-min load average {load['start']:.1f} before, {load['end']:.1f} after, "
+          f"on {os.cpu_count()} CPUs); wrote {json_path} and {fig_dir / NAME}.png|pdf", file=sys.stderr)
     return 0
 
 
