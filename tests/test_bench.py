@@ -24,6 +24,10 @@ from zosoftmax.estimators import _FACTOR_MAX, _GEMV_MAX_ROWS, _logits, _perturbe
 from zosoftmax.optimize import _directions
 
 ROOT = Path(__file__).resolve().parents[1]
+# The quick report's float64 fast path and its naive loop evaluate the same 2k losses, so they differ by the
+# rounding of the quotients, u|L|/ε ≈ 1e-16 · 1 / 1e-3 = 1e-13 each, times ‖z‖ ≈ √d = 8, against ‖ĝ‖ ≳ 1e-2 at
+# the quick sizes: ≲ 1e-10 relative. Any slip in the formula (ε, a sign, a dropped direction) is O(1).
+SAME_FORMULA_REL = 1e-8
 
 
 # ----------------------------------------------------------------------------- the plain formulas, for reference
@@ -212,8 +216,10 @@ def test_quick_bench_writes_a_well_formed_report(quick_report):
             assert row["ratios"]["naive_over_fast"] == pytest.approx(t["naive"] / t["fast"], rel=1e-12)
             assert row["ratios"]["fast_over_gradient"] == pytest.approx(t["fast"] / t["gradient"], rel=1e-12)
             prec = row["precision"]
-            # same directions through both float64 paths: they agree far below the estimator's own spread
-            assert 0 <= prec["naive_rel_difference_float64"] < 1e-6 * prec["estimator_rel_std"]
+            # same directions through both float64 paths: the same losses up to rounding
+            assert 0 <= prec["naive_rel_difference_float64"] < SAME_FORMULA_REL
+            # float32 costs u32 |L| / ε ≈ 6e-8 / 1e-3 relative per quotient: nonzero, and far below the
+            # estimator's own relative spread sqrt((d + k + 1)/k − 1) (= 4 at d = 64, k = 4)
             assert 0 < prec["float32_rel_error"] < prec["estimator_rel_std"]
         for row in res["batch"]:
             per = row["per_seed_step_s"]
