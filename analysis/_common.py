@@ -54,14 +54,24 @@ def band(values: Any, axis: int = 0) -> dict[str, list[float]]:
     return {"median": med.tolist(), "q10": q10.tolist(), "q90": q90.tolist()}
 
 
-def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_dir: Path | None = None) -> Any:
-    """Return the cached result of ``compute()`` for (key, params, library version), computing it if absent.
+def _code_fingerprint() -> str:
+    """Hash of the library's and the analysis scripts' sources: a code change invalidates every cached result."""
+    digest = hashlib.sha256()
+    for folder in (Path(zosoftmax.__file__).parent, Path(__file__).parent):
+        for path in sorted(folder.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
-    Results are written atomically, so an interrupted run loses only the experiment in flight and
-    the next run resumes after the last finished one.
+
+def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_dir: Path | None = None) -> Any:
+    """Return the cached result of ``compute()`` for (key, params, code), computing it if absent.
+
+    The cache key covers the parameters and the source of ``zosoftmax`` and of ``analysis/`` (so a
+    stale result never survives a code change). Results are written atomically, so an interrupted run
+    loses only the experiment in flight and the next run resumes after the last finished one.
     """
     cache_dir = CACHE if cache_dir is None else cache_dir
-    blob = json.dumps({"key": key, "params": params, "version": zosoftmax.__version__}, sort_keys=True, default=str)
+    blob = json.dumps({"key": key, "params": params, "code": _code_fingerprint()}, sort_keys=True, default=str)
     path = cache_dir / f"{key}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
     if path.exists():
         return read_json(path)
