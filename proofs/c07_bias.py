@@ -232,8 +232,9 @@ def verify() -> dict[str, Any]:
             "Rademacher) E[z z^T Hess L z] = 0, so the O(eps) term of the forward bias vanishes and its bias is "
             "O(eps^2) with the same bound as the central scheme, ||E g_hat - grad L|| <= eps^2 M3 E||z||^4 / 6 "
             f"(measured log-log slopes {', '.join(f'{s_:.2f}' for s_ in key['bias_slope_forward'])}). The forward "
-            "scheme's O(eps) error sits in each quotient (variance), not in the mean; the library's forward "
-            "bias_bound (eps/2) l (E||z||^4)^(3/4) stays valid but is not of the right order. Constants: "
+            "scheme's O(eps) error sits in each quotient (variance), not in the mean; the library's bias_bound "
+            "uses the eps^2 form for both schemes, and deviation_bound keeps (eps/2) l (E||z||^4)^(3/4) for the "
+            "spread of single forward estimates. Constants: "
             f"M3 = ||A||^3 (3/2 + 7(1+rho)/(4 sqrt 2)) = {ms['proven']:.3f} ||A||^3 on the simplex vs numeric "
             f"sup |phi'''| = {max(ms['numeric_sup_by_n'].values()):.4f} ||A||^3 "
             f"({ms['ratio_proven_over_attained']:.1f}x)."),

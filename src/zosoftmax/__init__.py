@@ -7,6 +7,7 @@ methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
 from .bounds import (
     beta_constants,
     bias_bound,
+    deviation_bound,
     effective_rank,
     hessian_lower_bound,
     hessian_upper_bound,
@@ -45,6 +46,7 @@ __all__ = [
     "Trajectory",
     "beta_constants",
     "bias_bound",
+    "deviation_bound",
     "direction_moment",
     "effective_rank",
     "evaluations",

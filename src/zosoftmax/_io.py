@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 __all__ = ["Progress", "atomic_write_bytes", "atomic_write_text", "atomic_write_json", "read_json"]
 
 
@@ -53,6 +56,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the file the mode open() would
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
