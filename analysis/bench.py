@@ -478,7 +478,7 @@ def _time_figures(profile: str, sequential: bool, only: list[str] | None, timeou
                 "c.CACHE, c.FIGURES, c.GENERATED = t / 'cache', t / 'fig', t / 'gen'; "
                 "from analysis.__main__ import main; sys.exit(main(sys.argv[2:]))")
         args = ["--profile", profile] + (["--only", *only] if only else [])
-        env = _env("default")
+        env = _env("1")  # as `make figures` runs them (one BLAS thread)
         env.pop("ZOSOFTMAX_SEQUENTIAL", None)
         if sequential:
             env["ZOSOFTMAX_SEQUENTIAL"] = "1"
@@ -512,7 +512,7 @@ def _figures_timing(profile: str, only: list[str] | None = None, timeout: float 
     both = [name for name, row in per.items() if row["sequential_s"] is not None]
     seq_sum = sum(per[name]["sequential_s"] for name in both)
     bat_sum = sum(per[name]["batched_s"] for name in both)
-    return {"profile": profile, "only": only, "timeout_s": timeout,
+    return {"profile": profile, "only": only, "timeout_s": timeout, "blas_threads": "1 (as make figures)",
             "batched_s": batched["total_s"], "sequential_s": sequential["total_s"],
             "figures_in_both": both, "batched_sum_s": bat_sum, "sequential_sum_s": seq_sum,
             "speedup": seq_sum / bat_sum if bat_sum > 0 else None, "per_figure": per,
