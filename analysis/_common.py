@@ -129,7 +129,8 @@ def zo_runs(problem: zosoftmax.SoftmaxRegression, x0: Any, *, seeds: int, steps:
     """
     kwargs = dict(steps=steps, lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme)
     if os.environ.get("ZOSOFTMAX_SEQUENTIAL") == "1":
-        runs = [zosoftmax.zo_gd(problem, x0, rng=np.random.default_rng([rng, s]), **kwargs)  # type: ignore[arg-type]
+        starts = np.asarray(x0) if np.ndim(x0) == 2 else np.tile(np.asarray(x0), (seeds, 1))  # one x0 per run
+        runs = [zosoftmax.zo_gd(problem, starts[s], rng=np.random.default_rng([rng, s]), **kwargs)  # type: ignore[arg-type]
                 for s in range(seeds)]
         return zosoftmax.Trajectory(
             losses=np.stack([r.losses for r in runs]), x=np.stack([r.x for r in runs]),
