@@ -6,10 +6,14 @@ default) draws fresh examples each run, which is how new counterexamples are fou
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from analysis import _common
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
@@ -23,3 +27,24 @@ def _strict_floating_point():
     """Overflow, invalid operations and division by zero raise (underflow, e.g. exp(-800) = 0, is fine)."""
     with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         yield
+
+
+COMMON_KEYS = {"figure", "profile", "claim", "finding", "criterion", "confirmed"}  # every figure JSON has them
+
+
+@pytest.fixture
+def run_quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run a figure module's quick mode into ``tmp_path`` with a fresh cache; return its JSON."""
+    monkeypatch.setattr(_common, "CACHE", tmp_path / "cache")
+
+    def run(module: Any) -> dict[str, Any]:
+        module.main(["--quick", "--outdir", str(tmp_path)])
+        for ext in ("png", "pdf"):
+            assert (tmp_path / f"{module.NAME}.{ext}").stat().st_size > 0
+        data = json.loads((tmp_path / f"{module.NAME}.json").read_text())
+        assert COMMON_KEYS <= data.keys()
+        assert data["figure"] == module.NAME and data["profile"] == "quick"
+        assert isinstance(data["confirmed"], bool) and isinstance(data["finding"], str) and data["finding"]
+        return data
+
+    return run

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from analysis import _common
 
 import zosoftmax as zs
-from analysis import _common
 
 
 @pytest.mark.parametrize("sequential", [False, True])

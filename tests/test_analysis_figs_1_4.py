@@ -8,35 +8,11 @@ broken estimator turns these red.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import pytest
-from analysis import _common, fig_convergence, fig_descent, fig_estimator_bias, fig_second_moment
+from analysis import fig_convergence, fig_descent, fig_estimator_bias, fig_second_moment
 
 import zosoftmax as zs
-
-COMMON_KEYS = {"figure", "profile", "claim", "finding", "criterion", "confirmed"}
-
-
-@pytest.fixture
-def run_quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run a figure module's quick mode into ``tmp_path`` with a fresh cache; return its JSON."""
-    monkeypatch.setattr(_common, "CACHE", tmp_path / "cache")
-
-    def run(module: Any) -> dict[str, Any]:
-        module.main(["--quick", "--outdir", str(tmp_path)])
-        for ext in ("png", "pdf"):
-            assert (tmp_path / f"{module.NAME}.{ext}").stat().st_size > 0
-        data = json.loads((tmp_path / f"{module.NAME}.json").read_text())
-        assert COMMON_KEYS <= data.keys()
-        assert data["figure"] == module.NAME and data["profile"] == "quick"
-        assert isinstance(data["confirmed"], bool) and isinstance(data["finding"], str) and data["finding"]
-        return data
-
-    return run
 
 
 def _slope(x: list[float], y: list[float]) -> float:

@@ -8,37 +8,15 @@ weak adversarial search or a broken ordering :math:`\\nabla^2 L \\preceq H_0` tu
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from analysis import _common, fig_constants, fig_dimension_free, fig_effective_rank
+from analysis import fig_constants, fig_dimension_free, fig_effective_rank
 
 import zosoftmax as zs
 
-COMMON_KEYS = {"figure", "profile", "claim", "finding", "criterion", "confirmed"}
 SEARCH_RTOL = 1e-6  # L-BFGS-B ascents stop at gradient ~1e-5; a smooth maximum is then met to ~(1e-5)^2 relative
-
-
-@pytest.fixture
-def run_quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run a figure module's quick mode into ``tmp_path`` with a fresh cache; return its JSON."""
-    monkeypatch.setattr(_common, "CACHE", tmp_path / "cache")
-
-    def run(module: Any) -> dict[str, Any]:
-        module.main(["--quick", "--outdir", str(tmp_path)])
-        for ext in ("png", "pdf"):
-            assert (tmp_path / f"{module.NAME}.{ext}").stat().st_size > 0
-        data = json.loads((tmp_path / f"{module.NAME}.json").read_text())
-        assert COMMON_KEYS <= data.keys()
-        assert data["figure"] == module.NAME and data["profile"] == "quick"
-        assert isinstance(data["confirmed"], bool) and isinstance(data["finding"], str) and data["finding"]
-        return data
-
-    return run
 
 
 # ------------------------------------------------------------------------------------------ fig_dimension_free
