@@ -220,6 +220,13 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
                       seeds=seeds[0], scalars=scalars[0])
 
 
+def _starts(p: SoftmaxRegression, x0: Any, S: int) -> Array:
+    """(S, d) starting iterates: ``x0`` (d,) repeated for every run, or one row per run."""
+    if np.ndim(x0) == 1:
+        return np.tile(_checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype), (S, 1))
+    return _checks.as_array(x0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
+
+
 def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, lr: float, k: int = 1,
                 eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
                 progress: bool | None = False) -> Trajectory:
@@ -250,11 +257,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
     """
     p = _problem(problem)
     S = _checks.positive_int(seeds, "seeds")
-    X0 = np.asarray(x0)
-    if X0.ndim == 1:
-        X = np.tile(_checks.as_array(X0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype), (S, 1))
-    else:
-        X = _checks.as_array(X0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
+    X = _starts(p, x0, S)
     steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
     step_seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
     losses, X, scalars = _zo_run(p, X, step_seeds, lr, k, eps, distribution, scheme, progress)
@@ -289,11 +292,7 @@ def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array
     seeds = trajectory.seeds if batched else trajectory.seeds[None, :]
     scalars = trajectory.scalars if batched else trajectory.scalars[None]
     S = seeds.shape[0]
-    X0 = np.asarray(x0)
-    if X0.ndim == 1:
-        X = np.tile(_checks.as_array(X0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype), (S, 1))
-    else:
-        X = _checks.as_array(X0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
+    X = _starts(p, x0, S)
     k = int(trajectory.k or 1)
     Z = np.empty((S, k, p.d), dtype=p.dtype)
     for t in range(seeds.shape[1]):
