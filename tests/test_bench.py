@@ -10,17 +10,20 @@ every field the README and the lead read, and finds the seeded run's memory flat
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import pytest
 
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
-from zosoftmax.estimators import _FACTOR_MAX, _GEMV_MAX_ROWS, _logits, _perturbed_losses, _stacked_logits
+from zosoftmax import optimize
+from zosoftmax.estimators import _GEMV_MAX_ROWS, _factored_quotients, _logits, _stacked_logits
 from zosoftmax.optimize import _directions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,33 +108,93 @@ def test_stacked_logits_into_a_buffer_equal_the_concatenation(scheme):
     assert np.array_equal(_stacked_logits(y0, AZ, eps, scheme), want)
 
 
+def _exact_quotients(p, y0, AZ, eps, scheme):
+    """Quotients, centre losses and the magnitudes the rounding bound needs, in 50-digit arithmetic (mpmath),
+    from the float inputs taken as exact."""
+    with mpmath.workdps(50):
+        b = [mpmath.mpf(float(v)) for v in p.b]
+        w2 = [mpmath.mpf(0)] * p.n if p.w is None else [mpmath.mpf(float(v)) ** 2 for v in p.w]
+        e = mpmath.mpf(float(eps))
+
+        def point(y):
+            E = [mpmath.exp(v - max(y)) for v in y]
+            f = [v / mpmath.fsum(E) for v in E]
+            loss = mpmath.fsum((fi - bi) ** 2 for fi, bi in zip(f, b, strict=True)) / 2 + mpmath.fsum(
+                wi * v * v for wi, v in zip(w2, y, strict=True)) / 2
+            cross = mpmath.fsum(abs(fi * bi) for fi, bi in zip(f, b, strict=True))
+            magnitude = mpmath.fsum(fi * fi for fi in f) / 2 + cross
+            return loss, magnitude
+
+        S, k, _ = AZ.shape
+        s, loss0, mag = np.empty((S, k)), np.empty(S), np.empty((S, k))
+        for r in range(S):
+            y = [mpmath.mpf(float(v)) for v in y0[r]]
+            L0, m0 = point(y)
+            loss0[r] = float(L0)
+            for j in range(k):
+                dz = [e * mpmath.mpf(float(v)) for v in AZ[r, j]]
+                Lp, mp_ = point([a + c for a, c in zip(y, dz, strict=True)])
+                if scheme == "central":
+                    Lm, mm = point([a - c for a, c in zip(y, dz, strict=True)])
+                    s[r, j], mag[r, j] = float((Lp - Lm) / (2 * e)), float(mp_ + mm)
+                else:
+                    s[r, j], mag[r, j] = float((Lp - L0) / e), float(mp_ + m0)
+    return s, loss0, mag
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("w", [None, 0.9])
-@pytest.mark.parametrize("scale", [1.0, 3e4])  # 3e4: max|εAz| = 30 exceeded, the unfactored path is taken
-def test_factored_central_losses_are_the_losses_of_the_stacked_logits(dtype, w, scale):
-    """``e^{y0 ± εAz − max y0} = e^{y0 − max y0} e^{±εAz}``: the batched run's k-exponential losses equal
-    ``loss_from_logits`` of the stacked logits (and of y0 in the last column) to rounding.
+@pytest.mark.parametrize("scheme", ["central", "forward"])
+def test_factored_quotients_are_the_two_point_quotients(dtype, w, scheme):
+    r"""The batched run's quotients from the row moments of :math:`u^\pm = f_0 e^{\pm\varepsilon Az}` equal the
+    exact two-point quotients (50 digits) to their derived rounding; the centre loss is ``loss_from_logits``.
 
-    Tolerance: each softmax entry carries a relative error of at most ``(n + 4) u`` either way (the n-term
-    normalizing sum, exp, and the product or quotient), and ``|∂L/∂f_i| = |c_i| <= 1`` for a simplex target,
-    so ``|ΔL| <= 2 (n + 4) u``; the regularizer reads the same logits both ways (same bits), and adding it
-    rounds once more, ``u |L|`` each way.
+    Rounding (u the unit roundoff): an entry of :math:`f_0` is off by :math:`\delta_0 = (\max|y_0 - \max y_0| + n + 1)u`
+    relatively (the shift, exp, the n-term sum, the division), one of :math:`u^\pm` by
+    :math:`\delta = \delta_0 + (\max|\varepsilon Az| + 3)u` (rounding εAz, exp, the product or quotient). Sums of n
+    such terms add :math:`(n-1)u`; so with :math:`T = \tfrac12 Q/\alpha^2 - P/\alpha`,
+    :math:`|\Delta T| \le (2\delta + (n + 2)u)\,\tfrac12\|f\|^2 + 2(\delta + n u)\,(\tfrac12\|f\|^2 + \sum|f_i b_i|)
+    + (2\delta + (2n + 2)u)\sum|f_i b_i|`, at most ``T_UNITS`` (δ + n u) times the exact magnitude
+    :math:`\tfrac12\|f\|^2 + \sum|f_ib_i|` summed over the two points; the quotient divides by 2ε (or ε) and
+    rounds twice more; the regularizer's exact difference is an n-term sum of three-fold products,
+    :math:`(n + 2)u\sum_i|Az_i\, w_i^2 y_{0,i}|` (forward: plus
+    :math:`(n + 3)u\,\tfrac\varepsilon2\sum_i (Az_i)^2 w_i^2`).
     """
+    T_UNITS = 6  # (2δ + (n+2)u)/2 + 2(δ + nu) + (2δ + (2n+2)u) <= 6 (δ + n u) per unit of magnitude
     p = zs.random_instance(7, 3, rng=8, w=w, dtype=dtype)
     rng = np.random.default_rng(9)
     eps = 1e-3
     y0 = (3 * rng.standard_normal((5, p.n))).astype(dtype)
-    AZ = (scale * rng.standard_normal((5, 4, p.n))).astype(dtype)
-    stacked = np.concatenate([_stacked_logits(y0, AZ, eps, "central"), y0[:, None, :]], axis=1)
-    want = p.loss_from_logits(stacked.reshape(-1, p.n)).reshape(5, 9)
-    got = _perturbed_losses(p, y0, AZ, eps, "central", center=True, factor=True)
-    u = np.finfo(dtype).eps / 2
-    if np.max(np.abs(eps * AZ)) <= _FACTOR_MAX:
-        assert np.all(np.abs(got - want) <= 2 * (p.n + 4) * u + 2 * u * np.abs(want))
-    else:
-        assert np.array_equal(got, want)  # the fallback is the unfactored computation itself
-    # without ``factor`` every loss is loss_from_logits of its own logits, bit for bit
-    assert np.array_equal(_perturbed_losses(p, y0, AZ, eps, "central", center=True), want)
+    AZ = (rng.standard_normal((5, 4, p.n))).astype(dtype)
+    got = _factored_quotients(p, y0, AZ, eps, scheme)
+    assert got is not None
+    s, loss0 = got
+    assert np.array_equal(loss0, p.loss_from_logits(y0))  # the centre loss, bit for bit
+    want, _, mag = _exact_quotients(p, y0, AZ, eps, scheme)
+    u = float(np.finfo(dtype).eps) / 2
+    y = y0.astype(np.float64)
+    delta0 = (np.max(y, axis=-1) - np.min(y, axis=-1) + p.n + 1) * u
+    delta = delta0[:, None] + (np.max(np.abs(eps * AZ.astype(np.float64))) + 3) * u
+    h = 2 * eps if scheme == "central" else eps
+    tol = T_UNITS * (delta + p.n * u) * mag / h + 2 * u * np.abs(want)
+    if w is not None:
+        w2 = p.w.astype(np.float64) ** 2
+        A64 = AZ.astype(np.float64)
+        tol += (p.n + 2) * u * np.einsum("skn,sn->sk", np.abs(A64), w2 * np.abs(y))
+        if scheme == "forward":
+            tol += (p.n + 3) * u * 0.5 * eps * np.einsum("skn,n->sk", A64 * A64, w2)
+    assert np.all(np.abs(s - want) <= tol)
+
+
+def test_factored_quotients_leave_the_range_to_the_stacked_losses():
+    """Beyond max|εAz| = 30 the factors e^{±εAz} could overflow: ``None``, and the run uses the stacked logits."""
+    p = zs.random_instance(7, 3, rng=8)
+    y0 = np.zeros((2, p.n))
+    AZ = np.full((2, 3, p.n), 1.0)
+    assert _factored_quotients(p, y0, AZ, 1e-3, "central") is not None
+    AZ[1, 2, 4] = 30.0 / 1e-3 * (1 + 1e-9)
+    assert _factored_quotients(p, y0, AZ, 1e-3, "central") is None
+    assert _factored_quotients(p, y0, AZ, 1e-3, "forward") is None
 
 
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
@@ -188,6 +251,62 @@ def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
         x1 = x - lr * (Z[s].T @ quot) / k
         assert np.all(np.abs(traj.x[s] - x1) <= lr * tol_s * np.max(np.abs(Z[s])) + 4 * EPS_MACH * np.abs(x1))
         assert abs(traj.losses[s, 0] - p.loss(x)) <= 2 * loss_rounding(p, x)
+
+
+@pytest.mark.parametrize("scheme", ["central", "forward"])
+def test_the_worker_thread_changes_no_bit(monkeypatch, scheme):
+    """A large batch draws the next step's directions on a worker thread, a small one in line: the same draws,
+    so equal bits, and replay still rebuilds the run."""
+    p = zs.random_instance(9, 6, rng=3, w=0.5)
+    X0 = np.random.default_rng(4).standard_normal((5, p.d))
+    kw = dict(seeds=5, steps=20, lr=0.05, k=3, scheme=scheme, distribution="sphere", rng=11)
+    monkeypatch.setattr(optimize, "_THREAD_MIN_ENTRIES", 1)
+    threaded = zs.zo_gd_batch(p, X0, **kw)
+    monkeypatch.setattr(optimize, "_THREAD_MIN_ENTRIES", 2**62)
+    inline = zs.zo_gd_batch(p, X0, **kw)
+    for name in ("losses", "x", "scalars", "seeds"):
+        assert np.array_equal(getattr(threaded, name), getattr(inline, name)), name
+    assert np.array_equal(zs.replay(threaded, p, X0), threaded.x)
+
+
+def test_carried_logits_keep_the_losses_those_of_the_iterates():
+    r"""``losses[t]`` is read off logits carried by the update, :math:`y \leftarrow y + A(\sum_j c_j z_j)` computed
+    as :math:`y + \sum_j c_j (Az_j)`, and recomputed from x every ``_LOGIT_REFRESH`` steps: it is
+    :math:`L(x_t)` of the replayed iterate to the drift of at most ``_LOGIT_REFRESH`` updates.
+
+    Drift per update, entrywise (u the unit roundoff, :math:`c = -\eta s/k`, :math:`|A|` the entrywise
+    absolute value): the product ``Az`` is off by :math:`d u |A||z|`, the two k-term updates of y and x by
+    :math:`(k + 1) u (|y_{t+1}| + |c|\,|Az|)` and :math:`|A|\,(k + 1) u (|x_{t+1}| + |c|\,|z|)`; so
+    :math:`|y_t - Ax_t| \le e := R\,\max_t(\ldots)` with R = ``_LOGIT_REFRESH``, and the loss is off by
+    :math:`\sum_i |\partial L/\partial y_i|\, e_i + |\partial^2 L|\,\|e\|^2` plus its own rounding; the gradient
+    :math:`\partial L/\partial y = f\circ c - f\langle f, c\rangle + w^2 y` is bounded by its value at the point plus
+    :math:`(3 + \|w\|_\infty^2)\|e\|_\infty` (the Hessian's size, ``B`` below 3 in norm).
+    """
+    p = zs.random_instance(12, 8, rng=5, w=0.4)
+    x0 = np.random.default_rng(6).standard_normal(p.d)
+    k, lr, steps = 3, 0.2, 3 * optimize._LOGIT_REFRESH + 5
+    traj = zs.zo_gd(p, x0, steps=steps, lr=lr, k=k, rng=2)
+    u = EPS_MACH / 2
+    absA = np.abs(p.A)
+    R = optimize._LOGIT_REFRESH
+    w2 = 0.0 if p.w is None else p.w**2
+    for t in range(1, steps + 1):
+        xt = zs.replay(dataclasses.replace(traj, seeds=traj.seeds[:t], scalars=traj.scalars[:t]), p, x0)
+        worst = np.zeros(p.n)
+        for tau in range(max(0, t - R), t):  # every update since the last refresh, bounded by the largest
+            Z = _directions(traj.seeds[tau:tau + 1], k, p.d, "gaussian", p.dtype)[0]
+            c = np.abs(lr * traj.scalars[tau] / k)
+            aAz = absA @ np.abs(Z).T  # |A||z_j|, (n, k)
+            step = (p.d * u * aAz @ c + (k + 1) * u * (np.abs(p.A @ xt) + aAz @ c)
+                    + (k + 1) * u * absA @ (np.abs(xt) + np.abs(Z).T @ c))
+            worst = np.maximum(worst, step)
+        e = R * worst
+        y = p.A @ xt
+        f = zs.softmax(y)
+        cf = f - p.b
+        gy = np.abs(f * cf - f * (f @ cf) + w2 * y) + (3 + np.max(w2)) * np.max(e)
+        tol = gy @ e + (3 + np.max(w2)) * np.max(e) ** 2 * p.n + 2 * loss_rounding(p, xt)
+        assert abs(traj.losses[t] - p.loss(xt)) <= tol, t
 
 
 # ------------------------------------------------------------------------------------------- the quick benchmark

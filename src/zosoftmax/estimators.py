@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _checks
-from .problem import SoftmaxRegression, _normalize
+from .problem import SoftmaxRegression, softmax
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -128,46 +128,76 @@ def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str, out: Array | 
     return out
 
 
-# exp(±30) neither overflows nor lets a row's mass underflow, in float32 as in float64; beyond this the perturbed
-# losses are computed from the stacked logits themselves.
-_FACTOR_MAX = 30.0
-
-
 def _perturbed_losses(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str, center: bool = False,
-                      out: Array | None = None, factor: bool = False) -> Array:
-    r"""Losses at the logits of :func:`_stacked_logits` (..., 2k or k + 1), plus, with ``center`` and the central
-    scheme, the loss at ``y0`` as a last column; ``out`` (..., rows, n) is scratch space.
-
-    With ``factor``, central scheme and :math:`\max|\varepsilon Az| \le 30`, the softmax numerators factor,
-    :math:`e^{y_0 \pm \varepsilon Az - \max y_0} = e^{y_0 - \max y_0}\, e^{\pm\varepsilon Az}`, so ``k``
-    exponentials per run serve all ``2k`` perturbed points (and the centre) instead of ``2k + 1``; the losses
-    agree with the unfactored ones to rounding, not bit for bit. Without it, every loss is
-    ``loss_from_logits`` of its own logits (so the forward and central schemes share their rounding).
-    """
+                      out: Array | None = None) -> Array:
+    """Losses at the logits of :func:`_stacked_logits` (..., 2k or k + 1), plus, with ``center`` and the central
+    scheme, the loss at ``y0`` as a last column; ``out`` (..., rows, n) is scratch space. Every loss is
+    ``loss_from_logits`` of its own logits (so the forward and central schemes share their rounding)."""
     k, n = AZ.shape[-2], AZ.shape[-1]
     m = 2 * k if scheme == "central" else k + 1
     rows = m + 1 if center and scheme == "central" else m
     if out is None:
         out = np.empty((*AZ.shape[:-2], rows, n), dtype=np.result_type(y0, AZ))
-    D = eps * AZ if factor and scheme == "central" else None
-    if D is not None and float(np.max(np.abs(D), initial=0.0)) <= _FACTOR_MAX:
-        E0 = np.exp(y0 - np.max(y0, axis=-1, keepdims=True))[..., None, :]  # e^{y0 − max y0}
-        np.exp(D, out=D)  # e^{εAz}
-        np.multiply(E0, D, out=out[..., :k, :])  # ∝ e^{y0 + εAz}
-        np.divide(E0, D, out=out[..., k:m, :])  # ∝ e^{y0 − εAz}
-        if rows > m:
-            out[..., m, :] = E0[..., 0, :]
-        Y = None
-        if f.w is not None:  # the regularizer reads the logits themselves
-            Y = np.empty_like(out)
-            _stacked_logits(y0, AZ, eps, scheme, out=Y[..., :m, :])
-            if rows > m:
-                Y[..., m, :] = y0
-        return f._loss_from_softmax(_normalize(out), Y)
     _stacked_logits(y0, AZ, eps, scheme, out=out[..., :m, :])
     if rows > m:
         out[..., m, :] = y0
     return f.loss_from_logits(out.reshape(-1, n)).reshape(out.shape[:-1])
+
+
+# exp(±30) neither overflows nor lets a row's mass underflow, in float32 as in float64; beyond this the quotients
+# are computed from the stacked logits themselves.
+_FACTOR_MAX = 30.0
+
+
+def _moments(U: Array, b: Array) -> tuple[Array, Array, Array]:
+    """Row sums of ``U``, ``U b`` and ``U²`` along the last axis: α, P, Q (numpy's own loops, row by row)."""
+    return np.sum(U, axis=-1), np.einsum("...n,n->...", U, b), np.einsum("...n,...n->...", U, U)
+
+
+def _half_fit(alpha: Array, P: Array, Q: Array) -> Array:
+    r""":math:`T = \tfrac12\|f\|^2 - \langle f, b\rangle` of ``f = u/α`` from the moments of ``u``:
+    :math:`\tfrac12\|f-b\|^2 = T + \tfrac12\|b\|^2`."""
+    return 0.5 * Q / (alpha * alpha) - P / alpha  # type: ignore[no-any-return]
+
+
+def _factored_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
+                        scratch: tuple[Array, Array] | None = None) -> tuple[Array, Array] | None:
+    r"""Difference quotients (..., k) and the centre losses :math:`L(y_0)` (...,) without forming the perturbed
+    logits; ``None`` when :math:`\max|\varepsilon Az| > 30` (then use :func:`_perturbed_losses`).
+
+    With :math:`f_0 = \mathrm{softmax}(y_0)` the perturbed softmax numerators factor,
+    :math:`u^\pm = f_0 \circ e^{\pm\varepsilon Az}` (``k`` exponentials serve all ``2k`` points), and
+    :math:`\tfrac12\|u/\alpha - b\|^2 = \tfrac12 Q/\alpha^2 - P/\alpha + \tfrac12\|b\|^2` with the row moments
+    :math:`\alpha = \sum u`, :math:`P = \langle u, b\rangle`, :math:`Q = \|u\|^2`, so the ``‖b‖²`` cancels from every
+    difference. The regularizer's difference is exact: :math:`\langle w^2 y_0, Az\rangle` (central) and
+    :math:`\langle w^2 y_0, Az\rangle + \tfrac\varepsilon2\|w\circ Az\|^2` (forward). Row by row: every run's values
+    depend on its own rows only. ``scratch`` is two arrays shaped like ``AZ``.
+    The quotients agree with those of :func:`_perturbed_losses` to rounding, not bit for bit; the centre loss
+    is ``loss_from_logits(y0)`` bit for bit.
+    """
+    central = scheme == "central"
+    G, H = scratch if scratch is not None else (np.empty_like(AZ), np.empty_like(AZ))
+    np.multiply(AZ, eps, out=G)  # εAz
+    if G.size and max(-float(np.min(G)), float(np.max(G))) > _FACTOR_MAX:
+        return None
+    f0 = softmax(y0)
+    loss0 = f._loss_from_softmax(f0.copy(), y0)  # exactly loss_from_logits(y0)
+    np.exp(G, out=G)  # e^{εAz}
+    fz = f0[..., None, :]
+    if central:
+        np.divide(fz, G, out=H)  # u⁻ = f0 e^{−εAz}
+    np.multiply(G, fz, out=G)  # u⁺ = f0 e^{+εAz}
+    t_plus = _half_fit(*_moments(G, f.b))
+    if central:
+        s = (t_plus - _half_fit(*_moments(H, f.b))) / (2 * eps)  # [L(y0 + εAz) − L(y0 − εAz)] / (2ε)
+    else:
+        s = (t_plus - _half_fit(*_moments(f0, f.b))[..., None]) / eps  # [L(y0 + εAz) − L(y0)] / ε
+    if f.w is not None:
+        w2 = f.w * f.w
+        s += np.einsum("...kn,...n->...k", AZ, w2 * y0)  # ½‖w(y0 ± εAz)‖² differences, divided exactly
+        if not central:
+            s += (0.5 * eps) * np.einsum("...kn,...kn,n->...k", AZ, AZ, w2)
+    return s, loss0
 
 
 # m matrix-vector products beat one (n, d) x (d, m) GEMM for m <= 2 in OpenBLAS (the GEMM packs A first, which

@@ -15,6 +15,8 @@ step's directions are drawn as one (S, k, d) block from one generator seeded wit
 
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +25,7 @@ from numpy.typing import NDArray
 
 from . import _checks
 from ._io import Progress
-from .estimators import _draw, _logits, _perturbed_losses, _quotients, evaluations
+from .estimators import _draw, _factored_quotients, _perturbed_losses, _quotients, evaluations
 from .problem import SoftmaxRegression
 
 __all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "newton", "linear_rate"]
@@ -140,9 +142,9 @@ def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any, out
     return _draw(np.random.default_rng(seeds), out, distribution)
 
 
-def _update(X: Array, Z: Array, s: Array, lr: float, k: int) -> Array:
-    """x ← x − η (1/k) Σ_j s_j z_j, batched over runs; the one update shared by the run and its replay."""
-    return X - lr * (np.einsum("skd,sk->sd", Z, s) / k)  # type: ignore[no-any-return]
+def _update(X: Array, Z: Array, c: Array) -> Array:
+    """x + Σ_j c_j z_j, batched over runs (c = −(η/k) s): the one update shared by the run and its replay."""
+    return X + np.matmul(c[:, None, :], Z)[:, 0]  # type: ignore[no-any-return]
 
 
 def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, scheme: Any) -> tuple[Any, ...]:
@@ -151,34 +153,70 @@ def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, schem
             _checks.choice(scheme, "scheme", _checks.SCHEMES))
 
 
+# The logits A x_s are carried by the update, y ← y − (η/k) Σ_j s_j A z_j (A z_j is computed for the estimate anyway),
+# and recomputed from x every _LOGIT_REFRESH steps, so they are never more than that many roundings away from A x_s.
+_LOGIT_REFRESH = 16
+# From this many direction entries S·k·d per step, a batch draws the next step's directions on a worker thread while
+# the product and the losses run; below it, the hand-off costs about what it saves.
+_THREAD_MIN_ENTRIES = 2**15
+
+
+def _quotients_and_losses(p: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
+                          scratch: tuple[Array, Array]) -> tuple[Array, Array]:
+    """(S, k) quotients and (S,) losses at ``y0``: factored (k exponentials a run) or, beyond its range, stacked."""
+    got = _factored_quotients(p, y0, AZ, eps, scheme, scratch)
+    if got is not None:
+        return got
+    k = AZ.shape[-2]
+    m = 2 * k if scheme == "central" else k + 1
+    values = _perturbed_losses(p, y0, AZ, eps, scheme, center=True)  # (S, 2k+1) | (S, k+1)
+    return _quotients(values[:, :m], k, eps, scheme), values[:, m] if scheme == "central" else values[:, 0]
+
+
 def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps: float, distribution: str,
             scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
     S, steps = seeds.shape
     n, d = p.n, p.d
-    central = scheme == "central"
-    m = 2 * k if central else k + 1  # loss evaluations per run and step
     losses = np.empty((S, steps + 1))
     scalars = np.empty((S, steps, k), dtype=p.dtype)
-    # The step's one buffer: rows x_1..x_S, then z_{1,1}..z_{S,k}; the directions are overwritten each step.
-    W = np.empty((S * (k + 1), d), dtype=p.dtype)
-    Z = W[S:].reshape(S, k, d)
-    # Scratch for the perturbed logits of all runs, plus (central) the logits A x_s themselves: one loss call.
-    Y = np.empty((S, m + 1 if central else m, n), dtype=p.dtype)
+    AT = p.A.T
+    # For a large batch a worker thread draws the next step's directions (numpy releases the GIL there) while this
+    # step's product and losses run: it changes when the draw happens, never what is drawn.
+    threaded = S > 1 and S * k * d >= _THREAD_MIN_ENTRIES  # a single run keeps one direction buffer (C12 memory)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="zo_gd") if threaded else None
+    Zs = [np.empty((S, k, d), dtype=p.dtype) for _ in range(2 if threaded else 1)]  # the worker fills the other
+    scratch = (np.empty((S, k, n), dtype=p.dtype), np.empty((S, k, n), dtype=p.dtype))
+
+    def draw(t: int) -> Array:
+        return _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % len(Zs)])
+
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
-    for t in range(steps):
-        W[:S] = X
-        _directions(seeds[:, t], k, d, distribution, p.dtype, out=Z)
-        P = _logits(p.A, W)  # one BLAS product for all S·(k+1) vectors
-        y0, AZ = P[:S], P[S:].reshape(S, k, n)  # A x_s and A z_{s,j}
-        values = _perturbed_losses(p, y0, AZ, eps, scheme, center=True, out=Y, factor=True)  # (S, 2k+1) | (S, k+1)
-        losses[:, t] = values[:, m] if central else values[:, 0]
-        s = _quotients(values[:, :m], k, eps, scheme)
-        scalars[:, t] = s
-        X = _update(X, Z, s, lr, k)
-        _check_finite(X, t + 1, lr)
-        bar.update()
-    bar.close()
-    losses[:, steps] = p.loss_from_logits(X @ p.A.T)
+    try:
+        pending = pool.submit(contextvars.copy_context().run, draw, 0) if pool is not None else None
+        if pending is None:
+            draw(0)
+        y0 = X @ AT  # the logits A x_s
+        for t in range(steps):
+            Z = pending.result() if pending is not None else Zs[0]
+            if pool is not None and t + 1 < steps:  # in the caller's context: its np.errstate applies there too
+                pending = pool.submit(contextvars.copy_context().run, draw, t + 1)
+            if t and t % _LOGIT_REFRESH == 0:
+                y0 = X @ AT  # A x_s afresh
+            AZ = (Z.reshape(S * k, d) @ AT).reshape(S, k, n)  # one BLAS product for all S·k directions
+            s, losses[:, t] = _quotients_and_losses(p, y0, AZ, eps, scheme, scratch)
+            scalars[:, t] = s
+            c = (-lr / k) * scalars[:, t]  # x ← x − (η/k) Σ_j s_j z_j, and y = A x with it
+            X = _update(X, Z, c)
+            y0 = _update(y0, AZ, c)
+            _check_finite(X, t + 1, lr)
+            if pool is None and t + 1 < steps:
+                draw(t + 1)
+            bar.update()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        bar.close()
+    losses[:, steps] = p.loss_from_logits(X @ AT)
     return losses, X, scalars
 
 
@@ -297,7 +335,7 @@ def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array
     Z = np.empty((S, k, p.d), dtype=p.dtype)
     for t in range(seeds.shape[1]):
         _directions(seeds[:, t], k, p.d, str(trajectory.distribution), p.dtype, out=Z)
-        X = _update(X, Z, scalars[:, t], trajectory.lr, k)
+        X = _update(X, Z, (-trajectory.lr / k) * scalars[:, t])
     return X if batched else X[0]
 
 
