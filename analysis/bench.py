@@ -3,8 +3,9 @@ r"""Speed and memory of the one-pass ZO estimator and of batched seeds, against 
 ``python -m analysis.bench`` (``make bench``) writes ``paper/generated/bench.json`` and ``figures/fig_cost.png|pdf``
 and prints a table. Claim C12 (cost): one ZO estimate needs ``2k`` loss evaluations, and for softmax regression
 all of them come from one product :math:`A[x, z_1 \dots z_k]` (:math:`A(x\pm\varepsilon z) = Ax\pm\varepsilon Az`);
-``S`` seeds share one product :math:`[X; Z]A^\top` per step (:func:`zosoftmax.zo_gd_batch`); the directions are
-regenerated from per-step seeds, so memory does not grow with the number of steps.
+``S`` seeds share one product :math:`ZA^\top` per step (:func:`zosoftmax.zo_gd_batch`, which carries the logits
+:math:`Ax` by the update and takes its quotients from ``k`` exponentials a run); the directions are regenerated
+from per-step seeds, so memory does not grow with the number of steps.
 
 What is timed, per ``(n, d, k)`` (Gaussian directions, ε = 1e-3, float64 unless stated):
 

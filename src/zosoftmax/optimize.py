@@ -6,11 +6,12 @@ the seeds and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`rep
 iterate bit for bit without evaluating the loss once.
 
 :func:`zo_gd_batch` runs ``S`` independent seeds as one (S, d) batch: each step is one product
-:math:`[X; Z]\,A^\top` serving all ``S`` iterates and ``S k`` directions, and one batched loss evaluation
-of the ``S(2k + 1)`` (central) perturbed and unperturbed logits, in which
-:math:`e^{Ax\pm\varepsilon Az} = e^{Ax}e^{\pm\varepsilon Az}` takes ``k`` exponentials per run, not ``2k + 1``
-(so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding, not bit for bit); the
-step's directions are drawn as one (S, k, d) block from one generator seeded with the ``S`` seeds of that step.
+:math:`Z A^\top` serving all ``S k`` directions (the logits :math:`A x_s` are carried by the update,
+:math:`A x_{t+1} = A x_t + \sum_j c_j\, A z_j`, and recomputed from ``x`` every 16 steps), and the quotients come
+from the row moments of :math:`u^\pm = \mathrm{softmax}(Ax)\circ e^{\pm\varepsilon Az}`, ``k`` exponentials per run
+instead of ``2k + 1`` softmaxes (so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding,
+not bit for bit). The step's directions are drawn as one (S, k, d) block from one generator seeded with the
+``S`` seeds of that step; for a large batch a worker thread draws the next block while the product runs.
 """
 
 from __future__ import annotations
@@ -246,7 +247,8 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
     Notes
     -----
     C10-C12. :math:`x_{t+1} = x_t - \eta\,\frac1k\sum_j s_{t,j} z_{t,j}`; ``losses[t]`` is read off the
-    logits :math:`Ax_t` the estimate computes anyway, and is not counted in ``forward_passes``.
+    logits :math:`Ax_t` the estimate uses anyway (carried by the update and recomputed every 16 steps, so within
+    16 updates' rounding of :math:`L(x_t)`), and is not counted in ``forward_passes``.
     """
     p = _problem(problem)
     x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype)
@@ -287,8 +289,8 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
 
     Notes
     -----
-    C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product
-    :math:`[X; Z]A^\top` with ``S(k+1)`` rows replaces ``S`` products with ``k + 1``. Step ``t`` draws the
+    C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product :math:`ZA^\top` with
+    ``S k`` rows replaces ``S`` products with ``k`` rows. Step ``t`` draws the
     directions of all runs as one (S, k, d) block from ``default_rng(seeds[:, t])`` (i.i.d. blocks, so the runs
     are independent); ``seeds=1`` is therefore bit for bit the :func:`zo_gd` run with the same ``rng``, and a
     run of the batch is replayed with the whole batch (:func:`replay`), not alone.
