@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -58,6 +58,7 @@ def _quotient_rounding(Q, c, x, eps):
 
 
 @given(quadratics(), S.eps_values)
+@example((np.zeros((1, 1)), np.array([2.37475351e-162]), np.zeros(1)), 1.0)  # g g' = 5.6e-324, subnormal
 def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
     r"""C8, C9 (Rademacher, exact): over all :math:`2^d` sign vectors, :math:`E[\hat g] = g`,
     :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, k)`` and :math:`E\|\hat g\|^2/\|g\|^2` =
@@ -73,6 +74,10 @@ def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
     assert np.linalg.norm(mean - g) <= tau * np.sqrt(d)
     M1 = np.einsum("mi,mj->ij", G, G) / len(Z)  # E[ĝĝᵀ], k = 1, enumerated
     err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
+    # The terms above are relative rounding; in gradual underflow (g g' below 2^-1022) every product and sum may
+    # also be off by one subnormal unit absolutely: at most 2d + 4 of them reach an entry or the trace, and the
+    # Frobenius norm gathers d^2 entries (a factor d).
+    err_m += d * (2 * d + 4) * np.finfo(float).smallest_subnormal
     gg = float(g @ g)
     for k in range(1, 9):
         exact_k = M1 / k + (1 - 1 / k) * np.outer(g, g)  # k independent directions
@@ -96,6 +101,10 @@ def test_rademacher_k2_enumerated_estimator_averages_both_directions(quad, eps):
     assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
     M2 = np.einsum("mi,mj->ij", G, G) / len(pairs)
     err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
+    # The terms above are relative rounding; in gradual underflow (g g' below 2^-1022) every product and sum may
+    # also be off by one subnormal unit absolutely: at most 2d + 4 of them reach an entry or the trace, and the
+    # Frobenius norm gathers d^2 entries (a factor d).
+    err_m += d * (2 * d + 4) * np.finfo(float).smallest_subnormal
     assert np.linalg.norm(M2 - zs.second_moment_matrix(g, 2, "rademacher")) <= err_m
     assert abs(np.trace(M2) - zs.second_moment_factor(d, 2, "rademacher") * (g @ g)) <= np.sqrt(d) * err_m
 
