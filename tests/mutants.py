@@ -81,7 +81,8 @@ def _first_direction_only() -> None:
     _replace_everywhere(orig, spsa_gradient)
     orig_update = getattr(optimize, "_update", None)
     if orig_update is not None:  # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1
-        _replace_everywhere(orig_update, lambda X, Z, s, lr, k: orig_update(X, Z[:, :1], s[:, :1], lr, 1))
+        # _update(X, Z, c) adds Σ_j c_j z_j with c = −(η/k) s; k c_1 z_1 is the step of ĝ = s_1 z_1
+        _replace_everywhere(orig_update, lambda X, Z, c: orig_update(X, Z[:, :1], Z.shape[1] * c[:, :1]))
 
 
 def _second_moment_sphere_everywhere() -> None:
