@@ -14,11 +14,13 @@ import dataclasses
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
+import threadpoolctl
 
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
@@ -255,18 +257,53 @@ def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
 
 @pytest.mark.parametrize("scheme", ["central", "forward"])
 def test_the_worker_thread_changes_no_bit(monkeypatch, scheme):
-    """A large batch draws the next step's directions on a worker thread, a small one in line: the same draws,
-    so equal bits, and replay still rebuilds the run."""
+    """A pipelined batch runs its plan on two threads; on the calling thread alone (``_THREADED = False``) the same
+    calls give the same bits, and replay still rebuilds the run."""
     p = zs.random_instance(9, 6, rng=3, w=0.5)
     X0 = np.random.default_rng(4).standard_normal((5, p.d))
     kw = dict(seeds=5, steps=20, lr=0.05, k=3, scheme=scheme, distribution="sphere", rng=11)
-    monkeypatch.setattr(optimize, "_THREAD_MIN_ENTRIES", 1)
+    monkeypatch.setattr(optimize, "_PIPELINE_MIN_ENTRIES", 1)
     threaded = zs.zo_gd_batch(p, X0, **kw)
-    monkeypatch.setattr(optimize, "_THREAD_MIN_ENTRIES", 2**62)
+    monkeypatch.setattr(optimize, "_THREADED", False)
     inline = zs.zo_gd_batch(p, X0, **kw)
     for name in ("losses", "x", "scalars", "seeds"):
         assert np.array_equal(getattr(threaded, name), getattr(inline, name)), name
     assert np.array_equal(zs.replay(threaded, p, X0), threaded.x)
+
+
+def _blas_threads() -> list[int]:
+    return [lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_a_pipelined_batch_holds_blas_to_one_thread_and_restores_it(monkeypatch, fail):
+    """While a pipelined batch runs, BLAS is held to one thread (the worker thread is the second core); after it,
+    and after an error inside it, the caller's setting is back and no worker is left running."""
+    p = zs.random_instance(9, 6, rng=3)
+    monkeypatch.setattr(optimize, "_PIPELINE_MIN_ENTRIES", 1)
+    seen: list[list[int]] = []
+    real = optimize._quotients_and_losses
+
+    def spy(*args, **kwargs):
+        seen.append(_blas_threads())
+        if fail and len(seen) == 3:
+            raise FloatingPointError("planted")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optimize, "_quotients_and_losses", spy)
+    before = _blas_threads()
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        outer = _blas_threads()
+        assert outer, "threadpoolctl finds no BLAS: nothing to check"
+        if fail:
+            with pytest.raises(FloatingPointError, match="planted"):
+                zs.zo_gd_batch(p, np.zeros(p.d), seeds=4, steps=5, lr=0.05, k=2, rng=1)
+        else:
+            zs.zo_gd_batch(p, np.zeros(p.d), seeds=4, steps=5, lr=0.05, k=2, rng=1)
+        assert _blas_threads() == outer
+    assert _blas_threads() == before
+    assert seen and all(threads == [1] * len(outer) for threads in seen)
+    assert not [t for t in threading.enumerate() if t.name.startswith("zo_gd")]
 
 
 def test_carried_logits_keep_the_losses_those_of_the_iterates():

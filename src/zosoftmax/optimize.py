@@ -11,17 +11,20 @@ iterate bit for bit without evaluating the loss once.
 from the row moments of :math:`u^\pm = \mathrm{softmax}(Ax)\circ e^{\pm\varepsilon Az}`, ``k`` exponentials per run
 instead of ``2k + 1`` softmaxes (so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding,
 not bit for bit). The step's directions are drawn as one (S, k, d) block from one generator seeded with the
-``S`` seeds of that step; for a large batch a worker thread draws the next block while the product runs.
+``S`` seeds of that step. A large batch is pipelined on two threads: a worker draws the next step's block and
+multiplies half of it while the caller finishes the current step; BLAS is held to one thread meanwhile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import threadpoolctl
 from numpy.typing import NDArray
 
 from . import _checks
@@ -157,9 +160,32 @@ def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, schem
 # The logits A x_s are carried by the update, y ← y − (η/k) Σ_j s_j A z_j (A z_j is computed for the estimate anyway),
 # and recomputed from x every _LOGIT_REFRESH steps, so they are never more than that many roundings away from A x_s.
 _LOGIT_REFRESH = 16
-# From this many direction entries S·k·d per step, a batch draws the next step's directions on a worker thread while
-# the product and the losses run; below it, the hand-off costs about what it saves.
-_THREAD_MIN_ENTRIES = 2**15
+# From this many direction entries S·k·d per step a batch is pipelined (see _zo_run); below it, the hand-off to a
+# worker thread costs about what it saves.
+_PIPELINE_MIN_ENTRIES = 2**15
+_THREADED = True  # False runs the pipelined plan on the calling thread: the same calls, so the same bits (tests)
+_BLAS: Any = None  # threadpoolctl.ThreadpoolController, made on first use (it scans the loaded libraries once)
+
+
+# The pipeline's balance (see _zo_run), in multiply-adds of the product A z: drawing one Gaussian entry costs about
+# _DRAW_COST of them, and the quotients about _QUOTIENT_COST per logit (measured at n = d = 512, k = 4, S = 32, one
+# thread: 61 µs of product, 28 µs of drawing and 33 µs of quotients and update per seed-step). They only split work.
+_DRAW_COST, _QUOTIENT_COST = 240.0, 280.0
+
+
+def _caller_logits(n: int, d: int) -> int:
+    """Logits [0, n0) computed by the caller, [n0, n) by the worker, so that both threads carry about equal work:
+    caller f·n·d + q·n against worker δ·d + (1 − f)·n·d per direction, f = 1/2 + (δ·d − q·n)/(2·n·d)."""
+    f = 0.5 + (_DRAW_COST * d - _QUOTIENT_COST * n) / (2.0 * n * d)
+    return min(n, max(0, round(f * n)))
+
+
+def _one_blas_thread() -> Any:
+    """A context in which BLAS runs on the calling thread only (threadpoolctl; process-wide while it lasts)."""
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = threadpoolctl.ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 def _quotients_and_losses(p: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
@@ -176,48 +202,68 @@ def _quotients_and_losses(p: SoftmaxRegression, y0: Array, AZ: Array, eps: float
 
 def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps: float, distribution: str,
             scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
+    """``S`` runs from the (S, d) starts ``X`` with the (S, steps) seeds: (losses, final X, scalars).
+
+    Step t+1's directions, and their logits ``A z``, do not depend on the iterate. A large batch (S > 1 and
+    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads: while the caller finishes step t
+    (logits ``[0, n0)`` of its directions, the quotients, the update), a worker draws step t+1's directions and
+    computes their logits ``[n0, n)`` (:func:`_caller_logits` balances the two). numpy and BLAS release the GIL
+    there, and BLAS runs on one thread for the duration (:func:`_one_blas_thread`), so the two threads use two
+    cores instead of competing with BLAS's own helper threads. The plan, and so every bit of the result, depends on
+    the sizes only.
+    A single run draws into one direction buffer (C12 memory) on the calling thread.
+    """
     S, steps = seeds.shape
     n, d = p.n, p.d
     losses = np.empty((S, steps + 1))
     scalars = np.empty((S, steps, k), dtype=p.dtype)
     AT = p.A.T
-    # For a large batch a worker thread draws the next step's directions (numpy releases the GIL there) while this
-    # step's product and losses run: it changes when the draw happens, never what is drawn.
-    threaded = S > 1 and S * k * d >= _THREAD_MIN_ENTRIES  # a single run keeps one direction buffer (C12 memory)
-    pool = ThreadPoolExecutor(1, thread_name_prefix="zo_gd") if threaded else None
-    Zs = [np.empty((S, k, d), dtype=p.dtype) for _ in range(2 if threaded else 1)]  # the worker fills the other
+    pipelined = S > 1 and S * k * d >= _PIPELINE_MIN_ENTRIES
+    n0 = _caller_logits(n, d) if pipelined else n  # the caller computes logits [0, n0), the worker [n0, n)
+    nbuf = 2 if pipelined else 1
+    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(nbuf)]
+    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(nbuf)]
     scratch = (np.empty((S, k, n), dtype=p.dtype), np.empty((S, k, n), dtype=p.dtype))
 
-    def draw(t: int) -> Array:
-        return _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % len(Zs)])
+    def produce(t: int) -> None:  # step t's directions, and the worker's share of their logits
+        Z = _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % nbuf].reshape(S, k, d))
+        if n0 < n:
+            np.matmul(Z.reshape(S * k, d), AT[:, n0:], out=AZs[t % nbuf][:, n0:])
 
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
-    try:
-        pending = pool.submit(contextvars.copy_context().run, draw, 0) if pool is not None else None
-        if pending is None:
-            draw(0)
+    with contextlib.ExitStack() as stack:
+        stack.callback(bar.close)
+        pool = None
+        if pipelined:
+            stack.enter_context(_one_blas_thread())
+            if _THREADED:
+                pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="zo_gd"))
+                stack.callback(pool.shutdown, cancel_futures=True)  # on an error: drop the queued step
+
+        def start(t: int) -> Any:  # in the caller's context: its np.errstate applies on the worker too
+            return pool.submit(contextvars.copy_context().run, produce, t) if pool is not None else produce(t)
+
+        pending = start(0)
         y0 = X @ AT  # the logits A x_s
         for t in range(steps):
-            Z = pending.result() if pending is not None else Zs[0]
-            if pool is not None and t + 1 < steps:  # in the caller's context: its np.errstate applies there too
-                pending = pool.submit(contextvars.copy_context().run, draw, t + 1)
+            if pending is not None:
+                pending.result()
+            Z, AZ = Zs[t % nbuf], AZs[t % nbuf]
+            pending = start(t + 1) if pipelined and t + 1 < steps else None
             if t and t % _LOGIT_REFRESH == 0:
                 y0 = X @ AT  # A x_s afresh
-            AZ = (Z.reshape(S * k, d) @ AT).reshape(S, k, n)  # one BLAS product for all S·k directions
-            s, losses[:, t] = _quotients_and_losses(p, y0, AZ, eps, scheme, scratch)
+            np.matmul(Z, AT[:, :n0], out=AZ[:, :n0])  # one BLAS product for all S·k directions (the caller's part)
+            AZ3 = AZ.reshape(S, k, n)
+            s, losses[:, t] = _quotients_and_losses(p, y0, AZ3, eps, scheme, scratch)
             scalars[:, t] = s
             c = (-lr / k) * scalars[:, t]  # x ← x − (η/k) Σ_j s_j z_j, and y = A x with it
-            X = _update(X, Z, c)
-            y0 = _update(y0, AZ, c)
+            X = _update(X, Z.reshape(S, k, d), c)
+            y0 = _update(y0, AZ3, c)
             _check_finite(X, t + 1, lr)
-            if pool is None and t + 1 < steps:
-                draw(t + 1)
+            if not pipelined and t + 1 < steps:
+                produce(t + 1)
             bar.update()
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        bar.close()
-    losses[:, steps] = p.loss_from_logits(X @ AT)
+        losses[:, steps] = p.loss_from_logits(X @ AT)
     return losses, X, scalars
 
 
