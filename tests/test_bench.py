@@ -257,8 +257,8 @@ def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
 
 @pytest.mark.parametrize("scheme", ["central", "forward"])
 def test_the_worker_thread_changes_no_bit(monkeypatch, scheme):
-    """A pipelined batch runs its plan on two threads; on the calling thread alone (``_THREADED = False``) the same
-    calls give the same bits, and replay still rebuilds the run."""
+    """A pipelined batch makes the calls of the plain loop, the product on a worker thread: on the calling thread
+    alone (``_THREADED = False``) and unpipelined it gives the same bits, and replay still rebuilds the run."""
     p = zs.random_instance(9, 6, rng=3, w=0.5)
     X0 = np.random.default_rng(4).standard_normal((5, p.d))
     kw = dict(seeds=5, steps=20, lr=0.05, k=3, scheme=scheme, distribution="sphere", rng=11)
@@ -266,8 +266,11 @@ def test_the_worker_thread_changes_no_bit(monkeypatch, scheme):
     threaded = zs.zo_gd_batch(p, X0, **kw)
     monkeypatch.setattr(optimize, "_THREADED", False)
     inline = zs.zo_gd_batch(p, X0, **kw)
+    monkeypatch.setattr(optimize, "_PIPELINE_MIN_ENTRIES", 2**62)
+    plain = zs.zo_gd_batch(p, X0, **kw)
     for name in ("losses", "x", "scalars", "seeds"):
         assert np.array_equal(getattr(threaded, name), getattr(inline, name)), name
+        assert np.array_equal(getattr(threaded, name), getattr(plain, name)), name
     assert np.array_equal(zs.replay(threaded, p, X0), threaded.x)
 
 

@@ -11,8 +11,8 @@ iterate bit for bit without evaluating the loss once.
 from the row moments of :math:`u^\pm = \mathrm{softmax}(Ax)\circ e^{\pm\varepsilon Az}`, ``k`` exponentials per run
 instead of ``2k + 1`` softmaxes (so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding,
 not bit for bit). The step's directions are drawn as one (S, k, d) block from one generator seeded with the
-``S`` seeds of that step. A large batch is pipelined on two threads: a worker draws the next step's block and
-multiplies half of it while the caller finishes the current step; BLAS is held to one thread meanwhile.
+``S`` seeds of that step. A large batch is pipelined on two threads: a worker computes the next step's product
+while the caller finishes the current step and draws the one after; BLAS is held to one thread meanwhile.
 """
 
 from __future__ import annotations
@@ -167,19 +167,6 @@ _THREADED = True  # False runs the pipelined plan on the calling thread: the sam
 _BLAS: Any = None  # threadpoolctl.ThreadpoolController, made on first use (it scans the loaded libraries once)
 
 
-# The pipeline's balance (see _zo_run), in multiply-adds of the product A z: drawing one Gaussian entry costs about
-# _DRAW_COST of them, and the quotients about _QUOTIENT_COST per logit (measured at n = d = 512, k = 4, S = 32, one
-# thread: 61 µs of product, 28 µs of drawing and 33 µs of quotients and update per seed-step). They only split work.
-_DRAW_COST, _QUOTIENT_COST = 240.0, 280.0
-
-
-def _caller_logits(n: int, d: int) -> int:
-    """Logits [0, n0) computed by the caller, [n0, n) by the worker, so that both threads carry about equal work:
-    caller f·n·d + q·n against worker δ·d + (1 − f)·n·d per direction, f = 1/2 + (δ·d − q·n)/(2·n·d)."""
-    f = 0.5 + (_DRAW_COST * d - _QUOTIENT_COST * n) / (2.0 * n * d)
-    return min(n, max(0, round(f * n)))
-
-
 def _one_blas_thread() -> Any:
     """A context in which BLAS runs on the calling thread only (threadpoolctl; process-wide while it lasts)."""
     global _BLAS
@@ -204,14 +191,13 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
             scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
     """``S`` runs from the (S, d) starts ``X`` with the (S, steps) seeds: (losses, final X, scalars).
 
-    Step t+1's directions, and their logits ``A z``, do not depend on the iterate. A large batch (S > 1 and
-    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads: while the caller finishes step t
-    (logits ``[0, n0)`` of its directions, the quotients, the update), a worker draws step t+1's directions and
-    computes their logits ``[n0, n)`` (:func:`_caller_logits` balances the two). numpy and BLAS release the GIL
-    there, and BLAS runs on one thread for the duration (:func:`_one_blas_thread`), so the two threads use two
-    cores instead of competing with BLAS's own helper threads. The plan, and so every bit of the result, depends on
-    the sizes only.
-    A single run draws into one direction buffer (C12 memory) on the calling thread.
+    The directions of a step, and their logits ``A z``, do not depend on the iterate. A large batch (S > 1 and
+    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads: while the caller computes step t's
+    quotients and update and then draws step t+2's directions, a worker computes step t+1's logits (one BLAS
+    product, which releases the GIL: one hand-off each way per step, which matters where waking a thread takes
+    tens of microseconds, as on this VM). BLAS runs on one thread meanwhile (:func:`_one_blas_thread`), so the
+    two threads use two cores instead of competing with BLAS's own helper threads. The calls, and so every bit of
+    the result, are those of the plain loop. A single run keeps one direction buffer (C12 memory).
     """
     S, steps = seeds.shape
     n, d = p.n, p.d
@@ -219,16 +205,15 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
     scalars = np.empty((S, steps, k), dtype=p.dtype)
     AT = p.A.T
     pipelined = S > 1 and S * k * d >= _PIPELINE_MIN_ENTRIES
-    n0 = _caller_logits(n, d) if pipelined else n  # the caller computes logits [0, n0), the worker [n0, n)
-    nbuf = 2 if pipelined else 1
-    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(nbuf)]
-    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(nbuf)]
+    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(3 if pipelined else 1)]  # steps t, t+1, t+2
+    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(2 if pipelined else 1)]  # steps t, t+1
     scratch = (np.empty((S, k, n), dtype=p.dtype), np.empty((S, k, n), dtype=p.dtype))
 
-    def produce(t: int) -> None:  # step t's directions, and the worker's share of their logits
-        Z = _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % nbuf].reshape(S, k, d))
-        if n0 < n:
-            np.matmul(Z.reshape(S * k, d), AT[:, n0:], out=AZs[t % nbuf][:, n0:])
+    def draw(t: int) -> None:
+        _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % len(Zs)].reshape(S, k, d))
+
+    def product(t: int) -> None:  # one BLAS product for all S·k directions of step t
+        np.matmul(Zs[t % len(Zs)], AT, out=AZs[t % len(AZs)])
 
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
     with contextlib.ExitStack() as stack:
@@ -241,27 +226,31 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
                 stack.callback(pool.shutdown, cancel_futures=True)  # on an error: drop the queued step
 
         def start(t: int) -> Any:  # in the caller's context: its np.errstate applies on the worker too
-            return pool.submit(contextvars.copy_context().run, produce, t) if pool is not None else produce(t)
+            return pool.submit(contextvars.copy_context().run, product, t) if pool is not None else product(t)
 
+        draw(0)
         pending = start(0)
+        if pipelined and steps > 1:
+            draw(1)
         y0 = X @ AT  # the logits A x_s
         for t in range(steps):
             if pending is not None:
                 pending.result()
-            Z, AZ = Zs[t % nbuf], AZs[t % nbuf]
             pending = start(t + 1) if pipelined and t + 1 < steps else None
+            Z, AZ = Zs[t % len(Zs)].reshape(S, k, d), AZs[t % len(AZs)].reshape(S, k, n)
             if t and t % _LOGIT_REFRESH == 0:
                 y0 = X @ AT  # A x_s afresh
-            np.matmul(Z, AT[:, :n0], out=AZ[:, :n0])  # one BLAS product for all S·k directions (the caller's part)
-            AZ3 = AZ.reshape(S, k, n)
-            s, losses[:, t] = _quotients_and_losses(p, y0, AZ3, eps, scheme, scratch)
+            s, losses[:, t] = _quotients_and_losses(p, y0, AZ, eps, scheme, scratch)
             scalars[:, t] = s
             c = (-lr / k) * scalars[:, t]  # x ← x − (η/k) Σ_j s_j z_j, and y = A x with it
-            X = _update(X, Z.reshape(S, k, d), c)
-            y0 = _update(y0, AZ3, c)
+            X = _update(X, Z, c)
+            y0 = _update(y0, AZ, c)
             _check_finite(X, t + 1, lr)
-            if not pipelined and t + 1 < steps:
-                produce(t + 1)
+            if pipelined and t + 2 < steps:
+                draw(t + 2)
+            elif not pipelined and t + 1 < steps:
+                draw(t + 1)
+                product(t + 1)
             bar.update()
         losses[:, steps] = p.loss_from_logits(X @ AT)
     return losses, X, scalars
