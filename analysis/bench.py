@@ -84,7 +84,7 @@ PROFILES: dict[str, dict[str, Any]] = {
               "batch": {"n": 64, "d": 64, "k": 4, "S": [4], "steps": 3},
               "sweep": {"n": 32, "k": 4, "d": [32, 64, 128], "S": 4, "steps": 2},
               "memory": {"n": 16, "d": 20_000, "k": 4, "steps": 3}},
-    "default": {"reps": 5, "min_time": 0.03, "fprime_budget": {"estimator": 8.0, "sweep": 1.0},
+    "default": {"reps": 8, "min_time": 0.03, "fprime_budget": {"estimator": 8.0, "sweep": 1.0},
                 "estimator": [(2048, 2048, 8), (2048, 2048, 1), (512, 512, 4), (512, 512, 1), (256, 4096, 16)],
                 "batch": {"n": 512, "d": 512, "k": 4, "S": [8, 32], "steps": 20, "reps": 12,
                           "min_time": 0.3},
