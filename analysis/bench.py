@@ -29,9 +29,7 @@ Method: every configuration runs in a fresh subprocess, once with single-threade
 (``OPENBLAS_NUM_THREADS=1`` and its OMP/MKL siblings) and once with the BLAS default (all cores). Within a
 subprocess each repetition times every method once, in a rotated order (interleaved), each timing a loop of
 calls long enough to dwarf the clock; a method's time is the minimum over repetitions, and every ratio is
-between times of the same subprocess. With multithreaded BLAS each timing starts after a pause of ``SETTLE_S``
-(OpenBLAS's idle helper threads spin for about 0.11 s after a call and would take a core from the next method).
-No timing is asserted in the test suite (benchmarks are not tests).
+between times of the same subprocess. No timing is asserted in the test suite (benchmarks are not tests).
 Absolute times are not comparable across runs or machines; on a machine shared with other work the minimum
 still moves by tens of percent, and multi-threaded BLAS suffers most (threads wait for a busy core).
 """
@@ -56,7 +54,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import scipy
 import scipy.optimize
-import threadpoolctl
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
@@ -92,10 +89,6 @@ PROFILES: dict[str, dict[str, Any]] = {
                 "memory": {"n": 64, "d": 1_000_000, "k": 16, "steps": 4}},
 }
 EXPENSIVE_S = 1.0  # a method whose single call takes longer than this is timed in only 3 repetitions
-# After a multithreaded call OpenBLAS's helper threads spin for 2^28 cycles (0.11 s at this machine's 2.45 GHz,
-# measured as a second core's worth of CPU time) before they sleep; a timing that starts within that window
-# runs one core short. The pause is a little longer than the window.
-SETTLE_S = 0.15
 
 
 # ------------------------------------------------------------------------------------------- baselines
@@ -130,16 +123,8 @@ def _calibrate(fn: Callable[[], Any], min_time: float) -> tuple[int, float]:
     return max(1, math.ceil(min_time / max(single, 1e-7))), single
 
 
-def _blas_threads() -> int:
-    return max([lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"] or [1])
-
-
 def _interleaved(fns: dict[str, Callable[[], Any]], reps: int, min_time: float) -> dict[str, dict[str, float]]:
-    """Seconds per call of each function: min and median over ``reps`` interleaved, order-rotated repetitions.
-
-    With multithreaded BLAS every timing starts after a pause of ``SETTLE_S``, so that no method runs beside the
-    idle-spinning BLAS threads of the one before it."""
-    settle = SETTLE_S if _blas_threads() > 1 else 0.0
+    """Seconds per call of each function: min and median over ``reps`` interleaved, order-rotated repetitions."""
     inner, single = {}, {}
     for name, fn in fns.items():
         inner[name], single[name] = _calibrate(fn, min_time)
@@ -149,7 +134,6 @@ def _interleaved(fns: dict[str, Callable[[], Any]], reps: int, min_time: float) 
         for name in names[r % len(names):] + names[:r % len(names)]:
             if single[name] > EXPENSIVE_S and len(samples[name]) >= 3:
                 continue
-            time.sleep(settle)
             t = time.perf_counter()
             for _ in range(inner[name]):
                 fns[name]()
