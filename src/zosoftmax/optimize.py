@@ -329,6 +329,10 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
     directions of all runs as one (S, k, d) block from ``default_rng(seeds[:, t])`` (i.i.d. blocks, so the runs
     are independent); ``seeds=1`` is therefore bit for bit the :func:`zo_gd` run with the same ``rng``, and a
     run of the batch is replayed with the whole batch (:func:`replay`), not alone.
+
+    From ``S k d >= 2**15`` direction entries per step the run uses a second thread for the products, and BLAS is
+    held to one thread, process-wide, while it runs (restored afterwards, also on an error): BLAS calls that other
+    threads of the program make meanwhile run single-threaded.
     """
     p = _problem(problem)
     S = _checks.positive_int(seeds, "seeds")
