@@ -202,11 +202,11 @@ def test_factored_quotients_leave_the_range_to_the_stacked_losses():
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_step_directions_of_one_run_are_those_of_zo_gd(distribution, dtype):
-    """S = 1: the step's block generator is ``default_rng(seed)``, so the directions are ``sample_directions``'s
+    """S = 1: the step's block generator is ``Generator(SFC64(seed))``, so the directions are ``sample_directions``'s
     (which is why ``zo_gd_batch(seeds=1)`` is the ``zo_gd`` run, bit for bit)."""
     seed = 2**62 + 12345  # a seed above 2^32 takes two 32-bit words: both constructions must agree
     got = _directions(np.array([seed]), 3, 17, distribution, dtype)
-    want = zs.sample_directions(3, 17, distribution, np.random.default_rng(seed), dtype=dtype)
+    want = zs.sample_directions(3, 17, distribution, np.random.Generator(np.random.SFC64(seed)), dtype=dtype)
     assert got.dtype == want.dtype and np.array_equal(got[0], want)
 
 
@@ -215,7 +215,7 @@ def test_step_directions_of_a_batch_are_one_block_per_step(distribution):
     """S > 1: one generator seeded with the step's S seeds draws the (S, k, d) block; replay redraws it."""
     seeds = np.array([5, 6, 7, 8])
     Z = _directions(seeds, 2, 9, distribution, np.float64)
-    want = zs.sample_directions(8, 9, distribution, np.random.default_rng(seeds)).reshape(4, 2, 9)
+    want = zs.sample_directions(8, 9, distribution, np.random.Generator(np.random.SFC64(seeds))).reshape(4, 2, 9)
     assert np.array_equal(Z, want)
     assert np.array_equal(_directions(seeds, 2, 9, distribution, np.float64), Z)  # regenerated, not stored
     assert len({Z[s].tobytes() for s in range(4)}) == 4  # every run its own directions

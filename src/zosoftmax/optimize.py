@@ -58,7 +58,8 @@ class Trajectory:
         ZO settings (``None`` for GD and Newton).
     seeds : ndarray (steps,) or (S, steps) of int64, or None
         Per-step direction seeds (ZO only). Step ``t`` of a batch draws the directions of all ``S`` runs
-        from one generator seeded with the column ``seeds[:, t]`` (for ``S = 1``: ``default_rng(seed)``).
+        from one generator seeded with the column ``seeds[:, t]``, ``Generator(SFC64(seeds[:, t]))`` (for ``S = 1``:
+        ``Generator(SFC64(seed))``).
     scalars : ndarray (steps, k) or (S, steps, k), or None
         Projected gradients :math:`s_{t,j}` (ZO only).
 
@@ -136,14 +137,18 @@ def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: 
 def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any, out: Array | None = None) -> Array:
     """Directions (S, k, d) of one step (C12: regenerated from the step's seeds, never stored across steps).
 
-    One generator per step, ``default_rng(seeds)`` seeded with the S run seeds of the step, draws the whole
-    (S, k, d) block in one call; run ``s`` gets block ``s``. The S blocks are i.i.d., so each run is distributed
-    as an independent :func:`zo_gd` run, and for S = 1 the generator is ``default_rng(seed)``, the one
-    :func:`zo_gd` uses. Written into ``out`` when given.
+    One generator per step, ``Generator(SFC64(seeds))`` seeded (through a ``SeedSequence``) with the S run seeds
+    of the step, draws the whole (S, k, d) block in one call; run ``s`` gets block ``s``. The S blocks are i.i.d.,
+    so each run is distributed as an independent :func:`zo_gd` run, and for S = 1 the generator is
+    ``Generator(SFC64(seed))``, the one :func:`zo_gd` uses. Written into ``out`` when given.
+
+    SFC64 rather than numpy's default PCG64: drawing is a third of a batched step's work on the calling thread,
+    and SFC64's Gaussians are 24% cheaper here (652 against 854 µs for 65536); both pass the standard
+    statistical batteries (numpy's bit-generator documentation).
     """
     seeds = np.asarray(seeds, dtype=np.int64)
     out = np.empty((seeds.shape[0], k, d), dtype=dtype) if out is None else out
-    return _draw(np.random.default_rng(seeds), out, distribution)
+    return _draw(np.random.Generator(np.random.SFC64(seeds)), out, distribution)
 
 
 def _update(X: Array, Z: Array, c: Array) -> Array:
@@ -326,7 +331,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
     -----
     C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product :math:`ZA^\top` with
     ``S k`` rows replaces ``S`` products with ``k`` rows. Step ``t`` draws the
-    directions of all runs as one (S, k, d) block from ``default_rng(seeds[:, t])`` (i.i.d. blocks, so the runs
+    directions of all runs as one (S, k, d) block from ``Generator(SFC64(seeds[:, t]))`` (i.i.d. blocks, so the runs
     are independent); ``seeds=1`` is therefore bit for bit the :func:`zo_gd` run with the same ``rng``, and a
     run of the batch is replayed with the whole batch (:func:`replay`), not alone.
 
