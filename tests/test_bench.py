@@ -21,11 +21,14 @@ import mpmath
 import numpy as np
 import pytest
 import threadpoolctl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
 from zosoftmax import optimize
-from zosoftmax.estimators import _GEMV_MAX_ROWS, _factored_quotients, _logits, _stacked_logits
+from zosoftmax.estimators import (_EXP_SERIES_MAX, _GEMV_MAX_ROWS, _exp_near_zero, _factored_quotients, _logits,
+                                  _series_degree, _stacked_logits)
 from zosoftmax.optimize import _directions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,6 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # rounding of the quotients, u|L|/ε ≈ 1e-16 · 1 / 1e-3 = 1e-13 each, times ‖z‖ ≈ √d = 8, against ‖ĝ‖ ≳ 1e-2 at
 # the quick sizes: ≲ 1e-10 relative. Any slip in the formula (ε, a sign, a dropped direction) is O(1).
 SAME_FORMULA_REL = 1e-8
+# The series exponential's error relative to e^v: truncation below u by the choice of degree, Horner roundings
+# below 1.2u (see estimators._exp_near_zero), so 2.25u; numpy's exp (below one ulp) is within it too.
+SERIES_UNITS = 2.25
 
 
 # ----------------------------------------------------------------------------- the plain formulas, for reference
@@ -153,7 +159,8 @@ def test_factored_quotients_are_the_two_point_quotients(dtype, w, scheme):
 
     Rounding (u the unit roundoff): an entry of :math:`f_0` is off by :math:`\delta_0 = (\max|y_0 - \max y_0| + n + 1)u`
     relatively (the shift, exp, the n-term sum, the division), one of :math:`u^\pm` by
-    :math:`\delta = \delta_0 + (\max|\varepsilon Az| + 3)u` (rounding εAz, exp, the product or quotient). Sums of n
+    :math:`\delta = \delta_0 + (\max|\varepsilon Az| + 2 + 2.25)u` (rounding εAz, the product or quotient, and the
+    exponential: ``SERIES_UNITS`` for the series, below it for ``np.exp``). Sums of n
     such terms add :math:`(n-1)u`; so with :math:`T = \tfrac12 Q/\alpha^2 - P/\alpha`,
     :math:`|\Delta T| \le (2\delta + (n + 2)u)\,\tfrac12\|f\|^2 + 2(\delta + n u)\,(\tfrac12\|f\|^2 + \sum|f_i b_i|)
     + (2\delta + (2n + 2)u)\sum|f_i b_i|`, at most ``T_UNITS`` (δ + n u) times the exact magnitude
@@ -176,7 +183,7 @@ def test_factored_quotients_are_the_two_point_quotients(dtype, w, scheme):
     u = float(np.finfo(dtype).eps) / 2
     y = y0.astype(np.float64)
     delta0 = (np.max(y, axis=-1) - np.min(y, axis=-1) + p.n + 1) * u
-    delta = delta0[:, None] + (np.max(np.abs(eps * AZ.astype(np.float64))) + 3) * u
+    delta = delta0[:, None] + (np.max(np.abs(eps * AZ.astype(np.float64))) + 2 + SERIES_UNITS) * u
     h = 2 * eps if scheme == "central" else eps
     tol = T_UNITS * (delta + p.n * u) * mag / h + 2 * u * np.abs(want)
     if w is not None:
@@ -197,6 +204,43 @@ def test_factored_quotients_leave_the_range_to_the_stacked_losses():
     AZ[1, 2, 4] = 30.0 / 1e-3 * (1 + 1e-9)
     assert _factored_quotients(p, y0, AZ, 1e-3, "central") is None
     assert _factored_quotients(p, y0, AZ, 1e-3, "forward") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=st.floats(0.0, 0.0689), seed=st.integers(0, 2**32 - 1))
+def test_series_exponential_is_exp_to_its_derived_bound(a, seed):
+    """Near zero (max|v| <= 0.069) e^v is the Taylor polynomial of the lowest sufficient degree, within
+    ``SERIES_UNITS`` unit roundoffs of the 40-digit exponential, entries at ±a included."""
+    assert _series_degree(a) is not None  # the series path is the one checked
+    rng = np.random.default_rng(seed)
+    V = rng.uniform(-a, a, size=(3, 50))
+    V[0, :2] = [-a, a]
+    got = _exp_near_zero(V, a, out=np.empty_like(V))
+    with mpmath.workdps(40):
+        exact = [mpmath.exp(mpmath.mpf(float(v))) for v in V.ravel()]
+        units = [float(abs(mpmath.mpf(float(g)) - e) / e) / (EPS_MACH / 2) for g, e in zip(got.ravel(), exact)]
+    assert max(units) <= SERIES_UNITS, (a, max(units))
+
+
+@pytest.mark.parametrize("a", [0.0, 1e-12, 1e-6, 1e-3, 0.01, 0.05, 0.0689])
+def test_series_degree_is_the_lowest_that_reaches_the_roundoff(a):
+    """Degree M: a^(M+1)/(M+1)! <= u e^(-2a) (40 digits) and degree M - 1 does not reach it."""
+    M = _series_degree(a)
+    assert M is not None and M <= _EXP_SERIES_MAX
+    with mpmath.workdps(40):
+        bound = mpmath.mpf(2) ** -53 * mpmath.exp(-2 * mpmath.mpf(a))
+        tail = lambda m: mpmath.mpf(a) ** (m + 1) / mpmath.factorial(m + 1)  # noqa: E731
+        assert tail(M) <= bound
+        assert M == 0 or tail(M - 1) > bound
+
+
+def test_series_exponential_leaves_float32_and_wide_ranges_to_numpy():
+    """Beyond degree 8 (max|v| > 0.069) and in float32 the exponential is numpy's own, bit for bit."""
+    assert _series_degree(0.07) is None
+    V = np.linspace(-0.07, 0.07, 101)
+    assert np.array_equal(_exp_near_zero(V, 0.07, out=np.empty_like(V)), np.exp(V))
+    V32 = np.linspace(-0.01, 0.01, 101, dtype=np.float32)
+    assert np.array_equal(_exp_near_zero(V32, 0.01, out=np.empty_like(V32)), np.exp(V32))
 
 
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
