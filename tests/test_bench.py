@@ -353,6 +353,26 @@ def test_a_pipelined_batch_holds_blas_to_one_thread_and_restores_it(monkeypatch,
     assert not [t for t in threading.enumerate() if t.name.startswith("zo_gd")]
 
 
+@pytest.mark.parametrize("fail_at", [0, 1, 3, 6])
+def test_an_error_in_a_draw_reaches_the_caller_and_stops_the_worker(monkeypatch, fail_at):
+    """Directions are drawn by whichever thread is idle: an error in any draw (on the worker or on the caller)
+    is raised by ``zo_gd_batch`` itself, and no worker thread is left waiting."""
+    p = zs.random_instance(9, 6, rng=3)
+    monkeypatch.setattr(optimize, "_PIPELINE_MIN_ENTRIES", 1)
+    real = optimize._directions
+
+    def failing(seeds, *args, **kwargs):
+        if np.array_equal(seeds, plan[:, fail_at]):
+            raise MemoryError("planted")
+        return real(seeds, *args, **kwargs)
+
+    plan = np.random.default_rng(1).integers(0, optimize.SEED_HIGH, size=(4, 8), dtype=np.int64)  # zo_gd_batch's
+    monkeypatch.setattr(optimize, "_directions", failing)
+    with pytest.raises(MemoryError, match="planted"):
+        zs.zo_gd_batch(p, np.zeros(p.d), seeds=4, steps=8, lr=0.05, k=2, rng=1)
+    assert not [t for t in threading.enumerate() if t.name.startswith("zo_gd")]
+
+
 def test_carried_logits_keep_the_losses_those_of_the_iterates():
     r"""``losses[t]`` is read off logits carried by the update, :math:`y \leftarrow y + A(\sum_j c_j z_j)` computed
     as :math:`y + \sum_j c_j (Az_j)`, and recomputed from x every ``_LOGIT_REFRESH`` steps: it is

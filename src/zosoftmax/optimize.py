@@ -11,15 +11,16 @@ iterate bit for bit without evaluating the loss once.
 from the row moments of :math:`u^\pm = \mathrm{softmax}(Ax)\circ e^{\pm\varepsilon Az}`, ``k`` exponentials per run
 instead of ``2k + 1`` softmaxes (so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding,
 not bit for bit). The step's directions are drawn as one (S, k, d) block from one generator seeded with the
-``S`` seeds of that step. A large batch is pipelined on two threads: a worker computes the next step's product
-while the caller finishes the current step and draws the one after; BLAS is held to one thread meanwhile.
+``S`` seeds of that step. A large batch is pipelined on two threads: a worker makes the products of the steps
+ahead while the caller finishes the current step, and whichever thread would wait draws directions; BLAS is held
+to one thread meanwhile.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,6 +169,7 @@ _LOGIT_REFRESH = 16
 # From this many direction entries S·k·d per step a batch is pipelined (see _zo_run); below it a step's product is
 # short (~1 ms at 2^15 entries and n = 512) next to a thread hand-off (50-220 us on this VM).
 _PIPELINE_MIN_ENTRIES = 2**15
+_Z_SLOTS, _AZ_SLOTS = 4, 3  # pipelined: directions drawn up to 3 steps ahead, products made up to 2 steps ahead
 _THREADED = True  # False runs the pipelined plan on the calling thread: the same calls, so the same bits (tests)
 _BLAS: Any = None  # threadpoolctl.ThreadpoolController, made on first use (it scans the loaded libraries once)
 
@@ -178,6 +180,82 @@ def _one_blas_thread() -> Any:
     if _BLAS is None:
         _BLAS = threadpoolctl.ThreadpoolController()
     return _BLAS.limit(limits=1, user_api="blas")
+
+
+class _Ahead:
+    """The directions and logits ``A z`` of the steps ahead of a pipelined batch, made beside the caller.
+
+    A worker thread makes the products in step order, each as soon as its directions are drawn and its output
+    slot is free; whichever thread would otherwise wait draws the next directions (the caller while it waits for
+    a product, the worker while it waits for directions). Step ``t``'s directions go to slot ``t % _Z_SLOTS``
+    once step ``t - _Z_SLOTS`` is consumed, its logits to slot ``t % _AZ_SLOTS`` once step ``t - _AZ_SLOTS`` is:
+    nothing is overwritten while in use, and every draw and product is the call the plain loop makes.
+    """
+
+    def __init__(self, steps: int, draw: Any, product: Any) -> None:
+        self._steps, self._draw, self._product = steps, draw, product
+        self._cond = threading.Condition()
+        self._drawn = [False] * steps
+        self._next_draw = self._consumed = self._done = 0
+        self._stop, self._error = False, None
+        run = contextvars.copy_context().run  # the caller's np.errstate applies on the worker too
+        self._thread = threading.Thread(target=run, args=(self._work,), name="zo_gd", daemon=True)
+        self._thread.start()
+
+    def _draw_next(self) -> bool:
+        """Draw the next step whose slot is free, with the lock released meanwhile; False if there is none.
+        Called with the lock held."""
+        j = self._next_draw
+        if j >= self._steps or j >= self._consumed + _Z_SLOTS:
+            return False
+        self._next_draw = j + 1
+        self._cond.release()
+        try:
+            self._draw(j)
+        finally:
+            self._cond.acquire()
+        self._drawn[j] = True
+        self._cond.notify_all()
+        return True
+
+    def _work(self) -> None:
+        try:
+            for t in range(self._steps):
+                with self._cond:
+                    while not (self._stop or (self._drawn[t] and self._consumed > t - _AZ_SLOTS)):
+                        if not self._draw_next():
+                            self._cond.wait()
+                    if self._stop:
+                        return
+                self._product(t)  # one BLAS call, outside the lock (it releases the GIL)
+                with self._cond:
+                    self._done = t + 1
+                    self._cond.notify_all()
+        except BaseException as error:  # handed to the caller by wait()
+            with self._cond:
+                self._error = error
+                self._cond.notify_all()
+
+    def wait(self, t: int) -> None:
+        """Return once step ``t``'s logits are made, drawing ahead meanwhile; re-raise the worker's error."""
+        with self._cond:
+            while self._done <= t and self._error is None:
+                if not self._draw_next():
+                    self._cond.wait()
+            if self._error is not None:
+                raise self._error
+
+    def consumed(self, t: int) -> None:
+        """Step ``t``'s directions and logits are used up: their slots may be refilled."""
+        with self._cond:
+            self._consumed = t + 1
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join()
 
 
 def _quotients_and_losses(p: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
@@ -197,12 +275,13 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
     """``S`` runs from the (S, d) starts ``X`` with the (S, steps) seeds: (losses, final X, scalars).
 
     The directions of a step, and their logits ``A z``, do not depend on the iterate. A large batch (S > 1 and
-    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads: while the caller computes step t's
-    quotients and update and then draws step t+2's directions, a worker computes step t+1's logits (one BLAS
-    product, which releases the GIL: one hand-off each way per step, which matters where waking a thread takes
-    tens of microseconds, as on this VM). BLAS runs on one thread meanwhile (:func:`_one_blas_thread`), so the
-    two threads use two cores instead of competing with BLAS's own helper threads. The calls, and so every bit of
-    the result, are those of the plain loop. A single run keeps one direction buffer (C12 memory).
+    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads (:class:`_Ahead`): while the caller
+    computes step t's quotients and update, a worker makes the products of the steps after it (one BLAS call each,
+    which releases the GIL) as soon as their directions are drawn, and either thread draws when it would otherwise
+    wait. Working ahead, the worker does not sit out a thread wake-up (tens of microseconds on this VM) between
+    products. BLAS runs on one thread meanwhile (:func:`_one_blas_thread`), so the two threads use two cores
+    instead of competing with BLAS's own helper threads. The calls, and so every bit of the result, are those of
+    the plain loop. A single run keeps one direction buffer (C12 memory).
     """
     S, steps = seeds.shape
     n, d = p.n, p.d
@@ -210,8 +289,8 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
     scalars = np.empty((S, steps, k), dtype=p.dtype)
     AT = p.A.T
     pipelined = S > 1 and S * k * d >= _PIPELINE_MIN_ENTRIES
-    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(3 if pipelined else 1)]  # steps t, t+1, t+2
-    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(2 if pipelined else 1)]  # steps t, t+1
+    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(_Z_SLOTS if pipelined else 1)]
+    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(_AZ_SLOTS if pipelined else 1)]
     scratch = (np.empty((S, k, n), dtype=p.dtype), np.empty((S, k, n), dtype=p.dtype))
 
     def draw(t: int) -> None:
@@ -223,25 +302,19 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
     bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
     with contextlib.ExitStack() as stack:
         stack.callback(bar.close)
-        pool = None
+        ahead = None
         if pipelined:
             stack.enter_context(_one_blas_thread())
             if _THREADED:
-                pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="zo_gd"))
-                stack.callback(pool.shutdown, cancel_futures=True)  # on an error: drop the queued step
-
-        def start(t: int) -> Any:  # in the caller's context: its np.errstate applies on the worker too
-            return pool.submit(contextvars.copy_context().run, product, t) if pool is not None else product(t)
-
-        draw(0)
-        pending = start(0)
-        if pipelined and steps > 1:
-            draw(1)
+                ahead = _Ahead(steps, draw, product)
+                stack.callback(ahead.close)  # on an error too: the worker stops before BLAS is restored
         y0 = X @ AT  # the logits A x_s
         for t in range(steps):
-            if pending is not None:
-                pending.result()
-            pending = start(t + 1) if pipelined and t + 1 < steps else None
+            if ahead is None:
+                draw(t)
+                product(t)
+            else:
+                ahead.wait(t)
             Z, AZ = Zs[t % len(Zs)].reshape(S, k, d), AZs[t % len(AZs)].reshape(S, k, n)
             if t and t % _LOGIT_REFRESH == 0:
                 y0 = X @ AT  # A x_s afresh
@@ -250,12 +323,9 @@ def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps
             c = (-lr / k) * scalars[:, t]  # x ← x − (η/k) Σ_j s_j z_j, and y = A x with it
             X = _update(X, Z, c)
             y0 = _update(y0, AZ, c)
+            if ahead is not None:
+                ahead.consumed(t)
             _check_finite(X, t + 1, lr)
-            if pipelined and t + 2 < steps:
-                draw(t + 2)
-            elif not pipelined and t + 1 < steps:
-                draw(t + 1)
-                product(t + 1)
             bar.update()
         losses[:, steps] = p.loss_from_logits(X @ AT)
     return losses, X, scalars
