@@ -43,8 +43,9 @@ reproduce: verify figures paper ## venv + proofs + figures + report
 
 reproduce-full: verify figures-full paper
 
-bench: $(STAMP)                ## speed/memory ratios (~5 min) -> paper/generated/bench.json, figures/fig_cost.*
+bench: $(STAMP)                ## speed/memory ratios (~3 min) -> paper/generated/bench.json, figures/fig_cost.* (+ numbers.tex)
 	$(PY) -m analysis.bench
+	$(PY) -m analysis.report
 
 mutants: $(STAMP)              ## plant known bugs; every one must turn the fast tier red
 	$(PY) -m pytest -p tests.mutants --mutants
