@@ -27,8 +27,15 @@ from hypothesis import strategies as st
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
 from zosoftmax import optimize
-from zosoftmax.estimators import (_EXP_SERIES_MAX, _GEMV_MAX_ROWS, _exp_near_zero, _factored_quotients, _logits,
-                                  _series_degree, _stacked_logits)
+from zosoftmax.estimators import (
+    _EXP_SERIES_MAX,
+    _GEMV_MAX_ROWS,
+    _exp_near_zero,
+    _factored_quotients,
+    _logits,
+    _series_degree,
+    _stacked_logits,
+)
 from zosoftmax.optimize import _directions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,7 +225,8 @@ def test_series_exponential_is_exp_to_its_derived_bound(a, seed):
     got = _exp_near_zero(V, a, out=np.empty_like(V))
     with mpmath.workdps(40):
         exact = [mpmath.exp(mpmath.mpf(float(v))) for v in V.ravel()]
-        units = [float(abs(mpmath.mpf(float(g)) - e) / e) / (EPS_MACH / 2) for g, e in zip(got.ravel(), exact)]
+        units = [float(abs(mpmath.mpf(float(g)) - e) / e) / (EPS_MACH / 2)
+                 for g, e in zip(got.ravel(), exact, strict=True)]
     assert max(units) <= SERIES_UNITS, (a, max(units))
 
 

@@ -183,7 +183,7 @@ def _exp_near_zero(V: Array, a: float, out: Array) -> Array:
     """
     M = _series_degree(a) if V.dtype == np.float64 else None
     if M is None:
-        return np.exp(V, out=out)  # type: ignore[no-any-return]
+        return np.exp(V, out=out)
     M = max(M, 1)  # degree 0 only for V = 0; degree 1 gives the same 1
     np.multiply(V, _INV_FACTORIAL[M], out=out)  # p = v/M! + 1/(M-1)!, then p = p v + 1/m! down to m = 0
     out += _INV_FACTORIAL[M - 1]

@@ -197,7 +197,8 @@ class _Ahead:
         self._cond = threading.Condition()
         self._drawn = [False] * steps
         self._next_draw = self._consumed = self._done = 0
-        self._stop, self._error = False, None
+        self._stop = False
+        self._error: BaseException | None = None
         run = contextvars.copy_context().run  # the caller's np.errstate applies on the worker too
         self._thread = threading.Thread(target=run, args=(self._work,), name="zo_gd", daemon=True)
         self._thread.start()
