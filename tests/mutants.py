@@ -156,6 +156,18 @@ def _forward_quotient_halved() -> None:
     _replace_everywhere(orig, _quotients)
 
 
+def _series_one_degree_short() -> None:
+    from zosoftmax import estimators
+
+    orig = estimators._series_degree
+
+    def _series_degree(a: float) -> int | None:
+        M = orig(a)
+        return None if M is None else max(M - 1, 0)
+
+    _replace_everywhere(orig, _series_degree)
+
+
 MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "gradient_scaled": ("SoftmaxRegression.gradient scaled by (1 + 1e-4)", _gradient_scaled),
     "hessian_shifted": ("SoftmaxRegression.hessian shifted by 1e-4 I", _hessian_shifted),
@@ -172,6 +184,8 @@ MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "forward_quotient_halved": ("forward quotient divided by 2 eps (the central denominator)",
                                 _forward_quotient_halved),
     "sphere_unit_radius": ("sphere directions drawn on the unit sphere instead of radius sqrt(d)", _sphere_unit_radius),
+    "series_one_degree_short": ("e^{εAz} near zero from a Taylor polynomial one degree short of the roundoff",
+                                _series_one_degree_short),
 }
 
 
