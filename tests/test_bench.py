@@ -376,8 +376,19 @@ def test_an_error_in_a_draw_reaches_the_caller_and_stops_the_worker(monkeypatch,
 
     plan = np.random.default_rng(1).integers(0, optimize.SEED_HIGH, size=(4, 8), dtype=np.int64)  # zo_gd_batch's
     monkeypatch.setattr(optimize, "_directions", failing)
-    with pytest.raises(MemoryError, match="planted"):
-        zs.zo_gd_batch(p, np.zeros(p.d), seeds=4, steps=8, lr=0.05, k=2, rng=1)
+    raised: list[BaseException] = []
+
+    def call() -> None:  # on a thread of its own, so that a lost error shows as a hang we can time out
+        try:
+            zs.zo_gd_batch(p, np.zeros(p.d), seeds=4, steps=8, lr=0.05, k=2, rng=1)
+        except BaseException as error:
+            raised.append(error)
+
+    caller = threading.Thread(target=call, daemon=True)
+    caller.start()
+    caller.join(20)  # the whole run takes milliseconds
+    assert not caller.is_alive(), "zo_gd_batch hangs after a failed draw"
+    assert len(raised) == 1 and isinstance(raised[0], MemoryError) and "planted" in str(raised[0])
     assert not [t for t in threading.enumerate() if t.name.startswith("zo_gd")]
 
 
