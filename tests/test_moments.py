@@ -57,6 +57,13 @@ def _quotient_rounding(Q, c, x, eps):
     return 8 * (d + 1) * S.EPS_MACH * (0.5 * np.linalg.norm(Q, 2) * R**2 + np.linalg.norm(c) * R + R * grad_sup) / eps
 
 
+def _subnormal_slack(d):
+    """Absolute slack of the enumerated second-moment checks in gradual underflow (g g' below 2^-1022): the
+    bounds there are relative rounding, but every product and sum may also be off by one subnormal unit; at most
+    2d + 4 of them reach an entry or the trace, and the Frobenius norm gathers d^2 entries (a factor d)."""
+    return d * (2 * d + 4) * np.finfo(float).smallest_subnormal
+
+
 @given(quadratics(), S.eps_values)
 @example((np.zeros((1, 1)), np.array([2.37475351e-162]), np.zeros(1)), 1.0)  # g g' = 5.6e-324, subnormal
 def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
@@ -74,10 +81,7 @@ def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
     assert np.linalg.norm(mean - g) <= tau * np.sqrt(d)
     M1 = np.einsum("mi,mj->ij", G, G) / len(Z)  # E[ĝĝᵀ], k = 1, enumerated
     err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
-    # The terms above are relative rounding; in gradual underflow (g g' below 2^-1022) every product and sum may
-    # also be off by one subnormal unit absolutely: at most 2d + 4 of them reach an entry or the trace, and the
-    # Frobenius norm gathers d^2 entries (a factor d).
-    err_m += d * (2 * d + 4) * np.finfo(float).smallest_subnormal
+    err_m += _subnormal_slack(d)
     gg = float(g @ g)
     for k in range(1, 9):
         exact_k = M1 / k + (1 - 1 / k) * np.outer(g, g)  # k independent directions
@@ -101,10 +105,7 @@ def test_rademacher_k2_enumerated_estimator_averages_both_directions(quad, eps):
     assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
     M2 = np.einsum("mi,mj->ij", G, G) / len(pairs)
     err_m = d * tau * (2 * np.sqrt(d) * np.linalg.norm(g) + tau) + 4 * d * S.EPS_MACH * np.linalg.norm(g) ** 2
-    # The terms above are relative rounding; in gradual underflow (g g' below 2^-1022) every product and sum may
-    # also be off by one subnormal unit absolutely: at most 2d + 4 of them reach an entry or the trace, and the
-    # Frobenius norm gathers d^2 entries (a factor d).
-    err_m += d * (2 * d + 4) * np.finfo(float).smallest_subnormal
+    err_m += _subnormal_slack(d)
     assert np.linalg.norm(M2 - zs.second_moment_matrix(g, 2, "rademacher")) <= err_m
     assert abs(np.trace(M2) - zs.second_moment_factor(d, 2, "rademacher") * (g @ g)) <= np.sqrt(d) * err_m
 
