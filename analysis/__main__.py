@@ -1,7 +1,11 @@
-"""Regenerate every figure: ``python -m analysis [--profile quick|default|full] [--only NAME ...]``.
+"""Regenerate every figure: ``python -m analysis [--profile quick|default|full] [--only NAME ...] [-j N]
+[--scheduler ADDRESS] [--cache-dir DIR] [--outdir DIR]``.
 
-Each experiment's result is cached atomically under ``.cache/analysis``: an interrupted run resumes
-where it stopped, and a finished one is not recomputed.
+Every figure's tasks run through one :class:`analysis._common.Runner`: local joblib processes (``-j N``,
+default: all cores; ``-j 1`` runs in this process) or the workers of a Dask scheduler (``--scheduler``,
+see docs/parallel.md). Each task's result is cached atomically under ``.cache/analysis`` (or
+``--cache-dir``): an interrupted run resumes where it stopped, and a finished one is not recomputed.
+The outputs are byte-identical whichever way the tasks ran.
 """
 
 from __future__ import annotations
@@ -10,36 +14,47 @@ import argparse
 import importlib
 import sys
 import time
+from pathlib import Path
 
 from . import FIGURE_MODULES
-from ._common import PROFILES
+from ._common import PROFILES, add_runner_arguments, produce, runner_from_args
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    """Run the chosen figures with one runner; then ``numbers.tex`` (unless ``--outdir`` redirects the output)."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
-    parser.add_argument("--only", nargs="*", choices=FIGURE_MODULES, default=None)
+    parser.add_argument("--only", nargs="*", choices=FIGURE_MODULES, default=None, metavar="NAME",
+                        help=f"figures to run (default: all of {', '.join(FIGURE_MODULES)})")
+    parser.add_argument("--outdir", type=Path, default=None,
+                        help="write every figure and JSON here instead of figures/ and paper/generated/")
+    add_runner_arguments(parser)
     args = parser.parse_args(argv)
     names = args.only or list(FIGURE_MODULES)
     failed = []
     t0 = time.monotonic()
-    for i, name in enumerate(names, 1):
-        print(f"[{i}/{len(names)}] {name} ({args.profile})", file=sys.stderr, flush=True)
-        t = time.monotonic()
-        try:
-            module = importlib.import_module(f"analysis.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"analysis.{name}":
-                print(f"    not yet built: analysis/{name}.py", file=sys.stderr)
-                failed.append(name)
-                continue
-            raise
-        module.main(["--profile", args.profile])
-        print(f"    done in {time.monotonic() - t:.1f}s", file=sys.stderr, flush=True)
+    with runner_from_args(args) as runner:
+        print(f"{len(names)} figures ({args.profile}) on {runner!r}", file=sys.stderr, flush=True)
+        for i, name in enumerate(names, 1):
+            print(f"[{i}/{len(names)}] {name}", file=sys.stderr, flush=True)
+            t = time.monotonic()
+            try:
+                module = importlib.import_module(f"analysis.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"analysis.{name}":
+                    print(f"    not yet built: analysis/{name}.py", file=sys.stderr)
+                    failed.append(name)
+                    continue
+                raise
+            produce(module.NAME, module.compute, module.plot, profile=args.profile, runner=runner,
+                    outdir=args.outdir)
+            print(f"    done in {time.monotonic() - t:.1f}s", file=sys.stderr, flush=True)
     print(f"all figures: {time.monotonic() - t0:.1f}s", file=sys.stderr)
-    from . import report  # numbers.tex for paper/main.tex, from whatever JSON exists now
+    if args.outdir is None:
+        from . import report  # numbers.tex for paper/main.tex, from whatever JSON exists now
 
-    report.main([])
+        report.main([])
     return 1 if failed else 0
 
 

@@ -1,19 +1,40 @@
-"""Shared plumbing for the figure scripts: profiles, output paths, atomic cached results, deterministic saving.
+"""Shared plumbing for the figure scripts: profiles, the task runner, atomic cached results, deterministic saving.
 
-Every figure script ``analysis/fig_NAME.py`` has ``compute(profile) -> dict`` (pure: numbers only),
-``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`. Nothing here computes
+Every figure script ``analysis/fig_NAME.py`` has ``NAME``, ``compute(profile, runner=None) -> dict`` (numbers
+only), ``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`. Nothing here computes
 mathematics: that lives in ``zosoftmax``.
+
+The task API (how a figure's expensive work runs in parallel)
+--------------------------------------------------------------
+A figure's work is a list of independent tasks, each a call of a module-level function with keyword
+arguments that carry everything the result depends on, seeds included::
+
+    def _experiment(dist: str, k: int, seed: int) -> dict: ...     # module level: picklable
+
+    def compute(profile: str, runner: Runner | None = None) -> dict:
+        runner = as_runner(runner)                                  # None: serial, in this process
+        tasks = [{"dist": d, "k": k, "seed": s} for d in DISTS for k in KS for s in range(seeds)]
+        rows = runner.map(_experiment, tasks, key=f"{NAME}-experiment")   # results in task order
+
+``Runner.map`` caches each task's result under ``.cache/analysis`` (keyed on ``key``, the task's parameters and
+the source of ``zosoftmax`` and ``analysis``), written atomically by whichever process ran it: an interrupted
+run resumes, and cluster workers on a shared filesystem reuse each other's results. Results come back as
+their JSON round trip (plain lists, dicts, floats), in task order, so the figure's output is byte-identical
+whether the tasks ran serially (``Runner()``), on local processes (``Runner(jobs=N)``, joblib) or on a Dask
+cluster (``Runner(scheduler="tcp://HOST:8786")``). ``python -m analysis -j N`` / ``--scheduler ADDRESS``
+build one runner for all figures (see docs/parallel.md).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import io
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +43,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from joblib import Parallel, delayed  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from tqdm import tqdm  # noqa: E402
 
 import zosoftmax  # noqa: E402
-from zosoftmax._io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
 
-__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "band", "cached", "run_figure", "save_figure",
-           "zo_runs"]
+__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached", "produce",
+           "add_runner_arguments", "run_figure", "runner_from_args", "save_figure", "zo_runs"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
@@ -70,9 +93,7 @@ def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_d
     stale result never survives a code change). Results are written atomically, so an interrupted run
     loses only the experiment in flight and the next run resumes after the last finished one.
     """
-    cache_dir = CACHE if cache_dir is None else cache_dir
-    blob = json.dumps({"key": key, "params": params, "code": _code_fingerprint()}, sort_keys=True, default=str)
-    path = cache_dir / f"{key}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
+    path = _cache_path(key, params, CACHE if cache_dir is None else cache_dir, _code_fingerprint())
     if path.exists():
         return read_json(path)
     result = compute()
@@ -93,48 +114,238 @@ def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
     return paths
 
 
-def run_figure(name: str, compute: Callable[[str], dict[str, Any]], plot: Callable[[dict[str, Any]], Figure],
+def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure], *,
+            profile: str = "default", runner: Runner | None = None, outdir: Path | None = None) -> dict[str, Any]:
+    """Compute one figure's data with ``runner``, then write ``NAME.png|pdf`` and ``NAME.json``.
+
+    ``outdir`` receives all three files; by default the figure goes to ``figures/`` and the JSON to
+    ``paper/generated/``.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {sorted(PROFILES)}, got {profile!r}")
+    if "runner" in inspect.signature(compute).parameters:
+        data = compute(profile, runner=as_runner(runner))
+    else:  # a figure not yet converted to tasks computes in this process
+        data = compute(profile)
+    data.setdefault("figure", name)
+    data.setdefault("profile", profile)
+    save_figure(plot(data), name, FIGURES if outdir is None else outdir)
+    atomic_write_json((GENERATED if outdir is None else outdir) / f"{name}.json", data)
+    print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
+    return data
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """``-j N``, ``--scheduler ADDRESS`` and ``--cache-dir DIR``: how and where the tasks run."""
+    parser.add_argument("-j", "--jobs", type=int, default=None,
+                        help="local worker processes (default: all cores; 1: in this process)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="run the tasks on this Dask scheduler (tcp://HOST:PORT; needs the [dask] extra)")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="task result cache (default: .cache/analysis; on a cluster, a shared filesystem)")
+
+
+def runner_from_args(args: argparse.Namespace) -> Runner:
+    """The :class:`Runner` that :func:`add_runner_arguments`' options ask for (with a progress bar)."""
+    return Runner(jobs=args.jobs, scheduler=args.scheduler, cache_dir=args.cache_dir, progress=True)
+
+
+def run_figure(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure],
                argv: list[str] | None = None, doc: str | None = None) -> dict[str, Any]:
     """Command-line driver shared by every figure script.
 
     ``--profile {quick,default,full}`` (``--quick`` is short for the first), ``--outdir DIR`` writes
-    ``DIR/NAME.png|pdf`` and ``DIR/NAME.json`` instead of ``figures/`` and ``paper/generated/``.
+    ``DIR/NAME.png|pdf`` and ``DIR/NAME.json`` instead of ``figures/`` and ``paper/generated/``; ``-j N``,
+    ``--scheduler ADDRESS`` and ``--cache-dir DIR`` choose where the tasks run (:class:`Runner`). Without
+    ``-j`` or ``--scheduler`` a single figure runs its tasks in this process.
     """
     parser = argparse.ArgumentParser(prog=f"python -m analysis.{name}", description=doc)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
     parser.add_argument("--quick", action="store_true", help="the fast profile the tests run")
     parser.add_argument("--outdir", type=Path, default=None, help="write figure and JSON here")
+    add_runner_arguments(parser)
+    parser.set_defaults(jobs=1)
     args = parser.parse_args(argv)
     profile = "quick" if args.quick else args.profile
-    data = compute(profile)
-    data.setdefault("figure", name)
-    data.setdefault("profile", profile)
-    fig_dir = args.outdir if args.outdir is not None else FIGURES
-    json_dir = args.outdir if args.outdir is not None else GENERATED
-    save_figure(plot(data), name, fig_dir)
-    atomic_write_json(json_dir / f"{name}.json", data)
-    verdict = data.get("confirmed")
-    print(f"{name}: {data.get('finding', '')} [confirmed={verdict}]", file=sys.stderr)
-    return data
+    with runner_from_args(args) as runner:
+        return produce(name, compute, plot, profile=profile, runner=runner, outdir=args.outdir)
 
 
-def zo_runs(problem: zosoftmax.SoftmaxRegression, x0: Any, *, seeds: int, steps: int, lr: float, k: int = 1,
-            eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: int = 0,
-            progress: bool | None = None) -> zosoftmax.Trajectory:
-    """``seeds`` independent ZO-GD runs: one batched pass per step (:func:`zosoftmax.zo_gd_batch`).
+# ------------------------------------------------------------------------------------------------ the task runner
+def _cache_path(key: str, params: dict[str, Any], cache_dir: Path, fingerprint: str) -> Path:
+    """Where the result of (key, params) under the code ``fingerprint`` is cached."""
+    blob = json.dumps({"key": key, "params": params, "code": fingerprint}, sort_keys=True, default=str)
+    return cache_dir / f"{key}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
 
-    With ``ZOSOFTMAX_SEQUENTIAL=1`` in the environment the runs go one after another through
-    :func:`zosoftmax.zo_gd` instead (same distribution, other random streams): the "before" of the
-    before/after timing that ``make bench`` reports. Results have a leading seed axis either way.
+
+def _run_task(func: Callable[..., Any], task: dict[str, Any], path: str | None) -> Any:
+    """Run one task where it lands (this process, a joblib worker or a Dask worker) and write it through the cache.
+
+    The result is returned as its JSON round trip, so a fresh result and a cached one are the same objects
+    (lists, not tuples; Python floats, not NumPy scalars): the figure's output cannot depend on which it got.
     """
-    kwargs = dict(steps=steps, lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme)
-    if os.environ.get("ZOSOFTMAX_SEQUENTIAL") == "1":
-        starts = np.asarray(x0) if np.ndim(x0) == 2 else np.tile(np.asarray(x0), (seeds, 1))  # one x0 per run
-        runs = [zosoftmax.zo_gd(problem, starts[s], rng=np.random.default_rng([rng, s]), **kwargs)  # type: ignore[arg-type]
-                for s in range(seeds)]
-        return zosoftmax.Trajectory(
-            losses=np.stack([r.losses for r in runs]), x=np.stack([r.x for r in runs]),
-            forward_passes=runs[0].forward_passes, method="zo_gd", lr=lr, k=k, eps=eps,
-            distribution=distribution, scheme=scheme, seeds=np.stack([r.seeds for r in runs]),  # type: ignore[misc]
-            scalars=np.stack([r.scalars for r in runs]))  # type: ignore[misc]
-    return zosoftmax.zo_gd_batch(problem, x0, seeds=seeds, rng=rng, progress=progress, **kwargs)  # type: ignore[arg-type]
+    if path is not None and os.path.exists(path):
+        return read_json(path)
+    result = json.loads(json.dumps(func(**task), default=_json_default))
+    if path is not None:
+        atomic_write_json(path, result)
+    return result
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray | np.generic):
+        return obj.tolist()
+    raise TypeError(f"a task must return plain JSON-able data, got {type(obj).__name__}")
+
+
+class Runner:
+    """Runs a figure's independent tasks: in this process, on local joblib processes, or on a Dask cluster.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Local worker processes (joblib, loky backend); 1 (the default) runs every task in this process,
+        ``None`` or ``-1`` uses ``os.cpu_count()``. Ignored when ``scheduler`` is given.
+    scheduler : str, optional
+        Address of a ``dask.distributed`` scheduler (``tcp://HOST:8786``); the tasks run on its workers,
+        which must be able to import ``analysis`` and ``zosoftmax`` (same checkout) and, for the cache to be
+        shared, see ``cache_dir`` (a shared filesystem).
+    cache_dir : Path, optional
+        Where each task's result is cached; default: ``analysis._common.CACHE`` read at call time.
+        ``False`` disables the cache.
+    progress : bool
+        A tqdm bar over each task list (on stderr).
+
+    Notes
+    -----
+    :meth:`map` returns results in task order whichever way they ran, each the JSON round trip of the task's
+    return value, and every task carries its own seed: the outputs are byte-identical across modes.
+    Use as a context manager (``with Runner(jobs=2) as runner: ...``) so a Dask client is closed.
+    """
+
+    def __init__(self, jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | bool | None = None,
+                 progress: bool = False) -> None:
+        if jobs is not None and (not isinstance(jobs, int) or jobs == 0 or jobs < -1):
+            raise ValueError(f"jobs must be a positive int, -1 or None (all cores), got {jobs!r}")
+        self.jobs = (os.cpu_count() or 1) if jobs in (None, -1) else jobs
+        self.scheduler = scheduler
+        self.cache_dir = cache_dir
+        self.progress = progress
+        self._client: Any = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the Dask client, if one was opened."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __repr__(self) -> str:
+        where = f"scheduler={self.scheduler!r}" if self.scheduler else f"jobs={self.jobs}"
+        return f"Runner({where})"
+
+    def map(self, func: Callable[..., Any], tasks: list[dict[str, Any]], *, key: str) -> list[Any]:
+        """``[func(**task) for task in tasks]``, each result cached under ``key`` and the task's parameters.
+
+        Parameters
+        ----------
+        func : callable
+            A module-level (picklable) function of keyword arguments returning plain JSON-able data
+            (dicts, lists, numbers, strings; NumPy arrays and scalars are converted).
+        tasks : list of dict
+            One keyword-argument dict per task, JSON-able; it is the task's cache key together with ``key``
+            and the code fingerprint of ``zosoftmax`` and ``analysis``, so it must determine the result
+            (pass seeds explicitly).
+        key : str
+            A name for the experiment (file-name safe), e.g. ``"fig_descent-gaussian"``.
+
+        Returns
+        -------
+        list
+            The results in the order of ``tasks``.
+        """
+        if not callable(func) or "<locals>" in getattr(func, "__qualname__", "<locals>") or \
+                getattr(func, "__name__", "") == "<lambda>":
+            raise ValueError(f"func must be a module-level function (picklable), got {func!r}")
+        if not key or any(ch in key for ch in "/\\\0"):
+            raise ValueError(f"key must be a non-empty file-name-safe string, got {key!r}")
+        tasks = list(tasks)
+        paths = self._paths(key, tasks)
+        results: list[Any] = [None] * len(tasks)
+        todo = []
+        for i, path in enumerate(paths):
+            if path is not None and os.path.exists(path):
+                results[i] = read_json(path)
+            else:
+                todo.append(i)
+        bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=key, unit="task", leave=False,
+                   disable=not self.progress or not tasks, file=sys.stderr)
+        with bar:
+            for i, result in self._execute(func, [tasks[i] for i in todo], [paths[i] for i in todo], todo):
+                results[i] = result
+                bar.update()
+        return results
+
+    def _paths(self, key: str, tasks: list[dict[str, Any]]) -> list[str | None]:
+        cache_dir = CACHE if self.cache_dir is None or self.cache_dir is True else self.cache_dir
+        if cache_dir is False:
+            return [None] * len(tasks)
+        fingerprint = _code_fingerprint()
+        return [str(_cache_path(key, task, Path(cache_dir), fingerprint)) for task in tasks]
+
+    def _execute(self, func: Callable[..., Any], tasks: list[dict[str, Any]], paths: list[str | None],
+                 index: list[int]) -> Iterator[tuple[int, Any]]:
+        """Yield ``(index, result)`` as tasks finish (in any order)."""
+        if not tasks:
+            return
+        if self.scheduler is not None:
+            from dask.distributed import as_completed  # the optional extra [dask]
+
+            client = self._dask_client()
+            futures = client.map(_run_task, [func] * len(tasks), tasks, paths, pure=False)
+            position = {f.key: i for f, i in zip(futures, index, strict=True)}
+            for future in as_completed(futures, loop=client.loop):
+                yield position[future.key], future.result()
+        elif self.jobs == 1 or len(tasks) == 1:
+            for i, task, path in zip(index, tasks, paths, strict=True):
+                yield i, _run_task(func, task, path)
+        else:
+            parallel = Parallel(n_jobs=min(self.jobs, len(tasks)), return_as="generator_unordered")
+            calls = (delayed(_indexed)(i, func, task, path) for i, task, path in zip(index, tasks, paths, strict=True))
+            yield from parallel(calls)
+
+    def _dask_client(self) -> Any:
+        if self._client is None:
+            from dask.distributed import Client
+
+            self._client = Client(self.scheduler, set_as_default=False)
+        return self._client
+
+
+def _indexed(i: int, func: Callable[..., Any], task: dict[str, Any], path: str | None) -> tuple[int, Any]:
+    return i, _run_task(func, task, path)
+
+
+def as_runner(runner: Runner | None) -> Runner:
+    """``runner``, or a serial in-process :class:`Runner` (what the tests' quick mode uses) if ``None``."""
+    return Runner() if runner is None else runner
+
+
+def zo_runs(problem: zosoftmax.SoftmaxRegression, x0: Any, *, runs: int | None = None, steps: int, lr: float,
+            k: int = 1, eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: int = 0,
+            progress: bool | None = None, seeds: int | None = None) -> zosoftmax.Trajectory:
+    """``runs`` independent ZO-GD runs, one batched pass per step: :func:`zosoftmax.zo_gd_batch`.
+
+    Kept for the figures that still call it (``seeds=`` is the old name of ``runs=``); new code calls
+    :func:`zosoftmax.zo_gd_batch` directly.
+    """
+    runs = seeds if runs is None else runs
+    if runs is None:
+        raise ValueError("runs must be given (the number of independent runs)")
+    return zosoftmax.zo_gd_batch(problem, x0, runs=runs, steps=steps, lr=lr, k=k, eps=eps,  # type: ignore[call-arg]
+                                 distribution=distribution, scheme=scheme, rng=rng, progress=progress)
