@@ -57,7 +57,7 @@ import scipy.optimize
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
-from zosoftmax._io import atomic_write_json, read_json
+from zosoftmax.io import atomic_write_json, read_json
 
 from ._common import FIGURES, GENERATED, ROOT, save_figure
 

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from zosoftmax._io import atomic_write_text
+from zosoftmax.io import atomic_write_text
 
 from . import FIGURE_MODULES
 from ._common import GENERATED

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from zosoftmax._io import atomic_write_json, atomic_write_text
+from zosoftmax.io import atomic_write_json, atomic_write_text
 
 __all__ = ["SCHEMA_KEYS", "latex_escape", "to_json", "to_tex", "to_text", "write"]
 

@@ -24,6 +24,8 @@ from .bounds import (
 from .estimators import (
     DISTRIBUTIONS,
     SCHEMES,
+    PrecisionWarning,
+    direction_fourth_moment,
     direction_moment,
     evaluations,
     gamma,
@@ -33,8 +35,8 @@ from .estimators import (
     second_moment_matrix,
     spsa_gradient,
 )
-from .instances import random_instance
-from .optimize import Trajectory, gd, linear_rate, newton, replay, zo_gd, zo_gd_batch
+from .instances import random_instance, strongly_convex_instance
+from .optimize import Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
 from .problem import SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
@@ -42,11 +44,13 @@ __version__ = "0.1.0"
 __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
+    "PrecisionWarning",
     "SoftmaxRegression",
     "Trajectory",
     "beta_constants",
     "bias_bound",
     "deviation_bound",
+    "direction_fourth_moment",
     "direction_moment",
     "effective_rank",
     "evaluations",
@@ -69,7 +73,9 @@ __all__ = [
     "smoothness_bound",
     "softmax",
     "spsa_gradient",
+    "step_directions",
     "step_size",
+    "strongly_convex_instance",
     "strong_convexity_bound",
     "target_range",
     "third_derivative_bound",

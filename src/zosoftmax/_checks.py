@@ -15,6 +15,8 @@ from numpy.typing import NDArray
 
 __all__: list[str] = []
 
+Array = NDArray[Any]  # the one array alias of the package
+
 DISTRIBUTIONS = ("gaussian", "sphere", "rademacher")
 SCHEMES = ("central", "forward")
 

@@ -15,29 +15,33 @@ the forward scheme's first-order error only widens single estimates (:func:`zoso
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from . import _checks
+from ._checks import Array
 from .problem import SoftmaxRegression, softmax
 
 __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
+    "PrecisionWarning",
     "sample_directions",
     "evaluations",
     "projected_gradients",
     "spsa_gradient",
     "direction_moment",
+    "direction_fourth_moment",
     "second_moment_factor",
     "second_moment_matrix",
     "gamma",
 ]
 
-Array = NDArray[Any]
+
 DISTRIBUTIONS = _checks.DISTRIBUTIONS
 SCHEMES = _checks.SCHEMES
 BatchedLoss = Callable[[Array], Array]
@@ -71,22 +75,11 @@ def sample_directions(k: int, d: int, distribution: str = "gaussian", rng: Any =
 
 
 def _draw(gen: np.random.Generator, out: Array, distribution: str) -> Array:
-    """Fill ``out`` (..., d) with i.i.d. directions from ``gen`` in C order and return it.
+    """Fill ``out`` (..., d) with i.i.d. directions from ``gen`` and return it (drawn in float64, rounded once).
 
-    The one sampler behind :func:`sample_directions` and the seeded runs: the draws are made in float64
-    (normalized there for the sphere) and rounded once to ``out.dtype``; a (k, d) block is the first
-    ``k`` rows of an (m, k, d) block drawn from the same generator state.
+    The one sampler behind :func:`sample_directions` and the seeded runs; the law comes from :data:`_LAWS`.
     """
-    shape, d = out.shape, out.shape[-1]
-    if distribution == "rademacher":
-        out[...] = 2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1
-        return out
-    direct = out.dtype == np.float64 and out.flags.c_contiguous
-    Z = gen.standard_normal(out=out) if direct else gen.standard_normal(shape, dtype=np.float64)
-    if distribution == "sphere":
-        Z *= np.sqrt(d) / np.linalg.norm(Z, axis=-1, keepdims=True)  # radius sqrt(d)
-    if not direct:
-        out[...] = Z
+    out[...] = _LAWS[distribution].draw(gen, out.shape)
     return out
 
 
@@ -108,146 +101,56 @@ def _quotients(values: Array, k: int, eps: float, scheme: str) -> Array:
     return (values[..., 1:] - values[..., :1]) / eps  # [L(x+εz) − L(x)] / ε
 
 
-def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str, out: Array | None = None) -> Array:
-    """Perturbed logits ``y0 ± ε A z_j`` for (..., n) ``y0`` and (..., k, n) ``AZ``: (..., 2k or k+1, n).
+def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
+    """Perturbed logits for (..., n) ``y0 = Ax`` and (..., k, n) ``AZ``: (..., 2k or k + 1, n).
 
     Central: rows ``[y0 + εAz_1 .. y0 + εAz_k, y0 − εAz_1 .. y0 − εAz_k]``; forward: ``[y0, y0 + εAz_1 ..]``.
-    Written into ``out`` when given (no concatenation copy).
     """
-    k = AZ.shape[-2]
-    eAZ = eps * AZ
-    if out is None:
-        rows = 2 * k if scheme == "central" else k + 1
-        out = np.empty((*AZ.shape[:-2], rows, AZ.shape[-1]), dtype=np.result_type(y0, eAZ))
-    y = y0[..., None, :]
+    y, eAZ = y0[..., None, :], eps * AZ
     if scheme == "central":
-        np.add(y, eAZ, out=out[..., :k, :])  # A(x + εz) = Ax + εAz
-        np.subtract(y, eAZ, out=out[..., k:, :])  # A(x − εz) = Ax − εAz
-    else:
-        out[..., 0, :] = y0
-        np.add(y, eAZ, out=out[..., 1:, :])
-    return out
+        return np.concatenate([y + eAZ, y - eAZ], axis=-2)  # A(x ± εz) = Ax ± εAz
+    return np.concatenate([y, y + eAZ], axis=-2)
 
 
-def _perturbed_losses(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str, center: bool = False,
-                      out: Array | None = None) -> Array:
-    """Losses at the logits of :func:`_stacked_logits` (..., 2k or k + 1), plus, with ``center`` and the central
-    scheme, the loss at ``y0`` as a last column; ``out`` (..., rows, n) is scratch space. Every loss is
-    ``loss_from_logits`` of its own logits (so the forward and central schemes share their rounding)."""
-    k, n = AZ.shape[-2], AZ.shape[-1]
-    m = 2 * k if scheme == "central" else k + 1
-    rows = m + 1 if center and scheme == "central" else m
-    if out is None:
-        out = np.empty((*AZ.shape[:-2], rows, n), dtype=np.result_type(y0, AZ))
-    _stacked_logits(y0, AZ, eps, scheme, out=out[..., :m, :])
-    if rows > m:
-        out[..., m, :] = y0
-    return f.loss_from_logits(out.reshape(-1, n)).reshape(out.shape[:-1])
+class PrecisionWarning(RuntimeWarning):
+    """ε is so small that rounding of the logits takes a large share of the difference quotients' digits."""
 
 
-# exp(±30) neither overflows nor lets a row's mass underflow, in float32 as in float64; beyond this the quotients
-# are computed from the stacked logits themselves.
-_FACTOR_MAX = 30.0
+def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
+    r"""Refuse an ε whose perturbation cannot move the loss in floating point; warn when it is borderline.
 
-
-# e^v by its Taylor polynomial (Horner: 2M passes of multiply and add for degree M) where max|v| is small enough
-# that degree M <= this reaches float64's unit roundoff (max|v| <= 0.069): numpy's float64 exp is scalar libm on
-# AVX2 machines (5-9 ns an entry here, against 1-1.5 ns an entry for a pass), while its float32 exp is vectorized
-# and stays the faster one.
-_EXP_SERIES_MAX = 8
-_INV_FACTORIAL = [1.0 / math.factorial(m) for m in range(_EXP_SERIES_MAX + 1)]
-
-
-def _series_degree(a: float) -> int | None:
-    r"""The lowest degree ``M`` whose Taylor polynomial of :math:`e^v` is within float64's unit roundoff
-    :math:`u = 2^{-53}` (relative) on :math:`|v| \le a`; ``None`` beyond ``_EXP_SERIES_MAX``.
-
-    The remainder after the degree-``M`` term is at most :math:`a^{M+1}/(M+1)!\,e^{a}` (Lagrange) and
-    :math:`e^v \ge e^{-a}`, so :math:`a^{M+1}/(M+1)! \le u\,e^{-2a}` suffices.
+    A logit :math:`y_i` is stored to :math:`u|y_i|` (unit roundoff ``u``), so :math:`y \pm arepsilon Az` differs
+    from :math:`y` only where :math:`arepsilon|Az_i| > u|y_i|`: with :math:`s = \max(1, \max|y|)` and
+    :math:`m = arepsilon\max|Az|`, below :math:`m \le 8us` the quotient is rounding noise (an error), and below
+    :math:`m < \sqrt u\, s` rounding takes more than half its digits (a :class:`PrecisionWarning`). Directions with
+    :math:`Az = 0` (the null space of ``A``) leave the loss unchanged at every ε and are never refused.
     """
-    term, bound = a, 2.0**-53 * math.exp(-2.0 * a)  # term = a^(M+1)/(M+1)!
-    for M in range(_EXP_SERIES_MAX + 1):
-        if term <= bound:
-            return M
-        term *= a / (M + 2)
-    return None
+    az = float(np.max(np.abs(AZ), initial=0.0))
+    if az == 0.0:
+        return
+    u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2
+    scale = max(1.0, float(np.max(np.abs(y0), initial=0.0)))
+    move, smallest = eps * az, math.sqrt(u) * scale / az
+    if move <= 8 * u * scale:
+        raise ValueError(f"eps={eps:g} cannot move the loss in floating point: eps*max|Az| = {move:.2g} is within "
+                         f"8 roundings of the logits (u*max(1, max|Ax|) = {u * scale:.2g}); use eps >= {smallest:.2g}")
+    if move < math.sqrt(u) * scale:
+        warnings.warn(f"eps={eps:g} is borderline: rounding of the logits takes more than half the digits of the "
+                      f"difference quotients; eps >= {smallest:.2g} avoids it", PrecisionWarning, stacklevel=3)
 
 
-def _exp_near_zero(V: Array, a: float, out: Array) -> Array:
-    r""":math:`e^V` into ``out`` (shaped like ``V``), given :math:`a \ge \max|V|`: its Taylor polynomial in Horner
-    form when float64 and :func:`_series_degree` allows (:math:`a \le 0.069`), else ``np.exp``.
-
-    Error relative to :math:`e^v` for the polynomial: the truncation is below :math:`u`, the Horner roundings
-    below :math:`1.2u` (each step's product is below 0.08 of its sum, so earlier roundings shrink; the last
-    sum rounds once), :math:`2.25u` in all (``tests/test_bench.py`` checks it against 40-digit values).
-    """
-    M = _series_degree(a) if V.dtype == np.float64 else None
-    if M is None:
-        return np.exp(V, out=out)
-    M = max(M, 1)  # degree 0 only for V = 0; degree 1 gives the same 1
-    np.multiply(V, _INV_FACTORIAL[M], out=out)  # p = v/M! + 1/(M-1)!, then p = p v + 1/m! down to m = 0
-    out += _INV_FACTORIAL[M - 1]
-    for m in range(M - 2, -1, -1):
-        out *= V
-        out += _INV_FACTORIAL[m]
-    return out
-
-
-def _moments(U: Array, b: Array) -> tuple[Array, Array, Array]:
-    """Row sums of ``U``, ``U b`` and ``U²`` along the last axis: α, P, Q (numpy's own loops, row by row)."""
-    return np.sum(U, axis=-1), np.einsum("...n,n->...", U, b), np.einsum("...n,...n->...", U, U)
-
-
-def _half_fit(alpha: Array, P: Array, Q: Array) -> Array:
-    r""":math:`T = \tfrac12\|f\|^2 - \langle f, b\rangle` of ``f = u/α`` from the moments of ``u``:
-    :math:`\tfrac12\|f-b\|^2 = T + \tfrac12\|b\|^2`."""
-    return 0.5 * Q / (alpha * alpha) - P / alpha  # type: ignore[no-any-return]
-
-
-def _factored_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
-                        scratch: tuple[Array, Array] | None = None) -> tuple[Array, Array] | None:
-    r"""Difference quotients (..., k) and the centre losses :math:`L(y_0)` (...,) without forming the perturbed
-    logits; ``None`` when :math:`\max|\varepsilon Az| > 30` (then use :func:`_perturbed_losses`).
-
-    With :math:`f_0 = \mathrm{softmax}(y_0)` the perturbed softmax numerators factor,
-    :math:`u^\pm = f_0 \circ e^{\pm\varepsilon Az}` (``k`` exponentials serve all ``2k`` points), and
-    :math:`\tfrac12\|u/\alpha - b\|^2 = \tfrac12 Q/\alpha^2 - P/\alpha + \tfrac12\|b\|^2` with the row moments
-    :math:`\alpha = \sum u`, :math:`P = \langle u, b\rangle`, :math:`Q = \|u\|^2`, so the ``‖b‖²`` cancels from every
-    difference. The regularizer's difference is exact: :math:`\langle w^2 y_0, Az\rangle` (central) and
-    :math:`\langle w^2 y_0, Az\rangle + \tfrac\varepsilon2\|w\circ Az\|^2` (forward). Row by row: every run's values
-    depend on its own rows only. ``scratch`` is two arrays shaped like ``AZ``. Near zero (float64, max|εAz| <= 0.069)
-    the exponentials are a Taylor polynomial (:func:`_exp_near_zero`), 18% cheaper for the whole function at ε = 1e-3.
-    The quotients agree with those of :func:`_perturbed_losses` to rounding, not bit for bit; the centre loss
-    is ``loss_from_logits(y0)`` bit for bit.
-    """
-    central = scheme == "central"
-    G, H = scratch if scratch is not None else (np.empty_like(AZ), np.empty_like(AZ))
-    np.multiply(AZ, eps, out=G)  # εAz
-    a = max(-float(np.min(G)), float(np.max(G))) if G.size else 0.0  # max|εAz|
-    if a > _FACTOR_MAX:
-        return None
-    f0 = softmax(y0)
-    loss0 = f._loss_from_softmax(f0.copy(), y0)  # exactly loss_from_logits(y0)
-    E = _exp_near_zero(G, a, out=H)  # e^{εAz}
-    fz = f0[..., None, :]
-    if central:
-        np.divide(fz, E, out=G)  # u⁻ = f0 e^{−εAz}
-    np.multiply(E, fz, out=E)  # u⁺ = f0 e^{+εAz}
-    t_plus = _half_fit(*_moments(E, f.b))
-    if central:
-        s = (t_plus - _half_fit(*_moments(G, f.b))) / (2 * eps)  # [L(y0 + εAz) − L(y0 − εAz)] / (2ε)
-    else:
-        s = (t_plus - _half_fit(*_moments(f0, f.b))[..., None]) / eps  # [L(y0 + εAz) − L(y0)] / ε
-    if f.w is not None:
-        w2 = f.w * f.w
-        s += np.einsum("...kn,...n->...k", AZ, w2 * y0)  # ½‖w(y0 ± εAz)‖² differences, divided exactly
-        if not central:
-            s += (0.5 * eps) * np.einsum("...kn,...kn,n->...k", AZ, AZ, w2)
-    return s, loss0
+def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
+    """Quotients (..., k) at the logits ``y0 = Ax`` (..., n) along ``AZ`` (..., k, n): the one implementation behind
+    :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`) and
+    :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits."""
+    _check_resolution(y0, AZ, eps)
+    Y = _stacked_logits(y0, AZ, eps, scheme)
+    values = f.loss_from_logits(Y.reshape(-1, Y.shape[-1])).reshape(Y.shape[:-1])  # the 2k (or k + 1) losses
+    return _quotients(values, AZ.shape[-2], eps, scheme)
 
 
 # m matrix-vector products beat one (n, d) x (d, m) GEMM for m <= 2 in OpenBLAS (the GEMM packs A first, which
-# costs more than a second pass over A); measured by ``python -m analysis.bench`` at n = d = 512 and 2048.
+# costs more than a second pass over A); measured by the benchmarks at n = d = 512 and 2048.
 _GEMV_MAX_ROWS = 2
 
 
@@ -257,10 +160,7 @@ def _logits(A: Array, W: Array) -> Array:
     One BLAS product; for ``m <= _GEMV_MAX_ROWS`` rows, ``m`` matrix-vector products instead (faster there).
     """
     if W.shape[0] <= _GEMV_MAX_ROWS:
-        P = np.empty((W.shape[0], A.shape[0]), dtype=np.result_type(A, W))
-        for i in range(W.shape[0]):
-            np.matmul(A, W[i], out=P[i])
-        return P
+        return np.stack([A @ w for w in W])
     return W @ A.T
 
 
@@ -299,19 +199,18 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
         W = np.empty((k + 1, f.d), dtype=f.dtype)
         W[0], W[1:] = x, Z
         P = _logits(f.A, W)  # one BLAS product: [Ax, Az_1 .. Az_k]
-        values = _perturbed_losses(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
-    elif callable(f):
-        x = _checks.as_array(x, "x", ndim=1)
-        Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, x.shape[0]))
-        k = Z.shape[0]
-        X = _stacked_logits(x, Z, eps, scheme)  # same stacking, in x-space
-        values = np.asarray(f(X))
-        if values.shape != (X.shape[0],):
-            raise ValueError(f"f must map an (m, d) array to shape (m,); got {values.shape} for m={X.shape[0]}")
-        if not np.all(np.isfinite(values)):
-            raise ValueError("f returned non-finite loss values; the estimate would be NaN")
-    else:
+        return _logit_quotients(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
+    if not callable(f):
         raise ValueError(f"f must be a SoftmaxRegression or a callable (m, d) -> (m,); got {type(f).__name__}")
+    x = _checks.as_array(x, "x", ndim=1)
+    Z = _checks.as_array(directions, "directions", ndim=2, shape=(None, x.shape[0]))
+    k = Z.shape[0]
+    X = _stacked_logits(x, Z, eps, scheme)  # the same stacking, in x-space: x ± εz
+    values = np.asarray(f(X))
+    if values.shape != (X.shape[0],):
+        raise ValueError(f"f must map an (m, d) array to shape (m,); got {values.shape} for m={X.shape[0]}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError("f returned non-finite loss values; the estimate would be NaN")
     return _quotients(values, k, eps, scheme)
 
 
@@ -356,7 +255,68 @@ def spsa_gradient(f: SoftmaxRegression | BatchedLoss, x: Any, *, k: int = 1, eps
     return Z.T @ s / Z.shape[0]  # type: ignore[no-any-return]  # ĝ = (1/k) Σ s_j z_j
 
 
+# ---------------------------------------------------------------------------------------- the three laws
+def _gaussian(gen: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    return gen.standard_normal(shape)  # N(0, I_d)
+
+
+def _sphere(gen: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    Z = gen.standard_normal(shape)
+    Z *= np.sqrt(shape[-1]) / np.linalg.norm(Z, axis=-1, keepdims=True)  # uniform, radius √d
+    return Z
+
+
+def _rademacher(gen: np.random.Generator, shape: tuple[int, ...]) -> Array:
+    Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1
+    return Z
+
+
+def _fourth_gaussian(M: Array) -> Array:
+    F: Array = 2 * M + np.trace(M) * np.eye(M.shape[0])  # Isserlis: E[z_i z_j z_k z_l] = δ_ijδ_kl + δ_ikδ_jl + δ_ilδ_jk
+    return F
+
+
+def _fourth_sphere(M: Array) -> Array:
+    d = M.shape[0]
+    F: Array = d / (d + 2) * _fourth_gaussian(M)  # z = √d g/‖g‖, independent of ‖g‖²: E‖g‖⁴ = d(d+2)
+    return F
+
+
+def _fourth_rademacher(M: Array) -> Array:
+    F: Array = _fourth_gaussian(M) - 2 * np.diag(np.diag(M))  # pairings as Gaussian, but z_i⁴ = 1 (not 3)
+    return F
+
+
+@dataclass(frozen=True)
+class _Law:
+    r"""What the library uses of one direction law (C8-C10): every distribution-specific formula lives here.
+
+    ``draw(gen, shape)`` float64 directions; ``norm4(d)`` :math:`E\|z\|^4`; ``fourth(M)``
+    :math:`E[zz^\top M zz^\top]` for symmetric ``M`` (d, d); ``gamma(d, k, r)`` the descent factor of C10.
+    """
+
+    draw: Callable[[np.random.Generator, tuple[int, ...]], Array]
+    norm4: Callable[[int], float]
+    fourth: Callable[[Array], Array]
+    gamma: Callable[[int, int, float], float]
+
+
+_LAWS: dict[str, _Law] = {
+    "gaussian": _Law(_gaussian, lambda d: d * (d + 2.0), _fourth_gaussian,  # E‖z‖⁴ = d(d+2), χ²_d
+                     lambda d, k, r: 1 + (r + 1) / k),  # exact supremum (C10)
+    "sphere": _Law(_sphere, lambda d: d * float(d), _fourth_sphere,  # ‖z‖² = d exactly
+                   lambda d, k, r: 1 + (d * r + d - 2) / (k * (d + 2))),  # MeZO's γ, exact (C10)
+    "rademacher": _Law(_rademacher, lambda d: d * float(d), _fourth_rademacher,  # ‖z‖² = d exactly
+                       lambda d, k, r: 1 + (r + 1) / k),  # upper bound: the −(2/k)Σ H_ii g_i² term dropped (C10)
+}
+
+
 # ---------------------------------------------------------------------------------------- exact moments
+def _check_dk(d: Any, k: Any, distribution: Any) -> tuple[int, int, str]:
+    return (_checks.positive_int(d, "d"), _checks.positive_int(k, "k"),
+            _checks.choice(distribution, "distribution", DISTRIBUTIONS))
+
+
 def direction_moment(d: int, distribution: str, power: int = 4) -> float:
     r""":math:`E\|z\|^p` of one direction, for ``power`` in {2, 4}.
 
@@ -369,18 +329,42 @@ def direction_moment(d: int, distribution: str, power: int = 4) -> float:
     -----
     C7 (bias constant), C8.
     """
-    d = _checks.positive_int(d, "d")
-    distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    d, _, distribution = _check_dk(d, 1, distribution)
     if power == 2:
         return float(d)
     if power != 4:
         raise ValueError(f"power must be 2 or 4, got {power!r}")
-    return float(d * (d + 2)) if distribution == "gaussian" else float(d * d)  # chi^2_d moment / |z| = √d
+    return _LAWS[distribution].norm4(d)
 
 
-def _check_dk(d: Any, k: Any, distribution: Any) -> tuple[int, int, str]:
-    return (_checks.positive_int(d, "d"), _checks.positive_int(k, "k"),
-            _checks.choice(distribution, "distribution", DISTRIBUTIONS))
+def direction_fourth_moment(M: Any, distribution: str) -> Array:
+    r""":math:`E[z z^\top M z z^\top]` of one direction, for a symmetric ``M``.
+
+    Parameters
+    ----------
+    M : array_like (d, d)
+        Symmetric.
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    ndarray (d, d)
+        .. math::
+            \text{gaussian: } 2M + \mathrm{tr}(M) I; \quad
+            \text{sphere: } \tfrac{d}{d+2}\,(2M + \mathrm{tr}(M) I); \quad
+            \text{rademacher: } 2M + \mathrm{tr}(M) I - 2\,\mathrm{diag}(M_{11}, \dots, M_{dd})
+
+    Notes
+    -----
+    C9, C13. Gaussian: Isserlis' theorem. Sphere: :math:`z = \sqrt d\, g/\|g\|` with :math:`g` Gaussian is
+    independent of :math:`\|g\|^2`, whose second moment is :math:`d(d+2)`. Rademacher: the Gaussian pairings with
+    :math:`z_i^4 = 1` instead of 3. Derived with ``d`` symbolic in ``proofs/c09_second_moment_matrix.py``.
+    """
+    M = _checks.as_array(M, "M", ndim=2)
+    if M.shape[0] != M.shape[1] or not np.allclose(M, M.T, rtol=1e-12, atol=0.0):
+        raise ValueError(f"M must be a symmetric square matrix, got shape {M.shape}")
+    distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    return _LAWS[distribution].fourth(M)
 
 
 def second_moment_factor(d: int, k: int, distribution: str) -> float:
@@ -389,17 +373,18 @@ def second_moment_factor(d: int, k: int, distribution: str) -> float:
     Returns
     -------
     float
-        .. math:: \frac{d+k+1}{k} \ \text{(gaussian)}, \qquad \frac{d+k-1}{k}\ \text{(sphere, rademacher)}
+        .. math:: \frac{E\|z\|^4/d + k - 1}{k} = \frac{d+k+1}{k} \ \text{(gaussian)}, \qquad
+                  \frac{d+k-1}{k}\ \text{(sphere, rademacher)}
 
     Notes
     -----
-    C8. The trace of :func:`second_moment_matrix`; MeZO's :math:`(d+k-1)/k` holds exactly for the
-    sphere and Rademacher directions (both have :math:`\|z\|^2 = d`), not for Gaussian ones.
+    C8. The trace of :func:`second_moment_matrix` over :math:`\|g\|^2`, since
+    :math:`\mathrm{tr}\,E[zz^\top gg^\top zz^\top] = E[\|z\|^2 (z^\top g)^2] = (E\|z\|^4/d)\,\|g\|^2` for the three
+    laws. MeZO's :math:`(d+k-1)/k` holds exactly for the sphere and Rademacher directions (both have
+    :math:`\|z\|^2 = d`), not for Gaussian ones.
     """
     d, k, distribution = _check_dk(d, k, distribution)
-    if distribution == "gaussian":
-        return (d + k + 1) / k  # E|z|^4 = d(d+2)  (Isserlis)
-    return (d + k - 1) / k  # |z|^2 = d exactly
+    return (_LAWS[distribution].norm4(d) / d + k - 1) / k
 
 
 def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
@@ -415,31 +400,18 @@ def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
     Returns
     -------
     ndarray (d, d)
-        With :math:`G = g g^\top`,
+        .. math:: \tfrac1k E[zz^\top G zz^\top] + (1-\tfrac1k)\,G, \qquad G = gg^\top
 
-        .. math::
-            \text{gaussian: } (1+\tfrac1k)G + \tfrac1k\|g\|^2 I; \quad
-            \text{sphere: } \tfrac{d}{k(d+2)}(2G + \|g\|^2 I) + (1-\tfrac1k)G; \quad
-            \text{rademacher: } \tfrac1k(\|g\|^2 I + 2G - 2\,\mathrm{diag}(g^2)) + (1-\tfrac1k)G
+        with :func:`direction_fourth_moment`.
 
     Notes
     -----
-    C9: :math:`E[\hat g\hat g^\top] = \frac1k E[z z^\top G z z^\top] + (1-\frac1k) G`, with the fourth
-    moments of each distribution (Isserlis; sphere :math:`E z_i^4 = 3d/(d+2)`,
-    :math:`E z_i^2 z_j^2 = d/(d+2)`; Rademacher :math:`z_i^4 = 1`).
+    C9: the ``k`` directions are independent, so the cross terms give :math:`E[zz^\top]G E[zz^\top] = G`.
     """
     g = _checks.as_array(g, "g", ndim=1)
-    d, k, distribution = _check_dk(g.shape[0], k, distribution)
+    _, k, distribution = _check_dk(g.shape[0], k, distribution)
     G = np.outer(g, g)
-    gg = float(g @ g)
-    eye = np.eye(d)
-    if distribution == "gaussian":
-        fourth = 2 * G + gg * eye  # E[z zᵀ G z zᵀ], Isserlis
-    elif distribution == "sphere":
-        fourth = d / (d + 2) * (2 * G + gg * eye)  # sphere fourth moments
-    else:
-        fourth = gg * eye + 2 * G - 2 * np.diag(g * g)  # Rademacher: pairings, z_i^4 = 1
-    return fourth / k + (1 - 1 / k) * G
+    return _LAWS[distribution].fourth(G) / k + (1 - 1 / k) * G
 
 
 def gamma(d: int, k: int, r: float, distribution: str) -> float:
@@ -479,7 +451,4 @@ def gamma(d: int, k: int, r: float, distribution: str) -> float:
     slack = 1e-9 * d  # rounding of tr(H)/||H|| computed in floating point
     if not (1 - slack <= r <= d + slack):
         raise ValueError(f"r must be a finite effective rank in [1, d={d}], got {r!r}")
-    r = min(max(float(r), 1.0), float(d))
-    if distribution == "sphere":
-        return 1 + (d * r + d - 2) / (k * (d + 2))  # MeZO's γ (C10)
-    return 1 + (r + 1) / k  # Gaussian exact; Rademacher upper bound (C10)
+    return _LAWS[distribution].gamma(d, k, min(max(float(r), 1.0), float(d)))

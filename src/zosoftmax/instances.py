@@ -9,7 +9,7 @@ import numpy as np
 from . import _checks
 from .problem import SoftmaxRegression
 
-__all__ = ["random_instance"]
+__all__ = ["random_instance", "strongly_convex_instance"]
 
 
 def random_instance(n: int, d: int, *, rng: Any, singular_values: Any = None, w: Any = None, b: Any = None,
@@ -62,3 +62,31 @@ def random_instance(n: int, d: int, *, rng: Any, singular_values: Any = None, w:
     if w is not None and np.ndim(w) == 0:
         w = np.full(n, float(w))
     return SoftmaxRegression(A, b, w, dtype=dtype)
+
+
+def strongly_convex_instance(n: int, d: int, *, rng: Any, margin: float = 1.0, singular_values: Any = None,
+                             b: Any = None, dtype: Any = "float64") -> SoftmaxRegression:
+    r"""A :func:`random_instance` regularized just enough to be strongly convex: :math:`w_i^2 = \beta^- + m`.
+
+    Parameters
+    ----------
+    n, d, rng, singular_values, b, dtype :
+        As in :func:`random_instance`.
+    margin : float > 0
+        :math:`m`; with ``rank(A) = d`` the Hessian is then :math:`\succeq m\,\sigma_{\min}(A)^2 I` everywhere.
+
+    Returns
+    -------
+    SoftmaxRegression
+
+    Notes
+    -----
+    C5: :math:`\nabla^2 L = A^\top(B + W^2)A` and :math:`B \succeq -\beta^- I`, so :math:`W^2 = (\beta^- + m)I` gives
+    :math:`\nabla^2 L \succeq m A^\top A`. :math:`\beta^-` is :func:`zosoftmax.beta_constants` of the target.
+    """
+    from .bounds import beta_constants  # local: bounds imports the estimators, instances stays below them
+
+    margin = _checks.positive_float(margin, "margin")
+    base = random_instance(n, d, rng=rng, singular_values=singular_values, b=b, dtype=dtype)
+    beta_minus = beta_constants(base.b)[1]
+    return SoftmaxRegression(base.A, base.b, np.full(base.n, np.sqrt(beta_minus + margin)), dtype=dtype)

@@ -1,41 +1,29 @@
 r"""Gradient descent, zeroth-order gradient descent (MeZO-style, seeded), replay and a Newton solve.
 
-ZO-GD is :math:`x_{t+1} = x_t - \eta\,\hat g_t` with :math:`\hat g_t = \frac1k\sum_j s_{t,j} z_{t,j}`.
-The directions of step ``t`` are regenerated from one integer seed, so a run is determined by ``x0``,
-the seeds and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`replay` rebuilds the final
-iterate bit for bit without evaluating the loss once.
-
-:func:`zo_gd_batch` runs ``S`` independent seeds as one (S, d) batch: each step is one product
-:math:`Z A^\top` serving all ``S k`` directions (the logits :math:`A x_s` are carried by the update,
-:math:`A x_{t+1} = A x_t + \sum_j c_j\, A z_j`, and recomputed from ``x`` every 16 steps), and the quotients come
-from the row moments of :math:`u^\pm = \mathrm{softmax}(Ax)\circ e^{\pm\varepsilon Az}`, ``k`` exponentials per run
-instead of ``2k + 1`` softmaxes (so a run's scalars agree with :func:`zosoftmax.projected_gradients` to rounding,
-not bit for bit). The step's directions are drawn as one (S, k, d) block from one generator seeded with the
-``S`` seeds of that step. A large batch is pipelined on two threads: a worker makes the products of the steps
-ahead while the caller finishes the current step, and whichever thread would wait draws directions; BLAS is held
-to one thread meanwhile.
+ZO-GD is :math:`x_{t+1} = x_t - \eta\,\hat g_t` with :math:`\hat g_t = \frac1k\sum_j s_{t,j} z_{t,j}` (C10-C12).
+The directions of step ``t`` are regenerated from one integer seed, so a run is determined by ``x0``, the seeds
+and the scalars :math:`s_{t,j}` (MeZO's memory trick, C12): :func:`replay` rebuilds the final iterate bit for bit
+without evaluating the loss once. :func:`zo_gd` is the paper's loop, one step at a time; :func:`zo_gd_batch`
+advances ``S`` independent runs together with one product :math:`[X; Z]A^\top` per step. Both take their
+quotients from the one implementation in :mod:`zosoftmax.estimators`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import threading
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import threadpoolctl
-from numpy.typing import NDArray
+from tqdm.auto import tqdm
 
 from . import _checks
-from ._io import Progress
-from .estimators import _draw, _factored_quotients, _perturbed_losses, _quotients, evaluations
+from ._checks import Array
+from .estimators import _draw, _logit_quotients, evaluations, projected_gradients
 from .problem import SoftmaxRegression
 
-__all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "newton", "linear_rate"]
+__all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "step_directions", "newton", "linear_rate"]
 
-Array = NDArray[Any]
 SEED_HIGH = 2**63 - 1  # per-step seeds are drawn uniformly from [0, 2^63 - 1)
 
 
@@ -58,9 +46,8 @@ class Trajectory:
     k, eps, distribution, scheme :
         ZO settings (``None`` for GD and Newton).
     seeds : ndarray (steps,) or (S, steps) of int64, or None
-        Per-step direction seeds (ZO only). Step ``t`` of a batch draws the directions of all ``S`` runs
-        from one generator seeded with the column ``seeds[:, t]``, ``Generator(SFC64(seeds[:, t]))`` (for ``S = 1``:
-        ``Generator(SFC64(seed))``).
+        Per-step direction seeds (ZO only): step ``t`` of run ``s`` draws its (k, d) directions from
+        ``numpy.random.default_rng(seeds[s, t])`` (:func:`step_directions`).
     scalars : ndarray (steps, k) or (S, steps, k), or None
         Projected gradients :math:`s_{t,j}` (ZO only).
 
@@ -96,7 +83,24 @@ def _check_finite(X: Array, step: int, lr: float) -> None:
     if not np.all(np.isfinite(X)) or np.max(np.abs(X)) > 1e150:
         raise FloatingPointError(
             f"the iterate diverged at step {step} with lr={lr:g}; use a smaller lr "
-            "(zosoftmax.bounds.step_size gives the C11 step 1/(l*gamma))")
+            "(zosoftmax.step_size gives the C11 step 1/(l*gamma))")
+
+
+def _bar(steps: int, desc: str, progress: bool | None) -> Any:
+    """A tqdm bar on stderr (``progress=None``: only on a terminal)."""
+    return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False)
+
+
+def _check_memory(runs: int, steps: int, k: int, itemsize: int) -> None:
+    """Refuse a run whose records (losses, seeds, scalars) would take more than half of this machine's memory."""
+    need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize)
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - platforms without sysconf
+        return
+    if need > have // 2:
+        raise ValueError(f"runs={runs}, steps={steps}, k={k} would record {need / 2**30:.1f} GiB (losses, seeds and "
+                         f"scalars), more than half of this machine's {have / 2**30:.1f} GiB: use fewer steps or runs")
 
 
 def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: bool | None = False) -> Trajectory:
@@ -124,37 +128,36 @@ def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: 
     steps = _checks.positive_int(steps, "steps")
     lr = _checks.positive_float(lr, "lr")
     losses = np.empty(steps + 1)
-    bar = Progress(steps, "gd", progress)
-    for t in range(steps):
-        losses[t] = p.loss(x)
-        x = x - lr * p.gradient(x)  # x_{t+1} = x_t − η ∇L(x_t)
-        _check_finite(x, t + 1, lr)
-        bar.update()
-    bar.close()
+    with _bar(steps, "gd", progress) as bar:
+        for t in range(steps):
+            losses[t] = p.loss(x)
+            x = x - lr * p.gradient(x)  # x_{t+1} = x_t − η ∇L(x_t)
+            _check_finite(x, t + 1, lr)
+            bar.update()
     losses[steps] = p.loss(x)
     return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method="gd", lr=lr)
 
 
-def _directions(seeds: Array, k: int, d: int, distribution: str, dtype: Any, out: Array | None = None) -> Array:
-    """Directions (S, k, d) of one step (C12: regenerated from the step's seeds, never stored across steps).
+def step_directions(seed: int, k: int, d: int, distribution: str = "gaussian", dtype: Any = np.float64) -> Array:
+    r"""The (k, d) directions of one ZO-GD step, regenerated from the step's seed.
 
-    One generator per step, ``Generator(SFC64(seeds))`` seeded (through a ``SeedSequence``) with the S run seeds
-    of the step, draws the whole (S, k, d) block in one call; run ``s`` gets block ``s``. The S blocks are i.i.d.,
-    so each run is distributed as an independent :func:`zo_gd` run, and for S = 1 the generator is
-    ``Generator(SFC64(seed))``, the one :func:`zo_gd` uses. Written into ``out`` when given.
+    Parameters
+    ----------
+    seed : int
+        The step's seed (an entry of ``Trajectory.seeds``).
+    k, d, distribution, dtype :
+        As in :func:`zosoftmax.sample_directions`.
 
-    SFC64 rather than numpy's default PCG64: drawing is a third of a batched step's work on the calling thread,
-    and SFC64's Gaussians are 24% cheaper here (652 against 854 µs for 65536); both pass the standard
-    statistical batteries (numpy's bit-generator documentation).
+    Returns
+    -------
+    ndarray (k, d)
+        ``sample_directions(k, d, distribution, numpy.random.default_rng(seed))``.
+
+    Notes
+    -----
+    C12: the directions are never stored across steps; a run and its replay draw them alike.
     """
-    seeds = np.asarray(seeds, dtype=np.int64)
-    out = np.empty((seeds.shape[0], k, d), dtype=dtype) if out is None else out
-    return _draw(np.random.Generator(np.random.SFC64(seeds)), out, distribution)
-
-
-def _update(X: Array, Z: Array, c: Array) -> Array:
-    """x + Σ_j c_j z_j, batched over runs (c = −(η/k) s): the one update shared by the run and its replay."""
-    return X + np.matmul(c[:, None, :], Z)[:, 0]  # type: ignore[no-any-return]
+    return _draw(np.random.default_rng(seed), np.empty((k, d), dtype=dtype), distribution)
 
 
 def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, scheme: Any) -> tuple[Any, ...]:
@@ -163,179 +166,16 @@ def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, schem
             _checks.choice(scheme, "scheme", _checks.SCHEMES))
 
 
-# The logits A x_s are carried by the update, y ← y − (η/k) Σ_j s_j A z_j (A z_j is computed for the estimate anyway),
-# and recomputed from x every _LOGIT_REFRESH steps, so they are never more than that many roundings away from A x_s.
-_LOGIT_REFRESH = 16
-# From this many direction entries S·k·d per step a batch is pipelined (see _zo_run); below it a step's product is
-# short (~1 ms at 2^15 entries and n = 512) next to a thread hand-off (50-220 us on this VM).
-_PIPELINE_MIN_ENTRIES = 2**15
-_Z_SLOTS, _AZ_SLOTS = 4, 3  # pipelined: directions drawn up to 3 steps ahead, products made up to 2 steps ahead
-_THREADED = True  # False runs the pipelined plan on the calling thread: the same calls, so the same bits (tests)
-_BLAS: Any = None  # threadpoolctl.ThreadpoolController, made on first use (it scans the loaded libraries once)
-
-
-def _one_blas_thread() -> Any:
-    """A context in which BLAS runs on the calling thread only (threadpoolctl; process-wide while it lasts)."""
-    global _BLAS
-    if _BLAS is None:
-        _BLAS = threadpoolctl.ThreadpoolController()
-    return _BLAS.limit(limits=1, user_api="blas")
-
-
-class _Ahead:
-    """The directions and logits ``A z`` of the steps ahead of a pipelined batch, made beside the caller.
-
-    A worker thread makes the products in step order, each as soon as its directions are drawn and its output
-    slot is free; whichever thread would otherwise wait draws the next directions (the caller while it waits for
-    a product, the worker while it waits for directions). Step ``t``'s directions go to slot ``t % _Z_SLOTS``
-    once step ``t - _Z_SLOTS`` is consumed, its logits to slot ``t % _AZ_SLOTS`` once step ``t - _AZ_SLOTS`` is:
-    nothing is overwritten while in use, and every draw and product is the call the plain loop makes.
-    """
-
-    def __init__(self, steps: int, draw: Any, product: Any) -> None:
-        self._steps, self._draw, self._product = steps, draw, product
-        self._cond = threading.Condition()
-        self._drawn = [False] * steps
-        self._next_draw = self._consumed = self._done = 0
-        self._stop = False
-        self._error: BaseException | None = None
-        run = contextvars.copy_context().run  # the caller's np.errstate applies on the worker too
-        self._thread = threading.Thread(target=run, args=(self._work,), name="zo_gd", daemon=True)
-        self._thread.start()
-
-    def _draw_next(self) -> bool:
-        """Draw the next step whose slot is free, with the lock released meanwhile; False if there is none.
-        Called with the lock held."""
-        j = self._next_draw
-        if j >= self._steps or j >= self._consumed + _Z_SLOTS:
-            return False
-        self._next_draw = j + 1
-        self._cond.release()
-        try:
-            self._draw(j)
-        finally:
-            self._cond.acquire()
-        self._drawn[j] = True
-        self._cond.notify_all()
-        return True
-
-    def _work(self) -> None:
-        try:
-            for t in range(self._steps):
-                with self._cond:
-                    while not (self._stop or (self._drawn[t] and self._consumed > t - _AZ_SLOTS)):
-                        if not self._draw_next():
-                            self._cond.wait()
-                    if self._stop:
-                        return
-                self._product(t)  # one BLAS call, outside the lock (it releases the GIL)
-                with self._cond:
-                    self._done = t + 1
-                    self._cond.notify_all()
-        except BaseException as error:  # handed to the caller by wait()
-            with self._cond:
-                self._error = error
-                self._cond.notify_all()
-
-    def wait(self, t: int) -> None:
-        """Return once step ``t``'s logits are made, drawing ahead meanwhile; re-raise the worker's error."""
-        with self._cond:
-            while self._done <= t and self._error is None:
-                if not self._draw_next():
-                    self._cond.wait()
-            if self._error is not None:
-                raise self._error
-
-    def consumed(self, t: int) -> None:
-        """Step ``t``'s directions and logits are used up: their slots may be refilled."""
-        with self._cond:
-            self._consumed = t + 1
-            self._cond.notify_all()
-
-    def close(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
-        self._thread.join()
-
-
-def _quotients_and_losses(p: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
-                          scratch: tuple[Array, Array]) -> tuple[Array, Array]:
-    """(S, k) quotients and (S,) losses at ``y0``: factored (k exponentials a run) or, beyond its range, stacked."""
-    got = _factored_quotients(p, y0, AZ, eps, scheme, scratch)
-    if got is not None:
-        return got
-    k = AZ.shape[-2]
-    m = 2 * k if scheme == "central" else k + 1
-    values = _perturbed_losses(p, y0, AZ, eps, scheme, center=True)  # (S, 2k+1) | (S, k+1)
-    return _quotients(values[:, :m], k, eps, scheme), values[:, m] if scheme == "central" else values[:, 0]
-
-
-def _zo_run(p: SoftmaxRegression, X: Array, seeds: Array, lr: float, k: int, eps: float, distribution: str,
-            scheme: str, progress: bool | None) -> tuple[Array, Array, Array]:
-    """``S`` runs from the (S, d) starts ``X`` with the (S, steps) seeds: (losses, final X, scalars).
-
-    The directions of a step, and their logits ``A z``, do not depend on the iterate. A large batch (S > 1 and
-    S·k·d >= ``_PIPELINE_MIN_ENTRIES``) is therefore pipelined on two threads (:class:`_Ahead`): while the caller
-    computes step t's quotients and update, a worker makes the products of the steps after it (one BLAS call each,
-    which releases the GIL) as soon as their directions are drawn, and either thread draws when it would otherwise
-    wait. Working ahead, the worker does not sit out a thread wake-up (tens of microseconds on this VM) between
-    products. BLAS runs on one thread meanwhile (:func:`_one_blas_thread`), so the two threads use two cores
-    instead of competing with BLAS's own helper threads. The calls, and so every bit of the result, are those of
-    the plain loop. A single run keeps one direction buffer (C12 memory).
-    """
-    S, steps = seeds.shape
-    n, d = p.n, p.d
-    losses = np.empty((S, steps + 1))
-    scalars = np.empty((S, steps, k), dtype=p.dtype)
-    AT = p.A.T
-    pipelined = S > 1 and S * k * d >= _PIPELINE_MIN_ENTRIES
-    Zs = [np.empty((S * k, d), dtype=p.dtype) for _ in range(_Z_SLOTS if pipelined else 1)]
-    AZs = [np.empty((S * k, n), dtype=p.dtype) for _ in range(_AZ_SLOTS if pipelined else 1)]
-    scratch = (np.empty((S, k, n), dtype=p.dtype), np.empty((S, k, n), dtype=p.dtype))
-
-    def draw(t: int) -> None:
-        _directions(seeds[:, t], k, d, distribution, p.dtype, out=Zs[t % len(Zs)].reshape(S, k, d))
-
-    def product(t: int) -> None:  # one BLAS product for all S·k directions of step t
-        np.matmul(Zs[t % len(Zs)], AT, out=AZs[t % len(AZs)])
-
-    bar = Progress(steps, f"zo_gd[{distribution},k={k}" + (f",S={S}]" if S > 1 else "]"), progress)
-    with contextlib.ExitStack() as stack:
-        stack.callback(bar.close)
-        ahead = None
-        if pipelined:
-            stack.enter_context(_one_blas_thread())
-            if _THREADED:
-                ahead = _Ahead(steps, draw, product)
-                stack.callback(ahead.close)  # on an error too: the worker stops before BLAS is restored
-        y0 = X @ AT  # the logits A x_s
-        for t in range(steps):
-            if ahead is None:
-                draw(t)
-                product(t)
-            else:
-                ahead.wait(t)
-            Z, AZ = Zs[t % len(Zs)].reshape(S, k, d), AZs[t % len(AZs)].reshape(S, k, n)
-            if t and t % _LOGIT_REFRESH == 0:
-                y0 = X @ AT  # A x_s afresh
-            s, losses[:, t] = _quotients_and_losses(p, y0, AZ, eps, scheme, scratch)
-            scalars[:, t] = s
-            c = (-lr / k) * scalars[:, t]  # x ← x − (η/k) Σ_j s_j z_j, and y = A x with it
-            X = _update(X, Z, c)
-            y0 = _update(y0, AZ, c)
-            if ahead is not None:
-                ahead.consumed(t)
-            _check_finite(X, t + 1, lr)
-            bar.update()
-        losses[:, steps] = p.loss_from_logits(X @ AT)
-    return losses, X, scalars
+def _descend(x: Array, Z: Array, s: Array, lr: float) -> Array:
+    r""":math:`x - \eta\,\hat g` with :math:`\hat g = \frac1k\sum_j s_j z_j`: the update of :func:`zo_gd` and of its
+    :func:`replay` (one expression, so the replay is bit for bit)."""
+    return x - (lr / len(s)) * (s @ Z)
 
 
 def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int = 1, eps: float = 1e-3,
           distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
           progress: bool | None = False) -> Trajectory:
-    r"""Zeroth-order gradient descent with seeded directions.
+    r"""Zeroth-order gradient descent with seeded directions: the paper's algorithm, one step at a time.
 
     Parameters
     ----------
@@ -349,6 +189,7 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
     rng : numpy.random.Generator, int or None
         Source of the per-step seeds.
     progress : bool or None
+        A tqdm progress bar on stderr (``None``: only on a terminal).
 
     Returns
     -------
@@ -357,18 +198,32 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
 
     Notes
     -----
-    C10-C12. :math:`x_{t+1} = x_t - \eta\,\frac1k\sum_j s_{t,j} z_{t,j}`; ``losses[t]`` is read off the
-    logits :math:`Ax_t` the estimate uses anyway (carried by the update and recomputed every 16 steps, so within
-    16 updates' rounding of :math:`L(x_t)`), and is not counted in ``forward_passes``.
+    C10-C12. Step ``t``:
+
+    .. math:: z_{t,1..k} \leftarrow \text{seed}_t, \qquad
+              s_{t,j} = \frac{L(x_t+\varepsilon z_{t,j}) - L(x_t-\varepsilon z_{t,j})}{2\varepsilon}, \qquad
+              x_{t+1} = x_t - \frac\eta k\sum_j s_{t,j} z_{t,j}
+
+    ``losses[t]`` is :math:`L(x_t)`, recorded for the figures and not counted in ``forward_passes``.
     """
     p = _problem(problem)
     x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype)
     steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
-    seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(1, steps), dtype=np.int64)
-    losses, X, scalars = _zo_run(p, x[None, :].copy(), seeds, lr, k, eps, distribution, scheme, progress)
-    return Trajectory(losses=losses[0], x=X[0], forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
+    _check_memory(1, steps, k, p.dtype.itemsize)
+    seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, dtype=np.int64)
+    losses, scalars = np.empty(steps + 1), np.empty((steps, k), dtype=p.dtype)
+    with _bar(steps, f"zo_gd[{distribution}, k={k}]", progress) as bar:
+        for t in range(steps):
+            losses[t] = p.loss(x)
+            Z = step_directions(seeds[t], k, p.d, distribution, p.dtype)  # regenerated from the step's seed
+            scalars[t] = projected_gradients(p, x, Z, eps=eps, scheme=scheme)  # 2k (or k + 1) losses
+            x = _descend(x, Z, scalars[t], lr)  # x_{t+1} = x_t − (η/k) Σ_j s_j z_j
+            _check_finite(x, t + 1, lr)
+            bar.update()
+    losses[steps] = p.loss(x)
+    return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
-                      seeds=seeds[0], scalars=scalars[0])
+                      seeds=seeds, scalars=scalars)
 
 
 def _starts(p: SoftmaxRegression, x0: Any, S: int) -> Array:
@@ -378,17 +233,22 @@ def _starts(p: SoftmaxRegression, x0: Any, S: int) -> Array:
     return _checks.as_array(x0, "x0", ndim=2, shape=(S, p.d), dtype=p.dtype).copy()
 
 
-def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, lr: float, k: int = 1,
+def _descend_batch(X: Array, Z: Array, s: Array, lr: float) -> Array:
+    """:func:`_descend` for (S, d) iterates, (S, k, d) directions and (S, k) scalars (batch and its replay)."""
+    return X - (lr / s.shape[-1]) * np.matmul(s[:, None, :], Z)[:, 0]  # type: ignore[no-any-return]
+
+
+def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, lr: float, k: int = 1,
                 eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
                 progress: bool | None = False) -> Trajectory:
-    r"""``S = seeds`` independent ZO-GD runs advanced together, one BLAS product per step.
+    r"""``S = runs`` independent ZO-GD runs advanced together, one BLAS product per step.
 
     Parameters
     ----------
     problem : SoftmaxRegression
     x0 : array_like (d,) or (S, d)
         A common start or one start per run.
-    seeds : int >= 1
+    runs : int >= 1
         Number of independent runs ``S``.
     steps, lr, k, eps, distribution, scheme, rng, progress :
         As in :func:`zo_gd`.
@@ -398,27 +258,40 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, seeds: int, steps: int, 
     Trajectory
         Every array has a leading axis of length ``S``; ``forward_passes`` is per run.
 
+    Raises
+    ------
+    ValueError
+        Also when the records (``S (steps + 1)`` losses, ``S steps`` seeds, ``S steps k`` scalars) would take more
+        than half of this machine's memory, with the amount.
+
     Notes
     -----
-    C11, C12. Each run is distributed exactly as a :func:`zo_gd` run; the product :math:`ZA^\top` with
-    ``S k`` rows replaces ``S`` products with ``k`` rows. Step ``t`` draws the
-    directions of all runs as one (S, k, d) block from ``Generator(SFC64(seeds[:, t]))`` (i.i.d. blocks, so the runs
-    are independent); ``seeds=1`` is therefore bit for bit the :func:`zo_gd` run with the same ``rng``, and a
-    run of the batch is replayed with the whole batch (:func:`replay`), not alone.
-
-    From ``S k d >= 2**15`` direction entries per step the run uses a second thread for the products, and BLAS is
-    held to one thread, process-wide, while it runs (restored afterwards, also on an error): BLAS calls that other
-    threads of the program make meanwhile run single-threaded.
+    C11, C12. Each step is :func:`zo_gd`'s step for every run, with the logits of the iterates and of all ``S k``
+    directions from one product :math:`[X; Z]A^\top` (C12: :math:`A(x\pm\varepsilon z) = Ax\pm\varepsilon Az`).
+    Run ``s`` draws its directions from its own seeds, so it is distributed exactly as a :func:`zo_gd` run, and it
+    equals the :func:`zo_gd` run with the same seeds up to the rounding of the products (the BLAS layout differs).
     """
     p = _problem(problem)
-    S = _checks.positive_int(seeds, "seeds")
+    S = _checks.positive_int(runs, "runs")
     X = _starts(p, x0, S)
     steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
-    step_seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
-    losses, X, scalars = _zo_run(p, X, step_seeds, lr, k, eps, distribution, scheme, progress)
+    _check_memory(S, steps, k, p.dtype.itemsize)
+    seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
+    losses, scalars = np.empty((S, steps + 1)), np.empty((S, steps, k), dtype=p.dtype)
+    with _bar(steps, f"zo_gd[{distribution}, k={k}, runs={S}]", progress) as bar:
+        for t in range(steps):
+            Z = np.stack([step_directions(seed, k, p.d, distribution, p.dtype) for seed in seeds[:, t]])
+            Y = np.concatenate([X, Z.reshape(S * k, p.d)]) @ p.A.T  # one product: A x_s and every A z_{s,j}
+            y0, AZ = Y[:S], Y[S:].reshape(S, k, p.n)
+            losses[:, t] = p.loss_from_logits(y0)
+            scalars[:, t] = _logit_quotients(p, y0, AZ, eps, scheme)  # the quotients of projected_gradients
+            X = _descend_batch(X, Z, scalars[:, t], lr)
+            _check_finite(X, t + 1, lr)
+            bar.update()
+    losses[:, steps] = p.loss_from_logits(X @ p.A.T)
     return Trajectory(losses=losses, x=X, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
-                      seeds=step_seeds, scalars=scalars)
+                      seeds=seeds, scalars=scalars)
 
 
 def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array:
@@ -443,17 +316,16 @@ def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array
     p = _problem(problem)
     if not isinstance(trajectory, Trajectory) or trajectory.seeds is None or trajectory.scalars is None:
         raise ValueError("trajectory must be a ZO Trajectory (from zo_gd or zo_gd_batch) with seeds and scalars")
-    batched = trajectory.seeds.ndim == 2
-    seeds = trajectory.seeds if batched else trajectory.seeds[None, :]
-    scalars = trajectory.scalars if batched else trajectory.scalars[None]
-    S = seeds.shape[0]
-    X = _starts(p, x0, S)
-    k = int(trajectory.k or 1)
-    Z = np.empty((S, k, p.d), dtype=p.dtype)
-    for t in range(seeds.shape[1]):
-        _directions(seeds[:, t], k, p.d, str(trajectory.distribution), p.dtype, out=Z)
-        X = _update(X, Z, (-trajectory.lr / k) * scalars[:, t])
-    return X if batched else X[0]
+    k, lr, dist = int(trajectory.k or 1), trajectory.lr, str(trajectory.distribution)
+    if trajectory.seeds.ndim == 1:
+        x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype)
+        for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=True):
+            x = _descend(x, step_directions(seed, k, p.d, dist, p.dtype), s, lr)
+        return x
+    X = _starts(p, x0, trajectory.seeds.shape[0])
+    for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=True):
+        X = _descend_batch(X, np.stack([step_directions(seed, k, p.d, dist, p.dtype) for seed in seeds]), s, lr)
+    return X
 
 
 def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, max_iter: int = 100) -> Trajectory:
