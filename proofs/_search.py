@@ -9,20 +9,30 @@ ball (``b = θ/‖θ‖``). The search is over the logits ``y`` (and ``θ``, and
 evolution strategy, and the best ``N_STARTS`` polished by scipy's L-BFGS-B. The objective is evaluated with
 the split :math:`B = P^\top\mathrm{diag}(f\circ q)P` proved in C3 (fast, batched); the reported value at
 the maximizer is recomputed with the library's ``SoftmaxRegression.B`` / ``gradient``.
+
+One function, one cache: :func:`search` is what the proofs (C4, C6, C7) and the figure ``fig_constants``
+both read. Its results are kept in memory and on disk (``.cache/search``, one JSON per search, keyed on the
+arguments and the source of this module and of ``zosoftmax``, written atomically), so a search run by
+``make figures`` is not run again by ``make verify``, and the other way round. The quick profile (the test
+suite's: fewer n, a smaller search) is an explicit ``quick=True`` argument.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
 import zosoftmax as zs
+from zosoftmax.io import atomic_write_json, read_json
 
-__all__ = ["N_VALUES", "SETS", "QUANTITIES", "quick", "n_values", "samples", "search", "search_table", "phi3"]
+__all__ = ["N_VALUES", "SETS", "QUANTITIES", "CACHE", "quick", "n_values", "samples", "search", "search_table", "phi3"]
 
 N_VALUES = tuple(range(2, 9))
 SETS = ("simplex", "ball")
@@ -30,23 +40,33 @@ QUANTITIES = ("beta_plus", "beta_minus", "sc", "phi3")
 POPULATION = 96   # random starting points per (quantity, set, n)
 ES_STEPS = 120    # batched (1+1)-ES steps per point
 N_STARTS = 2      # best points polished by L-BFGS-B
-QUICK_ENV = "ZOSOFTMAX_PROOFS_QUICK"  # "1": the test suite's quick profile (fewer n, smaller search)
-QUICK_N_VALUES = (2, 3)
+QUICK_N_VALUES = (2, 3)  # the quick profile's n (the test suite's)
+CACHE = Path(__file__).resolve().parents[1] / ".cache" / "search"  # one JSON per search (see the module docstring)
+
+
+LEGACY_QUICK_ENV = "ZOSOFTMAX_PROOFS_QUICK"
 
 
 def quick() -> bool:
-    """Whether the quick profile is on (environment variable ``ZOSOFTMAX_PROOFS_QUICK=1``)."""
-    return os.environ.get(QUICK_ENV, "") == "1"
+    """Transitional: the default of ``quick=None`` until every call site passes ``quick`` explicitly.
+
+    Reads the old environment switch ``ZOSOFTMAX_PROOFS_QUICK=1``; to be removed with it.
+    """
+    return os.environ.get(LEGACY_QUICK_ENV, "") == "1"
 
 
-def n_values() -> tuple[int, ...]:
+def _quick(value: bool | None) -> bool:
+    return quick() if value is None else bool(value)
+
+
+def n_values(quick: bool | None = None) -> tuple[int, ...]:
     """The n of the numeric searches: 2..8, or (2, 3) in the quick profile."""
-    return QUICK_N_VALUES if quick() else N_VALUES
+    return QUICK_N_VALUES if _quick(quick) else N_VALUES
 
 
-def samples(full: int) -> int:
+def samples(full: int, quick: bool | None = None) -> int:
     """A random-sample count: ``full``, or an eighth of it in the quick profile."""
-    return max(1, full // 8) if quick() else full
+    return max(1, full // 8) if _quick(quick) else full
 
 
 def _unpack(P: np.ndarray, n: int, bset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,19 +132,65 @@ def _library_value(quantity: str, n: int, bset: str, p: np.ndarray) -> float:
     return float(abs(phi3(zs.softmax(y), b, v)))
 
 
-def search(quantity: str, bset: str, n: int, seed: int = 0) -> dict[str, Any]:
-    """Cached :func:`_search`; the cache key includes the profile (quick or full)."""
-    return _search(quantity, bset, n, seed, quick())
+def search(quantity: str, bset: str, n: int, seed: int = 0, quick: bool | None = None,
+           cache_dir: str | Path | None = None) -> dict[str, Any]:
+    r"""Numeric sup of ``quantity`` over f (logits), b in ``bset`` (extreme points), v (``phi3`` only).
 
+    Parameters
+    ----------
+    quantity : {"beta_plus", "beta_minus", "sc", "phi3"}
+        :math:`\lambda_{\max}(B)`, :math:`-\lambda_{\min}(B)`, :math:`\|Sc\|` or :math:`|\varphi_3|`.
+    bset : {"simplex", "ball"}
+        The admissible targets (searched at their extreme points).
+    n : int
+        Softmax width, >= 2.
+    seed : int
+        Seed of the search's random starts and steps.
+    quick : bool, optional
+        The quick profile: half the population and half the evolution steps (``None``: see :func:`quick`).
+    cache_dir : path, optional
+        Where the result is cached on disk (default :data:`CACHE`); a folder shared by the workers of a cluster.
 
-@cache
-def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) -> dict[str, Any]:
-    """Numeric sup of ``quantity`` over f (logits), b in ``bset`` (extreme points), v (``phi3`` only).
+    Returns
+    -------
+    dict
+        ``{"value", "f", "b"}``: the library-evaluated value at the best point found, and that point.
 
-    Returns ``{"value", "f", "b"}``: the library-evaluated value at the best point found, and that point.
+    Notes
+    -----
+    Numeric evidence for the suprema of C4 (``beta_plus``, ``beta_minus``), C6 (``sc``) and C7 (``phi3``).
     """
     if quantity not in QUANTITIES or bset not in SETS:
         raise ValueError(f"quantity must be in {QUANTITIES} and bset in {SETS}, got {quantity!r}, {bset!r}")
+    if not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    folder = str(CACHE if cache_dir is None else cache_dir)
+    return _cached_search(quantity, bset, int(n), int(seed), _quick(quick), folder)
+
+
+def _fingerprint() -> str:
+    """Hash of this module's and the library's sources: a code change invalidates every cached search."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(Path(zs.__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def _cached_search(quantity: str, bset: str, n: int, seed: int, quick: bool, cache_dir: str) -> dict[str, Any]:
+    """:func:`_search` through the disk cache (and, by ``functools.cache``, once per process)."""
+    params = {"quantity": quantity, "bset": bset, "n": n, "seed": seed, "quick": quick, "code": _fingerprint()}
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    path = Path(cache_dir) / f"{quantity}-{bset}-n{n}-{digest}.json"
+    if path.exists():
+        return read_json(path)  # type: ignore[no-any-return]
+    result = _search(quantity, bset, n, seed, quick)
+    atomic_write_json(path, result)
+    return result
+
+
+def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) -> dict[str, Any]:
+    """The search itself (uncached): see :func:`search`."""
     rng = np.random.default_rng([seed, n, QUANTITIES.index(quantity), SETS.index(bset)])
     dim = _dim(quantity, n, bset)
     pop, steps = (POPULATION // 2, ES_STEPS // 2) if quick_profile else (POPULATION, ES_STEPS)
@@ -153,6 +219,6 @@ def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) ->
     return {"value": _library_value(quantity, n, bset, best_p), "f": zs.softmax(y).tolist(), "b": b.tolist()}
 
 
-def search_table(quantity: str, bset: str) -> dict[int, float]:
-    """``{n: numeric sup}`` for n in :func:`n_values`."""
-    return {n: search(quantity, bset, n)["value"] for n in n_values()}
+def search_table(quantity: str, bset: str, quick: bool | None = None) -> dict[int, float]:
+    """``{n: numeric sup}`` for n in :func:`n_values` (``quick``: the quick profile's n and search)."""
+    return {n: search(quantity, bset, n, quick=quick)["value"] for n in n_values(quick)}
