@@ -1,0 +1,66 @@
+"""Guards at the public boundary of the estimator and the runs: an ε that cannot move the loss, a run whose records
+would not fit in memory, and directions in the null space of ``A`` (which must not trip the guard)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import zosoftmax as zs
+
+
+@pytest.fixture
+def problem():
+    return zs.random_instance(16, 6, rng=2, w=0.5)
+
+
+def test_an_eps_below_the_rounding_of_the_logits_is_refused_naming_eps(problem):
+    """``eps = 1e-20``: ε·max|Az| is far below u·max|Ax|, every perturbed loss equals L(x), and the estimate would be
+    exactly 0 while ‖∇L‖ is O(1). Refused with the smallest sensible ε, which then runs without a warning."""
+    x = np.random.default_rng(0).standard_normal(problem.d)
+    assert np.linalg.norm(problem.gradient(x)) > 0.1
+    with pytest.raises(ValueError, match=r"eps=1e-20 cannot move the loss.*use eps >= ") as info:
+        zs.spsa_gradient(problem, x, k=2, eps=1e-20, rng=0)
+    smallest = float(str(info.value).rsplit(">= ", 1)[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = zs.spsa_gradient(problem, x, k=2, eps=smallest * 1.01, rng=0)
+    assert np.linalg.norm(g) > 0
+    with pytest.raises(ValueError, match="eps"):
+        zs.zo_gd(problem, x, steps=2, lr=0.1, eps=1e-300, rng=0)
+    with pytest.raises(ValueError, match="eps"):
+        zs.zo_gd_batch(problem, x, runs=2, steps=2, lr=0.1, eps=1e-300, rng=0)
+
+
+def test_a_borderline_eps_warns_and_an_ordinary_one_does_not(problem):
+    """Between 8u and √u (relative to the logits) the quotient loses more than half its digits: a PrecisionWarning.
+    The defaults (ε = 1e-3) and the ε of the bias experiments (down to 1e-6) stay silent."""
+    x = np.zeros(problem.d)
+    Z = zs.sample_directions(3, problem.d, rng=1)
+    az = np.max(np.abs(Z @ problem.A.T))
+    with pytest.warns(zs.PrecisionWarning, match="eps"):
+        zs.projected_gradients(problem, x, Z, eps=1e-3 * np.sqrt(np.finfo(float).eps / 2) / az)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for eps in (1e-2, 1e-3, 1e-6):
+            zs.projected_gradients(problem, x, Z, eps=eps)
+
+
+def test_null_space_directions_are_fine_at_every_eps():
+    """A direction with A z = 0 leaves the loss unchanged: its quotient is exactly 0 and nothing is refused."""
+    A = np.zeros((4, 3))
+    A[:, :2] = np.random.default_rng(3).standard_normal((4, 2))
+    p = zs.SoftmaxRegression(A, np.full(4, 0.25))
+    Z = np.array([[0.0, 0.0, 1.0], [0.0, 0.0, -2.0]])
+    for eps in (1e-3, 1e-30):
+        assert np.array_equal(zs.projected_gradients(p, np.ones(3), Z, eps=eps), np.zeros(2))
+
+
+def test_a_run_whose_records_do_not_fit_is_refused_with_the_memory_it_needs(problem):
+    """3.3e8 steps x 32 runs would record ~250 GiB: a ValueError with the amount, before any allocation."""
+    with pytest.raises(ValueError, match=r"GiB.*runs=32, steps=330000000|runs=32, steps=330000000.*GiB"):
+        zs.zo_gd_batch(problem, np.zeros(problem.d), runs=32, steps=330_000_000, lr=0.1, k=1, rng=0)
+    with pytest.raises(ValueError, match="GiB"):
+        zs.zo_gd(problem, np.zeros(problem.d), steps=10**13, lr=0.1, rng=0)
