@@ -249,7 +249,7 @@ class Runner:
         where = f"scheduler={self.scheduler!r}" if self.scheduler else f"jobs={self.jobs}"
         return f"Runner({where})"
 
-    def map(self, func: Callable[..., Any], tasks: list[dict[str, Any]], *, key: str) -> list[Any]:
+    def map(self, func: Callable[..., Any], tasks: list[dict[str, Any]], *, key: str, cache: bool = True) -> list[Any]:
         """``[func(**task) for task in tasks]``, each result cached under ``key`` and the task's parameters.
 
         Parameters
@@ -263,6 +263,9 @@ class Runner:
             (pass seeds explicitly).
         key : str
             A name for the experiment (file-name safe), e.g. ``"fig_descent-gaussian"``.
+        cache : bool
+            ``False``: do not cache here (for a function that caches its own results, such as the proofs'
+            search: one computation, one cache).
 
         Returns
         -------
@@ -275,7 +278,7 @@ class Runner:
         if not key or any(ch in key for ch in "/\\\0"):
             raise ValueError(f"key must be a non-empty file-name-safe string, got {key!r}")
         tasks = list(tasks)
-        paths = self._paths(key, tasks)
+        paths = self._paths(key, tasks) if cache else [None] * len(tasks)
         results: list[Any] = [None] * len(tasks)
         todo = []
         for i, path in enumerate(paths):

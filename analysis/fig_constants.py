@@ -15,16 +15,16 @@ over all logits ``y`` and the admissible targets: the simplex (``b >= 0``, ``sum
 * the library's proven ones, :func:`zosoftmax.beta_constants` and :func:`zosoftmax.residual_gradient_bound`,
   at the target of largest range in the set (they depend on ``b`` only through :math:`\rho = \max b - \min b`:
   :math:`\rho = 1` on the simplex at a vertex, :math:`\sqrt2` on the ball at :math:`(e_1 - e_2)/\sqrt2`);
-* the empirical supremum for ``n = 2..8``: the largest value over random instances (``y`` and ``b`` drawn at
-  random) and over an adversarial search (``scipy.optimize.minimize``, L-BFGS-B, from many random starts
-  over the logits ``y`` and a parametrization of ``b``: ``softmax(θ)`` on the simplex,
-  :math:`\theta/\sqrt{1 + \|\theta\|^2}` on the ball). Every value is computed through the library
-  (:meth:`zosoftmax.SoftmaxRegression.B` and ``.gradient`` with ``A = I``), never re-derived here.
+* the empirical supremum for ``n = 2..8``: what the proofs' adversarial search found
+  (:func:`proofs._search.search`: random starts of every logit scale, a batched evolution strategy and
+  L-BFGS-B, over the logits and the extreme points of the target set, the value at the maximizer recomputed
+  through :meth:`zosoftmax.SoftmaxRegression.B` and ``.gradient`` with ``A = I``). The figure does not search
+  again: it reads the same function and the same cache as ``make verify`` (C4, C6), so whichever runs first
+  computes each search once.
 
 Plotted as ratios (log scale): paper-family / empirical and proven / empirical. The claim "the constant is an
 upper bound" is confirmed when every empirical supremum is at most the proven constant and at most the
-paper family's; the ratios say how loose each is. This computes its own suprema; it does not read
-``paper/generated/claims.json``.
+paper family's; the ratios say how loose each is.
 """
 
 from __future__ import annotations
@@ -34,67 +34,23 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from scipy import optimize
+from proofs import _search
 
 import zosoftmax as zs
 
-from ._common import cached, run_figure
+from ._common import Runner, as_runner, run_figure
 
-__all__ = ["NAME", "QUANTITIES", "TARGET_SETS", "compute", "plot", "main", "target", "value", "empirical_sup"]
+__all__ = ["NAME", "QUANTITIES", "TARGET_SETS", "compute", "plot", "main", "proven"]
 
 NAME = "fig_constants"
 QUANTITIES = ("beta_plus", "beta_minus", "grad")  # λ_max(B), −λ_min(B), ‖Sc‖
-TARGET_SETS = ("simplex", "ball")
+SEARCHED = {"beta_plus": "beta_plus", "beta_minus": "beta_minus", "grad": "sc"}  # the search's names
+TARGET_SETS = _search.SETS  # ("simplex", "ball")
 PAPER = {"beta_plus": 4.0, "beta_minus": 4.0, "grad": 2.0}  # reconstructed paper-family constants (CLAIMS.md)
 LABELS = {"beta_plus": r"$\beta^+ = \sup\lambda_{\max}(B)$", "beta_minus": r"$\beta^- = \sup(-\lambda_{\min}(B))$",
           "grad": r"$G = \sup\|Sc\|$"}
 SHORT = {"beta_plus": r"$\beta^+$", "beta_minus": r"$\beta^-$", "grad": r"$\sup\|Sc\|$"}
-SEED = 31
-BOUND_LOGITS = 50.0  # |y_i| <= 50: f within e^-100 of any point of the closed simplex
-# θ box: softmax(θ) reaches a vertex to e^-100; θ/sqrt(1+‖θ‖²) reaches the unit sphere to 1/(2·1e8)
-BOUND_TARGET = {"simplex": 50.0, "ball": 1e4}
-START_SCALE = 3.0  # starts y, θ ~ START_SCALE · N(0, I): softmax from near-uniform to near-vertex
 ROUNDING = 1e-12  # relative slack for "empirical <= proven": eigvalsh of an n x n matrix, n <= 8, in float64
-SETTINGS = {"quick": {"ns": (2, 3), "random": 100, "starts": 2},
-            "default": {"ns": (2, 3, 4, 5, 6, 7, 8), "random": 1000, "starts": 6},
-            "full": {"ns": (2, 3, 4, 5, 6, 7, 8), "random": 5000, "starts": 20}}
-
-
-def target(theta: np.ndarray, target_set: str) -> np.ndarray:
-    r"""An admissible target from unconstrained ``θ``: ``softmax(θ)`` or :math:`\theta/\sqrt{1+\|\theta\|^2}` (ball)."""
-    if target_set == "simplex":
-        return zs.softmax(theta)
-    if target_set == "ball":
-        return theta / np.sqrt(1.0 + theta @ theta)  # inside the open unit ball, onto it as ‖θ‖ → ∞
-    raise ValueError(f"target_set must be one of {TARGET_SETS}, got {target_set!r}")
-
-
-def value(z: np.ndarray, n: int, quantity: str, target_set: str) -> float:
-    """The quantity at logits ``z[:n]`` and target parameter ``z[n:]``, through the library (``A = I``)."""
-    y, theta = z[:n], z[n:]
-    p = zs.SoftmaxRegression(np.eye(n), target(theta, target_set))
-    if quantity == "grad":
-        return float(np.linalg.norm(p.gradient(y)))  # ∇L in y: S c (C2)
-    ev = np.linalg.eigvalsh(p.B(y))  # B(x) (C3)
-    return float(ev[-1]) if quantity == "beta_plus" else float(-ev[0])
-
-
-def empirical_sup(n: int, quantity: str, target_set: str, *, random: int, starts: int, rng: Any) -> dict[str, Any]:
-    """Largest value over ``random`` random draws and over L-BFGS-B ascents from ``starts`` random starts."""
-    gen = np.random.default_rng(rng)
-    Z = START_SCALE * gen.standard_normal((random, 2 * n))
-    vals = np.array([value(z, n, quantity, target_set) for z in Z])
-    best_random = float(vals.max())
-    best, arg = best_random, Z[int(vals.argmax())]
-    for z0 in np.concatenate([Z[np.argsort(vals)[-1:]], START_SCALE * gen.standard_normal((starts - 1, 2 * n))]):
-        box = [(-BOUND_LOGITS, BOUND_LOGITS)] * n + [(-BOUND_TARGET[target_set], BOUND_TARGET[target_set])] * n
-        res = optimize.minimize(lambda z: -value(z, n, quantity, target_set), z0, method="L-BFGS-B", bounds=box,
-                                options={"ftol": 1e-15, "gtol": 1e-10})  # to the last digits, not the default 1e-5
-        if -res.fun > best:
-            best, arg = float(-res.fun), res.x
-    y, theta = arg[:n], arg[n:]
-    return {"random": best_random, "adversarial": best, "sup": max(best, best_random),
-            "f": zs.softmax(y).tolist(), "b": target(theta, target_set).tolist()}
 
 
 def _worst_target(n: int, target_set: str) -> np.ndarray:
@@ -114,25 +70,23 @@ def proven(n: int, target_set: str) -> dict[str, float]:
     return {"beta_plus": beta_plus, "beta_minus": beta_minus, "grad": zs.residual_gradient_bound(b)}
 
 
-def compute(profile: str) -> dict[str, Any]:
-    """Empirical suprema for n = 2..8 and both target sets; ratios to the proven and paper-family constants."""
-    cfg = SETTINGS[profile]
-    per_n: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for ts in TARGET_SETS:
-        per_n[ts] = {}
-        for q in QUANTITIES:
-            per_n[ts][q] = []
-            for n in cfg["ns"]:
-                params = {"search": "lbfgsb-ftol1e-15-box2", "n": n, "q": q, "set": ts, "random": cfg["random"],
-                          "starts": cfg["starts"], "scale": START_SCALE, "seed": SEED}
-                res = cached(f"{NAME}-{ts}-{q}-n{n}", params,
-                             lambda n=n, q=q, ts=ts: empirical_sup(n, q, ts, random=cfg["random"],
-                                                                   starts=cfg["starts"], rng=[SEED, n,
-                                                                   QUANTITIES.index(q), TARGET_SETS.index(ts)]))
-                per_n[ts][q].append({"n": n, **res})
+def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
+    """The proofs' suprema for n = 2..8 (quick: 2, 3) and both target sets; ratios to the constants.
+
+    One task per (target set, quantity, n): :func:`proofs._search.search`, run through ``runner``, cached by
+    the search itself (``proofs._search.CACHE``), not a second time by the runner.
+    """
+    quick = profile == "quick"
+    ns = _search.n_values(quick)
+    tasks = [{"quantity": SEARCHED[q], "bset": ts, "n": n, "quick": quick, "cache_dir": str(_search.CACHE)}
+             for ts in TARGET_SETS for q in QUANTITIES for n in ns]
+    found = iter(as_runner(runner).map(_search.search, tasks, key="search", cache=False))
+    per_n: dict[str, dict[str, list[dict[str, Any]]]] = {
+        ts: {q: [{"n": n, "sup": (r := next(found))["value"], "f": r["f"], "b": r["b"]} for n in ns]
+             for q in QUANTITIES} for ts in TARGET_SETS}
     rows = []
     for ts in TARGET_SETS:
-        prov = proven(max(cfg["ns"]), ts)
+        prov = proven(max(ns), ts)
         for q in QUANTITIES:
             emp = max(r["sup"] for r in per_n[ts][q])
             rows.append({"set": ts, "quantity": q, "empirical_sup": emp, "proven": prov[q], "paper": PAPER[q],
@@ -152,14 +106,14 @@ def compute(profile: str) -> dict[str, Any]:
                if valid else "an empirical sup exceeds a proven or paper-family constant: "
                + ", ".join(f"{r['set']}/{r['quantity']} {r['empirical_sup']:.4f} vs {r['proven']:.4f}" for r in rows))
     return {
-        "claim": "C4, C5, C6", "ns": list(cfg["ns"]), "random_draws": cfg["random"], "starts": cfg["starts"],
+        "claim": "C4, C5, C6", "ns": list(ns), "search": "proofs._search.search" + (" (quick)" if quick else ""),
         "rows": rows, "per_n": per_n, "paper_constants": PAPER,
         **{f"{ts}_{q}_empirical": get[ts, q]["empirical_sup"] for ts in TARGET_SETS for q in QUANTITIES},
         **{f"{ts}_{q}_proven": get[ts, q]["proven"] for ts in TARGET_SETS for q in QUANTITIES},
         "max_paper_over_empirical": worst_paper["paper_over_empirical"],
         "max_proven_over_empirical": loosest, "min_proven_over_empirical": tightest,
         "max_sup_over_n2": max(r["sup_over_n2"] for r in rows),
-        "criterion": (f"every empirical sup (random draws and L-BFGS-B ascents, n = {cfg['ns'][0]}..{cfg['ns'][-1]}, "
+        "criterion": (f"every empirical sup (the proofs' adversarial search, n = {ns[0]}..{ns[-1]}, "
                       "both target sets) <= the library's proven constant (relative rounding 1e-12) and <= the "
                       "paper family's constant"),
         "confirmed": bool(valid),
@@ -199,7 +153,7 @@ def plot(data: dict[str, Any]) -> Figure:
     ax.set_ylim(top=1.5 * top)  # room for the legend above the curves
     ax.legend(fontsize=6, ncol=2, loc="upper center")
     fig.suptitle(f"C4-C6: constants of B(x) and Sc, empirical sup over n = {data['ns'][0]}..{data['ns'][-1]} "
-                 f"(random + adversarial); valid: {data['confirmed']}", fontsize=10)
+                 f"(the proofs' search); valid: {data['confirmed']}", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from analysis import _common
 from hypothesis import HealthCheck, settings
+from proofs import _search
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
@@ -34,8 +35,9 @@ COMMON_KEYS = {"figure", "profile", "claim", "finding", "criterion", "confirmed"
 
 @pytest.fixture
 def run_quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run a figure module's quick mode into ``tmp_path`` with a fresh cache; return its JSON."""
+    """Run a figure module's quick mode into ``tmp_path`` with fresh caches (tasks, searches); return its JSON."""
     monkeypatch.setattr(_common, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(_search, "CACHE", tmp_path / "search")
 
     def run(module: Any) -> dict[str, Any]:
         module.main(["--quick", "--outdir", str(tmp_path)])
