@@ -1,0 +1,451 @@
+r"""The exact expected learning curve of ZO-GD on a quadratic, and the largest step for which it converges.
+
+On a quadratic :math:`q(x) = \tfrac12 (x - x^*)^\top H (x - x^*)` the central estimate with ``k`` directions is
+exactly :math:`\hat g = P H e` with :math:`e = x - x^*` and :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top`, at every
+:math:`\varepsilon` (the central difference of a quadratic has no remainder), so ZO-GD is the random linear
+recursion
+
+.. math:: e_{t+1} = (I - \eta P_t H)\, e_t ,
+
+with :math:`P_t` independent of :math:`e_t`. Its second moment :math:`\Sigma_t = E[e_t e_t^\top]` follows the
+deterministic linear recursion (:math:`E[P] = I`, :math:`M = H\Sigma_t H`)
+
+.. math:: \Sigma_{t+1} = \Sigma_t - \eta (H\Sigma_t + \Sigma_t H) + \eta^2\, E[P M P], \qquad
+          E[P M P] = \tfrac1k E[z z^\top M z z^\top] + \big(1 - \tfrac1k\big) M
+
+(the ``k(k - 1)`` cross terms :math:`E[z_i z_i^\top M z_j z_j^\top] = M` for :math:`i \ne j`), and the expected
+optimality gap is exactly :math:`E[q(x_t)] = \tfrac12\mathrm{tr}(H\Sigma_t)`. The direction law enters only
+through :math:`E[zz^\top M zz^\top]` (:func:`zosoftmax.direction_fourth_moment`):
+:math:`2M + \mathrm{tr}(M) I` (Gaussian, Isserlis), :math:`\frac{d}{d+2}(2M + \mathrm{tr}(M) I)` (sphere of
+radius :math:`\sqrt d`), :math:`2M + \mathrm{tr}(M) I - 2\,\mathrm{Diag}(M)` (Rademacher).
+
+For softmax regression the same recursion is run on the local quadratic model at the minimizer,
+:math:`H = \nabla^2 L(x^*)`: a prediction of the whole mean learning curve, not a bound, which is exact to second
+order in :math:`\|x_0 - x^*\|` and can fail (it is tested against measured runs, ``tests/test_prediction.py``).
+
+Notes
+-----
+C13 (the exact expected learning curve) [derived]. The forward scheme at :math:`\varepsilon \to 0` follows the same
+recursion; on a quadratic at finite :math:`\varepsilon` it adds the direction-only term
+:math:`\frac{\varepsilon}{2k}\sum_j (z_j^\top H z_j) z_j` to :math:`\hat g`, uncorrelated with :math:`PHe` (odd
+moments), which adds :math:`\frac{\eta^2\varepsilon^2}{4k} E[(z^\top H z)^2 zz^\top]` to each step's
+:math:`\Sigma` (not modelled: :math:`O(\eta^2\varepsilon^2)`).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse.linalg
+
+from . import _checks
+from ._checks import Array
+from .estimators import direction_fourth_moment, direction_moment
+from .problem import SoftmaxRegression
+
+__all__ = ["Quadratic", "UnstableStepWarning", "expected_pmp", "expected_gap_curve", "max_stable_lr"]
+
+# A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
+# no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
+_RESCALE_HIGH, _RESCALE_LOW = 1e150, 1e-150
+# Above this many entries of the Rademacher map's (r, r) state, its spectral radius comes from ARPACK (matrix-free)
+# instead of a dense eigenvalue solve.
+_DENSE_MAP_MAX = 400
+
+
+class UnstableStepWarning(RuntimeWarning):
+    """The step size is at or above :func:`max_stable_lr`: the predicted mean gap does not converge."""
+
+
+@dataclass(frozen=True, eq=False)
+class Quadratic:
+    r"""The quadratic :math:`q(x) = \tfrac12 (x - x^*)^\top H (x - x^*)` as a batched loss.
+
+    Parameters
+    ----------
+    H : array_like (d, d)
+        Symmetric positive semidefinite.
+    x_star : array_like (d,)
+        A minimizer.
+
+    Notes
+    -----
+    C13. Callable on an (m, d) array (returns (m,)), so :func:`zosoftmax.spsa_gradient` estimates its gradient
+    through the same estimator as any loss; :func:`expected_gap_curve` and :func:`max_stable_lr` accept it in
+    place of a :class:`zosoftmax.SoftmaxRegression`.
+    """
+
+    H: Array
+    x_star: Array
+    _eig: tuple[Array, Array] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        H = _checks.as_array(self.H, "H", ndim=2, dtype=np.float64)
+        if H.shape[0] != H.shape[1] or H.shape[0] < 1:
+            raise ValueError(f"H must be a non-empty square matrix, got shape {H.shape}")
+        scale = float(np.max(np.abs(H))) if H.size else 0.0
+        if not np.allclose(H, H.T, rtol=0.0, atol=1e-12 * max(scale, 1e-300)):
+            raise ValueError("H must be symmetric")
+        x_star = _checks.as_array(self.x_star, "x_star", ndim=1, shape=(H.shape[0],), dtype=np.float64)
+        H = 0.5 * (H + H.T)
+        lam, V = np.linalg.eigh(H)
+        tol = H.shape[0] * np.finfo(np.float64).eps * max(float(np.max(np.abs(lam))), 1e-300)
+        if lam[0] < -100 * tol:
+            raise ValueError(f"H must be positive semidefinite, got an eigenvalue {lam[0]:.3g}")
+        for name, arr in (("H", H), ("x_star", x_star)):
+            arr = np.array(arr, copy=True)
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        keep = lam > tol  # the range of H; the rest of the spectrum is zero up to rounding
+        object.__setattr__(self, "_eig", (lam[keep], V[:, keep]))
+
+    @property
+    def d(self) -> int:
+        """Dimension of ``x``."""
+        return int(self.H.shape[0])
+
+    def __call__(self, X: Any) -> Array:
+        r""":math:`q` at each row of ``X`` (m, d) (or at ``X`` (d,), as a 0-d array)."""
+        X = np.asarray(X, dtype=np.float64)
+        E = X - self.x_star
+        return 0.5 * np.einsum("...i,ij,...j->...", E, self.H, E)  # type: ignore[no-any-return]  # ½ eᵀHe
+
+    def loss(self, x: Any) -> float:
+        r""":math:`q(x)`."""
+        return float(self(_checks.as_array(x, "x", ndim=1, shape=(self.d,))))
+
+    def gradient(self, x: Any) -> Array:
+        r""":math:`\nabla q(x) = H(x - x^*)`."""
+        return self.H @ (_checks.as_array(x, "x", ndim=1, shape=(self.d,)) - self.x_star)  # type: ignore[no-any-return]
+
+    def hessian(self, x: Any = None) -> Array:
+        r""":math:`\nabla^2 q = H` (for every ``x``)."""
+        return self.H
+
+
+def expected_pmp(M: Any, k: int, distribution: str) -> Array:
+    r""":math:`E[P M P]` for :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top` with i.i.d. directions and symmetric ``M``.
+
+    Parameters
+    ----------
+    M : array_like (d, d)
+        Symmetric.
+    k : int >= 1
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    ndarray (d, d)
+        .. math:: E[PMP] = \tfrac1k E[zz^\top M zz^\top] + \big(1 - \tfrac1k\big) M
+
+    Notes
+    -----
+    C13. Of the :math:`k^2` terms :math:`E[z_i z_i^\top M z_j z_j^\top]`, the ``k`` with :math:`i = j` are the
+    fourth moment (:func:`zosoftmax.direction_fourth_moment`) and the others :math:`E[z z^\top] M E[z z^\top] = M`.
+    With :math:`M = gg^\top` this is :func:`zosoftmax.second_moment_matrix` (C9).
+    """
+    k = _checks.positive_int(k, "k")
+    return direction_fourth_moment(M, distribution) / k + (1 - 1 / k) * np.asarray(M, dtype=np.float64)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------- the local model
+def _local_model(problem: Any, x_star: Any, x0: Array | None) -> tuple[Array, Array, Array]:
+    """``(lam, V, x_star)``: the positive eigenvalues (r,) of the model Hessian, their eigenvectors (d, r), the minimizer.
+
+    Eigenvalues up to ``max(n, d) · eps · λ_max`` in size are zero up to rounding and dropped, with their
+    eigenvectors: directions in which the model is flat never change the gap (they never feed back, see
+    :func:`expected_gap_curve`).
+    """
+    if isinstance(problem, Quadratic):
+        if x_star is not None:
+            raise ValueError("x_star must be None for a Quadratic (it carries its minimizer)")
+        lam, V = problem._eig
+        return lam, V, problem.x_star
+    if not isinstance(problem, SoftmaxRegression):
+        raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
+    if x_star is None:
+        from .optimize import newton  # local: optimize does not depend on prediction
+
+        x_star = newton(problem, x0).x
+    x_star = _checks.as_array(x_star, "x_star", ndim=1, shape=(problem.d,), dtype=np.float64)
+    n, d = problem.n, problem.d
+    A = problem.A.astype(np.float64)
+    if n < d:  # H = Aᵀ M A with M = B + W² (n, n): through Aᵀ = QR, H = Q (R M Rᵀ) Qᵀ, O(d n²) instead of O(d³)
+        Mid = problem.B(x_star)
+        if problem.w is not None:
+            Mid = Mid + np.diag(problem.w.astype(np.float64) ** 2)  # B + W²   (C3)
+        Q, R = np.linalg.qr(A.T)
+        core = R @ Mid @ R.T
+        lam, U = np.linalg.eigh(0.5 * (core + core.T))
+        V = Q @ U
+    else:
+        lam, V = np.linalg.eigh(problem.hessian(x_star))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)
+    top = max(float(np.max(np.abs(lam))), 1e-300)
+    tol = max(n, d) * np.finfo(np.float64).eps * top
+    if lam[0] < -math.sqrt(np.finfo(np.float64).eps) * top:
+        raise ValueError(f"x_star must be a minimizer: the Hessian there has the eigenvalue {lam[0]:.3g} "
+                         f"(largest {top:.3g})")
+    keep = lam > tol
+    return lam[keep], V[:, keep], x_star
+
+
+def _invariant_constant(d: int, distribution: str) -> float:
+    r""":math:`c` in :math:`E[zz^\top M zz^\top] = c\,(2M + \mathrm{tr}(M) I)` for an orthogonally invariant law.
+
+    For such a law the fourth-moment tensor is a multiple of the one isotropic symmetric tensor
+    :math:`\delta_{ab}\delta_{ij} + \delta_{ai}\delta_{bj} + \delta_{aj}\delta_{bi}`; its trace gives
+    :math:`c = E\|z\|^4 / (d(d+2))`: 1 (Gaussian), :math:`d/(d+2)` (sphere).
+    """
+    return direction_moment(d, distribution, 4) / (d * (d + 2.0))
+
+
+# ---------------------------------------------------------------------------------------- the recursions
+def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: float) -> Array:
+    r"""Gap curve from the diagonal :math:`s` of :math:`\Sigma` in :math:`H`'s eigenbasis (Gaussian, sphere).
+
+    .. math:: s_{t+1} = D \circ s_t + \frac{c\eta^2}{k}\,\langle\lambda^2, s_t\rangle\,\mathbf 1, \quad
+              D = 1 - 2\eta\lambda + \eta^2\Big(1 + \frac{2c - 1}{k}\Big)\lambda^2, \qquad
+              \mathrm{gap}_t = \tfrac12\langle\lambda, s_t\rangle .
+    """
+    D = 1.0 - 2.0 * lr * lam + lr**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # (1 − ηλ)² + η²(2c − 1)λ²/k
+    q = (c * lr**2 / k) * lam**2  # the rank-one part: (cη²/k) tr(Λ S Λ) I
+    values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
+    s, scale = s.astype(np.float64, copy=True), 0.0
+    for t in range(steps + 1):
+        values[t], log_scale[t] = 0.5 * float(lam @ s), scale  # gap = ½ tr(HΣ) = ½ Σ λ_i s_i
+        if t == steps:
+            break
+        injected = float(q @ s)
+        s *= D
+        s += injected
+        scale += _rescale(s)
+    return _unscale(values, log_scale)
+
+
+def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: int) -> Array:
+    r"""Gap curve from :math:`S = V^\top\Sigma V` (r, r) for Rademacher directions (not diagonal in the eigenbasis).
+
+    .. math:: S_{t+1} = G\circ S_t + \frac{\eta^2}{k} V^\top\big(\mathcal F(V N V^\top) - 2 V N V^\top\big) V,
+              \quad N = \Lambda S_t\Lambda, \quad G_{ij} = 1 - \eta(\lambda_i + \lambda_j) + \eta^2\big(1+\tfrac1k\big)
+              \lambda_i\lambda_j
+
+    with :math:`\mathcal F(M) = E[zz^\top M zz^\top]`; the null-space blocks of :math:`\Sigma` never enter
+    :math:`N = V^\top H\Sigma H V` and are not carried.
+    """
+    G = 1.0 - lr * (lam[:, None] + lam[None, :]) + lr**2 * (1.0 + 1.0 / k) * np.outer(lam, lam)
+    values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
+    S, scale = np.outer(e, e), 0.0
+    for t in range(steps + 1):
+        values[t], log_scale[t] = 0.5 * float(lam @ np.diagonal(S)), scale  # ½ tr(ΛS)
+        if t == steps:
+            break
+        N = lam[:, None] * S * lam[None, :]  # Vᵀ HΣH V
+        M = V @ N @ V.T
+        M = 0.5 * (M + M.T)  # HΣH in coordinates, symmetric to the last bit
+        F = direction_fourth_moment(M, "rademacher") - 2.0 * M  # E[zzᵀMzzᵀ] − 2M = tr(M) I − 2 Diag(M)
+        S = G * S + (lr**2 / k) * (V.T @ F @ V)  # E[PMP] = (1 + 1/k) M + (1/k)(F − 2M), the first in G
+        S = 0.5 * (S + S.T)
+        scale += _rescale(np.diagonal(S), S)
+    return _unscale(values, log_scale)
+
+
+def _rescale(probe: Array, state: Array | None = None) -> float:
+    """Divide ``state`` (default ``probe``) in place by a power of two when ``max|probe|`` leaves the safe range;
+    return the log of the factor (0 when untouched)."""
+    top = float(np.max(np.abs(probe))) if probe.size else 0.0
+    if top == 0.0 or _RESCALE_LOW <= top <= _RESCALE_HIGH:
+        return 0.0
+    exponent = math.frexp(top)[1]
+    (probe if state is None else state)[...] *= 2.0 ** -exponent  # exact: a power of two
+    return exponent * math.log(2.0)
+
+
+def _unscale(values: Array, log_scale: Array) -> Array:
+    """``values · exp(log_scale)``; beyond float64's range the entries are ``inf`` (or 0), without an overflow error."""
+    with np.errstate(over="ignore", under="ignore"):
+        mantissa, exponent = np.frexp(values)
+        out = np.ldexp(mantissa, exponent + np.rint(log_scale / math.log(2.0)).astype(np.int64))
+    return out  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------- stability
+def _threshold_invariant(lam: Array, k: int, c: float) -> float:
+    r"""Largest stable :math:`\eta` for an orthogonally invariant law: the root of
+    :math:`\frac{c\eta}{k}\sum_i \frac{\lambda_i}{2 - a\eta\lambda_i} = 1` below :math:`2/(a\lambda_{\max})`."""
+    a = 1.0 + (2.0 * c - 1.0) / k
+    lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam)))
+
+    def secular(nu: float) -> float:  # ν = 1/η; decreasing on ν > aλ_max/2, from +∞ to −1
+        return c / k * float(np.sum(lam / (2.0 * nu - a * lam))) - 1.0
+
+    lo = lo_nu * (1.0 + 4 * np.finfo(np.float64).eps)
+    if secular(hi_nu) >= 0.0:  # the upper bracket is the root (all λ_i equal), up to rounding
+        nu = hi_nu
+    elif secular(lo) <= 0.0:  # the root is within rounding of aλ_max/2
+        nu = lo
+    else:
+        nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=4 * np.finfo(np.float64).eps)
+    return 1.0 / float(nu)
+
+
+def _threshold_rademacher(lam: Array, V: Array, k: int) -> float:
+    r"""Largest stable :math:`\eta` for Rademacher directions: :math:`1/\rho(\mathcal L_1^{-1}\mathcal L_2)`."""
+    r = lam.size
+    plus = lam[:, None] + lam[None, :]
+
+    def K(vec: Array) -> Array:
+        S = vec.reshape(r, r)
+        N = lam[:, None] * S * lam[None, :]
+        M = V @ N @ V.T
+        M = 0.5 * (M + M.T)
+        L2 = N + (V.T @ direction_fourth_moment(M, "rademacher") @ V - N) / k  # Vᵀ E[PMP] V
+        return (L2 / plus).ravel()  # L₁⁻¹(Y)_ij = Y_ij / (λ_i + λ_j)
+
+    if r * r <= _DENSE_MAP_MAX:
+        dense = np.stack([K(col) for col in np.eye(r * r)], axis=1)
+        rho = float(np.max(np.abs(np.linalg.eigvals(dense))))
+    else:
+        op = scipy.sparse.linalg.LinearOperator((r * r, r * r), matvec=K, dtype=np.float64)
+        vals = scipy.sparse.linalg.eigs(op, k=1, which="LM", v0=np.eye(r).ravel(), tol=1e-12,
+                                        return_eigenvectors=False)
+        rho = float(np.max(np.abs(vals)))
+    return 1.0 / rho
+
+
+def _threshold(lam: Array, V: Array, d: int, k: int, distribution: str) -> float:
+    if lam.size == 0:
+        return math.inf  # a flat model: every step is stable
+    if distribution == "rademacher":
+        return _threshold_rademacher(lam, V, k)
+    return _threshold_invariant(lam, k, _invariant_constant(d, distribution))
+
+
+def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None) -> float:
+    r"""The largest step :math:`\eta^*` for which the expected gap of ZO-GD on the local quadratic model converges.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+    k : int >= 1
+    distribution : {"gaussian", "sphere", "rademacher"}
+    x_star : array_like (d,), optional
+        The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from 0).
+
+    Returns
+    -------
+    float
+        :math:`\eta^* = 1/\rho(\mathcal L_1^{-1}\mathcal L_2)`, where the recursion of :func:`expected_gap_curve`
+        is :math:`\Sigma \mapsto \Sigma - \eta\mathcal L_1(\Sigma) + \eta^2\mathcal L_2(\Sigma)` with
+        :math:`\mathcal L_1(\Sigma) = H\Sigma + \Sigma H`, :math:`\mathcal L_2(\Sigma) = E[PH\Sigma HP]`, on the range
+        of :math:`H`. For Gaussian and sphere directions (:math:`c = 1`, :math:`d/(d+2)`;
+        :math:`a = 1 + (2c - 1)/k`) it is the root of the secular equation
+
+        .. math:: \frac{c\,\eta}{k}\sum_i \frac{\lambda_i}{2 - a\eta\lambda_i} = 1, \qquad
+                  \frac{2}{a\lambda_{\max} + c\,\mathrm{tr}(H)/k} \le \eta^* < \frac{2}{a\lambda_{\max}} .
+
+        ``inf`` when :math:`H = 0`.
+
+    Notes
+    -----
+    C13. Every step :math:`\eta < \eta^*` gives a spectral radius below 1 and :math:`\eta^*` gives exactly 1: the
+    map :math:`\mathcal K = \mathcal L_1^{-1}\mathcal L_2` is positive (it maps PSD matrices to PSD matrices:
+    :math:`\mathcal L_2` is an expectation of congruences and :math:`\mathcal L_1^{-1}(Y) = \int_0^\infty
+    e^{-sH}Ye^{-sH}ds`), so by Krein-Rutman its spectral radius is an eigenvalue with a PSD eigenvector :math:`X`,
+    and :math:`\eta^* X - \eta^*\mathcal L_1 X + \eta^{*2}\mathcal L_2 X = \eta^* X`; conversely a step at which the
+    recursion's Perron root reaches 1 makes :math:`1/\eta` an eigenvalue of :math:`\mathcal K`, so none below
+    :math:`\eta^*` does. In the Gaussian and sphere cases the gap needs only the diagonal of :math:`\Sigma` in
+    :math:`H`'s eigenbasis, a diagonal-plus-rank-one map whose Perron root is the secular equation's; for Rademacher
+    :math:`\rho(\mathcal K)` is computed on the (r, r) state (dense for small ``r``, ARPACK otherwise). Compare with
+    the C11 step :func:`zosoftmax.step_size` :math:`= 1/(\ell\gamma)`: for Gaussian directions and ``k = 1``,
+    :math:`\eta^* \ge 2/(2\lambda_{\max} + \mathrm{tr} H)` while :math:`1/(\ell\gamma) = 1/(2\ell + \mathrm{tr} H_0)`
+    with :math:`H_0 \succeq H`, so the worst-case step is at least 2x smaller.
+    """
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    lam, V, _ = _local_model(problem, x_star, None)
+    return _threshold(lam, V, V.shape[0], k, distribution)
+
+
+def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int = 1, distribution: str = "gaussian",
+                       scheme: str = "central", x_star: Any = None) -> Array:
+    r"""The exact expected gap :math:`E[q(x_t)]`, t = 0..steps, of ZO-GD on the (local) quadratic model.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+        A softmax-regression instance (its local model :math:`H = \nabla^2 L(x^*)` at the minimizer is used) or a
+        :class:`Quadratic`.
+    x0 : array_like (d,)
+        The start, the same for every run.
+    steps : int >= 1
+    lr : float > 0
+        The step :math:`\eta`; at or above :func:`max_stable_lr` an :class:`UnstableStepWarning` is issued and the
+        returned curve grows.
+    k : int >= 1
+        Directions per step.
+    distribution : {"gaussian", "sphere", "rademacher"}
+    scheme : {"central", "forward"}
+        The same recursion for both (the :math:`\varepsilon\to0` limit; exact at every :math:`\varepsilon` for the
+        central scheme on a quadratic).
+    x_star : array_like (d,), optional
+        The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from ``x0``);
+        must be ``None`` for a :class:`Quadratic`.
+
+    Returns
+    -------
+    ndarray (steps + 1,)
+        .. math:: \mathrm{gap}_t = \tfrac12\,\mathrm{tr}(H\Sigma_t), \quad \Sigma_0 = e_0e_0^\top, \quad
+                  \Sigma_{t+1} = \Sigma_t - \eta(H\Sigma_t + \Sigma_tH) + \eta^2 E[PH\Sigma_tHP]
+
+        (:func:`expected_pmp`). For a softmax instance this is the model's gap, whose ``t = 0`` value is
+        :math:`\tfrac12 e_0^\top H e_0`, not :math:`L(x_0) - L^*`; the two agree to :math:`O(\|e_0\|^3)`. Values
+        beyond float64's range are ``inf``.
+
+    Notes
+    -----
+    C13. In the eigenbasis :math:`H = V\Lambda V^\top` write :math:`S = V^\top\Sigma V` and
+    :math:`N = \Lambda S\Lambda`. For Gaussian and sphere directions :math:`E[zz^\top Mzz^\top] = c(2M +
+    \mathrm{tr}(M)I)` is orthogonally equivariant, so the diagonal :math:`s` of :math:`S` evolves on its own,
+
+    .. math:: s_{t+1} = \Big(1 - 2\eta\lambda + \eta^2\big(1 + \tfrac{2c-1}{k}\big)\lambda^2\Big)\circ s_t
+              + \frac{c\,\eta^2}{k}\langle\lambda^2, s_t\rangle\mathbf 1,
+
+    and the gap :math:`\tfrac12\langle\lambda, s_t\rangle` needs nothing else: :math:`O(d)` per step after one
+    eigendecomposition (:math:`O(d\,n^2)` through a QR of :math:`A^\top` when ``n < d``). Rademacher's fourth moment
+    has :math:`-2\,\mathrm{Diag}(M)` in the coordinate basis, which couples all of :math:`S`: the (r, r) state is
+    carried, :math:`O(d^2 r)` per step and :math:`O(d^2)` memory. Directions with :math:`\lambda_i = 0` (the null
+    space of ``A``, or flat directions of the loss) do not move the gap: they never enter :math:`N`, so they are
+    dropped exactly, and the spectral radius is taken on the range of :math:`H` (on the null space the second moment
+    of :math:`e` grows additively, by a summable amount, and the loss does not see it).
+    """
+    steps = _checks.positive_int(steps, "steps")
+    lr = _checks.positive_float(lr, "lr")
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
+    if d is None:
+        raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
+    x0 = _checks.as_array(x0, "x0", ndim=1, shape=(d,), dtype=np.float64)
+    lam, V, xs = _local_model(problem, x_star, x0)
+    e = V.T @ (x0 - xs)  # e₀ in the eigenbasis of the range of H
+    invariant = distribution != "rademacher"
+    # Rademacher's map is dominated by the Gaussian one on the PSD cone (its extra term −(2/k)Diag(M) is ⪯ 0), so a
+    # step below the Gaussian threshold is stable for it too and its own (costlier) threshold is needed only above.
+    threshold = _threshold(lam, V, d, k, distribution if invariant else "gaussian")
+    if not invariant and lr >= threshold:
+        threshold = _threshold(lam, V, d, k, distribution)
+    if lr >= threshold:
+        warnings.warn(UnstableStepWarning(
+            f"lr={lr:.6g} is at or above max_stable_lr={threshold:.6g} for k={k}, {distribution} directions: the "
+            "predicted mean gap grows"), stacklevel=2)
+    if lam.size == 0:
+        return np.zeros(steps + 1)
+    if invariant:
+        return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution))
+    return _rademacher_curve(lam, V, e, steps, lr, k)
