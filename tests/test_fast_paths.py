@@ -90,7 +90,7 @@ def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
     S, k, eps, lr = 3, 4, 1e-3, 0.05
     X0 = np.random.default_rng(6).standard_normal((S, p.d))
     traj = zs.zo_gd_batch(p, X0, runs=S, steps=1, lr=lr, k=k, eps=eps, scheme=scheme, rng=7)
-    Z = np.stack([zs.step_directions(seed, k, p.d) for seed in traj.seeds[:, 0]])
+    Z = zs.step_directions(traj.seeds[:, 0], k, p.d)
     for s in range(S):
         x = X0[s]
         points = [x + eps * z for z in Z[s]] + [x - eps * z for z in Z[s]] + [x]
@@ -127,17 +127,14 @@ def test_a_run_is_projected_gradients_at_its_iterates_bit_for_bit(scheme, distri
     assert np.array_equal(x, traj.x) and traj.losses[-1] == p.loss(x)
 
 
-def test_a_batch_run_is_the_zo_gd_run_with_its_seeds_to_rounding():
-    """Run ``s`` of ``zo_gd_batch`` and the plain loop with its seeds take the same steps: equal to the rounding of
-    the products. Tolerance: each logit differs by the BLAS order, at most ``d u max|A||x|`` per entry; through the
-    2k losses a quotient moves by at most ``2 · L'·δ/(2ε)`` with ``L' <= 1 + max w²·|y|``; over a few steps of
-    size ``η`` that stays far below ``1e-8`` relative (a slip in the formula is O(1))."""
-    p = zs.random_instance(12, 5, rng=3, w=0.8)
-    x0 = np.zeros(p.d)
-    batch = zs.zo_gd_batch(p, x0, runs=3, steps=5, lr=0.1, k=2, rng=9)
-    for s in range(3):
-        x = x0
-        for t in range(5):
-            Z = zs.step_directions(batch.seeds[s, t], 2, p.d)
-            x = x - (0.1 / 2) * (zs.projected_gradients(p, x, Z) @ Z)
-        assert np.allclose(batch.x[s], x, rtol=1e-8, atol=1e-12)
+@pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
+def test_step_directions_are_regenerated_and_a_column_is_iid_blocks(distribution):
+    """C12: a step's directions are a function of its seed (regenerated, not stored); a column of S seeds gives S
+    blocks from one generator, the first of which, for S = 1, is the single seed's."""
+    one = zs.step_directions(123, 3, 7, distribution)
+    assert np.array_equal(one, zs.step_directions(123, 3, 7, distribution))
+    assert np.array_equal(zs.step_directions(np.array([123]), 3, 7, distribution)[0], one)
+    col = zs.step_directions(np.array([5, 6, 7]), 3, 7, distribution)
+    assert col.shape == (3, 3, 7) and not np.array_equal(col[0], col[1])
+    want = zs.sample_directions(9, 7, distribution, np.random.default_rng(np.array([5, 6, 7])))
+    assert np.array_equal(col.reshape(9, 7), want)

@@ -96,8 +96,9 @@ def test_batch_of_one_is_the_single_run():
     x0 = np.ones(p.d)
     single = zs.zo_gd(p, x0, steps=15, lr=0.05, k=2, rng=12)
     batch = zs.zo_gd_batch(p, x0, runs=1, steps=15, lr=0.05, k=2, rng=12)
-    # k = 2: both take the logits of [x, z_1, z_2] from one 3-row product, so the steps agree bit for bit; the
-    # recorded loss is A x by a matrix-vector product in zo_gd, a row of the product in the batch: 4u relative.
+    # runs=1 draws zo_gd's directions; k = 2: both take the logits of [x, z_1, z_2] from one 3-row product, so the
+    # steps agree bit for bit; the recorded loss is A x by a matrix-vector product in zo_gd and a row of the
+    # product in the batch: a few roundings of the logits apart, 4 eps_mach relative.
     assert np.array_equal(batch.x[0], single.x) and np.array_equal(batch.scalars[0], single.scalars)
     assert np.allclose(batch.losses[0], single.losses, rtol=4 * EPS_MACH, atol=0)
 

@@ -46,8 +46,9 @@ class Trajectory:
     k, eps, distribution, scheme :
         ZO settings (``None`` for GD and Newton).
     seeds : ndarray (steps,) or (S, steps) of int64, or None
-        Per-step direction seeds (ZO only): step ``t`` of run ``s`` draws its (k, d) directions from
-        ``numpy.random.default_rng(seeds[s, t])`` (:func:`step_directions`).
+        Per-step direction seeds (ZO only): step ``t`` draws its directions from
+        ``numpy.random.default_rng(seeds[t])``, or for a batch from ``default_rng(seeds[:, t])``
+        (:func:`step_directions`).
     scalars : ndarray (steps, k) or (S, steps, k), or None
         Projected gradients :math:`s_{t,j}` (ZO only).
 
@@ -138,26 +139,28 @@ def gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, progress: 
     return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method="gd", lr=lr)
 
 
-def step_directions(seed: int, k: int, d: int, distribution: str = "gaussian", dtype: Any = np.float64) -> Array:
-    r"""The (k, d) directions of one ZO-GD step, regenerated from the step's seed.
+def step_directions(seed: Any, k: int, d: int, distribution: str = "gaussian", dtype: Any = np.float64) -> Array:
+    r"""The directions of one ZO-GD step, regenerated from the step's seed.
 
     Parameters
     ----------
-    seed : int
-        The step's seed (an entry of ``Trajectory.seeds``).
+    seed : int, or int array (S,)
+        The step's seed (``Trajectory.seeds[t]``), or the step's column of a batch (``Trajectory.seeds[:, t]``).
     k, d, distribution, dtype :
         As in :func:`zosoftmax.sample_directions`.
 
     Returns
     -------
-    ndarray (k, d)
-        ``sample_directions(k, d, distribution, numpy.random.default_rng(seed))``.
+    ndarray (k, d), or (S, k, d) for a column of seeds
+        Drawn from ``numpy.random.default_rng(seed)`` in one call: for a column, the ``S`` blocks are i.i.d.
+        (so the runs of a batch are independent), and a column of one seed gives the directions of that seed.
 
     Notes
     -----
     C12: the directions are never stored across steps; a run and its replay draw them alike.
     """
-    return _draw(np.random.default_rng(seed), np.empty((k, d), dtype=dtype), distribution)
+    shape = (k, d) if np.ndim(seed) == 0 else (len(seed), k, d)
+    return _draw(np.random.default_rng(seed), np.empty(shape, dtype=dtype), distribution)
 
 
 def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, scheme: Any) -> tuple[Any, ...]:
@@ -268,8 +271,9 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     -----
     C11, C12. Each step is :func:`zo_gd`'s step for every run, with the logits of the iterates and of all ``S k``
     directions from one product :math:`[X; Z]A^\top` (C12: :math:`A(x\pm\varepsilon z) = Ax\pm\varepsilon Az`).
-    Run ``s`` draws its directions from its own seeds, so it is distributed exactly as a :func:`zo_gd` run, and it
-    equals the :func:`zo_gd` run with the same seeds up to the rounding of the products (the BLAS layout differs).
+    Step ``t`` draws the (S, k, d) directions of all runs from one generator seeded with the column
+    ``seeds[:, t]`` (i.i.d. blocks: each run is distributed exactly as a :func:`zo_gd` run, and ``runs=1`` draws the
+    directions of :func:`zo_gd` with the same ``rng``); the batch is replayed as a whole (:func:`replay`).
     """
     p = _problem(problem)
     S = _checks.positive_int(runs, "runs")
@@ -280,7 +284,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     losses, scalars = np.empty((S, steps + 1)), np.empty((S, steps, k), dtype=p.dtype)
     with _bar(steps, f"zo_gd[{distribution}, k={k}, runs={S}]", progress) as bar:
         for t in range(steps):
-            Z = np.stack([step_directions(seed, k, p.d, distribution, p.dtype) for seed in seeds[:, t]])
+            Z = step_directions(seeds[:, t], k, p.d, distribution, p.dtype)  # (S, k, d), one generator a step
             Y = np.concatenate([X, Z.reshape(S * k, p.d)]) @ p.A.T  # one product: A x_s and every A z_{s,j}
             y0, AZ = Y[:S], Y[S:].reshape(S, k, p.n)
             losses[:, t] = p.loss_from_logits(y0)
@@ -324,7 +328,7 @@ def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array
         return x
     X = _starts(p, x0, trajectory.seeds.shape[0])
     for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=True):
-        X = _descend_batch(X, np.stack([step_directions(seed, k, p.d, dist, p.dtype) for seed in seeds]), s, lr)
+        X = _descend_batch(X, step_directions(seeds, k, p.d, dist, p.dtype), s, lr)
     return X
 
 
