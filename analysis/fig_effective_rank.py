@@ -9,7 +9,9 @@ Setting: ``n = 64``, ``d = 256``, singular values :math:`s_i = 3\,i^{-1/2}` (a d
 :math:`r(A^\top A) = \sum_i 1/i \approx 4.7`), :math:`w_i^2 = \beta^- + 1/4` so :math:`\nabla^2 L \succeq 0`
 on the row space and zero off it (the effective rank is defined for PSD matrices). ZO-GD (Gaussian, ``k = 4``,
 :math:`\eta = 1/(\ell\gamma)`) from one start, over ``seeds`` runs; the Hessian is taken at checkpoints
-``t`` (the runs are continued from the checkpoint with fresh seeds, which is the same Markov chain).
+``t`` (the runs are continued from the checkpoint with fresh seeds, which is the same Markov chain). The runs
+are independent tasks of ``RUNS_PER_TASK`` batched runs each (:class:`analysis._common.Runner`), each task
+with its own seed.
 
 Measured at every checkpoint and seed: the eigenvalues of :math:`\nabla^2 L(x_t)` (median and 10-90% band
 over seeds, per index), :math:`r(\nabla^2L(x_t))`, and :math:`\lambda_{\max}(\nabla^2 L(x_t) - H_0)`, which
@@ -23,7 +25,6 @@ Confirmed when the ordering holds at every checkpoint and seed to that tolerance
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -33,7 +34,7 @@ from scipy import linalg
 
 import zosoftmax as zs
 
-from ._common import PROFILES, band, cached, run_figure, zo_runs
+from ._common import PROFILES, Runner, as_runner, band, run_figure
 
 __all__ = ["NAME", "compute", "plot", "main", "instance"]
 
@@ -46,64 +47,83 @@ K, DISTRIBUTION, EPS = 4, "gaussian", 1e-3
 REL_ACCURACY = 1e-3  # the last checkpoint: the C11 bound's horizon to 1e-3 Δ0
 CHECKPOINTS = (0.0, 0.02, 0.1, 0.3, 1.0)  # fractions of that horizon
 SIZES = {"quick": (16, 48), "default": (64, 256), "full": (128, 512)}  # (n, d)
+RUNS_PER_TASK = 5  # runs batched in one task (fixed, so the output does not depend on how the tasks ran)
 
 
 def instance(n: int, d: int) -> tuple[zs.SoftmaxRegression, np.ndarray]:
     """Decaying spectrum :math:`s_i = i^{-1/2}`, ``w² = β⁻ + MARGIN``, and the start ``x0``."""
     s = A_SCALE / np.sqrt(np.arange(1, min(n, d) + 1))  # r(AᵀA) = Σ 1/i (harmonic number)
-    base = zs.random_instance(n, d, rng=INSTANCE_SEED, singular_values=s)
-    _, beta_minus = zs.beta_constants(base.b)
-    p = zs.SoftmaxRegression(base.A, base.b, np.full(n, math.sqrt(beta_minus + MARGIN)))  # w² = β⁻ + margin
+    p = zs.strongly_convex_instance(n, d, rng=INSTANCE_SEED, margin=MARGIN, singular_values=s)  # w² = β⁻ + margin
     return p, START_SCALE * np.random.default_rng(START_SEED).standard_normal(d)
 
 
-def _spectra(n: int, d: int, seeds: int) -> dict[str, Any]:
+def _horizon(n: int, d: int) -> dict[str, Any]:
+    """The checkpoints (fractions of the C11 horizon to ``REL_ACCURACY``), the step size and L*."""
+    p, x0 = instance(n, d)
+    loss_star = float(zs.newton(p, x0).losses[-1])
+    horizon = zs.iteration_bound(p, x0, K, DISTRIBUTION, REL_ACCURACY * (p.loss(x0) - loss_star), loss_star=loss_star)
+    return {"t": sorted({int(round(c * horizon)) for c in CHECKPOINTS}), "horizon": horizon, "loss_star": loss_star,
+            "lr": zs.step_size(p, K, DISTRIBUTION)}
+
+
+def _spectra(n: int, d: int, runs: int, ts: list[int], lr: float, seed: int) -> list[dict[str, list[float]]]:
+    r"""``runs`` batched ZO-GD runs from ``x0`` (seed ``seed``); per checkpoint, per run: spectrum, effective
+    rank, :math:`\lambda_{\max}(\nabla^2L - H_0)`, the pencil's top eigenvalue, the trace and the loss."""
+    p, x0 = instance(n, d)
+    H0 = zs.hessian_upper_bound(p)
+    rank = min(n, d)
+    V = np.linalg.svd(p.A, full_matrices=False)[2][:rank].T  # orthonormal basis of the row space of A
+    VH0V = V.T @ H0 @ V
+    X = np.tile(x0, (runs, 1))
+    out, t_prev = [], 0
+    for i, t in enumerate(ts):
+        if t > t_prev:  # continue every run from its current iterate
+            X = zs.zo_gd_batch(p, X, runs=runs, steps=t - t_prev, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION,
+                               rng=np.random.default_rng([RUN_SEED, seed, i])).x
+            t_prev = t
+        cp: dict[str, list[Any]] = {"spectrum": [], "effective_rank": [], "excess": [], "pencil": [], "trace": [],
+                                    "loss": []}
+        for x in X:
+            H = p.hessian(x)
+            cp["spectrum"].append(np.linalg.eigvalsh(H)[::-1][:rank].tolist())
+            cp["effective_rank"].append(zs.effective_rank(H))
+            cp["excess"].append(float(np.linalg.eigvalsh(H - H0)[-1]))  # λ_max(∇²L − H0) ≤ 0 (C10)
+            cp["pencil"].append(float(linalg.eigh(V.T @ H @ V, VH0V, eigvals_only=True)[-1]))  # ≤ 1 (C10)
+            cp["trace"].append(float(np.trace(H)))
+            cp["loss"].append(p.loss(x))
+        out.append(cp)
+    return out
+
+
+def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
+    """Spectra and effective ranks of the Hessian along ZO-GD, and of H0 (C10).
+
+    One task per ``RUNS_PER_TASK`` runs (the last may be smaller), run through ``runner``.
+    """
+    seeds = int(PROFILES[profile]["seeds"])
+    n, d = SIZES[profile]
     p, x0 = instance(n, d)
     H0 = zs.hessian_upper_bound(p)
     eig0 = np.linalg.eigvalsh(H0)[::-1]
     ell = float(eig0[0])
-    tol = d * np.finfo(np.float64).eps * ell  # backward error of the symmetric eigensolver
-    loss_star = float(zs.newton(p, x0).losses[-1])
-    horizon = zs.iteration_bound(p, x0, K, DISTRIBUTION, REL_ACCURACY * (p.loss(x0) - loss_star), loss_star=loss_star)
-    ts = sorted({int(round(c * horizon)) for c in CHECKPOINTS})
-    lr = zs.step_size(p, K, DISTRIBUTION)
-    X = np.tile(x0, (seeds, 1))
     rank = min(n, d)
-    V = np.linalg.svd(p.A, full_matrices=False)[2][:rank].T  # orthonormal basis of the row space of A
-    out: dict[str, Any] = {"t": ts, "checkpoints": []}
-    t_prev = 0
-    for i, t in enumerate(ts):
-        if t > t_prev:  # continue every run from its current iterate
-            X = zo_runs(p, X, seeds=seeds, steps=t - t_prev, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION,
-                        rng=RUN_SEED * 1000 + i).x
-            t_prev = t
-        eigs, ranks, excess, traces, pencil = [], [], [], [], []
-        for x in X:
-            H = p.hessian(x)
-            ev = np.linalg.eigvalsh(H)[::-1]
-            eigs.append(ev[:rank])
-            ranks.append(zs.effective_rank(H))
-            excess.append(float(np.linalg.eigvalsh(H - H0)[-1]))  # λ_max(∇²L − H0) ≤ 0 (C10)
-            pencil.append(float(linalg.eigh(V.T @ H @ V, V.T @ H0 @ V, eigvals_only=True)[-1]))  # ≤ 1 (C10)
-            traces.append(float(np.trace(H)))
-        out["checkpoints"].append({"t": t, "spectrum": band(np.array(eigs)), "effective_rank": band(ranks),
-                                   "max_excess": max(excess), "max_trace": max(traces),
-                                   "pencil_max": band(pencil),
-                                   "mean_gap": float(np.mean([p.loss(x) for x in X]) - loss_star)})
-    out.update({"H0_spectrum": eig0[:rank].tolist(), "ell": ell, "r_H0": zs.effective_rank(H0),
-                "trace_H0": float(np.trace(H0)), "tol": tol, "lr": lr, "horizon": horizon,
-                "loss_star": loss_star, "gap0": p.loss(x0) - loss_star, "rank": rank})
-    return out
-
-
-def compute(profile: str) -> dict[str, Any]:
-    """Spectra and effective ranks of the Hessian along ZO-GD, and of H0 (C10)."""
-    seeds = int(PROFILES[profile]["seeds"])
-    n, d = SIZES[profile]
-    params = {"version": 2, "a_scale": A_SCALE, "n": n, "d": d, "seeds": seeds, "k": K, "eps": EPS, "margin": MARGIN,
-              "start": START_SCALE, "rel_accuracy": REL_ACCURACY, "checkpoints": CHECKPOINTS,
-              "instance_seeds": [INSTANCE_SEED, START_SEED, RUN_SEED]}
-    data = cached(f"{NAME}-n{n}-d{d}", params, lambda: _spectra(n, d, seeds))
+    plan = _horizon(n, d)
+    sizes = [min(RUNS_PER_TASK, seeds - start) for start in range(0, seeds, RUNS_PER_TASK)]
+    tasks = [{"n": n, "d": d, "runs": size, "ts": plan["t"], "lr": plan["lr"], "seed": i}
+             for i, size in enumerate(sizes)]
+    chunks = as_runner(runner).map(_spectra, tasks, key=NAME)
+    checkpoints = []
+    for c, t in enumerate(plan["t"]):
+        per_run = {q: [v for chunk in chunks for v in chunk[c][q]] for q in chunks[0][c]}  # every run, task order
+        checkpoints.append({"t": t, "spectrum": band(np.array(per_run["spectrum"])),
+                            "effective_rank": band(per_run["effective_rank"]), "max_excess": max(per_run["excess"]),
+                            "max_trace": max(per_run["trace"]), "pencil_max": band(per_run["pencil"]),
+                            "mean_gap": float(np.mean(per_run["loss"]) - plan["loss_star"])})
+    data = {"t": plan["t"], "checkpoints": checkpoints, "H0_spectrum": eig0[:rank].tolist(), "ell": ell,
+            "r_H0": zs.effective_rank(H0), "trace_H0": float(np.trace(H0)),
+            "tol": d * np.finfo(np.float64).eps * ell,  # backward error of the symmetric eigensolver
+            "lr": plan["lr"], "horizon": plan["horizon"], "loss_star": plan["loss_star"],
+            "gap0": p.loss(x0) - plan["loss_star"], "rank": rank}
     cps = data["checkpoints"]
     ordered = all(cp["max_excess"] <= data["tol"] for cp in cps)
     trace_ok = all(cp["max_trace"] <= data["trace_H0"] * (1 + 1e-12) for cp in cps)  # rounding of a d-term sum
