@@ -151,8 +151,11 @@ def test_optimizers_reject_bad_input(argname, fn):
         ("H", lambda: zs.effective_rank(-np.eye(3))),
         ("eps", lambda: zs.bias_bound(P, 0.0)),
         ("scheme", lambda: zs.bias_bound(P, 1e-3, "gaussian", "sideways")),
-        ("accuracy", lambda: zs.iteration_bound(P, X, 1, "sphere", 0.0)),
-        ("x0", lambda: zs.iteration_bound(P, np.zeros(2), 1, "sphere", 1e-6)),
+        ("accuracy", lambda: zs.iteration_bound(P, X, 1, "sphere", 0.0, loss_star=0.0)),
+        ("x0", lambda: zs.iteration_bound(P, np.zeros(2), 1, "sphere", 1e-6, loss_star=0.0)),
+        ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=np.nan)),
+        ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star="0")),
+        ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=P.loss(X) + 1e-6)),
         ("b", lambda: zs.beta_constants(np.array([[0.5, 0.5]]))),
         ("n", lambda: zs.random_instance(1, 3, rng=0)),
         ("rng", lambda: zs.random_instance(4, 3, rng=None)),
@@ -168,3 +171,35 @@ def test_divergence_is_an_error_not_a_nan():
     """A step far above 2/l makes the iterate blow up: the run stops with an explanation, never NaN."""
     with pytest.raises(FloatingPointError, match="diverged"):
         zs.gd(P, X, steps=2000, lr=1e3)
+
+
+def test_iteration_bound_needs_loss_star_and_computes_no_optimization():
+    """bounds.py computes bounds only: L* is the caller's (a required keyword), never a Newton solve inside."""
+    with pytest.raises(TypeError, match="loss_star"):
+        zs.iteration_bound(P, X, 1, "sphere", 1e-6)  # type: ignore[call-arg]
+    star = zs.newton(P, X).losses[-1]
+    assert zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=star) == zs.iteration_bound(
+        P, X, 1, "sphere", 1e-6, loss_star=float(star))
+    assert zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=P.loss(X)) == 0.0  # already there
+
+
+def test_beta_constants_take_the_problem_like_their_siblings():
+    """Sibling functions take the same argument: beta_constants(problem), and a bare target b keeps working."""
+    assert zs.beta_constants(P) == zs.beta_constants(P.b)
+    _raises(lambda: zs.beta_constants("problem"), "b")
+
+
+@pytest.mark.parametrize(
+    ("argname", "fn"),
+    [
+        ("x", lambda: P.loss(np.full(3, 1e160))),
+        ("x", lambda: zs.random_instance(6, 3, rng=1, w=30.0).gradient(np.full(3, 1e308))),  # Aᵀ W² A x > fmax
+        ("X", lambda: P.loss_batch(np.full((2, 3), 1e160))),
+        ("Y", lambda: P.loss_from_logits(np.full(6, 1e160))),
+        ("Y", lambda: P.loss_from_logits(np.array([0.0, np.nan, 0, 0, 0, 0]))),
+    ],
+)
+def test_loss_outside_its_float_domain_is_a_named_error(argname, fn):
+    """With a regularizer, ½‖diag(w)Ax‖² beyond the largest float is a ValueError naming the argument, not inf."""
+    with pytest.raises(ValueError, match=rf"^{argname} (is outside the domain|must be finite)"):
+        fn()

@@ -23,9 +23,9 @@ import math
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from . import _checks
+from ._checks import Array
 from .estimators import direction_moment, gamma
 from .problem import SoftmaxRegression
 
@@ -47,8 +47,6 @@ __all__ = [
     "iteration_bound",
 ]
 
-Array = NDArray[Any]
-
 LAMBDA_MAX_S = 0.5  # λ_max(diag(f) − ffᵀ) ≤ 1/2 for every f in the simplex (Popoviciu), proofs/c04
 
 
@@ -64,12 +62,14 @@ def target_range(b: Any) -> float:
     return float(np.max(b) - np.min(b))
 
 
-def beta_constants(b: Any) -> tuple[float, float]:
+def beta_constants(problem: Any) -> tuple[float, float]:
     r"""Proven :math:`(\beta^+, \beta^-)` with :math:`-\beta^- I \preceq B(x) \preceq \beta^+ I` for all x.
 
     Parameters
     ----------
-    b : array_like (n,)
+    problem : SoftmaxRegression or array_like (n,)
+        The instance, like every sibling in this module; the constants depend on it only through its
+        target ``b``, so a target vector itself is accepted too (for targets without an instance).
 
     Returns
     -------
@@ -93,7 +93,7 @@ def beta_constants(b: Any) -> tuple[float, float]:
     (1.082, 0.957). Tight values (n = 2 exactly, n <= 8 numerically): simplex (0.3081, 0.2404), ball
     (0.3591, 0.3125).
     """
-    rho = target_range(b)
+    rho = target_range(problem.b if isinstance(problem, SoftmaxRegression) else problem)
     beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
     beta_minus = 0.25 + 0.5 * rho  # max over s = ‖f‖² in [0, 1] of (s + ρ)·min(1/2, 1 − s), at s = 1/2
     return beta_plus, beta_minus
@@ -143,7 +143,7 @@ def hessian_upper_bound(problem: SoftmaxRegression) -> Array:
     ndarray (d, d)
     """
     p = _problem(problem)
-    beta_plus, _ = beta_constants(p.b)
+    beta_plus, _ = beta_constants(p)
     diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
     A = p.A.astype(np.float64)
     H0 = A.T @ (diag[:, None] * A)  # Aᵀ(β⁺ I + W²)A
@@ -153,7 +153,7 @@ def hessian_upper_bound(problem: SoftmaxRegression) -> Array:
 def hessian_lower_bound(problem: SoftmaxRegression) -> Array:
     r""":math:`A^\top(W^2 - \beta^- I)A \preceq \nabla^2 L(x)` for every ``x`` (C5)."""
     p = _problem(problem)
-    _, beta_minus = beta_constants(p.b)
+    _, beta_minus = beta_constants(p)
     diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
     A = p.A.astype(np.float64)
     H = A.T @ (diag[:, None] * A)  # Aᵀ(W² − β⁻ I)A
@@ -299,9 +299,21 @@ def rate_bound(problem: SoftmaxRegression, k: int, distribution: str) -> float:
     return 1.0 - mu * step_size(problem, k, distribution)
 
 
-def iteration_bound(problem: SoftmaxRegression, x0: Any, k: int, distribution: str, accuracy: float,
-                    loss_star: float | None = None) -> float:
+def iteration_bound(problem: SoftmaxRegression, x0: Any, k: int, distribution: str, accuracy: float, *,
+                    loss_star: float) -> float:
     r"""Iterations after which the C11 bound guarantees :math:`E[L(x_t)] - L^* \le` ``accuracy``.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression
+    x0 : array_like (d,)
+    k : int
+    distribution : {"gaussian", "sphere", "rademacher"}
+    accuracy : float > 0
+        :math:`\epsilon`, in units of the loss.
+    loss_star : float
+        :math:`L^* = \min L`, required: this module computes bounds, never an optimization (the caller
+        has it, e.g. from :func:`zosoftmax.newton`). It must not exceed :math:`L(x_0)`.
 
     Returns
     -------
@@ -313,17 +325,22 @@ def iteration_bound(problem: SoftmaxRegression, x0: Any, k: int, distribution: s
 
     Notes
     -----
-    C11. ``loss_star`` defaults to the Newton solve :func:`zosoftmax.newton`.
+    C11.
     """
-    from .optimize import newton  # local: optimize does not depend on bounds
-
     p = _problem(problem)
     accuracy = _checks.positive_float(accuracy, "accuracy")
     x0 = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,))
+    if isinstance(loss_star, bool) or not isinstance(loss_star, (int, float, np.floating, np.integer)) \
+            or not math.isfinite(loss_star):
+        raise ValueError(f"loss_star must be a finite number (the minimum of the loss), got {loss_star!r}")
     rho = rate_bound(p, k, distribution)
-    if loss_star is None:
-        loss_star = float(newton(p, x0).losses[-1])
-    gap0 = p.loss(x0) - loss_star
+    loss0 = p.loss(x0)
+    gap0 = loss0 - float(loss_star)
+    # The computed loss carries a relative rounding error of order (2n + d) u (d-term logits, a 2n-term sum of
+    # squares): a true minimum may exceed the computed L(x0) by that much (x0 at the minimizer), not more.
+    rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))
+    if gap0 < -rounding:
+        raise ValueError(f"loss_star must be <= L(x0) = {loss0:.17g} (it is the minimum of L), got {loss_star!r}")
     if gap0 <= accuracy:
         return 0.0
     if rho >= 1.0:
