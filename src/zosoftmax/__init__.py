@@ -21,6 +21,7 @@ from .bounds import (
     target_range,
     third_derivative_bound,
 )
+from .datasets import load_instance
 from .estimators import (
     DISTRIBUTIONS,
     SCHEMES,
@@ -37,6 +38,7 @@ from .estimators import (
 )
 from .instances import random_instance, strongly_convex_instance
 from .optimize import Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
+from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, expected_pmp, max_stable_lr
 from .problem import SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
@@ -45,8 +47,10 @@ __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
     "PrecisionWarning",
+    "Quadratic",
     "SoftmaxRegression",
     "Trajectory",
+    "UnstableStepWarning",
     "beta_constants",
     "bias_bound",
     "deviation_bound",
@@ -54,12 +58,16 @@ __all__ = [
     "direction_moment",
     "effective_rank",
     "evaluations",
+    "expected_gap_curve",
+    "expected_pmp",
     "gamma",
     "gd",
     "hessian_lower_bound",
     "hessian_upper_bound",
     "iteration_bound",
     "linear_rate",
+    "load_instance",
+    "max_stable_lr",
     "newton",
     "pl_constant",
     "projected_gradients",
