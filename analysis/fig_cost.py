@@ -1,0 +1,145 @@
+r"""Figure (C12): the cost of one step against the dimension d, for every way to get a gradient or an estimate.
+
+Claim C12 [MeZO]: a ZO step takes ``2k`` loss evaluations and :math:`O(d)` memory beyond the data. For softmax
+regression all ``2k`` evaluations come from one product :math:`A[x, z_1 \dots z_k]`
+(:math:`A(x\pm\varepsilon z) = Ax\pm\varepsilon Az`), so a step costs :math:`O(nd(k+1))`: linear in ``d``
+at fixed ``n`` and ``k``, where a finite-difference gradient (``d + 1`` loss evaluations,
+:func:`scipy.optimize.approx_fprime`) costs :math:`O(nd^2)`.
+
+Timed per ``d`` (``n = 256``, ``k = 8``, Gaussian directions, ε = 1e-3, float64), minima over interleaved,
+order-rotated repetitions (:func:`benchmarks._common.interleaved`), all in this process one after another
+(timings never run in parallel: they would share the cores):
+
+* ``estimate``: :func:`zosoftmax.spsa_gradient`, sampling included;
+* ``batched``: :func:`zosoftmax.zo_gd_batch` with ``S`` runs, per run-step;
+* ``product``: the bare product ``A @ [x, Z.T]``, the floor of ``estimate``;
+* ``naive``: ``2k`` separate loss calls (:func:`benchmarks.bench_estimator.naive_estimate`);
+* ``approx_fprime``: measured while one call fits ``FPRIME_BUDGET_S``, beyond that extrapolated as
+  ``(d + 1)`` times one loss evaluation (marked);
+* ``gradient``: the analytic :meth:`zosoftmax.SoftmaxRegression.gradient`.
+
+Confirmed when the fitted log-log slope of the estimate's time over the larger half of the ``d`` range is nearer
+to 1 (linear) than to 2 (the finite-difference order), i.e. below 1.5. Absolute times depend on the machine and
+its load; this figure is made by ``make bench``, not by ``make figures`` (whose outputs are byte-reproducible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import scipy.optimize
+from benchmarks._common import interleaved
+from benchmarks.bench_estimator import naive_estimate
+from matplotlib.figure import Figure
+
+import zosoftmax as zs
+
+from ._common import Runner, run_figure
+
+__all__ = ["NAME", "METHODS", "SETTINGS", "compute", "plot", "main"]
+
+NAME = "fig_cost"
+EPS, LR = 1e-3, 1e-2  # the library's default perturbation; any stable step (only time is measured)
+METHODS = ("estimate", "batched", "product", "naive", "approx_fprime", "gradient")
+LABELS = {"estimate": "ZO estimate, one product (spsa_gradient)", "batched": "ZO batched, per run-step "
+          "(zo_gd_batch, S={S})", "product": "bare product A[x, Z]", "naive": "ZO naive: 2k loss calls (MeZO step)",
+          "approx_fprime": "scipy approx_fprime (d+1 calls)", "gradient": "analytic gradient"}
+SETTINGS: dict[str, dict[str, Any]] = {
+    "quick": {"n": 32, "k": 4, "d": [32, 64, 128], "S": 4, "steps": 2, "reps": 3, "min_time": 0.001},
+    "default": {"n": 256, "k": 8, "d": [256, 512, 1024, 2048, 4096, 8192, 16384], "S": 32, "steps": 4, "reps": 5,
+                "min_time": 0.02},
+}
+SETTINGS["full"] = {**SETTINGS["default"], "reps": 10}
+FPRIME_BUDGET_S = 1.0  # approx_fprime is timed while one call takes at most this, extrapolated beyond
+LINEAR, QUADRATIC = 1.0, 2.0  # the orders told apart: O(d) per step against finite differences' O(d^2)
+
+
+def time_point(n: int, d: int, k: int, S: int, steps: int, reps: int, min_time: float) -> dict[str, Any]:
+    """Seconds per step of every method at one ``d`` (the batched run per run-step)."""
+    p = zs.random_instance(n, d, rng=d)
+    x = np.random.default_rng(3).standard_normal(d)
+    gen = np.random.default_rng(4)
+    M = np.concatenate([x[:, None], zs.sample_directions(k, d, "gaussian", gen).T], axis=1)
+    t_loss = interleaved({"loss": lambda: p.loss(x)}, 3, min_time)["loss"]["min"]
+    fns: dict[str, Callable[[], Any]] = {
+        "estimate": lambda: zs.spsa_gradient(p, x, k=k, eps=EPS, rng=gen),
+        "batched": lambda: zs.zo_gd_batch(p, x, runs=S, steps=steps, lr=LR, k=k, eps=EPS, rng=0),
+        "product": lambda: p.A @ M,
+        "naive": lambda: naive_estimate(p, x, zs.sample_directions(k, d, "gaussian", gen), EPS),
+        "gradient": lambda: p.gradient(x),
+    }
+    extrapolated = (d + 1) * t_loss > FPRIME_BUDGET_S
+    if not extrapolated:
+        fns["approx_fprime"] = lambda: scipy.optimize.approx_fprime(x, p.loss, np.sqrt(np.finfo(float).eps))
+    times = {name: v["min"] for name, v in interleaved(fns, reps, min_time).items()}
+    times["batched"] /= S * steps  # per run-step
+    if extrapolated:
+        times["approx_fprime"] = (d + 1) * t_loss
+    return {"times_s": times, "extrapolated": extrapolated}
+
+
+def _slope(d: list[int], t: list[float]) -> float:
+    """Least-squares slope of log t against log d."""
+    return float(np.polyfit(np.log(d), np.log(t), 1)[0])
+
+
+def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
+    """Time per step of every method against d, and the fitted orders (C12).
+
+    ``runner`` is accepted like every figure's and not used: timings run here, one after another.
+    """
+    cfg = SETTINGS[profile]
+    points = [time_point(cfg["n"], d, cfg["k"], cfg["S"], cfg["steps"], cfg["reps"], cfg["min_time"])
+              for d in cfg["d"]]
+    times = {m: [pt["times_s"][m] for pt in points] for m in METHODS}
+    upper = len(cfg["d"]) // 2  # the larger half of the d range: past the fixed per-call overheads
+    slopes = {m: _slope(cfg["d"][upper:], times[m][upper:]) for m in METHODS}
+    linear = abs(slopes["estimate"] - LINEAR) < abs(slopes["estimate"] - QUADRATIC)
+    cheaper = [f / e for f, e in zip(times["approx_fprime"], times["estimate"], strict=True)]
+    return {
+        "claim": "C12", "n": cfg["n"], "k": cfg["k"], "S": cfg["S"], "d": cfg["d"], "eps": EPS,
+        "evaluations_per_step": {scheme: zs.evaluations(cfg["k"], scheme) for scheme in zs.SCHEMES},
+        "times_s": times, "extrapolated": [pt["extrapolated"] for pt in points], "slopes_upper_half": slopes,
+        "approx_fprime_over_estimate": cheaper,
+        "criterion": ("fitted log-log slope of the estimate's time per step against d, over the larger half of the "
+                      "d range, nearer to 1 (O(d)) than to 2 (finite differences' O(d^2))"),
+        "confirmed": bool(linear),
+        "finding": (f"one estimate (k = {cfg['k']}, {zs.evaluations(cfg['k'], 'central')} loss evaluations from one "
+                    f"product) grows with slope {slopes['estimate']:.2f} in d (approx_fprime: "
+                    f"{slopes['approx_fprime']:.2f}); it is {min(cheaper):.0f}-{max(cheaper):.0f}x cheaper than "
+                    f"approx_fprime over d = {cfg['d'][0]}-{cfg['d'][-1]}"),
+    }
+
+
+def plot(data: dict[str, Any]) -> Figure:
+    """Time per step against d, log-log, one line per method (extrapolated finite differences dashed)."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    d = np.asarray(data["d"])
+    extra = np.asarray(data["extrapolated"], dtype=bool)
+    for m in METHODS:
+        t = np.asarray(data["times_s"][m])
+        if m == "approx_fprime" and extra.any():
+            line = ax.loglog(d[~extra], t[~extra], marker="o", ms=3.5, label=LABELS[m])[0]
+            ax.loglog(d, np.where(extra | np.roll(extra, -1), t, np.nan), ls="--", color=line.get_color(),
+                      marker="o", mfc="none", ms=3.5, label="  (extrapolated: (d+1) x one loss)")
+        else:
+            ax.loglog(d, t, marker="o", ms=3.5, label=LABELS[m].format(S=data["S"]))
+    ax.set_xlabel("dimension d")
+    ax.set_ylabel("time per step (gradient or estimate) [s]")
+    ax.legend(loc="upper left", fontsize=7)
+    ax.set_title(f"C12: cost of one step, n = {data['n']}, k = {data['k']}, float64 "
+                 f"(estimate slope {data['slopes_upper_half']['estimate']:.2f})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Command line: ``python -m analysis.fig_cost [--quick] [--outdir DIR]`` (run by ``make bench``)."""
+    return run_figure(NAME, compute, plot, argv, __doc__)
+
+
+if __name__ == "__main__":
+    main()
