@@ -5,7 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.stamp-test
 DEV    := $(VENV)/.stamp-dev
 export PYTHONHASHSEED := 0
-# Small matrices on 2 cores: one BLAS thread per process is faster and far less noisy (make bench sets its own).
+# Small matrices: one BLAS thread per process is faster and far less noisy; figures use the cores through processes
+# (python -m analysis -j N, default: all cores). make bench sets its own threads.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: venv test test-slow verify figures figures-full paper reproduce reproduce-full bench mutants lint clean
@@ -28,11 +29,11 @@ test-slow: $(STAMP)            ## slow tier: large Monte-Carlo checks
 verify: $(STAMP)               ## symbolic proofs -> paper/generated/claims.{json,tex}
 	$(ONE_THREAD) $(PY) -m proofs
 
-figures: $(STAMP)              ## every figure -> figures/*.png|pdf, paper/generated/*.json (+ numbers.tex)
-	$(ONE_THREAD) $(PY) -m analysis
+figures: $(STAMP)              ## every figure -> figures/*.png|pdf, paper/generated/*.json (+ numbers.tex); JOBS=N processes
+	$(ONE_THREAD) $(PY) -m analysis $(if $(JOBS),-j $(JOBS))
 
-figures-full: $(STAMP)         ## the `full` profile: more seeds, larger d (about 15 min)
-	$(ONE_THREAD) $(PY) -m analysis --profile full
+figures-full: $(STAMP)         ## the `full` profile: more seeds, larger d; SCHEDULER=tcp://HOST:8786 runs it on Dask
+	$(ONE_THREAD) $(PY) -m analysis --profile full $(if $(JOBS),-j $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 paper: $(STAMP)                ## paper/generated/numbers.tex from the JSONs, then paper/main.pdf with latexmk
 	$(PY) -m analysis.report
@@ -43,9 +44,9 @@ reproduce: verify figures paper ## venv + proofs + figures + report
 
 reproduce-full: verify figures-full paper
 
-bench: $(STAMP)                ## speed/memory ratios (~3 min) -> paper/generated/bench.json, figures/fig_cost.* (+ numbers.tex)
-	$(PY) -m analysis.bench
-	$(PY) -m analysis.report
+bench: $(STAMP)                ## C12 cost figure (figures/fig_cost.*), then speed/memory ratios -> benchmarks/results.json
+	$(PY) -m analysis.fig_cost
+	$(PY) -m benchmarks
 
 mutants: $(STAMP)              ## plant known bugs; every one must turn the fast tier red
 	$(PY) -m pytest -p tests.mutants --mutants
