@@ -1,34 +1,85 @@
-"""analysis/_common.py: multi-seed runs in both modes, and the atomic, code-keyed cache."""
+"""analysis/_common.py: the task runner (serial, joblib processes), its per-task cache, and the figure driver.
+
+The Dask path of the same runner is tested against a real local cluster in ``tests/test_dask.py``.
+"""
 
 from __future__ import annotations
+
+import json
+import os
 
 import numpy as np
 import pytest
 from analysis import _common
+from analysis._common import Runner
 
 import zosoftmax as zs
 
 
-@pytest.mark.parametrize("sequential", [False, True])
-@pytest.mark.parametrize("per_run_start", [False, True])
-def test_zo_runs_shapes_and_starts(monkeypatch, sequential, per_run_start):
-    """Both modes return a leading seed axis and start each run where asked (the sequential mode is the
-    'before' of make bench's before/after timing)."""
-    if sequential:
-        monkeypatch.setenv("ZOSOFTMAX_SEQUENTIAL", "1")
-    else:
-        monkeypatch.delenv("ZOSOFTMAX_SEQUENTIAL", raising=False)
-    p = zs.random_instance(10, 4, rng=0, w=1.3)
-    x0 = np.arange(12.0).reshape(3, 4) / 10 if per_run_start else np.ones(4)
-    traj = _common.zo_runs(p, x0, seeds=3, steps=4, lr=0.05, k=2, rng=5)
-    assert traj.losses.shape == (3, 5) and traj.x.shape == (3, 4) and traj.seeds.shape == (3, 4)
-    starts = x0 if per_run_start else np.tile(x0, (3, 1))
-    np.testing.assert_allclose(traj.losses[:, 0], [p.loss(s) for s in starts], rtol=1e-13)
-    if not sequential:  # a batch replays as a whole, bit for bit
-        assert np.array_equal(zs.replay(traj, p, starts), traj.x)
+def draw(seed: int, n: int) -> dict:
+    """A task: NumPy results of its own seed (arrays and scalars, a tuple), to be returned as plain JSON data."""
+    v = np.random.default_rng(seed).standard_normal(n)
+    return {"v": v, "sum": np.float64(v.sum()), "n": np.int64(n), "pair": (seed, n)}
 
 
-def test_cache_resumes_and_keys_on_parameters(tmp_path):
+def fail_on(seed: int, bad: int, log: str) -> int:
+    """A task that logs its call and fails for ``seed == bad`` while the file ``log + ".stop"`` exists (an
+    interruption from outside: not a parameter, so the resumed run has the same cache keys)."""
+    with open(log, "a") as fh:
+        fh.write(f"{seed}\n")
+    if seed == bad and os.path.exists(log + ".stop"):
+        raise RuntimeError(f"task {seed} interrupted")
+    return seed * seed
+
+
+TASKS = [{"seed": s, "n": 3} for s in range(5)]
+
+
+def test_serial_results_are_plain_json_in_task_order(tmp_path):
+    out = Runner(cache_dir=tmp_path).map(draw, TASKS, key="draw")
+    assert out == json.loads(json.dumps([draw(**t) | {"v": draw(**t)["v"].tolist()} for t in TASKS],
+                                        default=lambda o: o.item()))
+    assert out[2]["pair"] == [2, 3] and type(out[2]["n"]) is int and type(out[2]["sum"]) is float
+
+
+def test_processes_give_identical_results(tmp_path):
+    """joblib processes (results arrive in any order) return exactly the serial results, in task order."""
+    serial = Runner(cache_dir=False).map(draw, TASKS, key="draw")
+    parallel = Runner(jobs=2, cache_dir=tmp_path).map(draw, TASKS, key="draw")
+    assert parallel == serial
+    assert json.dumps(parallel) == json.dumps(serial)  # byte for byte once written
+    assert len(list(tmp_path.glob("draw-*.json"))) == len(TASKS)  # the workers wrote through the cache
+
+
+def test_cache_resumes_an_interrupted_run(tmp_path):
+    log = tmp_path / "calls.log"
+    stop = tmp_path / "calls.log.stop"
+    stop.touch()
+    tasks = [{"seed": s, "bad": 3, "log": str(log)} for s in range(5)]
+    with pytest.raises(RuntimeError, match="task 3 interrupted"):
+        Runner(cache_dir=tmp_path / "cache").map(fail_on, tasks, key="sq")
+    assert log.read_text().split() == ["0", "1", "2", "3"]
+    stop.unlink()
+    # the same tasks again: 0-2 come from the cache, only 3 and 4 run
+    assert Runner(cache_dir=tmp_path / "cache").map(fail_on, tasks, key="sq") == [0, 1, 4, 9, 16]
+    assert log.read_text().split() == ["0", "1", "2", "3", "3", "4"]
+    assert not list((tmp_path / "cache").glob(".*.tmp"))  # atomic: no temporary file left behind
+
+
+def test_cache_keys_on_key_and_parameters(tmp_path):
+    log = tmp_path / "calls.log"
+    runner = Runner(cache_dir=tmp_path / "cache")
+    t = {"seed": 2, "bad": -1, "log": str(log)}
+    assert runner.map(fail_on, [t], key="a") == runner.map(fail_on, [t], key="a") == [4]
+    assert runner.map(fail_on, [t], key="b") == [4]  # another key: computed again
+    assert runner.map(fail_on, [{**t, "seed": 3}], key="a") == [9]
+    assert log.read_text().split() == ["2", "2", "3"]
+    assert Runner(cache_dir=False).map(fail_on, [t], key="a") == [4]  # no cache: computed, nothing written
+    assert runner.map(fail_on, [t], key="c", cache=False) == [4]
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 3
+
+
+def test_cached_function_resumes(tmp_path):
     calls = []
 
     def compute():
@@ -39,4 +90,62 @@ def test_cache_resumes_and_keys_on_parameters(tmp_path):
     again = _common.cached("exp", {"a": 1}, compute, cache_dir=tmp_path)
     other = _common.cached("exp", {"a": 2}, compute, cache_dir=tmp_path)
     assert first == again == {"value": 1} and other == {"value": 2} and len(calls) == 2
-    assert not list(tmp_path.glob("*.tmp"))  # atomic: no temporary file left behind
+
+
+def test_runner_rejects_what_cannot_travel(tmp_path):
+    runner = Runner(cache_dir=tmp_path)
+    with pytest.raises(ValueError, match="func must be a module-level function"):
+        runner.map(lambda seed: seed, [{"seed": 1}], key="x")
+
+    def local(seed: int) -> int:
+        return seed
+
+    with pytest.raises(ValueError, match="func must be a module-level function"):
+        runner.map(local, [{"seed": 1}], key="x")
+    with pytest.raises(ValueError, match="key must be"):
+        runner.map(draw, TASKS, key="a/b")
+    with pytest.raises(ValueError, match="jobs must be"):
+        Runner(jobs=0)
+    with pytest.raises(TypeError, match="plain JSON-able"):
+        Runner(cache_dir=False).map(zs.random_instance, [{"n": 3, "d": 2, "rng": 0}], key="p")
+    assert Runner(jobs=None).jobs >= 1 and Runner(jobs=-1).jobs == Runner(jobs=None).jobs
+
+
+def test_produce_writes_figure_and_json(tmp_path):
+    """A figure's compute gets the runner; a compute without that parameter (not yet converted) still runs."""
+    import matplotlib.pyplot as plt
+
+    seen = {}
+
+    def compute(profile, runner=None):
+        seen["runner"] = runner
+        return {"claim": "C0", "profile": profile, "values": runner.map(draw, TASKS[:2], key="draw")}
+
+    def plot(data):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1])
+        return fig
+
+    runner = Runner(cache_dir=False)
+    data = _common.produce("fig_test", compute, plot, profile="quick", runner=runner, outdir=tmp_path)
+    assert seen["runner"] is runner and data["figure"] == "fig_test"
+    assert json.loads((tmp_path / "fig_test.json").read_text()) == data
+    assert (tmp_path / "fig_test.png").stat().st_size > 0 and (tmp_path / "fig_test.pdf").stat().st_size > 0
+    old = _common.produce("fig_old", lambda profile: {"profile": profile}, plot, profile="quick", outdir=tmp_path)
+    assert old == {"profile": "quick", "figure": "fig_old"}
+    with pytest.raises(ValueError, match="profile must be"):
+        _common.produce("fig_old", lambda profile: {}, plot, profile="huge", outdir=tmp_path)
+
+
+@pytest.mark.parametrize("per_run_start", [False, True])
+def test_zo_runs_is_zo_gd_batch(per_run_start):
+    """``zo_runs`` (kept for the figures that call it) is :func:`zosoftmax.zo_gd_batch`, ``seeds=`` its old name."""
+    p = zs.random_instance(10, 4, rng=0, w=1.3)
+    x0 = np.arange(12.0).reshape(3, 4) / 10 if per_run_start else np.ones(4)
+    traj = _common.zo_runs(p, x0, runs=3, steps=4, lr=0.05, k=2, rng=5)
+    ref = zs.zo_gd_batch(p, x0, runs=3, steps=4, lr=0.05, k=2, rng=5)
+    assert np.array_equal(traj.x, ref.x) and np.array_equal(traj.losses, ref.losses)
+    old = _common.zo_runs(p, x0, seeds=3, steps=4, lr=0.05, k=2, rng=5)
+    assert np.array_equal(old.x, ref.x)
+    with pytest.raises(ValueError, match="runs must be given"):
+        _common.zo_runs(p, x0, steps=4, lr=0.05)
