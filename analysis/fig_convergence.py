@@ -1,25 +1,39 @@
-r"""Figure 4 (C11): global linear convergence of GD and ZO-GD, against iterations and against forward passes.
+r"""Figure 4 (C11): global linear convergence of GD and ZO-GD, judged on the mean gap at every step.
 
 Claim C11 [paper]/[MeZO]: with :math:`\eta = 1/(\ell\gamma)` (:func:`zosoftmax.step_size`) and the PL
 constant :math:`\mu` (:func:`zosoftmax.pl_constant`, from C5),
 
-.. math:: E[L(x_t)] - L^* \le \Big(1 - \frac{\mu}{\ell\gamma}\Big)^t\,(L(x_0) - L^*)
+.. math:: E[L(x_t)] - L^* \le \rho^t\,(L(x_0) - L^*), \qquad \rho = 1 - \frac{\mu}{\ell\gamma}
 
 (:func:`zosoftmax.rate_bound`); GD with :math:`\eta = 1/\ell` has the classical :math:`(1 - \mu/\ell)^t`,
 the :math:`\gamma = 1` case. :math:`L^*` comes from the Newton solve :func:`zosoftmax.newton`, not from
 the runs.
 
-Setting: a regularized instance with :math:`w_i^2 = \beta^- + 1` (so :math:`\mu > 0` by C5), ZO-GD with
-Gaussian directions, central scheme, ε = 1e-3, k ∈ {1, 4, 16}; medians and 10-90% bands over seeds
-(:func:`analysis._common.zo_runs`). Each method runs for the horizon after which its own bound guarantees
-a gap of ``ACCURACY`` times the initial gap (:func:`zosoftmax.iteration_bound`). The measured rate is
-:func:`zosoftmax.linear_rate` of the median gap; the claim is confirmed when it is at most the bound's rate.
-The right panel counts loss evaluations: ``2k`` per ZO step, one per GD step (its backward pass not counted).
+The bound is about the *mean* gap, so that is what is judged. At every step ``t`` the ratio
+:math:`q_s(t) = (L(x^{(s)}_t) - L^*)/(\rho^t\Delta_0)` of each run ``s`` is averaged over the ``S`` runs;
+its standard error is :math:`\hat\sigma_t/\sqrt S` (sample standard deviation). Criterion: the lower
+confidence limit :math:`\bar q(t) - z\,\hat\sigma_t/\sqrt S \le 1` at every ``t`` (no significant
+violation), with :math:`z = \Phi^{-1}(1 - \alpha/(T+1))`, one-sided, Bonferroni over the ``T + 1`` steps,
+family-wise :math:`\alpha = 0.05`. The tightest point, :math:`\max_t \bar q(t)`, is reported with its
+standard error: in the first steps the bound is nearly attained (:math:`\bar q(1) \approx 0.97` for
+``k = 1``), so a bound a few percent too optimistic there is a detected violation. GD is deterministic:
+its gap must be below its bound at every ``t`` up to the rounding of ``L``.
+
+The fitted per-step rate of the *median* gap (:func:`zosoftmax.linear_rate`) stays in the JSON only as a
+description (the runs beat the bound about 3x in log after the first steps: a criterion on it could catch
+only grossly wrong bounds).
+
+Setting: :func:`zosoftmax.strongly_convex_instance` (:math:`w_i^2 = \beta^- + 1`, so :math:`\mu > 0`),
+ZO-GD with Gaussian directions, central scheme, ε = 1e-3, k ∈ {1, 4, 16}. Each method runs for the horizon
+after which its own bound guarantees a gap of ``ACCURACY`` times the initial gap
+(:func:`zosoftmax.iteration_bound`). The right panel counts loss evaluations: ``2k`` per ZO step, one per GD
+step (its backward pass not counted).
 """
 
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -28,123 +42,194 @@ from matplotlib.figure import Figure
 
 import zosoftmax as zs
 
-from ._common import PROFILES, band, cached, run_figure, zo_runs
+from ._common import Runner, as_runner, band, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main"]
+__all__ = ["NAME", "compute", "plot", "main", "instance", "mean_ratio_summary", "run_zo", "run_gd"]
 
 NAME = "fig_convergence"
 N_ROWS, DIM = 64, 32  # rank(A) = d, so the regularizer makes L strongly convex
 INSTANCE_SEED, START_SEED = 7, 8
 MARGIN = 1.0  # w² = β⁻ + MARGIN: μ = MARGIN · σ_min(A)² > 0 (C5)
 KS = (1, 4, 16)
-DISTRIBUTION, EPS = "gaussian", 1e-3  # central bias O(ε²): a gap floor ~(1e-6)²/μ, below the fitted range
-# horizon: each method runs until its bound reaches ACCURACY · Δ₀ (quick: a shorter horizon)
+DISTRIBUTION, EPS = "gaussian", 1e-3  # central bias O(ε²): a gap floor ~(1e-6)²/μ, far below the horizon's accuracy
+ALPHA = 0.05  # family-wise level of "no significant violation", Bonferroni over the steps
+# horizon: each method runs until its bound reaches ACCURACY · Δ₀; runs per k (the issue's check used 400)
 ACCURACY = {"quick": 1e-3, "default": 1e-8, "full": 1e-10}
+RUNS = {"quick": 40, "default": 200, "full": 400}
 PLOT_POINTS = 250  # curves are stored at at most this many iterations (log-spaced features survive)
+ROUNDING = 64 * np.finfo(float).eps  # relative rounding of L(x_t) - L* against |L*| (GD's deterministic check)
 
 
-def _instance() -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    base = zs.random_instance(N_ROWS, DIM, rng=INSTANCE_SEED)
-    _, beta_minus = zs.beta_constants(base.b)
-    p = zs.SoftmaxRegression(base.A, base.b, np.full(N_ROWS, math.sqrt(beta_minus + MARGIN)))  # w² = β⁻ + margin
-    x0 = np.random.default_rng(START_SEED).standard_normal(DIM)
-    return p, x0
+def instance() -> tuple[zs.SoftmaxRegression, np.ndarray]:
+    """The instance (n = 64, d = 32, w² = β⁻ + 1) and the start ``x0``."""
+    p = zs.strongly_convex_instance(N_ROWS, DIM, rng=INSTANCE_SEED, margin=MARGIN)
+    return p, np.random.default_rng(START_SEED).standard_normal(DIM)
 
 
-def _summary(losses: np.ndarray, forward_passes: np.ndarray, loss_star: float, bound_rate: float) -> dict[str, Any]:
-    """Rate, subsampled median/band curves and the largest mean-gap-to-bound ratio of a (S, T+1) loss array."""
-    losses = np.atleast_2d(losses)
-    gaps = losses - loss_star
-    T = gaps.shape[1] - 1
-    idx = np.unique(np.linspace(0, T, PLOT_POINTS).round().astype(int))
-    bound_line = bound_rate ** np.arange(T + 1) * gaps[:, 0].mean()  # C11: (1 − μ/(ℓγ))^t Δ₀
-    return {"steps": T, "t": idx.tolist(), "forward_passes": np.asarray(forward_passes)[idx].tolist(),
-            "measured_rate": zs.linear_rate(losses, loss_star), "bound_rate": bound_rate,
-            "bound": bound_line[idx].tolist(),
-            "max_mean_gap_over_bound": float(np.max(gaps.mean(axis=0)[1:] / bound_line[1:])),
+def mean_ratio_summary(gaps: np.ndarray, bound: np.ndarray, *, alpha: float = ALPHA) -> dict[str, Any]:
+    r"""Mean over runs of gap/bound at every step, its standard error and the Bonferroni lower confidence limit.
+
+    Parameters
+    ----------
+    gaps : ndarray (S, T + 1)
+        :math:`L(x^{(s)}_t) - L^*`.
+    bound : ndarray (T + 1,)
+        :math:`\rho^t\Delta_0`.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``se`` and ``lcl`` (arrays over t), ``z``, ``max_lcl`` (over ``t >= 1``), and the tightest point
+        ``tightest = {"t", "mean", "se"}`` (largest mean ratio over ``t >= 1``).
+    """
+    S, T1 = gaps.shape
+    if S < 2:
+        raise ValueError(f"gaps must hold at least 2 runs for a standard error, got {S}")
+    q = gaps / bound
+    mean = q.mean(axis=0)
+    se = q.std(axis=0, ddof=1) / math.sqrt(S)
+    z = NormalDist().inv_cdf(1 - alpha / T1)  # one-sided, Bonferroni over the T + 1 steps
+    lcl = mean - z * se
+    t = int(np.argmax(mean[1:])) + 1
+    # t = 0 is the definition of Δ₀ (ratio 1 up to the rounding of L(x0)), not a claim: judged from t = 1 on
+    return {"mean": mean, "se": se, "lcl": lcl, "z": z, "max_lcl": float(np.max(lcl[1:])),
+            "tightest": {"t": t, "mean": float(mean[t]), "se": float(se[t])}}
+
+
+def _subsample(T: int) -> np.ndarray:
+    """Stored steps: the first 20 (where the bound is tight) and ``PLOT_POINTS`` spread over the horizon."""
+    return np.unique(np.r_[np.arange(min(T, 20) + 1), np.linspace(0, T, PLOT_POINTS).round().astype(int)])
+
+
+def run_zo(k: int, runs: int, accuracy: float, loss_star: float) -> dict[str, Any]:
+    """One task: ``runs`` ZO-GD runs with ``k`` directions for the C11 horizon; the mean-ratio summary."""
+    p, x0 = instance()
+    gap0 = p.loss(x0) - loss_star
+    steps = int(zs.iteration_bound(p, x0, k, DISTRIBUTION, accuracy * gap0, loss_star=loss_star))
+    traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=zs.step_size(p, k, DISTRIBUTION), k=k, eps=EPS,
+                          distribution=DISTRIBUTION, rng=np.random.default_rng([INSTANCE_SEED, k]))
+    rho = zs.rate_bound(p, k, DISTRIBUTION)
+    gaps = traj.losses - loss_star
+    bound = rho ** np.arange(steps + 1) * gap0  # C11: ρ^t Δ₀
+    summary = mean_ratio_summary(gaps, bound)
+    idx = _subsample(steps)
+    return {"steps": steps, "runs": runs, "t": idx.tolist(), "forward_passes": traj.forward_passes[idx].tolist(),
+            "bound_rate": rho, "bound": bound[idx].tolist(), "gap0": gap0,
+            "mean_gap": gaps.mean(axis=0)[idx].tolist(),
+            "mean_ratio": summary["mean"][idx].tolist(), "se_ratio": summary["se"][idx].tolist(),
+            "lcl_ratio": summary["lcl"][idx].tolist(), "z": summary["z"], "max_lcl": summary["max_lcl"],
+            "lcl_argmax": int(np.argmax(summary["lcl"][1:])) + 1, "tightest": summary["tightest"],
+            "ratio_t1": {"mean": float(summary["mean"][1]), "se": float(summary["se"][1])},
+            "measured_rate": zs.linear_rate(traj.losses, loss_star),  # description only
             **band(np.maximum(gaps[:, idx], 0.0))}
 
 
-def _run_zo(k: int, seeds: int, accuracy: float, loss_star: float) -> dict[str, Any]:
-    p, x0 = _instance()
-    gap0 = p.loss(x0) - loss_star
-    steps = int(zs.iteration_bound(p, x0, k, DISTRIBUTION, accuracy * gap0, loss_star=loss_star))
-    traj = zo_runs(p, x0, seeds=seeds, steps=steps, lr=zs.step_size(p, k, DISTRIBUTION), k=k, eps=EPS,
-                   distribution=DISTRIBUTION, rng=k)
-    return _summary(traj.losses, traj.forward_passes, loss_star, zs.rate_bound(p, k, DISTRIBUTION))
-
-
-def _run_gd(accuracy: float, loss_star: float) -> dict[str, Any]:
-    p, x0 = _instance()
+def run_gd(accuracy: float, loss_star: float) -> dict[str, Any]:
+    """One task: GD with η = 1/ℓ for its own C11 horizon (γ = 1); its gap against the bound at every step."""
+    p, x0 = instance()
     ell, mu = zs.smoothness_bound(p), zs.pl_constant(p)
     rate = 1.0 - mu / ell  # classical GD rate with η = 1/ℓ under μ-PL: C11 with γ = 1
     steps = math.ceil(math.log(accuracy) / math.log(rate))
     traj = zs.gd(p, x0, steps=steps, lr=1.0 / ell)
-    return _summary(traj.losses, traj.forward_passes, loss_star, rate)
+    gaps = traj.losses - loss_star
+    bound = rate ** np.arange(steps + 1) * gaps[0]
+    rounding = ROUNDING * max(abs(loss_star), 1.0)
+    idx = _subsample(steps)
+    excess = gaps - bound
+    t = int(np.argmax((gaps / bound)[1:])) + 1
+    return {"steps": steps, "t": idx.tolist(), "forward_passes": traj.forward_passes[idx].tolist(),
+            "bound_rate": rate, "bound": bound[idx].tolist(), "gap0": float(gaps[0]),
+            "mean_gap": gaps[idx].tolist(), "mean_ratio": (gaps / bound)[idx].tolist(),
+            "max_excess": float(np.max(excess)), "rounding": rounding,
+            "tightest": {"t": t, "mean": float(gaps[t] / bound[t]), "se": 0.0},
+            "measured_rate": zs.linear_rate(traj.losses, loss_star),  # description only
+            **band(np.maximum(gaps[None, idx], 0.0))}
 
 
-def compute(profile: str) -> dict[str, Any]:
-    """GD and ZO-GD curves with their measured and bound rates (C11)."""
-    prof = PROFILES[profile]
-    seeds, accuracy = int(prof["seeds"]), ACCURACY[profile]
-    p, x0 = _instance()
+def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
+    """GD and ZO-GD: mean gap over runs against the C11 bound at every step (C11)."""
+    runner = as_runner(runner)
+    runs, accuracy = RUNS[profile], ACCURACY[profile]
+    p, x0 = instance()
     sol = zs.newton(p, x0)
     loss_star = float(sol.losses[-1])  # L* to machine precision
-    params = {"n": N_ROWS, "d": DIM, "seeds": [INSTANCE_SEED, START_SEED], "margin": MARGIN, "accuracy": accuracy,
-              "loss_star": loss_star}
-    runs: dict[str, Any] = {"gd": cached(f"{NAME}-gd", params, lambda: _run_gd(accuracy, loss_star))}
-    for k in KS:
-        runs[f"zo_k{k}"] = cached(f"{NAME}-zo-k{k}", {**params, "k": k, "runs": seeds, "eps": EPS,
-                                                      "distribution": DISTRIBUTION},
-                                  lambda k=k: _run_zo(k, seeds, accuracy, loss_star))
-    for r in runs.values():
-        r["rate_ratio"] = r["measured_rate"] / r["bound_rate"]
-        r["speedup_over_bound"] = math.log(r["measured_rate"]) / math.log(r["bound_rate"])  # ≥ 1: faster
-    confirmed = all(r["measured_rate"] <= r["bound_rate"] for r in runs.values())
+    gd = runner.map(run_gd, [{"accuracy": accuracy, "loss_star": loss_star}], key=f"{NAME}-gd")[0]
+    zo = runner.map(run_zo, [{"k": k, "runs": runs, "accuracy": accuracy, "loss_star": loss_star} for k in KS],
+                    key=f"{NAME}-zo")
+    out_runs: dict[str, Any] = {"gd": gd, **{f"zo_k{k}": r for k, r in zip(KS, zo, strict=True)}}
+    for r in out_runs.values():
+        r["speedup_over_bound"] = math.log(r["measured_rate"]) / math.log(r["bound_rate"])  # description
+    no_violation = {f"zo_k{k}": bool(out_runs[f"zo_k{k}"]["max_lcl"] <= 1.0) for k in KS}
+    gd_ok = bool(gd["max_excess"] <= gd["rounding"])
+    confirmed = gd_ok and all(no_violation.values())
+    tight = {key: r["tightest"] for key, r in out_runs.items()}
     H0 = zs.hessian_upper_bound(p)
-    slowest = min(r["speedup_over_bound"] for r in runs.values())
+    finding = ("no significant violation of the C11 bound by the mean gap at any step (Bonferroni lower limits "
+               + ", ".join(f"k = {k}: max {out_runs[f'zo_k{k}']['max_lcl']:.3f}" for k in KS)
+               + "); tightest mean gap / bound "
+               + ", ".join(f"k = {k}: {tight[f'zo_k{k}']['mean']:.3f} ± {tight[f'zo_k{k}']['se']:.3f} at t = "
+                           f"{tight[f'zo_k{k}']['t']}" for k in KS)
+               + f" ({runs} runs); GD {tight['gd']['mean']:.3f} at t = {tight['gd']['t']}"
+               if confirmed else "the mean gap exceeds the C11 bound significantly: "
+               + ", ".join(f"{key} lower limit {r.get('max_lcl', r['tightest']['mean']):.3f}"
+                           for key, r in out_runs.items()))
     return {
         "claim": "C11",
-        "max_rate_ratio": max(r["rate_ratio"] for r in runs.values()),  # measured / bound, <= 1 when confirmed
-        "min_speedup_over_bound": slowest,  # log(measured) / log(bound): how much faster than guaranteed
-        "n": N_ROWS, "d": DIM, "seeds": seeds, "distribution": DISTRIBUTION, "eps": EPS, "accuracy": accuracy,
-        "ell": zs.smoothness_bound(p), "mu": zs.pl_constant(p), "effective_rank": zs.effective_rank(H0),
+        "n": N_ROWS, "d": DIM, "runs": runs, "distribution": DISTRIBUTION, "eps": EPS, "accuracy": accuracy,
+        "alpha": ALPHA, "ell": zs.smoothness_bound(p), "mu": zs.pl_constant(p), "effective_rank": zs.effective_rank(H0),
         "loss_star": loss_star, "newton_grad_norm": float(np.linalg.norm(p.gradient(sol.x))),
         "gap0": p.loss(x0) - loss_star,
-        "runs": runs,
-        "measured_rates": {key: r["measured_rate"] for key, r in runs.items()},
-        "bound_rates": {key: r["bound_rate"] for key, r in runs.items()},
-        "criterion": "fitted per-step rate of the median gap (linear_rate) <= the C11 bound rate, for GD and every k",
+        "runs_by_method": out_runs,
+        "no_significant_violation": no_violation, "gd_within_bound": gd_ok,
+        "tightest": tight,
+        "max_lower_limit": max(out_runs[f"zo_k{k}"]["max_lcl"] for k in KS),
+        "bound_rates": {key: r["bound_rate"] for key, r in out_runs.items()},
+        "measured_rates": {key: r["measured_rate"] for key, r in out_runs.items()},
+        "criterion": ("at every step t the lower confidence limit of mean_s[gap_s(t)] / (ρ^t Δ0) over the runs "
+                      f"(one-sided, Bonferroni over the steps, family-wise α = {ALPHA}) is <= 1, for every k; GD's "
+                      "gap <= its bound at every t up to rounding. The fitted rate of the median is a description "
+                      "only"),
         "confirmed": bool(confirmed),
-        "finding": ("every measured rate is within its C11 bound: "
-                    + ", ".join(f"{key} {r['measured_rate']:.4f} <= {r['bound_rate']:.4f}" for key, r in runs.items())
-                    + f"; the gap shrinks {slowest:.1f}x or more faster (in log) than guaranteed"
-                    if confirmed else "a measured rate exceeds its C11 bound: "
-                    + ", ".join(f"{key} {r['measured_rate']:.4f} vs {r['bound_rate']:.4f}" for key, r in runs.items())),
+        "finding": finding,
     }
 
 
 def plot(data: dict[str, Any]) -> Figure:
-    """Gap against iterations (left) and against loss evaluations (right), medians with bands and bound lines."""
-    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.8), sharey=True)
+    """Left: mean gap (and median band) against iterations with bound lines; right: mean gap / bound."""
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.8))
     labels = {"gd": ("GD", "k"), **{f"zo_k{k}": (f"ZO-GD, k = {k}", f"C{i}") for i, k in enumerate(KS)}}
+    ax = axes[0]
     for key, (label, color) in labels.items():
-        r = data["runs"][key]
-        for ax, xs in ((axes[0], r["t"]), (axes[1], r["forward_passes"])):
-            ax.fill_between(xs, r["q10"], r["q90"], color=color, alpha=0.2, lw=0)
-            ax.plot(xs, r["median"], color=color, lw=1.4, label=f"{label}: rate {r['measured_rate']:.4f}")
-            ax.plot(xs, r["bound"], color=color, ls="--", lw=1, label=f"C11 bound {r['bound_rate']:.4f}")
+        r = data["runs_by_method"][key]
+        ax.fill_between(r["t"], r["q10"], r["q90"], color=color, alpha=0.15, lw=0)
+        ax.plot(r["t"], r["mean_gap"], color=color, lw=1.4, label=f"{label}: mean gap")
+        ax.plot(r["t"], r["bound"], color=color, ls="--", lw=1, label=f"C11 bound ρ = {r['bound_rate']:.4f}")
     floor = 1e-16 * max(abs(data["loss_star"]), 1e-300)  # rounding of L near L*: below this the gap is noise
-    for ax in axes:
-        ax.set_yscale("log")
-        ax.set_ylim(bottom=max(floor, 1e-14 * data["gap0"]))
-        ax.set_ylabel(r"$L(x_t) - L^*$ (loss units)")
-    axes[0].set_xlabel("iteration $t$")
-    axes[1].set_xlabel("loss evaluations (forward passes)")
-    axes[0].legend(fontsize=6.5, ncol=2, loc="upper right")
-    fig.suptitle(f"C11: linear convergence, n = {data['n']}, d = {data['d']}, r = {data['effective_rank']:.1f}, "
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=max(floor, 1e-14 * data["gap0"]))
+    ax.set_ylabel(r"$L(x_t) - L^*$ (loss units)")
+    ax.set_xlabel("iteration $t$")
+    ax.legend(fontsize=6, ncol=2, loc="upper right")
+    ax = axes[1]
+    for key, (label, color) in labels.items():
+        r = data["runs_by_method"][key]
+        t = np.asarray(r["t"])
+        keep = t >= 1
+        mean = np.asarray(r["mean_ratio"])[keep]
+        ax.plot(t[keep], mean, color=color, lw=1.2,
+                label=f"{label}: max {r['tightest']['mean']:.3f} at t = {r['tightest']['t']}")
+        if "lcl_ratio" in r:
+            ax.fill_between(t[keep], np.asarray(r["lcl_ratio"])[keep], mean + (mean - np.asarray(r["lcl_ratio"])[keep]),
+                            color=color, alpha=0.25, lw=0)
+    ax.axhline(1.0, color="k", lw=1, ls="--", label="bound")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration $t$")
+    ax.set_ylabel(r"mean gap / bound $\rho^t\Delta_0$ (Bonferroni band)")
+    ax.legend(fontsize=6, loc="lower left")
+    fig.suptitle(f"C11 on the mean: n = {data['n']}, d = {data['d']}, r = {data['effective_rank']:.1f}, "
                  f"$\\ell/\\mu$ = {data['ell'] / data['mu']:.1f}, {data['distribution']} directions, "
-                 f"{data['seeds']} seeds (median, 10-90%)", fontsize=10)
+                 f"{data['runs']} runs; confirmed = {data['confirmed']}", fontsize=10)
     fig.tight_layout()
     return fig
 

@@ -12,54 +12,11 @@ import math
 
 import numpy as np
 import pytest
-from analysis import fig_constants, fig_dimension_free, fig_effective_rank
+from analysis import fig_constants, fig_effective_rank
 
 import zosoftmax as zs
 
 SEARCH_RTOL = 1e-6  # L-BFGS-B ascents stop at gradient ~1e-5; a smooth maximum is then met to ~(1e-5)^2 relative
-
-
-# ------------------------------------------------------------------------------------------ fig_dimension_free
-def test_dimension_free(run_quick):
-    """C10/C11: the mean gap reaches ε within the C11 bound everywhere; at fixed r the slope in d is 0."""
-    data = run_quick(fig_dimension_free)
-    assert data["claim"] == "C10, C11"
-    points = data["fixed_r"] + data["full_rank"] + data["grid"]
-    for pt in points:
-        assert all(math.isfinite(t) for t in pt["times"]), pt  # every run reached ε
-        assert pt["mean_gap_time"] <= pt["bound"], pt  # C11: E[gap] ≤ (1 − μ/(ℓγ))^t Δ0
-        assert pt["gamma"] == pytest.approx(1 + (pt["r"] + 1) / pt["k"], rel=1e-12)  # Gaussian γ, d-free
-    fixed = data["slopes"]["fixed_r"]
-    assert fixed["lo"] <= 0.0 <= fixed["hi"]  # the same law for every d: flat
-    assert data["slopes"]["full_rank"]["slope"] > 0.5  # r = d: iterations grow with d (bound: linearly)
-    assert data["restriction_check_max_rel_diff"] < 1e-10
-    assert data["confirmed"] is (data["all_reached"] and data["mean_gap_within_bound"]
-                                 and data["slopes"]["fixed_r"]["contains_predicted"])
-    assert data["confirmed"] is True
-
-
-def test_dimension_free_restriction_matches_library():
-    """The restriction A V_r keeps ℓ, r(H0) and η, and its μ is the full problem's pl_constant (C5, C11)."""
-    n, d, r = 6, 20, 3
-    p, x0 = fig_dimension_free._instance(n, d, r)
-    red, V = fig_dimension_free.restriction(p, r)
-    assert zs.strong_convexity_bound(p) <= 1e-12  # no strong convexity in d dimensions
-    assert zs.pl_constant(p) == pytest.approx(zs.strong_convexity_bound(red), rel=1e-10)
-    assert zs.smoothness_bound(p) == pytest.approx(zs.smoothness_bound(red), rel=1e-10)
-    assert zs.step_size(p, 2, "gaussian") == pytest.approx(zs.step_size(red, 2, "gaussian"), rel=1e-10)
-    assert p.loss(x0) == pytest.approx(red.loss(V.T @ x0), rel=1e-12)  # L(x) = L_r(V_rᵀ x)
-
-
-def test_dimension_free_helpers():
-    """Hitting times, the slope bootstrap and the C11-form fit on inputs with known answers."""
-    gaps = np.array([[4.0, 2.0, 1.0, 0.5], [4.0, 3.0, 2.5, 2.0]])
-    assert fig_dimension_free.hitting_times(gaps, 1.0).tolist() == [2.0, math.inf]
-    x = np.array([1.0, 2.0, 4.0, 8.0])
-    fit = fig_dimension_free.bootstrap_slope(x, 3 * x**2, np.tile((3 * x**2)[:, None], (1, 50)))
-    assert fit["slope"] == pytest.approx(2.0) and fit["lo"] == pytest.approx(2.0) and fit["hi"] == pytest.approx(2.0)
-    gam = np.array([2.0, 5.0, 20.0, 80.0])
-    c = fig_dimension_free.fit_contraction(gam, fig_dimension_free.model_iterations(gam, 0.7))
-    assert c == pytest.approx(0.7, rel=1e-6)
 
 
 # ----------------------------------------------------------------------------------------------- fig_constants
