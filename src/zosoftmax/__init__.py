@@ -4,6 +4,7 @@ The objective, its derivatives and the constants of the convergence theory of ze
 methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
 """
 
+from .bias import bias_leading_term
 from .bounds import (
     beta_constants,
     bias_bound,
@@ -53,6 +54,7 @@ __all__ = [
     "UnstableStepWarning",
     "beta_constants",
     "bias_bound",
+    "bias_leading_term",
     "deviation_bound",
     "direction_fourth_moment",
     "direction_moment",
