@@ -43,7 +43,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed  # noqa: E402
+from joblib import Parallel, delayed, parallel_config  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -318,9 +318,12 @@ class Runner:
             for i, task, path in zip(index, tasks, paths, strict=True):
                 yield i, _run_task(func, task, path)
         else:
-            parallel = Parallel(n_jobs=min(self.jobs, len(tasks)), return_as="generator_unordered")
-            calls = (delayed(_indexed)(i, func, task, path) for i, task, path in zip(index, tasks, paths, strict=True))
-            yield from parallel(calls)
+            # one BLAS thread per worker process, as on Dask workers: the parallelism is across tasks
+            with parallel_config(backend="loky", inner_max_num_threads=1):
+                parallel = Parallel(n_jobs=min(self.jobs, len(tasks)), return_as="generator_unordered")
+                calls = (delayed(_indexed)(i, func, task, path)
+                         for i, task, path in zip(index, tasks, paths, strict=True))
+                yield from parallel(calls)
 
     def _dask_client(self) -> Any:
         if self._client is None:
