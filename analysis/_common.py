@@ -51,7 +51,7 @@ import zosoftmax  # noqa: E402
 from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
 
 __all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached", "produce",
-           "add_runner_arguments", "run_figure", "runner_from_args", "save_figure", "zo_runs"]
+           "add_runner_arguments", "run_figure", "runner_from_args", "save_figure"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
@@ -340,18 +340,3 @@ def _indexed(i: int, func: Callable[..., Any], task: dict[str, Any], path: str |
 def as_runner(runner: Runner | None) -> Runner:
     """``runner``, or a serial in-process :class:`Runner` (what the tests' quick mode uses) if ``None``."""
     return Runner() if runner is None else runner
-
-
-def zo_runs(problem: zosoftmax.SoftmaxRegression, x0: Any, *, runs: int | None = None, steps: int, lr: float,
-            k: int = 1, eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: int = 0,
-            progress: bool | None = None, seeds: int | None = None) -> zosoftmax.Trajectory:
-    """``runs`` independent ZO-GD runs, one batched pass per step: :func:`zosoftmax.zo_gd_batch`.
-
-    Kept for the figures that still call it (``seeds=`` is the old name of ``runs=``); new code calls
-    :func:`zosoftmax.zo_gd_batch` directly.
-    """
-    runs = seeds if runs is None else runs
-    if runs is None:
-        raise ValueError("runs must be given (the number of independent runs)")
-    return zosoftmax.zo_gd_batch(problem, x0, runs=runs, steps=steps, lr=lr, k=k, eps=eps,  # type: ignore[call-arg]
-                                 distribution=distribution, scheme=scheme, rng=rng, progress=progress)

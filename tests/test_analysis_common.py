@@ -135,17 +135,3 @@ def test_produce_writes_figure_and_json(tmp_path):
     assert old == {"profile": "quick", "figure": "fig_old"}
     with pytest.raises(ValueError, match="profile must be"):
         _common.produce("fig_old", lambda profile: {}, plot, profile="huge", outdir=tmp_path)
-
-
-@pytest.mark.parametrize("per_run_start", [False, True])
-def test_zo_runs_is_zo_gd_batch(per_run_start):
-    """``zo_runs`` (kept for the figures that call it) is :func:`zosoftmax.zo_gd_batch`, ``seeds=`` its old name."""
-    p = zs.random_instance(10, 4, rng=0, w=1.3)
-    x0 = np.arange(12.0).reshape(3, 4) / 10 if per_run_start else np.ones(4)
-    traj = _common.zo_runs(p, x0, runs=3, steps=4, lr=0.05, k=2, rng=5)
-    ref = zs.zo_gd_batch(p, x0, runs=3, steps=4, lr=0.05, k=2, rng=5)
-    assert np.array_equal(traj.x, ref.x) and np.array_equal(traj.losses, ref.losses)
-    old = _common.zo_runs(p, x0, seeds=3, steps=4, lr=0.05, k=2, rng=5)
-    assert np.array_equal(old.x, ref.x)
-    with pytest.raises(ValueError, match="runs must be given"):
-        _common.zo_runs(p, x0, steps=4, lr=0.05)
