@@ -56,6 +56,8 @@ _RESCALE_HIGH, _RESCALE_LOW = 1e150, 1e-150
 # Above this many entries of the Rademacher map's (r, r) state, its spectral radius comes from ARPACK (matrix-free)
 # instead of a dense eigenvalue solve.
 _DENSE_MAP_MAX = 400
+# lr · λ_max above this is refused: one step would multiply the gap by ~(lr λ_max)^2 > 1e200.
+_ABSURD_STEP = 1e100
 
 
 class UnstableStepWarning(RuntimeWarning):
@@ -214,8 +216,10 @@ def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: floa
     """
     D = 1.0 - 2.0 * lr * lam + lr**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # (1 − ηλ)² + η²(2c − 1)λ²/k
     q = (c * lr**2 / k) * lam**2  # the rank-one part: (cη²/k) tr(Λ S Λ) I
+    high = _high_water(float(np.max(np.abs(D))) + float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     s, scale = s.astype(np.float64, copy=True), 0.0
+    scale += _rescale(s, high=high)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ s), scale  # gap = ½ tr(HΣ) = ½ Σ λ_i s_i
         if t == steps:
@@ -223,7 +227,7 @@ def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: floa
         injected = float(q @ s)
         s *= D
         s += injected
-        scale += _rescale(s)
+        scale += _rescale(s, high=high)
     return _unscale(values, log_scale)
 
 
@@ -238,8 +242,11 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
     :math:`N = V^\top H\Sigma H V` and are not carried.
     """
     G = 1.0 - lr * (lam[:, None] + lam[None, :]) + lr**2 * (1.0 + 1.0 / k) * np.outer(lam, lam)
+    # |S_ij| <= max_i S_ii (S is PSD), and the injected term has entries at most 3 r λ_max² max_i S_ii η²/k
+    high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     S, scale = np.outer(e, e), 0.0
+    scale += _rescale(np.diagonal(S), S, high=high)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ np.diagonal(S)), scale  # ½ tr(ΛS)
         if t == steps:
@@ -250,15 +257,20 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
         F = direction_fourth_moment(M, "rademacher") - 2.0 * M  # E[zzᵀMzzᵀ] − 2M = tr(M) I − 2 Diag(M)
         S = G * S + (lr**2 / k) * (V.T @ F @ V)  # E[PMP] = (1 + 1/k) M + (1/k)(F − 2M), the first in G
         S = 0.5 * (S + S.T)
-        scale += _rescale(np.diagonal(S), S)
+        scale += _rescale(np.diagonal(S), S, high=high)
     return _unscale(values, log_scale)
 
 
-def _rescale(probe: Array, state: Array | None = None) -> float:
-    """Divide ``state`` (default ``probe``) in place by a power of two when ``max|probe|`` leaves the safe range;
-    return the log of the factor (0 when untouched)."""
+def _high_water(growth: float) -> float:
+    """The largest state from which one step, growing it at most ``growth``-fold, stays finite (capped at 1e150)."""
+    return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0))
+
+
+def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH) -> float:
+    """Divide ``state`` (default ``probe``) in place by a power of two when ``max|probe|`` leaves
+    [``_RESCALE_LOW``, ``high``]; return the log of the factor (0 when untouched)."""
     top = float(np.max(np.abs(probe))) if probe.size else 0.0
-    if top == 0.0 or _RESCALE_LOW <= top <= _RESCALE_HIGH:
+    if top == 0.0 or _RESCALE_LOW <= top <= high:
         return 0.0
     exponent = math.frexp(top)[1]
     (probe if state is None else state)[...] *= 2.0 ** -exponent  # exact: a power of two
@@ -434,6 +446,10 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     x0 = _checks.as_array(x0, "x0", ndim=1, shape=(d,), dtype=np.float64)
     lam, V, xs = _local_model(problem, x_star, x0)
     e = V.T @ (x0 - xs)  # e₀ in the eigenbasis of the range of H
+    if lam.size and lr * float(lam[-1]) > _ABSURD_STEP:
+        raise ValueError(f"lr={lr:.6g} times the largest curvature {float(lam[-1]):.6g} exceeds {_ABSURD_STEP:g}: "
+                         f"the gap would leave float64's range in one step (max_stable_lr is "
+                         f"{_threshold(lam, V, d, k, distribution):.6g})")
     invariant = distribution != "rademacher"
     # Rademacher's map is dominated by the Gaussian one on the PSD cone (its extra term −(2/k)Diag(M) is ⪯ 0), so a
     # step below the Gaussian threshold is stable for it too and its own (costlier) threshold is needed only above.
