@@ -1,0 +1,92 @@
+"""The repository's own documents agree with the code: licence, citation, changelog, CI workflow, claims document.
+
+Each check compares two sources that could drift apart (pyproject against CITATION.cff, claims.json against
+CLAIMS.md, requires-python against the CI matrix), so an edit to one side alone turns it red.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import zosoftmax as zs
+
+ROOT = Path(__file__).resolve().parents[1]
+_PYPROJECT_TEXT = (ROOT / "pyproject.toml").read_text()  # tomllib is 3.11+; the [project] keys read here are plain
+PYPROJECT = {
+    "version": re.search(r'^version = "([^"]+)"$', _PYPROJECT_TEXT, re.MULTILINE).group(1),
+    "requires-python": re.search(r'^requires-python = "([^"]+)"$', _PYPROJECT_TEXT, re.MULTILINE).group(1),
+    "license": re.search(r'^license = (.+)$', _PYPROJECT_TEXT, re.MULTILINE).group(1).strip(),
+}
+NEWEST_PYTHON = (3, 13)  # the newest CPython the workflow tests
+
+
+def _top_level(text: str, key: str) -> str:
+    match = re.search(rf"^{key}:\s*\"?([^\"\n]+)\"?\s*$", text, flags=re.MULTILINE)
+    assert match, key
+    return match.group(1).strip()
+
+
+def test_license_is_the_mit_license_pyproject_declares():
+    assert PYPROJECT["license"] in ('{ text = "MIT" }', '"MIT"')
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in text
+
+
+def test_citation_matches_the_package():
+    """CITATION.cff (validated against schema 1.2.0 with ``cffconvert --validate``) names this version and the paper
+    whose claims are checked."""
+    text = (ROOT / "CITATION.cff").read_text()
+    assert _top_level(text, "cff-version") == "1.2.0"
+    assert _top_level(text, "version") == PYPROJECT["version"] == zs.__version__
+    assert _top_level(text, "license") == "MIT"
+    for arxiv in ("2307.08352", "2304.10411", "2305.17333"):
+        assert f"arXiv:{arxiv}" in text
+
+
+def test_changelog_has_this_version_and_an_unreleased_section():
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text
+    assert re.search(rf"^## \[{re.escape(PYPROJECT['version'])}\] - \d{{4}}-\d{{2}}-\d{{2}}$", text, re.MULTILINE)
+
+
+def test_ci_workflow_runs_ci_run_on_every_supported_python():
+    """The workflow mirrors .ci/run by running it; its matrix covers every minor version from requires-python on."""
+    text = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert re.search(r"^\s+run: bash \.ci/run$", text, re.MULTILINE)
+    assert os.access(ROOT / ".ci" / "run", os.X_OK)
+    low = re.fullmatch(r">=\s*3\.(\d+)", PYPROJECT["requires-python"])
+    assert low, PYPROJECT["requires-python"]
+    matrix = re.search(r"python-version:\s*\[([^\]]*)\]", text)
+    assert matrix
+    versions = [v.strip().strip("\"'") for v in matrix.group(1).split(",")]
+    assert versions == [f"3.{minor}" for minor in range(int(low.group(1)), NEWEST_PYTHON[1] + 1)]
+
+
+CLAIMS_MD = (ROOT / "CLAIMS.md").read_text()
+SECTIONS = dict(re.findall(r"^## (C\d+)\. .*?\n(.*?)(?=^## |\Z)", CLAIMS_MD, flags=re.MULTILINE | re.DOTALL))
+CLAIMS_JSON = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+CLAIMS_JSON = CLAIMS_JSON["claims"] if isinstance(CLAIMS_JSON, dict) else CLAIMS_JSON
+
+
+def test_claims_document_covers_every_claim_in_order():
+    assert list(SECTIONS) == [f"C{i}" for i in range(1, len(SECTIONS) + 1)]
+    assert {c["id"] for c in CLAIMS_JSON} <= set(SECTIONS)
+    assert "C13" in SECTIONS
+
+
+@pytest.mark.parametrize("claim", CLAIMS_JSON, ids=lambda c: c["id"])
+def test_claims_document_states_provenance_and_a_falsifier(claim):
+    """Each claim: its provenance tag as in claims.json (the report prints it), what is checked, what would falsify
+    it, and where it is checked; every tag used is one the document defines."""
+    body = SECTIONS[claim["id"]]
+    provenance = re.search(r"^\*\*Provenance\.\*\* `([^`]+)`$", body, re.MULTILINE)
+    assert provenance and provenance.group(1) == claim["provenance"]
+    for tag in re.findall(r"\[\w+\]", provenance.group(1)):
+        assert f"| `{tag}` |" in CLAIMS_MD
+    for field in ("**Claim", "**What is checked.**", "**Falsified by.**", "**Checked by.**"):
+        assert field in body, field
