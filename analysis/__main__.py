@@ -1,6 +1,6 @@
-"""Regenerate every figure: ``python -m analysis [--profile quick|default|full] [--only NAME ...] [-j N]
-[--scheduler ADDRESS] [--cache-dir DIR] [--outdir DIR]``.
+"""Regenerate every figure: ``python -m analysis [--profile P] [--only NAME ...] [-j N] [--scheduler ADDRESS]``.
 
+Also ``--cache-dir DIR`` (the task cache) and ``--outdir DIR`` (all outputs there, no ``numbers.tex``).
 Every figure's tasks run through one :class:`analysis._common.Runner`: local joblib processes (``-j N``,
 default: all cores; ``-j 1`` runs in this process) or the workers of a Dask scheduler (``--scheduler``,
 see docs/parallel.md). Each task's result is cached atomically under ``.cache/analysis`` (or

@@ -67,8 +67,11 @@ def _horizon(n: int, d: int) -> dict[str, Any]:
 
 
 def _spectra(n: int, d: int, runs: int, ts: list[int], lr: float, seed: int) -> list[dict[str, list[float]]]:
-    r"""``runs`` batched ZO-GD runs from ``x0`` (seed ``seed``); per checkpoint, per run: spectrum, effective
-    rank, :math:`\lambda_{\max}(\nabla^2L - H_0)`, the pencil's top eigenvalue, the trace and the loss."""
+    r"""Run ``runs`` batched ZO-GD runs from ``x0`` (seed ``seed``) and measure each at every checkpoint.
+
+    Per checkpoint, per run: the spectrum, the effective rank, :math:`\lambda_{\max}(\nabla^2L - H_0)`, the
+    pencil's top eigenvalue, the trace and the loss.
+    """
     p, x0 = instance(n, d)
     H0 = zs.hessian_upper_bound(p)
     rank = min(n, d)

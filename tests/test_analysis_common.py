@@ -23,8 +23,10 @@ def draw(seed: int, n: int) -> dict:
 
 
 def fail_on(seed: int, bad: int, log: str) -> int:
-    """A task that logs its call and fails for ``seed == bad`` while the file ``log + ".stop"`` exists (an
-    interruption from outside: not a parameter, so the resumed run has the same cache keys)."""
+    """A task that logs its call and fails for ``seed == bad`` while ``log + ".stop"`` exists.
+
+    The failure is an interruption from outside (not a parameter), so the resumed run has the same cache keys.
+    """
     with open(log, "a") as fh:
         fh.write(f"{seed}\n")
     if seed == bad and os.path.exists(log + ".stop"):
@@ -36,6 +38,7 @@ TASKS = [{"seed": s, "n": 3} for s in range(5)]
 
 
 def test_serial_results_are_plain_json_in_task_order(tmp_path):
+    """Results are the JSON round trip of each task's return value (lists, Python numbers), in task order."""
     out = Runner(cache_dir=tmp_path).map(draw, TASKS, key="draw")
     assert out == json.loads(json.dumps([draw(**t) | {"v": draw(**t)["v"].tolist()} for t in TASKS],
                                         default=lambda o: o.item()))
@@ -43,7 +46,7 @@ def test_serial_results_are_plain_json_in_task_order(tmp_path):
 
 
 def test_processes_give_identical_results(tmp_path):
-    """joblib processes (results arrive in any order) return exactly the serial results, in task order."""
+    """Joblib processes (results arrive in any order) return exactly the serial results, in task order."""
     serial = Runner(cache_dir=False).map(draw, TASKS, key="draw")
     parallel = Runner(jobs=2, cache_dir=tmp_path).map(draw, TASKS, key="draw")
     assert parallel == serial
@@ -52,6 +55,7 @@ def test_processes_give_identical_results(tmp_path):
 
 
 def test_cache_resumes_an_interrupted_run(tmp_path):
+    """A run that fails at task 3 keeps tasks 0-2; the same run again computes only tasks 3 and 4."""
     log = tmp_path / "calls.log"
     stop = tmp_path / "calls.log.stop"
     stop.touch()
@@ -67,6 +71,7 @@ def test_cache_resumes_an_interrupted_run(tmp_path):
 
 
 def test_cache_keys_on_key_and_parameters(tmp_path):
+    """Same key and parameters: read back; another key or parameter: computed; ``cache=False``: nothing written."""
     log = tmp_path / "calls.log"
     runner = Runner(cache_dir=tmp_path / "cache")
     t = {"seed": 2, "bad": -1, "log": str(log)}
@@ -80,6 +85,7 @@ def test_cache_keys_on_key_and_parameters(tmp_path):
 
 
 def test_cached_function_resumes(tmp_path):
+    """``cached`` computes once per (key, parameters)."""
     calls = []
 
     def compute():
@@ -93,6 +99,7 @@ def test_cached_function_resumes(tmp_path):
 
 
 def test_runner_rejects_what_cannot_travel(tmp_path):
+    """Lambdas and local functions (not picklable), unsafe keys, bad ``jobs`` and non-JSON results are refused."""
     runner = Runner(cache_dir=tmp_path)
     with pytest.raises(ValueError, match="func must be a module-level function"):
         runner.map(lambda seed: seed, [{"seed": 1}], key="x")
