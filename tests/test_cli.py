@@ -7,6 +7,7 @@ argument); numbers in the output agree with the library's functions on the same 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -145,11 +146,14 @@ def test_a_large_eps_is_violated_and_the_output_says_why(capsys):
 
 
 def test_help_is_plain_text_and_describes_every_option():
+    """--help is plain text (no reStructuredText markup) that fits an 80-column terminal."""
+    env = {**os.environ, "COLUMNS": "80"}
     for argv in (["--help"], ["run", "--help"]):
         out = subprocess.run([sys.executable, "-m", "zosoftmax.cli", *argv], capture_output=True, text=True,
-                             check=True).stdout
+                             check=True, env=env).stdout
         for rst in ("``", ":math:", ":func:", ".. "):
             assert rst not in out, (argv, rst)
+        assert max(len(line) for line in out.splitlines()) <= 80
     for option in ["--n", "--d", "--k", "--steps", "--distribution", "--scheme", "--eps", "--reg", "--seed", "--json",
                    "--A", "--b", "--w", ".npz:KEY", "exit status"]:
         assert option in out

@@ -339,21 +339,27 @@ def _print_table(res: dict[str, Any]) -> None:
 
 
 DESCRIPTION = """\
-Run gradient descent (step 1/l) and zeroth-order gradient descent (step 1/(l*gamma)) on a softmax-regression
-instance, fit the linear rate of the gap L(x_t) - L* (L* from Newton's method) and compare it with the C11
-bound 1 - mu/(l*gamma).
+Run gradient descent (step 1/l) and zeroth-order gradient descent (step
+1/(l*gamma)) on a softmax-regression instance, fit the linear rate of the gap
+L(x_t) - L* (L* from Newton's method) and compare it with the C11 bound
+1 - mu/(l*gamma).
 
-The instance is generated (--n, --d, --seed: w_i^2 = beta^- + reg, so it is strongly convex) or read from
-your files: --A FILE --b FILE, with --w FILE (the weights) or --reg R (w_i^2 = beta^- + R, default 1)."""
+The instance is generated (--n, --d, --seed) or read from your files (--A FILE
+--b FILE, with --w FILE or --reg R). Unless --w gives the weights, w_i^2 =
+beta^- + R (default R = 1), where beta^- bounds the negative curvature of the
+softmax part (C5), so that the instance is strongly convex."""
 
 EPILOG = """\
-files: .npy; .npz (the first array stored, or FILE.npz:KEY for a named one); .csv (comma-separated numbers,
-lines starting with # are comments; for b and w one row or one column). A is n x d with n >= 2; b and w have n
-entries. d may exceed n: A then has rank < d, L is not strongly convex, but it satisfies the PL inequality on
-the row space of A with the constant mu printed, which is all C11 needs.
+files: .npy; .npz (the first array stored, or FILE.npz:KEY for a named one);
+.csv (comma-separated numbers, lines starting with # are comments; for b and w
+one row or one column). A is n x d with n >= 2; b and w have n entries. d may
+exceed n: A then has rank < d and L is not strongly convex, but it satisfies
+the PL inequality on the row space of A with the constant mu printed, which is
+all C11 needs.
 
-exit status: 0 the bound holds (or no rate could be measured), 1 the measured rate violates the bound (the
-output says why), 2 bad arguments or data (the message names the argument)."""
+exit status: 0 the bound holds (or no rate could be measured), 1 the measured
+rate violates the bound (the output says why), 2 bad arguments or data (the
+message names the argument)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -373,8 +379,8 @@ def _parser() -> argparse.ArgumentParser:
     own.add_argument("--b", metavar="FILE", help="the target b (n entries)")
     reg = own.add_mutually_exclusive_group()
     reg.add_argument("--w", metavar="FILE", help="the regularization weights w (n entries)")
-    reg.add_argument("--reg", type=float, default=None, help="regularization margin R > 0: w_i^2 = beta^- + R "
-                     "(default 1)")
+    reg.add_argument("--reg", type=float, default=None, metavar="R", help="regularization margin R > 0: "
+                     "w_i^2 = beta^- + R (default 1)")
     zo = p.add_argument_group("ZO-GD")
     zo.add_argument("--k", type=int, default=4, help="directions per ZO estimate (default 4)")
     zo.add_argument("--steps", type=int, default=500, help=f"iterations of each method, >= {MIN_RATE_POINTS - 1} "
