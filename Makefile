@@ -35,10 +35,10 @@ figures: $(STAMP)              ## every figure -> figures/*.png|pdf, paper/gener
 figures-full: $(STAMP)         ## the `full` profile: more seeds, larger d; SCHEDULER=tcp://HOST:8786 runs it on Dask
 	$(ONE_THREAD) $(PY) -m analysis --profile full $(if $(JOBS),-j $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
-paper: $(STAMP)                ## paper/generated/numbers.tex from the JSONs, then paper/main.pdf with latexmk
-	$(PY) -m analysis.report
+paper: $(STAMP)                ## numbers.tex (and the README's tables) from the JSONs, then paper/main.pdf with latexmk
+	$(PY) -m analysis.report --docs
 	@if command -v latexmk >/dev/null 2>&1; then cd paper && latexmk -pdf -interaction=nonstopmode -halt-on-error -quiet main.tex; \
-	else echo "TeX not found: install it with 'sudo apt-get install texlive-latex-recommended texlive-fonts-recommended latexmk', then run 'make paper'"; fi
+	else echo "TeX not found: install it with 'sudo apt-get install -y texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk poppler-utils', then run 'make paper'"; fi
 
 reproduce: verify figures paper ## venv + proofs + figures + report
 

@@ -1,17 +1,24 @@
-r"""Numbers for the LaTeX report: ``paper/generated/*.json`` -> ``paper/generated/numbers.tex``.
+r"""The report's numbers: ``paper/generated/*.json`` -> ``paper/generated/numbers.tex`` (and the README's tables).
 
-``paper/main.tex`` never hard-codes a measured number: it reads them through the macros written here.
+``paper/main.tex`` never types a measured or derived number. It reads them through a small, explicit
+vocabulary of named macros, each defined here from one JSON value with its rounding and unit
+(:data:`VOCABULARY`, e.g. ``\BetaPlusSimplex`` = ``claims.json`` C4's tight simplex :math:`\beta^+`, four
+decimals). Besides the numbers, this module writes
 
-* ``\FigNum{fig_NAME}{key}``: a value of ``fig_NAME.json``; nested keys are joined with dots
-  (``\FigNum{fig_dimension_free}{slopes.gamma.slope}``); lists are not exported.
-* ``\FigFinding{fig_NAME}``, ``\FigConfirmed{fig_NAME}``, ``\FigCriterion{fig_NAME}``, ``\FigNumbers{fig_NAME}``
-  (a small table of the figure's top-level numbers) and ``\FigInclude{fig_NAME}`` (the PDF, or a framed notice).
-* ``\ClaimsTable`` (``generated/claims.tex`` from ``make verify``), ``\ClaimsVerdicts`` (id, title,
-  provenance, verdict of every claim), ``\Discrepancies`` (every claim whose ``correction`` is set),
-  ``\BenchTargets`` (``bench.json``'s targets) and ``\BenchFigure``.
+* ``\ClaimsTable``: the one table of claims, with verdict, strongest evidence kind and its scope
+  (``claims.json``'s ``verdict`` and ``strongest`` fields);
+* ``\Correction{Cn}{text}``: prints the hand-written corrected statement ``text`` when ``claims.json`` gives
+  ``Cn`` a correction, and a red notice when it no longer does; ``\OtherCorrections`` lists, converted from
+  their ASCII text, the corrections that ``main.tex`` has no paragraph for;
+* ``\FigInclude{NAME}``, ``\FigVerdict{NAME}``, ``\NumExperiments`` (the figures, counted, in words);
+* ``\Reproducibility``: commit, Python and package versions, hardware, seeds and run times.
 
 Whatever is missing renders as a red ``[not generated: ...]`` notice, never as a blank, so a report built
-before ``make verify``, ``make figures`` or ``make bench`` says so on the page.
+before ``make verify`` or ``make figures`` says so on the page.
+
+``python -m analysis.report --docs`` also rewrites the generated blocks of ``README.md`` (verdicts, figure
+findings) and ``docs/benchmarks.md`` (the benchmark ratios, from ``benchmarks/results.json``), between ``<!-- BEGIN generated: NAME -->`` and
+``<!-- END generated: NAME -->``; ``tests/test_readme.py`` checks they match the committed JSON.
 """
 
 from __future__ import annotations
@@ -19,47 +26,116 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
+import platform
 import re
+import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+import sympy as sp
+from sympy.parsing.sympy_parser import (
+    implicit_multiplication_application,
+    parse_expr,
+    split_symbols,
+    standard_transformations,
+)
 
 from zosoftmax.io import atomic_write_text
 
 from . import FIGURE_MODULES
-from ._common import GENERATED
+from ._common import GENERATED, ROOT
 
-__all__ = ["tex_escape", "fmt_value", "flatten", "render", "main"]
+__all__ = ["VOCABULARY", "Number", "tex_escape", "text_to_tex", "fmt_number", "exact_latex", "lookup", "render",
+           "readme_blocks", "benchmark_blocks", "replace_blocks", "main"]
 
-# Unicode that appears in findings and claims, as LaTeX that pdflatex with T1/utf8 handles (math in $...$).
-UNICODE = {
-    "Δ": r"$\Delta$", "γ": r"$\gamma$", "ε": r"$\varepsilon$", "η": r"$\eta$", "μ": r"$\mu$", "ℓ": r"$\ell$",
-    "β": r"$\beta$", "ρ": r"$\rho$", "σ": r"$\sigma$", "κ": r"$\kappa$", "λ": r"$\lambda$", "φ": r"$\varphi$",
-    "θ": r"$\theta$", "α": r"$\alpha$", "π": r"$\pi$", "Σ": r"$\Sigma$", "∇": r"$\nabla$", "‖": r"$\|$",
-    "²": r"$^2$", "³": r"$^3$", "⁴": r"$^4$", "⁺": r"$^+$", "⁻": r"$^-$", "₀": r"$_0$", "₁": r"$_1$",
-    "₂": r"$_2$", "₃": r"$_3$", "ᵀ": r"$^\top$", "⪯": r"$\preceq$", "⪰": r"$\succeq$", "≤": r"$\le$",
-    "≥": r"$\ge$", "≈": r"$\approx$", "≠": r"$\ne$", "−": r"$-$", "×": r"$\times$", "·": r"$\cdot$",
-    "→": r"$\to$", "←": r"$\leftarrow$", "∞": r"$\infty$", "√": r"$\surd$", "∈": r"$\in$", "∘": r"$\circ$",
-    "⟨": r"$\langle$", "⟩": r"$\rangle$", "…": r"\dots{}", "–": "--", "—": "---", "’": "'", "“": "``", "”": "''",
-    "±": r"$\pm$", "∑": r"$\sum$", "ĝ": r"$\hat g$", "ṽ": r"$\tilde v$", "c̄": r"$\bar c$", "̄": "",
-    "Δₙ": r"$\Delta_n$", "ₙ": r"$_n$", "ᵢ": r"$_i$", "ⱼ": r"$_j$", "ₖ": r"$_k$", "⊙": r"$\odot$",
+MISSING = r"\NotGenerated"
+VERDICT_COLORS = {"holds": "green!45!black", "holds-with-correction": "orange!85!black", "fails": "red"}
+VERDICT_WORDS = {"holds": "holds", "holds-with-correction": "holds with correction", "fails": "fails"}
+# The evidence kinds of claims.json, strongest first, as the report prints them.
+EVIDENCE_WORDS = {
+    "symbolic-general": "symbolic, general",
+    "certified-interval": "certified interval",
+    "symbolic-fixed-size": "symbolic, fixed sizes",
+    "exact-enumeration": "exact enumeration",
+    "numeric-search": "numeric search",
+    "statistical-test": "statistical test",
+    "prose-argument": "argument in prose",
 }
+# Figures the report includes that python -m analysis does not make (make bench makes fig_cost).
+EXTRA_FIGURES = ("fig_cost",)
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen")
+# Short titles of the claims in LaTeX (claims.json's titles are plain text); an unknown id falls back to its
+# converted title, so a new claim still renders.
+CLAIM_TITLES = {
+    "C1": r"$L$ finite for finite input; $f$ invariant to shifts of $Ax$",
+    "C2": r"Gradient $\nabla L=A^\top(Sc+W^2Ax)$",
+    "C3": r"Hessian $A^\top(B+W^2)A$, $B$ diagonal plus rank $\le2$",
+    "C4": r"Smoothness: $\|B(x)\|$ bounded by a constant (4)",
+    "C5": r"Strong convexity if $w_i^2\ge4+\lambda/\sigma_{\min}(A)^2$",
+    "C6": r"$\|\nabla L\|\le\|A\|\sup\|Sc\|$ with $\sup\|Sc\|\le2$",
+    "C7": r"Bias $O(\varepsilon^2)$ central, $O(\varepsilon)$ forward",
+    "C8": r"$E\|\hat g\|^2=\frac{d+k-1}{k}\|\nabla L\|^2$",
+    "C9": r"Exact $E[\hat g\hat g^\top]$ per distribution",
+    "C10": r"Dimension-free descent with MeZO's $\gamma$",
+    "C11": r"Linear rate $1-\mu/(\ell\gamma)$; iterations grow with $r/k$, not $d$",
+    "C12": r"Cost: $2k$ evaluations, $O(d)$ memory, exact replay",
+    "C13": r"Exact expected learning curve on the local quadratic model",
+}
+# The same titles for the README (Markdown with Unicode).
+README_TITLES = {
+    "C1": "L finite for finite input; f invariant to shifts of Ax",
+    "C2": "gradient ∇L = Aᵀ(Sc + W²Ax)",
+    "C3": "Hessian Aᵀ(B + W²)A, B diagonal plus rank ≤ 2",
+    "C4": "smoothness: ‖B(x)‖ bounded by a constant (4)",
+    "C5": "strong convexity if w_i² ≥ 4 + λ/σ_min(A)²",
+    "C6": "‖∇L‖ ≤ ‖A‖ sup‖Sc‖ with sup‖Sc‖ ≤ 2",
+    "C7": "bias O(ε²) central, O(ε) forward",
+    "C8": "E‖ĝ‖² = (d+k−1)/k ‖∇L‖² (MeZO's Lemma 2)",
+    "C9": "exact E[ĝĝᵀ] per distribution",
+    "C10": "dimension-free descent with MeZO's γ",
+    "C11": "linear rate 1 − μ/(ℓγ); iterations grow with r/k, not d",
+    "C12": "cost: 2k evaluations, O(d) memory, exact replay",
+    "C13": "exact expected learning curve on the local quadratic model",
+}
+# Unicode that appears in findings and claims, as LaTeX that pdflatex with T1/utf8 handles.
+UNICODE = {
+    "Δ": r"\Delta", "γ": r"\gamma", "ε": r"\varepsilon", "η": r"\eta", "μ": r"\mu", "ℓ": r"\ell",
+    "β": r"\beta", "ρ": r"\rho", "σ": r"\sigma", "κ": r"\kappa", "λ": r"\lambda", "φ": r"\varphi",
+    "θ": r"\theta", "α": r"\alpha", "π": r"\pi", "Σ": r"\Sigma", "∇": r"\nabla", "‖": r"\|",
+    "²": "^2", "³": "^3", "⁴": "^4", "⁺": "^+", "⁻": "^-", "₀": "_0", "₁": "_1", "₂": "_2", "₃": "_3",
+    "ᵀ": r"^\top", "⪯": r"\preceq", "⪰": r"\succeq", "≤": r"\le", "≥": r"\ge", "≈": r"\approx", "≠": r"\ne",
+    "−": "-", "×": r"\times", "·": r"\cdot", "→": r"\to", "←": r"\leftarrow", "∞": r"\infty", "√": r"\surd",
+    "∈": r"\in", "∘": r"\circ", "⟨": r"\langle", "⟩": r"\rangle", "±": r"\pm", "∑": r"\sum", "⊙": r"\odot",
+    "ₙ": "_n", "ᵢ": "_i", "ⱼ": "_j", "ₖ": "_k",
+}
+TEXT_UNICODE = {"…": r"\dots{}", "–": "--", "—": "---", "’": "'", "“": "``", "”": "''"}
 SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
            "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}", "<": r"\textless{}",
            ">": r"\textgreater{}", "|": r"\textbar{}"}
-MISSING = r"\NotGenerated"
-VERDICT_COLORS = {"holds": "green!50!black", "holds-with-correction": "orange!80!black", "fails": "red"}
-MAX_TABLE_ROWS = 16  # \FigNumbers shows at most this many top-level numbers (the JSON has them all)
+GREEK = {"beta": r"\beta", "eps": r"\varepsilon", "epsilon": r"\varepsilon", "rho": r"\rho", "gamma": r"\gamma",
+         "mu": r"\mu", "sigma": r"\sigma", "eta": r"\eta", "lambda": r"\lambda", "kappa": r"\kappa",
+         "Delta": r"\Delta", "delta": r"\delta", "phi": r"\varphi", "alpha": r"\alpha", "theta": r"\theta"}
+
+
+# ----------------------------------------------------------------------------------------------- text
 
 
 def tex_escape(text: Any) -> str:
-    """``text`` as LaTeX: specials escaped, known Unicode as math, any other non-ASCII character as ``?``."""
+    """``text`` as LaTeX text: specials escaped, known Unicode as math, any other non-ASCII character as ``?``."""
     out = []
     for ch in str(text):
         if ch in SPECIAL:
             out.append(SPECIAL[ch])
         elif ch in UNICODE:
-            out.append(UNICODE[ch])
+            out.append(f"\\ensuremath{{{UNICODE[ch]}}}")
+        elif ch in TEXT_UNICODE:
+            out.append(TEXT_UNICODE[ch])
         elif ord(ch) < 128:
             out.append(ch)
         else:
@@ -67,43 +143,558 @@ def tex_escape(text: Any) -> str:
     return "".join(out)
 
 
-def fmt_value(value: Any) -> str:
-    """A JSON scalar as LaTeX: 4 significant digits, powers of ten as ``\\times10^{k}``, bools as yes/no."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", "{,}")
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        if math.isinf(value):
-            return r"$\infty$" if value > 0 else r"$-\infty$"
-        text = f"{value:#.4g}"  # 4 significant digits, trailing zeros kept (2.000, not 2)
-        m = re.fullmatch(r"(-?[0-9.]+)e([+-])0*([0-9]+)", text)
-        if m:
-            sign = "-" if m.group(2) == "-" else ""
-            return f"${m.group(1)}\\times10^{{{sign}{m.group(3)}}}$"
-        return f"${text}$" if text.startswith("-") else text
-    if value is None:
-        return "--"
-    return tex_escape(value)
+def _balanced(text: str, start: int) -> int:
+    """Index just past the parenthesis group opening at ``text[start] == '('`` (or len(text))."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return len(text)
 
 
-def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    """Scalars of nested dicts keyed by dotted paths; lists are skipped (curves belong in the figures)."""
-    out: dict[str, Any] = {}
-    if isinstance(data, dict):
-        for key, val in data.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if isinstance(val, dict):
-                out.update(flatten(val, path))
-            elif not isinstance(val, list):
-                out[path] = val
-    return out
+_TOKEN = re.compile(
+    r"(?P<sqrt>sqrt\s*\()|(?P<norm>\|\|)|(?P<op><=|>=|->|!=|=>)"
+    r"|(?P<hat>\b[a-z]_hat\b)|(?P<grad>\bgrad\b)|(?P<hess>\bHess\b)"
+    r"|(?P<greek>\b(?:beta|epsilon|eps|rho|gamma|mu|sigma|eta|lambda|kappa|Delta|delta|phi|alpha|theta)\b[+-]?)"
+    r"|(?P<snake>\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b)"
+    r"|(?P<pow>\^(?:T\b|\([^()]*\)|[0-9A-Za-z+-]+))"
+)
 
 
-def _define(name: str, body: str) -> str:
-    return f"\\expandafter\\def\\csname zo@{name}\\endcsname{{{body}}}"
+def text_to_tex(text: Any) -> str:
+    r"""Plain text with ASCII math (``<=``, ``||x||``, ``sqrt(33)``, ``beta+``, ``eps^2``) as LaTeX.
+
+    A best-effort conversion for the free text of ``claims.json`` (scopes, and corrections ``main.tex`` has
+    no hand-written paragraph for): the ASCII operators become math, ``sqrt(...)`` a radical, Greek names
+    their letters, identifiers with underscores typewriter. The report's own prose is written in LaTeX.
+    """
+    s = str(text)
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        m = _TOKEN.search(s, i)
+        if m is None:
+            out.append(tex_escape(s[i:]))
+            break
+        out.append(tex_escape(s[i:m.start()]))
+        kind, tok = m.lastgroup, m.group(0)
+        end = m.end()
+        if kind == "sqrt":
+            close = _balanced(s, end - 1)
+            inner = s[end:close - 1]
+            out.append(f"\\ensuremath{{\\sqrt{{{_math_text(inner)}}}}}")
+            end = close
+        elif kind == "norm":
+            out.append(r"\ensuremath{\|}")
+        elif kind == "op":
+            out.append("\\ensuremath{" + {"<=": r"\le", ">=": r"\ge", "->": r"\to", "!=": r"\ne",
+                                          "=>": r"\Rightarrow"}[tok] + "}")
+        elif kind == "hat":
+            out.append(f"\\ensuremath{{\\hat {tok[0]}}}")
+        elif kind == "grad":
+            out.append(r"\ensuremath{\nabla}")
+        elif kind == "hess":
+            out.append(r"\ensuremath{\nabla^2}")
+        elif kind == "greek":
+            name, sign = (tok[:-1], tok[-1]) if tok[-1] in "+-" else (tok, "")
+            out.append(f"\\ensuremath{{{GREEK[name]}{'^' + sign if sign else ''}}}")
+        elif kind == "snake":
+            if re.fullmatch(r"[A-Za-z]_(?:[A-Za-z0-9]|min|max)", tok):  # w_i, sigma_min: a subscript
+                base, sub = tok.split("_", 1)
+                sub = r"\min" if sub == "min" else r"\max" if sub == "max" else sub
+                out.append(f"\\ensuremath{{{base}_{{{sub}}}}}")
+            else:
+                out.append(f"\\texttt{{{tex_escape(tok)}}}")
+        elif kind == "pow":
+            body = tok[1:]
+            body = r"\top" if body == "T" else _math_text(body[1:-1] if body.startswith("(") else body)
+            out.append(f"\\ensuremath{{^{{{body}}}}}")
+        i = end
+    return "".join(out)
+
+
+def _math_text(text: str) -> str:
+    """ASCII math inside a math group (the argument of a radical or an exponent)."""
+    s = re.sub(r"\b(" + "|".join(sorted(GREEK, key=len, reverse=True)) + r")\b", lambda m: GREEK[m.group(1)] + " ",
+               text)
+    return s.replace("*", r"\,").replace("%", r"\%")
+
+
+# --------------------------------------------------------------------------------------------- numbers
+
+
+def fmt_number(value: Any, spec: str) -> str:
+    r"""One value as a LaTeX math body (no delimiters), rounded as ``spec`` says.
+
+    ``dec<k>``: ``k`` decimals; ``sig<k>``: ``k`` significant digits, as :math:`a\times10^{b}` when
+    :math:`|b|\ge4`; ``int``: an integer with thin-space groups; ``exact``: a SymPy expression string as
+    LaTeX; ``word``: a small integer as an English word; ``text``: the value as text.
+    """
+    if spec == "exact":
+        return exact_latex(value)
+    if spec == "text":
+        return r"\text{" + tex_escape(value) + "}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value must be a number for spec {spec!r}, got {value!r}")
+    if not math.isfinite(value):
+        return "\\text{NaN}" if math.isnan(value) else ("\\infty" if value > 0 else "-\\infty")
+    if spec == "int":
+        return f"{round(value):,}".replace(",", r"\,")
+    if spec == "word":
+        n = round(value)
+        return r"\text{" + (NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)) + "}"
+    m = re.fullmatch(r"(dec|sig)(\d)", spec)
+    if m is None:
+        raise ValueError(f"spec must be dec<k>, sig<k>, int, exact, word or text, got {spec!r}")
+    digits = int(m.group(2))
+    if m.group(1) == "dec":
+        text = f"{value:.{digits}f}"
+        return "0" if float(text) == 0 else text  # no "-0.000"
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)))
+    if abs(exponent) >= 4:
+        mant = f"{value / 10 ** exponent:.{digits - 1}f}"
+        if float(mant) in (10.0, -10.0):
+            mant, exponent = f"{value / 10 ** (exponent + 1):.{digits - 1}f}", exponent + 1
+        return f"{mant}\\times10^{{{exponent}}}"
+    return f"{value:#.{digits}g}".rstrip(".")
+
+
+_TRANSFORMS = (*standard_transformations, split_symbols, implicit_multiplication_application)
+
+
+def exact_latex(expr: Any) -> str:
+    """A SymPy expression string (``"13/384 + 55*sqrt(33)/1152"``, ``"(d+k+1)/k"``) as LaTeX."""
+    if not isinstance(expr, str):
+        raise TypeError(f"expr must be a string, got {expr!r}")
+    parsed = parse_expr(expr, transformations=_TRANSFORMS, evaluate=True)
+    return sp.latex(parsed)
+
+
+@dataclass(frozen=True)
+class Number:
+    r"""One named number of the report: ``\{macro}`` = the value at ``path`` of ``source``.
+
+    ``source`` is a figure name (``fig_constants`` -> ``fig_constants.json``) or ``claims:Cn`` (that claim's
+    object in ``claims.json``); ``path`` a dotted path into it (a tuple: alternatives, the first present wins, so
+    a renamed key keeps working during the rename), or a function of the loaded JSON.
+    """
+
+    macro: str
+    source: str
+    path: str | tuple[str, ...] | Callable[[Any], Any]
+    spec: str
+    unit: str = ""
+    doc: str = ""
+
+
+def _diff(a: float, b: str | tuple[str, ...]) -> Callable[[Any], Any]:
+    return lambda d: a - lookup(d, b)
+
+
+def _max_key(path: str) -> Callable[[Any], Any]:
+    return lambda d: max(int(k) for k in lookup(d, path))
+
+
+def _len(path: str) -> Callable[[Any], Any]:
+    return lambda d: len(lookup(d, path))
+
+
+def _max_of(*paths: str) -> Callable[[Any], Any]:
+    return lambda d: max(lookup(d, p) for p in paths)
+
+
+def _min_of(*paths: str) -> Callable[[Any], Any]:
+    return lambda d: min(lookup(d, p) for p in paths)
+
+
+C4, C5, C6, C7 = "claims:C4", "claims:C5", "claims:C6", "claims:C7"
+VOCABULARY: tuple[Number, ...] = (
+    # C4-C6: the tight constants (exact for n = 2, numeric search beyond) and the general ones.
+    Number("BetaPlusSimplex", C4, "key_numbers.beta_plus_simplex.exact_n2_value", "dec4", doc="tight beta+ (simplex)"),
+    Number("BetaPlusSimplexExact", C4, "key_numbers.beta_plus_simplex.exact_n2", "exact"),
+    Number("BetaMinusSimplex", C4, "key_numbers.beta_minus_simplex.exact_n2_value", "dec4"),
+    Number("BetaMinusSimplexExact", C4, "key_numbers.beta_minus_simplex.exact_n2", "exact"),
+    Number("BetaPlusBall", C4, "key_numbers.beta_plus_ball.exact_n2_value", "dec4"),
+    Number("BetaPlusBallExact", C4, "key_numbers.beta_plus_ball.exact_n2", "exact"),
+    Number("BetaMinusBall", C4, "key_numbers.beta_minus_ball.exact_n2_value", "dec4"),
+    Number("BetaMinusBallExact", C4, "key_numbers.beta_minus_ball.exact_n2", "exact"),
+    Number("BetaPlusGeneralSimplex", C4, ("key_numbers.beta_plus_simplex.bound_all_n", "key_numbers.beta_plus_simplex.proven_all_n"), "dec3"),
+    Number("BetaMinusGeneralSimplex", C4, ("key_numbers.beta_minus_simplex.bound_all_n", "key_numbers.beta_minus_simplex.proven_all_n"), "dec3"),
+    Number("BetaPlusGeneralBall", C4, ("key_numbers.beta_plus_ball.bound_all_n", "key_numbers.beta_plus_ball.proven_all_n"), "dec3"),
+    Number("BetaMinusGeneralBall", C4, ("key_numbers.beta_minus_ball.bound_all_n", "key_numbers.beta_minus_ball.proven_all_n"), "dec3"),
+    Number("BetaPlusGeneralFormula", C4, ("key_numbers.beta_plus_simplex.bound_all_n_formula", "key_numbers.beta_plus_simplex.proven_formula"), "exact"),
+    Number("BetaMinusGeneralFormula", C4, ("key_numbers.beta_minus_simplex.bound_all_n_formula", "key_numbers.beta_minus_simplex.proven_formula"), "exact"),
+    Number("PaperOverBetaPlus", C4, "key_numbers.beta_plus_simplex.ratio_paper_over_attained", "sig3",
+           doc="4 divided by the tight simplex beta+"),
+    Number("PaperOverBetaMinus", C4, "key_numbers.beta_minus_simplex.ratio_paper_over_attained", "sig3"),
+    Number("SearchMaxN", C4, _max_key("key_numbers.beta_plus_simplex.numeric_sup_by_n"), "int",
+           doc="largest n of the numeric search for the suprema"),
+    Number("OverRegularization", C5, _diff(4.0, ("key_numbers.beta_minus_n2_simplex", "key_numbers.tight_beta_minus_simplex")), "dec2",
+           doc="4 - beta- (simplex): how much the paper family's condition over-regularizes"),
+    Number("SupScSimplex", C6, "key_numbers.simplex.exact_n2_value", "dec4"),
+    Number("SupScSimplexExact", C6, "key_numbers.simplex.exact_n2", "exact"),
+    Number("SupScBall", C6, "key_numbers.ball.exact_n2_value", "dec4"),
+    Number("SupScBallExact", C6, "key_numbers.ball.exact_n2", "exact"),
+    Number("SupScGeneralSimplex", C6, ("key_numbers.simplex.bound_all_n", "key_numbers.simplex.proven_all_n"), "dec3"),
+    Number("SupScGeneralBall", C6, ("key_numbers.ball.bound_all_n", "key_numbers.ball.proven_all_n"), "dec3"),
+    Number("PaperOverSupSc", C6, "key_numbers.simplex.ratio_paper_over_attained", "sig2"),
+    Number("MThreeGeneral", C7, ("key_numbers.m3_simplex.bound_all_n", "key_numbers.m3_simplex.proven"), "dec3", doc="M3/||A||^3, general bound (simplex)"),
+    Number("MThreeSup", C7, lambda d: max(lookup(d, "key_numbers.m3_simplex.numeric_sup_by_n").values()), "dec4"),
+    Number("MThreeRatio", C7, ("key_numbers.m3_simplex.ratio_bound_over_attained", "key_numbers.m3_simplex.ratio_proven_over_attained"), "sig2"),
+    # C8-C10: the exact factors, from the proofs' derivations.
+    Number("FactorGaussian", "claims:C8", "key_numbers.gaussian", "exact"),
+    Number("FactorSphere", "claims:C8", "key_numbers.sphere", "exact"),
+    Number("FactorRademacher", "claims:C8", "key_numbers.rademacher", "exact"),
+    Number("GammaGaussian", "claims:C10", "key_numbers.gaussian", "exact"),
+    Number("GammaSphere", "claims:C10", "key_numbers.sphere", "exact"),
+    Number("GammaRademacherLow", "claims:C10", "key_numbers.rademacher_attained", "exact"),
+    Number("GammaRademacherHigh", "claims:C10", "key_numbers.rademacher_bound", "exact"),
+    # Experiment 1, estimator bias (C7).
+    Number("BiasN", "fig_estimator_bias", "instance.n", "int"),
+    Number("BiasD", "fig_estimator_bias", "instance.d", "int"),
+    Number("BiasDirections", "fig_estimator_bias", lambda d: 2 ** lookup(d, "instance.d"), "int"),
+    Number("BiasSlopeCentral", "fig_estimator_bias", "slopes.central_bias", "dec3"),
+    Number("BiasSlopeForward", "fig_estimator_bias", "slopes.forward_bias", "dec3"),
+    Number("DeviationSlopeForward", "fig_estimator_bias", "slopes.forward_deviation", "dec3"),
+    Number("BiasOverBound", "fig_estimator_bias", _max_of("max_bias_to_bound_ratio.central",
+                                                          "max_bias_to_bound_ratio.forward"), "sig1"),
+    Number("ForwardCentralGap", "fig_estimator_bias", "forward_central_mean_max_relative_gap", "sig1"),
+    # Experiment 2, second moment (C8, C9).
+    Number("MomentN", "fig_second_moment", "n", "int"),
+    Number("MomentD", "fig_second_moment", "d", "int"),
+    Number("MomentKMax", "fig_second_moment", lambda d: max(lookup(d, "k")), "int"),
+    Number("MomentMaxZ", "fig_second_moment", "max_abs_z_vs_exact", "dec1"),
+    Number("MomentZThreshold", "fig_second_moment", "z_threshold", "dec2"),
+    Number("MomentZMezo", "fig_second_moment", "gaussian_z_vs_mezo_k1", "dec1"),
+    Number("MomentZMezoMin", "fig_second_moment", lambda d: min(lookup(d, "gaussian.z_vs_mezo")), "dec1"),
+    Number("MomentRejected", "fig_second_moment", _len("mezo_rejected_at_k.gaussian"), "int"),
+    Number("MomentKCount", "fig_second_moment", _len("k"), "int"),
+    # Experiment 3, one-step descent (C10).
+    Number("DescentN", "fig_descent", "n", "int"),
+    Number("DescentD", "fig_descent", "d", "int"),
+    Number("DescentK", "fig_descent", "k", "int"),
+    Number("DescentZ", "fig_descent", "z_threshold", "dec2"),
+    Number("DescentMinMargin", "fig_descent", "min_margin_in_se", "dec1"),
+    Number("DescentCurvLo", "fig_descent", _min_of("curvature_ratio_gaussian", "curvature_ratio_sphere",
+                                                   "curvature_ratio_rademacher"), "dec2"),
+    Number("DescentCurvHi", "fig_descent", _max_of("curvature_ratio_gaussian", "curvature_ratio_sphere",
+                                                   "curvature_ratio_rademacher"), "dec2"),
+    # Experiment 4, linear convergence (C11).
+    Number("ConvN", "fig_convergence", "n", "int"),
+    Number("ConvD", "fig_convergence", "d", "int"),
+    Number("ConvRuns", "fig_convergence", "seeds", "int"),
+    Number("ConvMaxMeanOverBound", "fig_convergence", _max_of("runs.zo_k1.max_mean_gap_over_bound",
+                                                              "runs.zo_k4.max_mean_gap_over_bound",
+                                                              "runs.zo_k16.max_mean_gap_over_bound"), "dec3"),
+    Number("ConvRateGD", "fig_convergence", "measured_rates.gd", "dec3"),
+    Number("ConvBoundGD", "fig_convergence", "bound_rates.gd", "dec3"),
+    Number("ConvRateKOne", "fig_convergence", "measured_rates.zo_k1", "dec3"),
+    Number("ConvBoundKOne", "fig_convergence", "bound_rates.zo_k1", "dec3"),
+    Number("ConvRateKSixteen", "fig_convergence", "measured_rates.zo_k16", "dec3"),
+    Number("ConvBoundKSixteen", "fig_convergence", "bound_rates.zo_k16", "dec3"),
+    # Experiment 5, dimension-free iterations (C10, C11).
+    Number("DimRank", "fig_dimension_free", "r_fixed", "int"),
+    Number("DimMaxD", "fig_dimension_free", "max_d_fixed_r", "int"),
+    Number("DimMinD", "fig_dimension_free", lambda d: min(lookup(d, "dims_fixed_r")), "int"),
+    Number("DimSlope", "fig_dimension_free", "slopes.fixed_r.slope", "dec3"),
+    Number("DimSlopeLo", "fig_dimension_free", "slopes.fixed_r.lo", "dec3"),
+    Number("DimSlopeHi", "fig_dimension_free", "slopes.fixed_r.hi", "dec3"),
+    Number("DimSlopeFull", "fig_dimension_free", "slopes.full_rank.slope", "dec2"),
+    Number("DimSlopeFullLo", "fig_dimension_free", "slopes.full_rank.lo", "dec2"),
+    Number("DimSlopeFullHi", "fig_dimension_free", "slopes.full_rank.hi", "dec2"),
+    # Experiment 6, constants (C4-C6).
+    Number("ConstPaperOverSupMax", "fig_constants", "max_paper_over_empirical", "sig3"),
+    Number("ConstPaperOverSupMin", "fig_constants", lambda d: min(
+        lookup(d, f"paper_constants.{q}") / lookup(d, f"{s}_{q}_empirical")
+        for s in ("simplex", "ball") for q in ("beta_plus", "beta_minus", "grad")), "sig2"),
+    Number("ConstGeneralOverSupMax", "fig_constants", "max_proven_over_empirical", "sig3"),
+    Number("ConstGeneralOverSupMin", "fig_constants", "min_proven_over_empirical", "sig3"),
+    Number("ConstSupGrowth", "fig_constants", lambda d: lookup(d, "max_sup_over_n2") - 1, "sig1"),
+    Number("ConstMaxN", "fig_constants", lambda d: max(lookup(d, "ns")), "int"),
+    # Experiment 7, effective rank (C10).
+    Number("RankN", "fig_effective_rank", "n", "int"),
+    Number("RankD", "fig_effective_rank", "d", "int"),
+    Number("RankH", "fig_effective_rank", "r_H0", "dec2"),
+    Number("RankOverD", "fig_effective_rank", "r_over_d", "dec3"),
+    Number("RankHessLo", "fig_effective_rank", "effective_rank_hessian_min", "dec2"),
+    Number("RankHessHi", "fig_effective_rank", "effective_rank_hessian_max", "dec2"),
+    Number("RankPencil", "fig_effective_rank", "pencil_max", "dec2"),
+    # Cost (C12), made by make bench: absolute times depend on the machine; extrapolated points kept apart.
+    Number("CostN", "fig_cost", "n", "int"),
+    Number("CostK", "fig_cost", "k", "int"),
+    Number("CostEvaluations", "fig_cost", "evaluations_per_step.central", "int"),
+    Number("CostDMin", "fig_cost", lambda d: min(lookup(d, "d")), "int"),
+    Number("CostDMax", "fig_cost", lambda d: max(lookup(d, "d")), "int"),
+    Number("CostSlope", "fig_cost", "slopes_upper_half.estimate", "dec2"),
+    Number("CostSlopeProduct", "fig_cost", "slopes_upper_half.product", "dec2"),
+    Number("CostSlopeFprime", "fig_cost", "slopes_upper_half.approx_fprime", "dec2"),
+    Number("CostCheaperMin", "fig_cost", lambda d: min(_measured(d, "approx_fprime_over_estimate")), "sig2"),
+    Number("CostCheaperMax", "fig_cost", lambda d: max(_measured(d, "approx_fprime_over_estimate")), "sig2"),
+    Number("CostMeasuredDMax", "fig_cost", lambda d: max(_measured(d, "d")), "int"),
+)
+
+
+def _measured(data: Any, path: str) -> list[Any]:
+    """The entries of the list at ``path`` whose point was measured, not extrapolated (``extrapolated`` flags)."""
+    values, flags = lookup(data, path), lookup(data, "extrapolated")
+    kept = [v for v, e in zip(values, flags, strict=True) if not e]
+    if not kept:
+        raise ValueError("every point is extrapolated")
+    return kept
+
+
+def lookup(data: Any, path: str | tuple[str, ...]) -> Any:
+    """The value at dotted ``path`` in nested dicts (KeyError when absent); a tuple: the first path present."""
+    if isinstance(path, tuple):
+        for alternative in path:
+            try:
+                return lookup(data, alternative)
+            except KeyError:
+                continue
+        raise KeyError(path[0] if path else "")
+    for part in path.split("."):
+        if not isinstance(data, dict) or part not in data:
+            raise KeyError(path)
+        data = data[part]
+    return data
+
+
+def _source(sources: dict[str, Any], name: str) -> Any:
+    if name.startswith("claims:"):
+        claims = sources.get("claims")
+        cid = name.split(":", 1)[1]
+        if isinstance(claims, list):
+            for c in claims:
+                if isinstance(c, dict) and c.get("id") == cid:
+                    return c
+        return None
+    return sources.get(name)
+
+
+def _number(num: Number, sources: dict[str, Any]) -> str:
+    data = _source(sources, num.source)
+    shown = num.path[0] if isinstance(num.path, tuple) else num.path
+    label = num.source.replace("claims:", "claims.json ") + (f": {shown}" if isinstance(shown, str) else "")
+    if data is None:
+        return f"{MISSING}{{{label}}}"
+    try:
+        value = num.path(data) if callable(num.path) else lookup(data, num.path)
+        body = fmt_number(value, num.spec)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, sp.SympifyError, SyntaxError):
+        return f"{MISSING}{{{label}}}"
+    return f"\\ensuremath{{{body}{num.unit}}}"
+
+
+# ------------------------------------------------------------------------------------------------ claims
+
+
+def _prov(text: str) -> str:
+    tags = re.findall(r"\[(\w+)\]", str(text))
+    return "/".join(f"\\prov{{{t}}}" for t in tags) if tags else tex_escape(text)
+
+
+def _claims_table(claims: Any) -> str:
+    r"""The body of ``\ClaimsTable{caption}``: one longtable, its caption the macro's argument."""
+    if not isinstance(claims, list):
+        return (r"\begin{center}\captionof{table}{#1}\label{tab:claims}" + MISSING
+                + r"{claims.json (run make verify)}\end{center}")
+    rows = []
+    for c in claims:
+        cid = str(c.get("id", "?"))
+        title = CLAIM_TITLES.get(cid, text_to_tex(c.get("title", "")))
+        verdict = str(c.get("verdict", ""))
+        color = VERDICT_COLORS.get(verdict, "red")
+        word = VERDICT_WORDS.get(verdict, "no verdict")
+        strongest = c.get("strongest")
+        if isinstance(strongest, dict) and strongest.get("kind") in EVIDENCE_WORDS:
+            kind = EVIDENCE_WORDS[strongest["kind"]]
+            scope = text_to_tex(strongest.get("scope") or "") or "--"
+        else:
+            kind = f"{MISSING}{{claims.json: strongest}}"
+            scope = "--"
+        rows.append(f"{tex_escape(cid)} & {title} & {_prov(c.get('provenance', ''))} & "
+                    f"\\textcolor{{{color}}}{{{word}}} & {kind} & {scope} \\\\")
+    head = r"& claim & provenance & verdict & strongest evidence & its scope \\"
+    return ("\\begin{longtable}{@{}l>{\\raggedright\\arraybackslash}p{0.30\\linewidth}"
+            ">{\\raggedright\\arraybackslash}p{0.11\\linewidth}>{\\raggedright\\arraybackslash}p{0.10\\linewidth}"
+            ">{\\raggedright\\arraybackslash}p{0.12\\linewidth}>{\\raggedright\\arraybackslash}p{0.20\\linewidth}@{}}"
+            "\\caption{#1}\\label{tab:claims}\\\\ \\toprule " + head + " \\midrule\\endfirsthead \\toprule " + head + " \\midrule\\endhead "
+            "\\bottomrule\\endlastfoot " + "\n".join(rows) + " \\end{longtable}")
+
+
+def _corrections(claims: Any, handled: set[str]) -> list[str]:
+    r"""``\Correction`` (guarded by the verdicts) and ``\OtherCorrections`` (the unhandled ones, converted)."""
+    corrected = {}
+    if isinstance(claims, list):
+        corrected = {str(c.get("id")): c for c in claims if isinstance(c, dict) and c.get("correction")
+                     and c.get("verdict") == "holds-with-correction"}
+    lines = [r"\newcommand{\IfCorrected}[3]{\ifcsname zo@corrected@#1\endcsname#2\else#3\fi}"]
+    lines += [f"\\expandafter\\def\\csname zo@corrected@{cid}\\endcsname{{}}" for cid in corrected]
+    if not isinstance(claims, list):
+        lines.append(r"\newcommand{\Correction}[2]{\item[#1] " + MISSING + "{claims.json (run make verify)}}")
+        lines.append(r"\newcommand{\OtherCorrections}{}")
+        return lines
+    lines.append(r"\newcommand{\Correction}[2]{\IfCorrected{#1}{\item[#1] #2}{\item[#1] \textcolor{red}"
+                 r"{[claims.json no longer gives #1 a correction: this paragraph is out of date]}}}")
+    others = [f"\\item[{tex_escape(cid)}] {text_to_tex(c['correction'])}" for cid, c in corrected.items()
+              if cid not in handled]
+    lines.append(r"\newcommand{\OtherCorrections}{" + "\n".join(others) + "}")
+    return lines
+
+
+def _verdict_counts(claims: Any) -> list[str]:
+    if not isinstance(claims, list):
+        return [f"\\newcommand{{\\{m}}}{{{MISSING}{{claims.json}}}}" for m in
+                ("NumClaims", "NumHold", "NumCorrected", "NumFail")]
+    count = {v: sum(1 for c in claims if c.get("verdict") == v) for v in VERDICT_COLORS}
+    return [f"\\newcommand{{\\NumClaims}}{{{len(claims)}}}", f"\\newcommand{{\\NumHold}}{{{count['holds']}}}",
+            f"\\newcommand{{\\NumCorrected}}{{{count['holds-with-correction']}}}",
+            f"\\newcommand{{\\NumFail}}{{{count['fails']}}}"]
+
+
+# ------------------------------------------------------------------------------------------------ figures
+
+
+def _figures(figures: dict[str, Any], included: list[str]) -> list[str]:
+    r"""``\FigInclude``, ``\FigVerdict``, and the experiments counted from the figures ``main.tex`` includes."""
+    lines = [
+        r"\newcommand{\FigInclude}[1]{\IfFileExists{../figures/#1.pdf}{\includegraphics[width=\linewidth]"
+        r"{../figures/#1.pdf}}{\fbox{\NotGenerated{figure #1 (run make figures)}}}}",
+        r"\newcommand{\FigVerdict}[1]{\ifcsname zo@verdict@#1\endcsname\csname zo@verdict@#1\endcsname"
+        r"\else\NotGenerated{#1.json (run make figures)}\fi}",
+    ]
+    for name, data in figures.items():
+        if not isinstance(data, dict):
+            continue
+        confirmed = data.get("confirmed")
+        word = (r"\textcolor{green!45!black}{confirmed}" if confirmed is True else
+                r"\textcolor{red}{not confirmed}" if confirmed is False else MISSING + "{" + name + ": confirmed}")
+        lines.append(f"\\expandafter\\def\\csname zo@verdict@{name}\\endcsname{{{word}}}")
+    n = len(included)
+    lines.append(f"\\newcommand{{\\NumExperiments}}{{{_word(n)}}}")
+    verdicts = [figures.get(name, {}).get("confirmed") if isinstance(figures.get(name), dict) else None
+                for name in included]
+    ok, bad, absent = verdicts.count(True), verdicts.count(False), sum(v is None for v in verdicts)
+    if n and ok == n:
+        sentence = "Every experiment confirmed its prediction"
+    else:
+        sentence = f"{_word(ok).capitalize()} of the {_word(n)} experiments confirmed their prediction"
+        if bad:
+            sentence += f", {_word(bad)} did not"
+        if absent:
+            sentence += f", and {_word(absent)} {'was' if absent == 1 else 'were'} not run"
+    lines.append(f"\\newcommand{{\\ExperimentsConfirmed}}{{{sentence}}}")
+    return lines
+
+
+def _word(n: int) -> str:
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def _prediction(data: Any) -> list[str]:
+    r"""``\PredictionResult`` and ``\PredictionTable`` from ``fig_prediction.json``."""
+    if not isinstance(data, dict):
+        return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json (run make figures)}}",
+                r"\newcommand{\PredictionTable}{}"]
+    return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json: result}}",
+            r"\newcommand{\PredictionTable}{}"]
+
+
+# ------------------------------------------------------------------------------------------ reproducibility
+
+
+PACKAGES = ("numpy", "scipy", "sympy", "matplotlib", "joblib", "scikit-learn", "hypothesis")
+
+
+def environment() -> dict[str, Any]:
+    """Commit, Python and package versions, and the hardware of the machine writing the report."""
+
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    versions = {}
+    for pkg in PACKAGES:
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    cpu = platform.processor() or None
+    mem_gib = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gib = int(line.split()[1]) / 2**20
+                break
+    except OSError:
+        pass
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": git("rev-parse", "HEAD"), "date": git("log", "-1", "--format=%cd", "--date=format:%B %-d, %Y"), "dirty": bool(status) if status is not None else None,
+            "python": platform.python_version(), "versions": versions, "cpu": cpu, "cores": os.cpu_count(),
+            "memory_gib": mem_gib, "os": f"{platform.system()} {platform.release()}"}
+
+
+def _reproducibility(env: dict[str, Any], figures: dict[str, Any], timings: Any) -> str:
+    rows = []
+    commit = env.get("commit")
+    rows.append(("source commit", (r"\texttt{" + commit[:12] + "}" + (" (with uncommitted changes)"
+                                                                       if env.get("dirty") else ""))
+                 if commit else f"{MISSING}{{git commit}}"))
+    rows.append(("Python", tex_escape(env.get("python"))))
+    vers = ", ".join(f"{tex_escape(p)} {tex_escape(v)}" for p, v in env.get("versions", {}).items() if v)
+    rows.append(("packages", vers or f"{MISSING}{{package versions}}"))
+    rows.append(("processor", tex_escape(env.get("cpu") or "unknown")))
+    mem = env.get("memory_gib")
+    rows.append(("cores, memory", f"{env.get('cores')} logical cores" +
+                 (f", {mem:.0f}~GiB" if isinstance(mem, (int, float)) else "")))
+    rows.append(("operating system", tex_escape(env.get("os"))))
+    runs = []
+    for name, data in figures.items():
+        if isinstance(data, dict) and isinstance(data.get("seeds"), int):
+            runs.append(f"{tex_escape(_figure_label(name))} {data['seeds']}")
+    rows.append(("independent runs per point", "; ".join(runs) or f"{MISSING}{{figure JSON}}"))
+    rows.append(("run times", _timings(timings, figures)))
+    body = " \\\\\n".join(f"{k} & {v}" for k, v in rows)
+    return ("\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{0.26\\linewidth}"
+            ">{\\raggedright\\arraybackslash}p{0.68\\linewidth}@{}}\\toprule\n" + body + " \\\\\n\\bottomrule"
+            "\\end{tabular}")
+
+
+FIGURE_LABELS = {
+    "fig_estimator_bias": "bias", "fig_second_moment": "second moment", "fig_descent": "descent",
+    "fig_convergence": "convergence", "fig_dimension_free": "dimension-free", "fig_constants": "constants",
+    "fig_effective_rank": "effective rank", "fig_prediction": "learning curve", "fig_cost": "cost",
+}
+
+
+def _figure_label(name: str) -> str:
+    return FIGURE_LABELS.get(name, name.removeprefix("fig_").replace("_", " "))
+
+
+def _timings(timings: Any, figures: dict[str, Any]) -> str:
+    """Seconds per figure from ``timings.json`` (``{"figures": {name: s}, "total_s": s}``) when present."""
+    per = timings.get("figures") if isinstance(timings, dict) else None
+    if not isinstance(per, dict):
+        return f"{MISSING}{{timings.json (written by python -m analysis)}}"
+    parts = [f"{tex_escape(_figure_label(n))} {float(per[n]):.0f}~s" for n in figures
+             if isinstance(per.get(n), (int, float))]
+    total = timings.get("total_s")
+    if isinstance(total, (int, float)):
+        parts.append(f"all figures {float(total):.0f}~s")
+    return "; ".join(parts) or f"{MISSING}{{timings.json}}"
+
+
+# ------------------------------------------------------------------------------------------------ render
 
 
 def _read(path: Path) -> Any:
@@ -113,108 +704,202 @@ def _read(path: Path) -> Any:
         return None
 
 
-def _figure(name: str, data: dict[str, Any] | None) -> list[str]:
-    if data is None:
-        return [f"% {name}.json: not generated"]
-    lines = [f"% {name}.json"]
-    for key, val in flatten(data).items():
-        lines.append(_define(f"{name}@{key}", fmt_value(val)))
-    confirmed = data.get("confirmed")
-    verdict = (r"\textcolor{green!50!black}{\textbf{confirmed}}" if confirmed is True else
-               r"\textcolor{red}{\textbf{not confirmed}}" if confirmed is False else
-               MISSING + "{" + name + ": confirmed}")
-    lines.append(_define(f"{name}@@confirmed", verdict))
-    scalars = [(k, v) for k, v in data.items()
-               if isinstance(v, (int, float)) and not isinstance(v, bool) and k not in ("seeds",)]
-    rows = [f"\\texttt{{{tex_escape(k)}}} & {fmt_value(v)} \\\\" for k, v in scalars[:MAX_TABLE_ROWS]]
-    table = ("\\begin{tabular}{@{}ll@{}}\\toprule quantity & value \\\\ \\midrule " + " ".join(rows)
-             + " \\bottomrule\\end{tabular}") if rows else "(no scalar numbers)"
-    lines.append(_define(f"{name}@@table", table))
-    return lines
+def included_figures(main_tex: Path) -> list[str]:
+    r"""The figures ``main.tex`` includes (``\Fig{NAME}...``), in order of appearance."""
+    try:
+        text = main_tex.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    names: list[str] = []
+    for name in re.findall(r"^\\Fig\{(fig_\w+)\}", text, flags=re.M):
+        if name not in names:
+            names.append(name)
+    return names
 
 
-def _figure_corrections(figures: dict[str, Any]) -> list[str]:
-    r"""``\item`` lines for figures whose JSON carries a ``correction`` (a measured discrepancy)."""
-    return [rf"\item[{tex_escape(data.get('claim', name))}] \textbf{{measured in \texttt{{{tex_escape(name)}}}}}: "
-            f"{tex_escape(data['correction'])}" for name, data in figures.items()
-            if isinstance(data, dict) and data.get("correction")]
+def load_sources(generated: Path, figures: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every JSON the report reads, by name (``None`` where absent or unreadable)."""
+    names = list(dict.fromkeys([*FIGURE_MODULES, *EXTRA_FIGURES, *figures]))
+    sources = {name: _read(generated / f"{name}.json") for name in names}
+    sources["claims"] = _read(generated / "claims.json")
+    sources["timings"] = _read(generated / "timings.json")
+    return sources
 
 
-def _claims(claims: Any, figures: dict[str, Any]) -> list[str]:
-    measured = _figure_corrections(figures)
-    if not isinstance(claims, list):
-        extra = (r"\begin{description}" + " ".join(measured) + r"\end{description}") if measured else ""
-        return [r"\newcommand{\ClaimsVerdicts}{\NotGenerated{claims.json (run make verify)}}",
-                r"\newcommand{\Discrepancies}{\NotGenerated{claims.json (run make verify)}" + extra + "}"]
-    rows = []
-    items: list[str] = []
-    for c in claims:
-        cid, title = tex_escape(c.get("id", "?")), tex_escape(c.get("title", ""))
-        prov, verdict = tex_escape(c.get("provenance", "")), str(c.get("verdict", ""))
-        color = VERDICT_COLORS.get(verdict, "red")
-        rows.append(f"{cid} & {title} & {prov} & \\textcolor{{{color}}}{{{tex_escape(verdict or 'no verdict')}}} \\\\")
-        if c.get("correction"):
-            items.append(f"\\item[{cid}] \\textbf{{{title}}} {prov}. \\emph{{Reconstructed:}} "
-                         f"{tex_escape(c.get('statement', ''))} \\emph{{Corrected:}} {tex_escape(c['correction'])}")
-    table = ("\\begin{longtable}{@{}lp{0.55\\linewidth}ll@{}}\\toprule id & claim & provenance & verdict \\\\ "
-             "\\midrule\\endhead " + " ".join(rows) + " \\bottomrule\\end{longtable}")
-    items.extend(measured)
-    disc = ("\\begin{description}" + " ".join(items) + "\\end{description}") if items else \
-        "No claim needed a correction."
-    return [f"\\newcommand{{\\ClaimsVerdicts}}{{{table}}}", f"\\newcommand{{\\Discrepancies}}{{{disc}}}"]
+def handled_corrections(main_tex: Path) -> set[str]:
+    r"""Claim ids that ``main.tex`` writes a ``\Correction{Cn}{...}`` paragraph for."""
+    try:
+        text = main_tex.read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return set(re.findall(r"\\Correction\{(C\d+)\}", text))
 
 
-def _bench(bench: Any) -> list[str]:
-    if not isinstance(bench, dict):
-        return [r"\newcommand{\BenchTargets}{\NotGenerated{bench.json (run make bench)}}"]
-    rows = []
-    for t in bench.get("targets") or []:
-        measured = ", ".join(f"{tex_escape(th)}: {fmt_value(v)}" for th, v in (t.get("measured") or {}).items())
-        met = r"\textcolor{green!50!black}{met}" if t.get("met") else r"\textcolor{red}{missed}"
-        rows.append(f"{tex_escape(t.get('id', ''))} & {tex_escape(t.get('ratio', ''))} {tex_escape(t.get('bound', ''))}"
-                    f" & {measured} & {met} \\\\")
-    body = ("\\begin{longtable}{@{}p{0.22\\linewidth}p{0.38\\linewidth}p{0.22\\linewidth}l@{}}\\toprule target & "
-            "ratio & measured (BLAS threads: value) & \\\\ \\midrule\\endhead " + " ".join(rows)
-            + " \\bottomrule\\end{longtable}") if rows else r"\NotGenerated{bench.json has no targets}"
-    return [f"\\newcommand{{\\BenchTargets}}{{{body}}}"]
+def render(generated: Path, *, main_tex: Path | None = None, env: dict[str, Any] | None = None) -> str:
+    """The whole ``numbers.tex`` for the JSON files under ``generated`` and the report ``main_tex``.
 
-
-def render(generated: Path) -> str:
-    """The whole ``numbers.tex`` for the JSON files under ``generated``."""
+    ``main_tex`` (default: ``generated/../main.tex``) says which figures the report includes (the count of
+    experiments) and which corrections it writes by hand; ``env`` defaults to :func:`environment`.
+    """
+    main_tex = main_tex if main_tex is not None else generated.parent / "main.tex"
+    included = included_figures(main_tex)
+    sources = load_sources(generated, included)
+    figures = {name: sources[name] for name in dict.fromkeys([*FIGURE_MODULES, *EXTRA_FIGURES, *included])}
+    env = env if env is not None else environment()
     lines = [
         "% Generated by analysis/report.py from paper/generated/*.json: do not edit.",
         r"\providecommand{\NotGenerated}[1]{\textcolor{red}{\textbf{[not generated: \detokenize{#1}]}}}",
-        r"\newcommand{\FigNum}[2]{\ifcsname zo@#1@#2\endcsname\csname zo@#1@#2\endcsname"
-        r"\else\NotGenerated{#1: #2}\fi}",
-        r"\newcommand{\FigFinding}[1]{\FigNum{#1}{finding}}",
-        r"\newcommand{\FigCriterion}[1]{\FigNum{#1}{criterion}}",
-        r"\newcommand{\FigConfirmed}[1]{\FigNum{#1}{@confirmed}}",
-        r"\newcommand{\FigNumbers}[1]{\FigNum{#1}{@table}}",
-        r"\newcommand{\FigInclude}[1]{\IfFileExists{../figures/#1.pdf}{\includegraphics[width=\linewidth]"
-        r"{../figures/#1.pdf}}{\fbox{\NotGenerated{figures/#1.pdf (run make figures)}}}}",
-        r"\newcommand{\ClaimsTable}{\IfFileExists{generated/claims.tex}{\input{generated/claims.tex}}"
-        r"{\NotGenerated{generated/claims.tex (run make verify)}}}",
-        r"\newcommand{\BenchFigure}{\IfFileExists{../figures/fig_cost.pdf}{\includegraphics[width=\linewidth]"
-        r"{../figures/fig_cost.pdf}}{\fbox{\NotGenerated{figures/fig_cost.pdf (run make bench)}}}}",
+        f"\\newcommand{{\\ReportDate}}{{{tex_escape(env.get('date') or '')}}}",
     ]
-    figures = {name: _read(generated / f"{name}.json") for name in FIGURE_MODULES}
-    for name, data in figures.items():
-        lines.extend(_figure(name, data if isinstance(data, dict) else None))
-    lines.extend(_claims(_read(generated / "claims.json"), figures))
-    lines.extend(_bench(_read(generated / "bench.json")))
+    for num in VOCABULARY:
+        lines.append(f"\\newcommand{{\\{num.macro}}}{{{_number(num, sources)}}}")
+    lines += _figures(figures, included)
+    lines.append(f"\\newcommand{{\\ClaimsTable}}[1]{{{_claims_table(sources['claims'])}}}")
+    lines += _verdict_counts(sources["claims"])
+    lines += _corrections(sources["claims"], handled_corrections(main_tex))
+    lines += _prediction(sources.get("fig_prediction"))
+    lines.append(f"\\newcommand{{\\Reproducibility}}{{{_reproducibility(env, figures, sources['timings'])}}}")
     return "\n".join(lines) + "\n"
 
 
+# ------------------------------------------------------------------------------------------- README blocks
+
+# One-line findings of the README's figure table: a template over the figure's JSON (str.format with the
+# looked-up values); a missing key prints "(not generated)".
+README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]]] = {
+    "fig_estimator_bias": ("C7", "log-log slope of the bias against ε: {c:.2f} central, {f:.2f} forward; of a single "
+                                 "forward estimate's deviation: {dev:.2f}",
+                           {"c": "slopes.central_bias", "f": "slopes.forward_bias",
+                            "dev": "slopes.forward_deviation"}),
+    "fig_second_moment": ("C8, C9", "E‖ĝ‖²/‖∇L‖² against the exact factors: largest \\|z\\| {z:.1f} (threshold "
+                                    "{zt:.2f}); against MeZO's (d+k−1)/k for Gaussian directions: z up to {zm:.1f}",
+                          {"z": "max_abs_z_vs_exact", "zt": "z_threshold", "zm": "gaussian_z_vs_mezo_k1"}),
+    "fig_descent": ("C10", "smallest margin of the mean one-step decrease over the C10 bound: {m:+.1f} standard "
+                           "errors; curvature term attained to {lo:.2f}–{hi:.2f} at η = 1/(ℓγ)",
+                    {"m": "min_margin_in_se",
+                     "lo": _min_of("curvature_ratio_gaussian", "curvature_ratio_sphere", "curvature_ratio_rademacher"),
+                     "hi": _max_of("curvature_ratio_gaussian", "curvature_ratio_sphere",
+                                   "curvature_ratio_rademacher")}),
+    "fig_convergence": ("C11", "largest ratio of the mean gap to the C11 bound over all steps: {m:.3f}",
+                        {"m": _max_of("runs.zo_k1.max_mean_gap_over_bound", "runs.zo_k4.max_mean_gap_over_bound",
+                                      "runs.zo_k16.max_mean_gap_over_bound")}),
+    "fig_dimension_free": ("C10, C11", "log-log slope of the iterations against d at fixed effective rank r = {r}: "
+                                       "{s:.3f} (95% interval [{lo:.3f}, {hi:.3f}], d up to {dmax})",
+                           {"r": "r_fixed", "s": "slopes.fixed_r.slope", "lo": "slopes.fixed_r.lo",
+                            "hi": "slopes.fixed_r.hi", "dmax": "max_d_fixed_r"}),
+    "fig_constants": ("C4–C6", "the paper family's constants are {pmin:.1f}–{pmax:.1f}× the numerical suprema "
+                               "(n ≤ {n}), the general bounds {gmin:.2f}–{gmax:.2f}×",
+                      {"pmin": lambda d: min(lookup(d, f"paper_constants.{q}") / lookup(d, f"{s}_{q}_empirical")
+                                             for s in ("simplex", "ball") for q in ("beta_plus", "beta_minus", "grad")),
+                       "pmax": "max_paper_over_empirical", "gmin": "min_proven_over_empirical",
+                       "gmax": "max_proven_over_empirical", "n": lambda d: max(lookup(d, "ns"))}),
+    "fig_effective_rank": ("C10", "r(H₀) = {r:.2f} at d = {d}; largest eigenvalue of the pencil (∇²L(x_t), H₀) "
+                                  "along the runs: {p:.2f} (≤ 1 is what C10 needs)",
+                           {"r": "r_H0", "d": "d", "p": "pencil_max"}),
+}
+
+
+def _fill(template: str, data: Any, fields: dict[str, str | Callable[[Any], Any]]) -> str:
+    values = {}
+    for key, path in fields.items():
+        try:
+            values[key] = path(data) if callable(path) else lookup(data, path)
+        except (KeyError, TypeError, ValueError, ZeroDivisionError):
+            return "(not generated: run `make figures`)"
+    return template.format(**values)
+
+
+PRETTY = ((">=", "≥"), ("<=", "≤"), ("->", "→"), ("!=", "≠"), ("rho", "ρ"), ("beta", "β"), ("eps", "ε"))
+
+
+def _pretty(text: str) -> str:
+    """Plain-text math of ``claims.json`` in the README's Unicode (``>=`` as ``≥``, ``rho`` as ``ρ``)."""
+    for ascii_, uni in PRETTY:
+        text = re.sub(rf"(?<![A-Za-z]){re.escape(ascii_)}(?![A-Za-z])", uni, text)
+    return text
+
+
+def readme_blocks(generated: Path) -> dict[str, str]:
+    """The README's generated blocks (markdown), by block name, from the JSONs under ``generated``."""
+    sources = load_sources(generated)
+    claims = sources["claims"]
+    rows = ["| id | claim | provenance | verdict | strongest evidence (scope) |", "|---|---|---|---|---|"]
+    if isinstance(claims, list):
+        for c in claims:
+            strongest = c.get("strongest") if isinstance(c.get("strongest"), dict) else {}
+            kind = strongest.get("kind")
+            ev = f"{kind} ({_pretty(str(strongest.get('scope')))})" if kind else "not generated yet"
+            title = README_TITLES.get(str(c.get("id")), str(c.get("title", ""))).replace("|", "\\|")
+            prov = str(c.get("provenance", ""))
+            rows.append(f"| {c.get('id')} | {title} | {prov} | {c.get('verdict')} | {ev.replace('|', chr(92) + '|')} |")
+    else:
+        rows.append("| | not generated: run `make verify` | | | |")
+    figs = ["| claim | figure | measured | prediction |", "|---|---|---|---|"]
+    for name in FIGURE_MODULES:
+        claim, template, fields = README_FINDINGS.get(name, ("", "", {}))
+        data = sources.get(name)
+        finding = _fill(template, data, fields) if template and isinstance(data, dict) else (
+            "(not generated: run `make figures`)" if template else
+            str(data.get("finding", "")) if isinstance(data, dict) else "(not generated: run `make figures`)")
+        claim = claim or (str(data.get("claim", "")) if isinstance(data, dict) else "")
+        confirmed = data.get("confirmed") if isinstance(data, dict) else None
+        verdict = {True: "confirmed", False: "**not confirmed**"}.get(confirmed, "not run")
+        figs.append(f"| {claim} | [{_figure_label(name)}](figures/{name}.png) | {finding} | {verdict} |")
+    return {"verdicts": "\n".join(rows), "figures": "\n".join(figs)}
+
+
+BENCH_RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def benchmark_blocks(results: Path = BENCH_RESULTS) -> dict[str, str]:
+    """``docs/benchmarks.md``'s generated blocks: the targets and the machine, from ``benchmarks/results.json``."""
+    doc = _read(results)
+    if not isinstance(doc, dict):
+        missing = "(not generated: run `make bench`)"
+        return {"targets": missing, "machine": missing}
+    rows = ["| script | BLAS threads | target | measured | bound | |", "|---|---|---|---|---|---|"]
+    for tg in doc.get("targets") or []:
+        statement = str(tg.get("statement", "")).replace("|", "\\|")
+        measured = tg.get("measured")
+        value = f"{measured:.3g}" if isinstance(measured, (int, float)) else "–"
+        rows.append(f"| {tg.get('script', '')} | {tg.get('threads', '')} | {statement} | {value} | "
+                    f"{tg.get('bound', '')} | {'met' if tg.get('met') else '**missed**'} |")
+    m = doc.get("machine") if isinstance(doc.get("machine"), dict) else {}
+    machine = (f"Measured {doc.get('measured_at', 'at an unrecorded time')} ({doc.get('profile', '?')} profile, "
+               f"{doc.get('wall_s', float('nan')):.0f} s in all) on {m.get('cpus', '?')} CPUs, "
+               f"{m.get('platform', '?')}, Python {m.get('python', '?')}, NumPy {m.get('numpy', '?')}, "
+               f"SciPy {m.get('scipy', '?')}, BLAS {m.get('blas', '?')}.")
+    return {"targets": "\n".join(rows), "machine": machine}
+
+
+def replace_blocks(text: str, blocks: dict[str, str]) -> str:
+    """``text`` with each ``<!-- BEGIN generated: NAME -->`` ... ``<!-- END generated: NAME -->`` refilled."""
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- BEGIN generated: {re.escape(name)} -->\n).*?(<!-- END generated: "
+                             rf"{re.escape(name)} -->)", re.S)
+        text, n = pattern.subn(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+        if n != 1:
+            raise ValueError(f"text must contain exactly one generated block {name!r}, found {n}")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m analysis.report [--generated DIR] [--out FILE]``: write ``numbers.tex``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.report", description=__doc__)
+    """``python -m analysis.report [--generated DIR] [--out FILE] [--docs]``: write ``numbers.tex``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.report", description=__doc__.split("\n\n")[0])
     parser.add_argument("--generated", type=Path, default=GENERATED, help="folder with the JSON files")
     parser.add_argument("--out", type=Path, default=None, help="default: GENERATED/numbers.tex")
+    parser.add_argument("--docs", action="store_true", help="also refill the generated blocks of README.md")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else args.generated / "numbers.tex"
     atomic_write_text(out, render(args.generated))
-    missing = [n for n in (*FIGURE_MODULES, "claims", "bench") if not (args.generated / f"{n}.json").exists()]
+    missing = [n for n in (*FIGURE_MODULES, "claims") if not (args.generated / f"{n}.json").exists()]
     print(f"report: wrote {out}" + (f" (not generated yet: {', '.join(missing)})" if missing else ""), file=sys.stderr)
+    if args.docs:
+        readme = ROOT / "README.md"
+        atomic_write_text(readme, replace_blocks(readme.read_text(encoding="utf-8"), readme_blocks(args.generated)))
+        bench = ROOT / "docs" / "benchmarks.md"
+        atomic_write_text(bench, replace_blocks(bench.read_text(encoding="utf-8"), benchmark_blocks()))
+        print(f"report: refilled the generated blocks of {readme} and {bench}", file=sys.stderr)
     return 0
 
 
