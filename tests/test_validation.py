@@ -184,9 +184,12 @@ def test_iteration_bound_needs_loss_star_and_computes_no_optimization():
 
 
 def test_beta_constants_take_the_problem_like_their_siblings():
-    """Sibling functions take the same argument: beta_constants(problem), and a bare target b keeps working."""
+    """Sibling functions take the same argument: the problem (the target-only constants also accept b itself)."""
     assert zs.beta_constants(P) == zs.beta_constants(P.b)
-    _raises(lambda: zs.beta_constants("problem"), "b")
+    assert zs.target_range(P) == zs.target_range(P.b) == np.ptp(P.b)
+    assert zs.residual_gradient_bound(P) == zs.residual_gradient_bound(P.b)
+    for fn in (zs.beta_constants, zs.target_range, zs.residual_gradient_bound):
+        _raises(lambda fn=fn: fn("problem"), "b")
 
 
 @pytest.mark.parametrize(

@@ -56,9 +56,25 @@ def _problem(problem: Any) -> SoftmaxRegression:
     return problem
 
 
-def target_range(b: Any) -> float:
-    r""":math:`\rho = \max_i b_i - \min_i b_i` of a target vector (C4-C6)."""
-    b = _checks.as_array(b, "b", ndim=1)
+def target_range(problem: Any) -> float:
+    r""":math:`\rho = \max_i b_i - \min_i b_i`, the range of the target (C4-C6).
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or array_like (n,)
+        The instance, as for every function of this module, or its target ``b`` itself (the constants that
+        depend on the target alone accept either).
+
+    Returns
+    -------
+    float
+        :math:`\rho`; at most 1 for a probability vector, :math:`\sqrt2` for :math:`\|b\|_2 \le 1`.
+
+    Notes
+    -----
+    C4, C5, C6.
+    """
+    b = problem.b if isinstance(problem, SoftmaxRegression) else _checks.as_array(problem, "b", ndim=1)
     return float(np.max(b) - np.min(b))
 
 
@@ -69,7 +85,7 @@ def beta_constants(problem: Any) -> tuple[float, float]:
     ----------
     problem : SoftmaxRegression or array_like (n,)
         The instance, like every sibling in this module; the constants depend on it only through its
-        target ``b``, so a target vector itself is accepted too (for targets without an instance).
+        target ``b``, so a target vector itself is accepted too (as :func:`target_range`).
 
     Returns
     -------
@@ -93,22 +109,27 @@ def beta_constants(problem: Any) -> tuple[float, float]:
     (1.082, 0.957). Tight values (n = 2 exactly, n <= 8 numerically): simplex (0.3081, 0.2404), ball
     (0.3591, 0.3125).
     """
-    rho = target_range(problem.b if isinstance(problem, SoftmaxRegression) else problem)
+    rho = target_range(problem)
     beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
     beta_minus = 0.25 + 0.5 * rho  # max over s = ‖f‖² in [0, 1] of (s + ρ)·min(1/2, 1 − s), at s = 1/2
     return beta_plus, beta_minus
 
 
-def residual_gradient_bound(b: Any) -> float:
+def residual_gradient_bound(problem: Any) -> float:
     r"""Proven :math:`\sup_x \|S c\|` (C6): :math:`\|Sc\| \le \|S^{1/2}\|\,(c^\top S c)^{1/2} \le
     \tfrac1{\sqrt2}\cdot\tfrac{1+\rho}2`.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or array_like (n,)
+        The instance or its target ``b`` (as :func:`target_range`).
 
     Notes
     -----
     C6. :math:`c^\top S c = \mathrm{Var}_f(c) \le (\mathrm{range}\,c/2)^2` and
     :math:`\mathrm{range}\,c \le \mathrm{range} f + \rho \le 1 + \rho`.
     """
-    return math.sqrt(LAMBDA_MAX_S) * (1.0 + target_range(b)) / 2
+    return math.sqrt(LAMBDA_MAX_S) * (1.0 + target_range(problem)) / 2
 
 
 def third_derivative_bound(problem: SoftmaxRegression) -> float:
@@ -131,7 +152,7 @@ def third_derivative_bound(problem: SoftmaxRegression) -> float:
     """
     p = _problem(problem)
     norm_A = float(np.linalg.norm(p.A, 2))
-    m3_logits = 1.5 + 7.0 / (4.0 * math.sqrt(2.0)) * (1.0 + target_range(p.b))
+    m3_logits = 1.5 + 7.0 / (4.0 * math.sqrt(2.0)) * (1.0 + target_range(p))
     return norm_A**3 * m3_logits
 
 
