@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # (python -m analysis -j N, default: all cores). make bench sets its own threads.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: venv test test-slow verify figures figures-full paper reproduce reproduce-full bench mutants lint clean
+.PHONY: venv test test-slow verify verify-update figures figures-full paper reproduce reproduce-full bench mutants lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,8 +26,11 @@ test: $(STAMP)                 ## fast tier: every claim's properties, planted-b
 test-slow: $(STAMP)            ## slow tier: large Monte-Carlo checks
 	$(ONE_THREAD) $(PY) -m pytest -m slow
 
-verify: $(STAMP)               ## symbolic proofs -> paper/generated/claims.{json,tex}
-	$(ONE_THREAD) $(PY) -m proofs
+verify: $(STAMP)               ## proofs -> paper/generated/claims.{json,tex}; exit 1 on an error or a changed verdict
+	$(ONE_THREAD) $(PY) -m proofs $(ARGS)
+
+verify-update: $(STAMP)        ## accept changed verdicts on purpose and rewrite claims.{json,tex}
+	$(ONE_THREAD) $(PY) -m proofs --update $(ARGS)
 
 figures: $(STAMP)              ## every figure -> figures/*.png|pdf, paper/generated/*.json (+ numbers.tex); JOBS=N processes
 	$(ONE_THREAD) $(PY) -m analysis $(if $(JOBS),-j $(JOBS))

@@ -1,10 +1,13 @@
-r"""Symbolic proofs of the claims C1-C12 of ``CLAIMS.md``: one module per claim, exact SymPy.
+r"""Machine-checked proofs of the claims C1-C12 of ``CLAIMS.md``: one module per claim, exact SymPy.
 
-Each module ``cNN_*.py`` exposes ``verify() -> dict`` with the claim's ``id``, ``title``, ``provenance``,
-``verdict`` (``holds``, ``holds-with-correction`` or ``fails``), ``statement``, ``correction``, ``evidence``
-(symbolic and numeric checks and their scope), ``key_numbers`` and a one-line ``summary``. Symbolic checks
-are exact (``simplify(lhs - rhs) == 0``); numeric checks are labelled as such. ``python -m proofs``
-(``make verify``) runs them all and writes ``paper/generated/claims.{json,tex}``.
+Each module ``cNN_*.py`` exposes ``verify(*, quick=False) -> dict`` with the claim's ``id``, ``title``,
+``provenance``, a computed ``verdict`` (``holds``, ``holds-with-correction`` or ``fails``), ``statement``,
+``correction``, typed ``evidence`` (a list of ``{"kind", "scope", "detail", "passed"}``, ``kind`` one of
+``proofs._common.EVIDENCE_KINDS``), ``strongest`` and ``evidence_by_kind``, ``key_numbers`` and a one-line
+``summary``. The every-n steps of C3-C7 are reduced to a few scalar variables and checked exactly in
+``proofs/_lemmas.py``. ``python -m proofs`` (``make verify``) runs them all, writes
+``paper/generated/claims.{json,tex}`` and exits 1 when a check errors or a verdict differs from the committed
+report (``--update`` accepts it); ``quick=True`` / ``--quick`` is the test tier's smaller profile.
 """
 
 from __future__ import annotations

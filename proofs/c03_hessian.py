@@ -21,7 +21,11 @@ Verified
 * Numeric: the library's ``B`` and ``hessian`` against the lambdified symbolic ones (n <= 3) and against
   central differences of the library gradient (n <= 8, tolerance from the O(h^2) error).
 
-Scope: symbolic for n <= 3, d <= 2 explicitly, entrywise for every n, split for n <= 4; numeric n <= 8.
+* Symbolic, every n (``proofs/_lemmas.py``): the split entrywise with the sums over ``k`` reduced to
+  :math:`\sum f = 1`, :math:`\sum f^2 = s`, :math:`\sum fc = \bar c` and Kronecker deltas.
+
+Scope: symbolic for every n (entrywise second derivative and split), explicitly for n <= 3, d <= 2 and
+n <= 5; numeric n <= 8.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._common import FLOAT_RTOL, Checks, is_zero, lambdify_flat, matrix_is_zero, result
+from ._lemmas import SCOPE, split_steps
 from .c02_gradient import objective_sym, to_u
 
 __all__ = ["B_formula_sym", "B_split_sym", "simplex_f_sym", "verify"]
@@ -82,7 +87,8 @@ def _entrywise_every_n(ch: Checks) -> None:
         lhs = sp.diff(f[k], ys[i], ys[j])
         rhs = f[k] * (delta(k, i) - f[i]) * (delta(k, j) - f[j]) - f[k] * f[i] * (delta(i, j) - f[j])
         ok &= is_zero(lhs - rhs)
-    ch.symbolic("every n: d^2 f_k/dy_i dy_j = f_k(d_ki - f_i)(d_kj - f_j) - f_k f_i (d_ij - f_j), all 5 index "
+    ch.add("symbolic-general", "every n >= 3 (the rest R > 0 of the partition function a symbol)",
+           "d^2 f_k/dy_i dy_j = f_k(d_ki - f_i)(d_kj - f_j) - f_k f_i (d_ij - f_j), all 5 index "
                 "patterns (rest of the partition function a symbol R > 0)", ok)
     for n in range(2, 6):
         fsym = sp.Matrix(sp.symbols(f"f1:{n + 1}", real=True))
@@ -95,13 +101,17 @@ def _entrywise_every_n(ch: Checks) -> None:
                                                    - fsym[k] * fsym[i] * (delta(i, j) - fsym[j])) for k in range(n))
 
         H = sp.Matrix(n, n, entry)
-        ch.symbolic(f"n={n}: sum_k [S_ki S_kj + c_k d^2 f_k] equals the claimed B (free f, b)",
+        ch.add("symbolic-fixed-size", f"n = {n}, free symbols f, b",
+               "sum_k [S_ki S_kj + c_k d^2 f_k] equals the claimed B",
                     matrix_is_zero(H - B_formula_sym(fsym, b)))
 
 
-def verify() -> dict[str, Any]:
+def verify(*, quick: bool = False) -> dict[str, Any]:
     """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
+    del quick  # no sampled searches here
     ch = Checks()
+    for detail, ok in split_steps():
+        ch.add("symbolic-general", SCOPE, detail, ok)
     lambdified = {}
     for n, d in ((2, 2), (3, 1)):
         o = objective_sym(n, d)
@@ -109,7 +119,8 @@ def verify() -> dict[str, Any]:
         H = sp.Matrix(d, d, [to_u(sp.diff(o["L"], x[i], x[j]), o) for i in range(d) for j in range(d)])
         Bm = B_formula_sym(o["f"], o["b"])
         claim = o["A"].T * (Bm + sp.diag(*[wi**2 for wi in o["w"]])) * o["A"]
-        ch.symbolic(f"(n, d) = ({n}, {d}): d^2L/dx^2 - A^T(B + W^2)A cancels to 0", matrix_is_zero(H - claim))
+        ch.add("symbolic-fixed-size", f"(n, d) = ({n}, {d}), symbolic A, b, w, x",
+               "d^2L/dx^2 - A^T(B + W^2)A cancels to 0", matrix_is_zero(H - claim))
     _entrywise_every_n(ch)
     for n in (2, 3, 4):
         f = simplex_f_sym(n)
@@ -122,14 +133,15 @@ def verify() -> dict[str, Any]:
         P = sp.eye(n) - sp.ones(n, 1) * f.T
         vt = v - f.dot(v) * sp.ones(n, 1)
         S = sp.diag(*f) - f * f.T
-        ch.symbolic(f"n={n}: B = P^T diag(f∘q) P", matrix_is_zero(Bm - P.T * D * P))
-        ch.symbolic(f"n={n}: B = diag(f∘q) + [<f,q> ff^T - (f∘q)f^T - f(f∘q)^T] (diagonal + rank <= 2)",
+        sc = f"n = {n}, f on the simplex (symbols), b, v free"
+        ch.add("symbolic-fixed-size", sc, "B = P^T diag(f∘q) P", matrix_is_zero(Bm - P.T * D * P))
+        ch.add("symbolic-fixed-size", sc, "B = diag(f∘q) + [<f,q> ff^T - (f∘q)f^T - f(f∘q)^T] (diagonal + rank <= 2)",
                     matrix_is_zero(Bm - D - Low))
-        ch.symbolic(f"n={n}: B 1 = 0", matrix_is_zero(Bm * sp.ones(n, 1)))
+        ch.add("symbolic-fixed-size", sc, "B 1 = 0", matrix_is_zero(Bm * sp.ones(n, 1)))
         quad = (v.T * Bm * v)[0]
         ident = (S * v).dot(S * v) + sum(f[i] * (c[i] - cbar) * vt[i] ** 2 for i in range(n))
-        ch.symbolic(f"n={n}: v^T B v = ||Sv||^2 + sum_i f_i (c_i - cbar) vt_i^2", is_zero(quad - ident))
-        ch.symbolic(f"n={n}: ||Sv||^2 = sum f_i^2 vt_i^2 and v^T S v = sum f_i vt_i^2",
+        ch.add("symbolic-fixed-size", sc, "v^T B v = ||Sv||^2 + sum_i f_i (c_i - cbar) vt_i^2", is_zero(quad - ident))
+        ch.add("symbolic-fixed-size", sc, "||Sv||^2 = sum f_i^2 vt_i^2 and v^T S v = sum f_i vt_i^2",
                     is_zero((S * v).dot(S * v) - sum(f[i] ** 2 * vt[i] ** 2 for i in range(n)))
                     and is_zero((v.T * S * v)[0] - sum(f[i] * vt[i] ** 2 for i in range(n))))
         if n == 3:
@@ -144,7 +156,8 @@ def verify() -> dict[str, Any]:
         p = zs.SoftmaxRegression(np.eye(3), b)
         Bsym = Bfn(zs.softmax(y), b)
         worst = max(worst, float(np.max(np.abs(Bsym - p.B(y)))))
-    ch.numeric(f"n=3: library B == lambdified symbolic B at 20 random (y, b), max error {worst:.1e}",
+    ch.add("numeric-search", "library float64, n = 3, 20 random (y, b)",
+           f"library B == lambdified symbolic B at 20 random (y, b), max error {worst:.1e}",
                worst <= FLOAT_RTOL)
     worst_fd = 0.0
     for n in range(2, 9):
@@ -153,15 +166,14 @@ def verify() -> dict[str, Any]:
         fd = np.column_stack([(p.gradient(x + FD_STEP * e) - p.gradient(x - FD_STEP * e)) / (2 * FD_STEP)
                               for e in np.eye(n + 1)])
         worst_fd = max(worst_fd, float(np.max(np.abs(fd - p.hessian(x)))))
-    ch.numeric(f"n=2..8: library hessian == central differences of the gradient, max error {worst_fd:.1e} "
+    ch.add("numeric-search", "library float64, n = 2..8, d = n + 1, one random instance each",
+           f"library hessian == central differences of the gradient, max error {worst_fd:.1e} "
                f"<= {FD_TOL:.0e} (h = {FD_STEP:g}, error O(h^2))", worst_fd <= FD_TOL)
     return result(
         id="C3", title="Hessian formula; B = diagonal + rank <= 2", provenance="[paper]",
         statement="Hess L = A^T (B(x) + W^2) A with B = S^2 + diag(c∘f) - (c∘f)f^T - f(c∘f)^T + 2<c,f> ff^T "
                   "- <c,f> diag(f); B splits into a low-rank part plus a diagonal part.",
-        checks=ch, scope="symbolic for (n,d) in {(2,2),(3,1)}, entrywise for every n, split for n <= 4; "
-                         "numeric n <= 8",
-        verdict_if_ok="holds", correction=None,
+        checks=ch, correction=None,
         key_numbers={"low_rank_part_rank_at_most": 2, "max_err_B_vs_symbolic": worst, "max_err_fd": worst_fd},
-        summary="exact; B = P^T diag(f∘q) P = diag + rank<=2",
+        summary="symbolic for every n (entrywise); B = P^T diag(f∘q) P = diag + rank<=2",
     )

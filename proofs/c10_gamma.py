@@ -5,7 +5,8 @@ then :math:`E[L(x-\eta\hat g)] \le L(x) - \eta\|\nabla L\|^2 + \frac12\eta^2\ell
 
 Verified
 --------
-* Symbolic (every d, k, r): :math:`E[\hat g^\top H\hat g] = \mathrm{tr}(H\,E[\hat g\hat g^\top])` with C9's matrix is
+* Symbolic (every d, k, r; the coefficients from C9's *derived* moments, not typed in):
+  :math:`E[\hat g^\top H\hat g] = \mathrm{tr}(H\,E[\hat g\hat g^\top])` with C9's matrix is
   :math:`a\,g^\top Hg + b\,\mathrm{tr}(H)\|g\|^2\ (- \frac2k\sum_iH_{ii}g_i^2` for Rademacher); ``a, b >= 0``, both
   maxima (:math:`g^\top Hg = \ell\|g\|^2`, :math:`\mathrm{tr}H = r\ell`) are attained together, so
   :math:`\gamma = a + br`: Gaussian :math:`1 + \frac{r+1}k`, sphere :math:`1 + \frac{dr+d-2}{k(d+2)}` (MeZO's,
@@ -17,11 +18,15 @@ Verified
   from many starts (L-BFGS-B) for d = 2..5, every integer r, k = 1, 4.
 * Numeric: :math:`\nabla^2L(x) \preceq H_0` (library ``hessian_upper_bound``) at random instances and points.
 
+* Exact enumeration (Rademacher, d = 3, k = 1, 2, symbolic ``H`` and ``g``): the expectation has the
+  :math:`-\frac2k\sum_iH_{ii}g_i^2` term (so the Rademacher bound is not the Gaussian expression by accident).
+
 Scope: symbolic for every d, k, r; numeric Rademacher sup d <= 5; H0 check n, d <= 8.
 """
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -30,9 +35,9 @@ from scipy.optimize import minimize
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, is_zero, result
-from ._search import quick, samples
-from .c09_second_moment_matrix import d_sym, k_sym
+from ._common import FLOAT_RTOL, Checks, is_zero, nonneg_certificate, result
+from ._search import samples
+from .c09_second_moment_matrix import DISTS, d_sym, k_sym, scalar_moments, second_moment_matrix_sym
 
 __all__ = ["gamma_sym", "rademacher_attained_sym", "rademacher_numeric_sup", "verify"]
 
@@ -41,23 +46,29 @@ SUP_RTOL = 1e-7  # L-BFGS-B on a smooth (away from eigenvalue crossings) functio
 N_STARTS = 6
 
 
-def _coefficients(distribution: str) -> tuple[Any, Any]:
-    """(a, b) with tr(H E[g_hat g_hat^T]) = a g^T H g + b tr(H) ||g||^2 (- 2/k sum H_ii g_i^2, Rademacher)."""
-    c4 = d_sym / (d_sym + 2) if distribution == "sphere" else sp.Integer(1)
-    return 2 * c4 / k_sym + 1 - 1 / k_sym, c4 / k_sym
+def _coefficients(distribution: str) -> tuple[Any, Any, Any]:
+    r"""``(a, b, c)`` with :math:`E[\hat g^\top H\hat g] = a\,g^\top Hg + b\,\mathrm{tr}(H)\|g\|^2 +
+    c\sum_iH_{ii}g_i^2`, from C9's derived matrix: :math:`a = \frac{2m_{22}}k + (1-\frac1k)m_2^2`,
+    :math:`b = \frac{m_{22}}k`, :math:`c = \frac{m_4 - 3m_{22}}k`."""
+    mom = scalar_moments(distribution)
+    return (2 * mom["m22"] / k_sym + (1 - 1 / k_sym) * mom["m2"] ** 2, mom["m22"] / k_sym,
+            (mom["m4"] - 3 * mom["m22"]) / k_sym)
 
 
 def gamma_sym(distribution: str) -> Any:
-    r""":math:`\gamma` in ``d, k, r``: exact sup (Gaussian, sphere), proven upper bound (Rademacher)."""
-    a, b = _coefficients(distribution)
+    r""":math:`\gamma = a + br` in ``d, k, r``: the exact sup where ``c = 0`` (Gaussian, sphere), an upper bound
+    where ``c <= 0`` (Rademacher: the term :math:`c\sum_iH_{ii}g_i^2 \le 0` is dropped)."""
+    a, b, _ = _coefficients(distribution)
     return sp.simplify(a + b * r_sym)
 
 
 def rademacher_attained_sym() -> Any:
-    r"""Attained Rademacher value :math:`1 + (r + 1 - 2/(d-r+1))/k` (integer r)."""
+    r"""Attained Rademacher value :math:`1 + (r + 1 - 2/(d-r+1))/k` (integer r): ``g`` flat on
+    ``m = d - r + 1`` coordinates, ``H`` its direction plus ``r - 1`` other axes, :math:`\sum_iH_{ii}g_i^2 =
+    m\cdot\frac1m\cdot\frac1m`."""
     m = d_sym - r_sym + 1  # g flat on m coordinates
-    a, b = _coefficients("rademacher")
-    return a + b * r_sym - 2 / k_sym * (m * (1 / m) * (1 / m))  # sum_i H_ii g_i^2 = m (1/m)(1/m) l
+    a, b, c = _coefficients("rademacher")
+    return a + b * r_sym + c * (m * (1 / m) * (1 / m))
 
 
 def _kyfan(M: np.ndarray, r: int) -> float:
@@ -84,32 +95,76 @@ def rademacher_numeric_sup(d: int, k: int, r: int, seed: int = 0) -> float:
     return best
 
 
-def verify() -> dict[str, Any]:
-    """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
+def _enumerated(ch: Checks) -> None:
+    d = 3
+    g = sp.Matrix(sp.symbols("g1:4", real=True))
+    H = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"h{min(i, j) + 1}{max(i, j) + 1}", real=True))
+    signs = [sp.Matrix(s_) for s_ in itertools.product((-1, 1), repeat=d)]
+    gHg, trH, diag = (g.T * H * g)[0], H.trace(), sum(H[i, i] * g[i] ** 2 for i in range(d))
+    for k in (1, 2):
+        acc = sp.Integer(0)
+        tuples = list(itertools.product(signs, repeat=k))
+        for zs_ in tuples:
+            gh = sum((z * z.T * g for z in zs_), sp.zeros(d, 1)) / k
+            acc += (gh.T * H * gh)[0]
+        a, b, c = (e.subs(k_sym, k) for e in _coefficients("rademacher"))
+        ch.add("exact-enumeration", f"Rademacher d = 3, k = {k}, all {len(tuples)} k-tuples, symbolic H, g",
+               f"E[g_hat^T H g_hat] = a g^T H g + b tr(H) ||g||^2 + c sum H_ii g_i^2 with the derived (a, b, c) = "
+               f"({a}, {b}, {c})", is_zero(sp.expand(acc / len(tuples) - (a * gHg + b * trH * g.dot(g) + c * diag))))
+        for dist in DISTS:
+            a, b, c = (e.subs(k_sym, k) for e in _coefficients(dist))
+            M = second_moment_matrix_sym(g, dist, k).subs(d_sym, d)
+            ch.add("symbolic-fixed-size", f"d = 3, k = {k}, symbolic H, g", f"{dist}: tr(H E[g_hat g_hat^T]) with "
+                   "C9's matrix = a g^T H g + b tr(H) ||g||^2 + c sum H_ii g_i^2",
+                   is_zero(sp.expand((H * M).trace() - (a * gHg + b * trH * g.dot(g) + c * diag).subs(d_sym, d))))
+
+
+def verify(*, quick: bool = False) -> dict[str, Any]:
+    """Run the checks of this claim (see the module docstring) and return its verdict dictionary.
+
+    ``quick``: the test tier's profile (d <= 3 in the Rademacher search, an eighth of the random instances).
+    """
     ch = Checks()
-    gam = {dist: gamma_sym(dist) for dist in ("gaussian", "sphere", "rademacher")}
+    sc = "every d, k >= 1, r in [1, d] (d, k, r symbolic)"
+    gam = {dist: gamma_sym(dist) for dist in DISTS}
     mezo = (d_sym * r_sym + d_sym - 2) / (k_sym * (d_sym + 2)) + 1
-    ch.symbolic("Gaussian: gamma = 1 + (r + 1)/k", is_zero(gam["gaussian"] - 1 - (r_sym + 1) / k_sym))
-    ch.symbolic("sphere: gamma = (dr + d - 2)/(k(d + 2)) + 1 = MeZO's", is_zero(gam["sphere"] - mezo))
-    ch.symbolic("Rademacher: upper bound 1 + (r + 1)/k (the dropped term -2/k sum H_ii g_i^2 <= 0 for H >= 0)",
-                is_zero(gam["rademacher"] - 1 - (r_sym + 1) / k_sym))
     kappa = sp.Symbol("kappa", nonnegative=True)  # k = 1 + kappa
-    for dist in ("gaussian", "sphere"):
-        a, b = _coefficients(dist)
-        poly = sp.expand(sp.cancel(a * k_sym * (d_sym + 2)).subs(k_sym, 1 + kappa))  # a k (d+2), a polynomial
-        ch.symbolic(f"{dist}: coefficients of g^T H g (a k (d+2) = {poly}) and tr(H)||g||^2 are >= 0 for d, k >= 1",
-                    bool(poly.is_nonnegative) and bool(b.is_nonnegative))
-    ch.symbolic("Gaussian minus MeZO = (2r + 4)/(k(d+2)) > 0: MeZO's gamma is too small for Gaussian directions",
-                is_zero(gam["gaussian"] - mezo - (2 * r_sym + 4) / (k_sym * (d_sym + 2))))
+    for dist in DISTS:
+        a, b, c = _coefficients(dist)
+        ak = sp.factor(sp.cancel(a * k_sym * (d_sym + 2)).subs(k_sym, 1 + kappa))
+        ch.add("symbolic-general", sc, f"{dist}: coefficients a = {sp.simplify(a)} (a k (d+2) = {sp.expand(ak)}) and "
+               f"b = {sp.simplify(b)} of g^T H g <= l ||g||^2 and tr(H) ||g||^2 <= r l ||g||^2 are >= 0, so gamma = "
+               f"a + b r = {gam[dist]}", bool(sp.expand(ak).is_nonnegative) and bool(b.is_nonnegative))
+        if dist == "rademacher":
+            ch.add("symbolic-general", sc, f"rademacher: c = {c} <= 0 and sum H_ii g_i^2 >= 0 (H >= 0), so "
+                   "dropping c sum H_ii g_i^2 gives an upper bound", nonneg_certificate(-c, [(2, 1 / k_sym)]))
+        else:
+            ch.add("symbolic-general", sc, f"{dist}: c = m4 - 3 m22 = 0, so gamma = a + b r is the exact sup (g a top "
+                   "eigenvector of H, both maxima attained together)", is_zero(c))
+    ch.add("symbolic-general", sc,
+           "gaussian: gamma = 1 + (r + 1)/k", is_zero(gam["gaussian"] - 1 - (r_sym + 1) / k_sym))
+    ch.finding("symbolic-general", sc, f"sphere: gamma - MeZO's = {sp.simplify(gam['sphere'] - mezo)}",
+               deviates=not is_zero(gam["sphere"] - mezo))
+    ch.finding("symbolic-general", sc, f"gaussian: gamma - MeZO's = {sp.factor(gam['gaussian'] - mezo)} > 0",
+               deviates=not is_zero(gam["gaussian"] - mezo),
+               passed=nonneg_certificate(gam["gaussian"] - mezo, [(2, r_sym / (k_sym * (d_sym + 2))),
+                                                                  (4, 1 / (k_sym * (d_sym + 2)))]))
     att = rademacher_attained_sym()
-    ch.symbolic("Rademacher attained: g flat on d - r + 1 coordinates gives 1 + (r + 1 - 2/(d - r + 1))/k",
-                is_zero(att - 1 - (r_sym + 1 - 2 / (d_sym - r_sym + 1)) / k_sym))
-    ch.symbolic("the flat-on-(d-r+1) value beats g flat on all d: (r+1-2/(d-r+1)) - (r+1-2r/d) = "
-                "2(r-1)(d-r)/(d(d-r+1)) >= 0",
-                is_zero((2 * r_sym / d_sym - 2 / (d_sym - r_sym + 1))
-                        - 2 * (r_sym - 1) * (d_sym - r_sym) / (d_sym * (d_sym - r_sym + 1))))
+    ch.add("symbolic-general", sc, "rademacher attained: g flat on d - r + 1 coordinates gives 1 + (r + 1 - "
+           "2/(d - r + 1))/k", is_zero(att - 1 - (r_sym + 1 - 2 / (d_sym - r_sym + 1)) / k_sym))
+    gap1 = sp.factor((att - mezo).subs(r_sym, 1))
+    ch.finding("symbolic-general", "every d >= 2, k >= 1, r = 1", f"rademacher: attained value - MeZO's gamma at r = "
+               f"1 is {gap1} > 0: MeZO's gamma is too small for Rademacher directions",
+               deviates=not is_zero(gap1), passed=nonneg_certificate(
+                   gap1.subs(d_sym, 2 + kappa), [(4, (1 + kappa) / ((2 + kappa) * (4 + kappa) * k_sym))]))
+    ch.add("symbolic-general", sc, "the flat-on-(d-r+1) value beats g flat on all d: (r+1-2/(d-r+1)) - (r+1-2r/d) = "
+           "2(r-1)(d-r)/(d(d-r+1)) >= 0",
+           is_zero((2 * r_sym / d_sym - 2 / (d_sym - r_sym + 1))
+                   - 2 * (r_sym - 1) * (d_sym - r_sym) / (d_sym * (d_sym - r_sym + 1))))
+    _enumerated(ch)
     rows, gap_max, ok_sup, ok_bound = [], 0.0, True, True
-    for d in range(2, 4 if quick() else 6):
+    d_max = 3 if quick else 5
+    for d in range(2, d_max + 1):
         for k in (1, 4):
             for r in range(1, d + 1):
                 sup = rademacher_numeric_sup(d, k, r)
@@ -119,17 +174,18 @@ def verify() -> dict[str, Any]:
                 ok_bound &= sup <= bound * (1 + SUP_RTOL)
                 gap_max = max(gap_max, (bound - sup) * k)  # slack in units of 1/k
                 rows.append({"d": d, "k": k, "r": r, "numeric_sup": sup, "attained_formula": attained, "bound": bound})
-    ch.numeric("Rademacher: the numeric sup equals 1 + (r+1-2/(d-r+1))/k for d = 2..5, k = 1, 4, every integer r",
-               ok_sup)
-    ch.numeric(f"Rademacher: library gamma (upper bound) >= numeric sup; largest slack {gap_max:.3f}/k "
-               "(= 2/(d-r+1) <= 2/k)", ok_bound)
+    scs = f"numeric search (Ky Fan sum, L-BFGS-B), Rademacher d = 2..{d_max}, k = 1, 4, every integer r"
+    ch.add("numeric-search", scs, "the numeric sup equals 1 + (r+1-2/(d-r+1))/k", ok_sup)
+    ch.add("numeric-search", scs, f"library gamma (upper bound) >= numeric sup; largest slack {gap_max:.3f}/k "
+           "(= 2/(d-r+1) <= 2/k)", ok_bound)
     ok_lib = all(abs(zs.gamma(d, k, r, dist) - float(gam[dist].subs({d_sym: d, k_sym: k, r_sym: r})))
                  <= FLOAT_RTOL * 10 for d in range(1, 9) for k in range(1, 6) for r in np.linspace(1, d, 4)
                  for dist in gam)
-    ch.numeric("library gamma == symbolic gamma for d <= 8, k <= 5, r in [1, d]", ok_lib)
+    ch.add("numeric-search", "library float64, d <= 8, k <= 5, 4 values of r in [1, d]",
+           "library gamma == the derived gamma (all distributions)", ok_lib)
     rng = np.random.default_rng(1010)
     ok_h0, count = True, 0
-    for _ in range(samples(40)):
+    for _ in range(samples(40, quick)):
         n, d = int(rng.integers(2, 9)), int(rng.integers(1, 9))
         p = zs.random_instance(n, d, rng=rng, w=float(rng.uniform(0, 1.5)))
         H0 = zs.hessian_upper_bound(p)
@@ -138,21 +194,23 @@ def verify() -> dict[str, Any]:
             gap = np.linalg.eigvalsh(H0 - p.hessian(x))[0]
             ok_h0 &= gap >= -1e-12 * max(1.0, float(np.linalg.norm(H0, 2)))  # rounding of the two matrices
             count += 1
-    ch.numeric(f"Hess L(x) <= H0 = A^T(beta+ I + W^2)A at {count} random (instance, x)", ok_h0)
+    ch.add("numeric-search", f"library float64, {count} random (instance, x), n, d <= 8",
+           "Hess L(x) <= H0 = A^T(beta+ I + W^2)A", ok_h0)
+    ch.add("prose-argument", "every n, d, x", "H0 = A^T(beta+ I + W^2)A >= Hess L(x) since B(x) <= beta+ I for "
+           "every n (C4's machine-checked bound) and A^T M A is monotone in M", True)
     return result(
         id="C10", title="Dimension-free descent factor gamma", provenance="[MeZO] / [paper]",
         statement="If Hess L <= H0, ||H0|| = l, tr H0 <= r l, then E[L(x - eta g_hat)] <= L(x) - eta ||grad L||^2 + "
                   "eta^2 l gamma ||grad L||^2 / 2 with MeZO's gamma = (dr + d - 2)/(k(d + 2)) + 1; for softmax "
                   "regression H0 = A^T(beta+ I + W^2)A holds globally.",
-        checks=ch, scope="symbolic for every d, k, r; Rademacher numeric sup d <= 5; H0 numeric n, d <= 8",
-        verdict_if_ok="holds-with-correction",
-        correction="MeZO's gamma = 1 + (dr + d - 2)/(k(d+2)) is exact for sphere directions only. Gaussian: "
+        checks=ch,
+        correction="MeZO's gamma = 1 + (dr + d - 2)/(k(d+2)) is the exact sup for sphere directions only. Gaussian: "
                    "gamma = 1 + (r + 1)/k (larger by (2r + 4)/(k(d+2))). Rademacher: 1 + (r + 1 - 2/(d - r + 1))/k <= "
-                   "gamma <= 1 + (r + 1)/k, the lower value attained and equal to the numeric sup for d <= 5 "
-                   f"(the bound exceeds the sup by at most {gap_max:.2f}/k). H0 = A^T(beta+ I + W^2)A is valid "
-                   "globally.",
+                   "gamma <= 1 + (r + 1)/k (symbolic, every d, k, r); the lower value is attained and equals the "
+                   f"numeric sup for d <= {d_max} (the bound exceeds the sup by at most {gap_max:.2f}/k there). "
+                   "H0 = A^T(beta+ I + W^2)A is valid globally.",
         key_numbers={"gaussian": "1+(r+1)/k", "sphere": "1+(dr+d-2)/(k(d+2))",
                      "rademacher_bound": "1+(r+1)/k", "rademacher_attained": "1+(r+1-2/(d-r+1))/k",
                      "rademacher_search": rows},
-        summary="γ: Gauss 1+(r+1)/k; sphere MeZO's (exact); Rad. ∈ [1+(r+1−2/(d−r+1))/k, 1+(r+1)/k]",
+        summary="symbolic for every d, k, r: γ Gauss 1+(r+1)/k; sphere MeZO's; Rad. ∈ [1+(r+1−2/(d−r+1))/k, 1+(r+1)/k]",
     )

@@ -14,13 +14,25 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
 from proofs import MODULES, load
-from proofs._common import FLOAT_RTOL, VERDICTS, lambdify_flat
+from proofs._common import (
+    EVIDENCE_KINDS,
+    FLOAT_RTOL,
+    STRONG_KINDS,
+    VERDICTS,
+    Checks,
+    lambdify_flat,
+    nonneg_certificate,
+    result,
+    strongest,
+)
+from proofs._report import SCHEMA_KEYS
 from proofs.c02_gradient import gradient_sym
 from proofs.c03_hessian import B_formula_sym
 from proofs.c04_smoothness import beta_bounds_sym, n2_exact, residual_bound_sym, rho
@@ -165,17 +177,135 @@ def test_evaluations_are_the_counted_ones() -> None:
             assert zs.evaluations(k, scheme) == int(evaluations_sym(scheme).subs(k_sym, k))
 
 
-def test_every_proof_module_runs_and_matches_the_committed_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each ``verify()`` runs (quick profile: fewer n in the numeric searches), returns the schema and a verdict
-    in the allowed set, and the verdict equals the committed ``claims.json`` (a regression in the library or
-    in a proof changes a verdict and turns this red)."""
-    monkeypatch.setenv("ZOSOFTMAX_PROOFS_QUICK", "1")
+def test_every_proof_module_runs_and_matches_the_committed_report() -> None:
+    """Each ``verify(quick=True)`` (quick profile: fewer n in the numeric searches) runs, returns the schema, a
+    verdict in the allowed set equal to the committed ``claims.json`` (a regression in the library or in a proof
+    changes a verdict and turns this red), and typed evidence."""
     committed = {c["id"]: c for c in json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())}
     assert sorted(committed) == sorted(f"C{i}" for i in range(1, 13))
     for name in MODULES:
-        res = load(name).verify()
+        res = load(name).verify(quick=True)
         assert res["verdict"] in VERDICTS
-        assert {"id", "title", "provenance", "verdict", "statement", "correction", "evidence"} <= set(res)
+        assert set(SCHEMA_KEYS) <= set(res)
         assert res["verdict"] != "fails", res["correction"]
         assert res["verdict"] == committed[res["id"]]["verdict"], res["id"]
-        assert res["evidence"]["symbolic"] or res["evidence"]["numeric"]
+        assert res["evidence"] and all(e["kind"] in EVIDENCE_KINDS and e["scope"] and e["detail"]
+                                       for e in res["evidence"])
+        assert res["strongest"] == strongest(res["evidence"])
+
+
+def test_committed_report_has_typed_evidence_and_honest_words() -> None:
+    """Invariant: every committed claim carries evidence of the allowed kinds and a computed ``strongest``; the
+    words "proven", "tight" and "for every n/d" appear in a claim's own texts only when evidence of a strong kind
+    (symbolic-general, certified-interval) backs it, and "tight" never (the n >= 3 suprema are numeric-search)."""
+    claims = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+    for c in claims:
+        assert c["evidence"] and all(e["kind"] in EVIDENCE_KINDS for e in c["evidence"]), c["id"]
+        assert c["strongest"] == strongest(c["evidence"]), c["id"]
+        assert all(e["passed"] for e in c["evidence"]) == (c["verdict"] != "fails"), c["id"]
+        texts = " ".join(str(c.get(k) or "") for k in ("title", "correction", "summary")).lower()
+        assert "tight" not in texts, c["id"]
+        if re.search(r"proven|for every [nd]\b", texts):
+            assert set(c["evidence_by_kind"]) & set(STRONG_KINDS), c["id"]
+
+
+def test_a_failed_check_or_a_deviating_finding_changes_the_verdict() -> None:
+    """The verdict is computed from the checks, never typed in: all pass -> holds (a correction text is
+    dropped); a deviating finding -> holds-with-correction; a failed check -> fails, naming it."""
+    kw = {"id": "C9", "title": "t", "provenance": "[derived]", "statement": "s", "key_numbers": {}, "summary": "x"}
+    ch = Checks()
+    ch.add("symbolic-general", "every d", "an identity", True)
+    assert result(checks=ch, correction="text", **kw)["verdict"] == "holds"
+    assert result(checks=ch, correction="text", **kw)["correction"] is None
+    ch.finding("symbolic-general", "every d", "differs from the reconstructed claim", deviates=True)
+    assert result(checks=ch, correction="text", **kw)["verdict"] == "holds-with-correction"
+    ch.add("numeric-search", "n <= 8", "a bound that broke", False)
+    res = result(checks=ch, correction="text", **kw)
+    assert res["verdict"] == "fails" and "a bound that broke" in res["correction"]
+    assert res["strongest"] == {"kind": "symbolic-general", "scope": "every d"}
+    with pytest.raises(ValueError, match="kind"):
+        ch.add("proof-by-intimidation", "all", "x", True)
+
+
+def test_nonneg_certificates_can_fail() -> None:
+    """The certificate checker rejects a wrong constant, a factor that is not a hypothesis, a negative
+    coefficient and a non-identity: the every-n steps of C4-C7 are checks that can fail."""
+    s, rho_, sig = sp.symbols("s rho_ sigma2", real=True)
+    half = sp.Rational(1, 2)
+    terms = [(1, s, half - sig), (1, rho_, half - sig), (half, half - s)]
+    hyps = (s, rho_, sig, half - sig, half - s)
+    good = sp.Rational(1, 4) + rho_ / 2 - (s + rho_) * sig
+    assert nonneg_certificate(good, terms, hyps)
+    assert not nonneg_certificate(good - sp.Rational(1, 100), terms, hyps)  # beta- a little too small
+    assert not nonneg_certificate(sp.Rational(1, 4) + rho_ / 4 - (s + rho_) * sig, terms, hyps)  # no range term
+    assert not nonneg_certificate(good, terms, hyps[:-1])  # 1/2 - s not a hypothesis
+    assert not nonneg_certificate(-good, [(-1, *t[1:]) if isinstance(t, tuple) else t for t in terms], hyps)
+
+
+def test_every_n_steps_all_pass_and_give_the_library_constants() -> None:
+    """The machine-checked every-n chains (proofs/_lemmas.py) pass, and their constants are the library's."""
+    from proofs import _lemmas as L
+
+    for fn in (L.softmax_derivative_steps, L.split_steps, L.spectrum_steps):
+        assert all(ok for _, ok in fn())
+    rng = np.random.default_rng(6)
+    for fn, lib in ((L.beta_plus_steps, lambda b: zs.beta_constants(b)[0]),
+                    (L.beta_minus_steps, lambda b: zs.beta_constants(b)[1]),
+                    (L.sc_steps, zs.residual_gradient_bound)):
+        steps, target = fn()
+        assert all(ok for _, ok in steps)
+        f = sp.lambdify(L.rho, target)
+        for _ in range(20):
+            b = rng.normal(size=int(rng.integers(2, 9))) * rng.uniform(0, 2)
+            assert close(lib(b), f(float(np.ptp(b))))
+    steps, m3 = L.m3_steps()
+    assert all(ok for _, ok in steps)
+    f = sp.lambdify(L.rho, m3)
+    for _ in range(10):
+        p = zs.random_instance(3, 2, rng=rng)
+        assert close(zs.third_derivative_bound(p), np.linalg.norm(p.A, 2) ** 3 * f(zs.target_range(p.b)))
+
+
+def _claims_copy(tmp_path: Path, cid: str, verdict: str) -> Path:
+    claims = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+    for c in claims:
+        if c["id"] == cid:
+            c["verdict"] = verdict
+    (tmp_path / "claims.json").write_text(json.dumps(claims))
+    return tmp_path / "claims.json"
+
+
+def test_verify_exits_nonzero_on_a_changed_verdict_and_update_accepts_it(tmp_path: Path) -> None:
+    """``python -m proofs`` fails (exit 1, nothing written) when a verdict differs from the committed report, in
+    either direction; ``--update`` accepts it and rewrites only what ran (``--only`` merges)."""
+    from proofs.__main__ import main
+
+    path = _claims_copy(tmp_path, "C12", "fails")  # committed says fails, the code says holds
+    before = path.read_text()
+    assert main(["--only", "C12", "--outdir", str(tmp_path)]) == 1
+    assert path.read_text() == before and not (tmp_path / "claims.tex").exists()
+    assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 1
+    assert main(["--only", "C12", "--update", "--outdir", str(tmp_path)]) == 0
+    after = {c["id"]: c for c in json.loads(path.read_text())}
+    assert after["C12"]["verdict"] == "holds" and len(after) == 12
+    assert after["C4"]["verdict"] == "holds-with-correction"  # untouched entries kept
+    assert main(["--only", "C12", "--outdir", str(tmp_path)]) == 0  # now it matches
+    _claims_copy(tmp_path, "C12", "holds")
+    assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 0
+
+
+def test_verify_exits_nonzero_when_a_check_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proof module that raises makes the exit status 1 and writes nothing, even with ``--update``."""
+    from proofs import c12_cost
+    from proofs.__main__ import main
+
+    def broken(*, quick: bool = False) -> dict:
+        raise RuntimeError("planted")
+
+    _claims_copy(tmp_path, "C12", "holds")
+    monkeypatch.setattr(c12_cost, "verify", broken)
+    assert main(["--only", "C12", "--update", "--outdir", str(tmp_path)]) == 1
+    assert not (tmp_path / "claims.tex").exists()
+    with pytest.raises(SystemExit) as exc:
+        main(["--quick", "--update"])
+    assert exc.value.code == 2

@@ -1,0 +1,284 @@
+r"""The every-n steps of C3-C7, each reduced to an exact statement in a few scalar variables and checked.
+
+A general-n argument about :math:`f \in \Delta_n`, a target ``b`` and a direction ``v`` uses the sums over
+the index only through a handful of *weighted moments*: :math:`\sum_k f_k = 1`, :math:`\sum_k f_k\tilde v_k^j`
+(:math:`\tilde v = v - \langle f, v\rangle\mathbf 1`, so the first is 0), :math:`s = \|f\|^2`,
+:math:`\bar c = \langle f, c\rangle`. Each step below is either
+
+* an identity between per-index expressions after the sums are replaced by those moments (linearity of the
+  sum, done by :func:`weighted_sum` and :func:`index_sum`, exact SymPy), or
+* a scalar inequality proved by an exact certificate (:func:`proofs._common.nonneg_certificate`): the
+  difference equals a sum of products of hypotheses and squares.
+
+The glue between the steps is standard linear algebra (Rayleigh quotients of a symmetric matrix, the
+triangle and Hölder inequalities, a convex combination lies between its extremes); it is recorded as
+``prose-argument`` evidence next to the machine-checked steps. Every function returns a list of
+``(detail, passed)`` pairs and never raises on a false statement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from ._common import is_zero, nonneg_certificate
+
+__all__ = ["SCOPE", "weighted_sum", "index_sum", "softmax_derivative_steps", "split_steps", "spectrum_steps",
+           "beta_plus_steps", "beta_minus_steps", "sc_steps", "m3_steps", "GLUE"]
+
+SCOPE = "every n >= 2, every f in the open simplex, every real target b (rho = max b - min b)"
+Steps = list[tuple[str, bool]]
+
+half = sp.Rational(1, 2)
+# per-index symbols (the k-th entry of f, v~, c) and global symbols
+f, vt, c = sp.symbols("f_k vt_k c_k", real=True)
+s2, k3, m, s, cbar = sp.symbols("sigma2 kappa3 m s cbar", real=True)
+rho = sp.Symbol("rho", nonnegative=True)  # the same symbol as proofs.c04_smoothness.rho
+lam = sp.Symbol("lambda", real=True)  # lambda_max(S)
+
+GLUE = {
+    "beta_plus": "lambda_max(B) = max over unit v of v^T B v; per-index bounds f_k q_k vt_k^2 <= (..) f_k vt_k^2 "
+                 "summed over k; S is symmetric PSD with spectrum in [0, lambda_max(S)].",
+    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v; the per-index bound -q_k <= s + rho summed "
+                  "with weights f_k vt_k^2 >= 0; sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
+    "sc": "||Sc||^2 = c^T S^2 c <= lambda_max(S) c^T S c (spectral theorem), c^T S c = Var_f(c), the range of c "
+          "bounds |c_k - mid| for the mid-range.",
+    "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0), Hoelder with "
+          "||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, triangle inequality on ||fdddot||_1; "
+          "along x the logit direction is A h with ||A h|| <= ||A||, and phi''' is cubic in the direction.",
+}
+
+
+def weighted_sum(expr: Any, moments: dict[int, Any]) -> Any:
+    r""":math:`\sum_k f_k\,p(\tilde v_k)` for a polynomial ``p`` (``expr`` = ``f_k * p(vt_k)``), by linearity:
+    the power :math:`\tilde v_k^j` becomes ``moments[j]`` = :math:`\sum_k f_k\tilde v_k^j`. Coefficients may
+    contain global symbols; every monomial must carry exactly one factor ``f_k``."""
+    poly = sp.Poly(sp.expand(expr), f, vt)
+    out = sp.Integer(0)
+    for (pf, pv), coeff in poly.terms():
+        if pf != 1:
+            raise ValueError(f"every monomial must carry f_k exactly once, got f_k^{pf}")
+        out += coeff * moments[pv]
+    return sp.expand(out)
+
+
+# moments of vt under f: sum f = 1, sum f vt = 0 (definition of vt), sigma^2, kappa_3
+VT_MOMENTS = {0: sp.Integer(1), 1: sp.Integer(0), 2: s2, 3: k3}
+
+
+def _D(expr: Any) -> Any:
+    r"""Derivative in :math:`\tau` of a per-index expression along :math:`y + \tau v`, with the rules
+    :math:`\dot f_k = f_k\tilde v_k` (C2's Jacobian :math:`S`), :math:`\dot{\tilde v}_k = -\dot m`,
+    :math:`\dot m = \sigma^2`, :math:`\dot\sigma^2 = \kappa_3`, :math:`\dot c_k = \dot f_k` (each rule is
+    derived from the previous ones in :func:`softmax_derivative_steps`)."""
+    return sp.expand(sp.diff(expr, f) * f * vt + sp.diff(expr, vt) * (-s2) + sp.diff(expr, c) * f * vt
+                     + sp.diff(expr, s2) * k3)
+
+
+def softmax_derivative_steps() -> Steps:
+    r"""Every n: derivatives of :math:`f(y + \tau v)` and of :math:`\varphi = \frac12\|f - b\|^2` (C7)."""
+    out: Steps = []
+    # m = <f, v> = sum f_k (vt_k + m): its derivative is sum fdot_k v_k = sum f_k vt_k (vt_k + m)
+    out.append(("m' = sum_k fdot_k v_k = sum_k f_k vt_k (vt_k + m) = sigma^2 (linearity, sum f vt = 0)",
+                is_zero(weighted_sum(f * vt * (vt + m), VT_MOMENTS) - s2)))
+    out.append(("(sigma^2)' = sum_k [fdot_k vt_k^2 + 2 f_k vt_k vt_k'] = sum_k f_k (vt_k^3 - 2 sigma^2 vt_k) = kappa3",
+                is_zero(weighted_sum(f * vt * vt**2 + 2 * f * vt * (-s2), VT_MOMENTS) - k3)))
+    f1 = _D(f)
+    f2 = _D(f1)
+    f3 = _D(f2)
+    out.append(("fdot = f∘vt, fddot = f∘(vt^2 - sigma^2), fdddot = f∘(vt^3 - 3 sigma^2 vt - kappa3)",
+                is_zero(f1 - f * vt) and is_zero(f2 - f * (vt**2 - s2))
+                and is_zero(f3 - f * (vt**3 - 3 * s2 * vt - k3))))
+    out.append(("sum_k fddot_k = 0 and sum_k fdddot_k = 0 (so <c, fdddot> = <c - t 1, fdddot> for every t)",
+                is_zero(weighted_sum(f2, VT_MOMENTS)) and is_zero(weighted_sum(f3, VT_MOMENTS))))
+    phi = c**2 / 2  # per-index summand of phi; c_k' = f_k'
+    out.append(("phi''' = sum_k [3 fdot_k fddot_k + c_k fdddot_k] (Leibniz on c_k^2/2 with c_k' = fdot_k)",
+                is_zero(_D(_D(_D(phi))) - (3 * f1 * f2 + c * f3))))
+    return out
+
+
+def index_sum(expr: Any, i_syms: dict[Any, Any], j_syms: dict[Any, Any], moments: dict[tuple[int, int], Any],
+              dki: Any, dkj: Any, dij: Any) -> Any:
+    r""":math:`\sum_k` of a polynomial in per-index symbols ``f_k, c_k`` and Kronecker deltas
+    :math:`\delta_{ki}, \delta_{kj}`: a delta pins ``k`` to ``i`` (or ``j``; both give :math:`\delta_{ij}`);
+    a free monomial :math:`f_k^p c_k^q` becomes ``moments[(p, q)]``."""
+    poly = sp.Poly(sp.expand(expr), dki, dkj, f, c)
+    out = sp.Integer(0)
+    for (a, b_, p, q), coeff in poly.terms():
+        mono = f**p * c**q
+        if a and b_:
+            out += coeff * dij * mono.subs(i_syms, simultaneous=True)
+        elif a:
+            out += coeff * mono.subs(i_syms, simultaneous=True)
+        elif b_:
+            out += coeff * mono.subs(j_syms, simultaneous=True)
+        else:
+            out += coeff * moments[(p, q)]
+    return sp.expand(out)
+
+
+def split_steps() -> Steps:
+    r"""Every n, entrywise: C3's ``B`` equals :math:`P^\top\mathrm{diag}(f\circ q)P`, :math:`P = I - \mathbf1f^\top`,
+    :math:`q = f + c - \bar c\mathbf1`; hence :math:`v^\top Bv = \sum_k f_kq_k\tilde v_k^2 = \|Sv\|^2 +
+    \sum_k f_k(c_k - \bar c)\tilde v_k^2` and :math:`v^\top Sv = \sum_k f_k\tilde v_k^2`."""
+    fi, fj, ci, cj = sp.symbols("f_i f_j c_i c_j", real=True)
+    dki, dkj, dij = sp.symbols("delta_ki delta_kj delta_ij", real=True)
+    I_, J_ = {f: fi, c: ci}, {f: fj, c: cj}
+    mom = {(1, 0): sp.Integer(1), (2, 0): s, (1, 1): cbar, (2, 1): sp.Symbol("F21"), (3, 0): sp.Symbol("F30")}
+
+    def S(a_delta: Any, fa: Any, fb: Any, b_delta: Any) -> Any:  # S_ab = f_a delta_ab - f_a f_b
+        return fa * b_delta - fa * fb
+
+    S2 = index_sum((f * dki - fi * f) * (f * dkj - f * fj), I_, J_, mom, dki, dkj, dij)  # sum_k S_ik S_kj
+    B = (S2 + dij * ci * fi - ci * fi * fj - fi * cj * fj + 2 * cbar * fi * fj - cbar * dij * fi)
+    D = f * (f + c - cbar)  # D_k = f_k q_k
+    PDP = index_sum((dki - fi) * D * (dkj - fj), I_, J_, mom, dki, dkj, dij)
+    ok_off = is_zero((B - PDP).subs(dij, 0))
+    ok_diag = is_zero((B - PDP).subs({dij: 1, fj: fi, cj: ci}))
+    out: Steps = [("B_ij = (P^T diag(f∘q) P)_ij for i != j and i = j (sums over k reduced with sum f = 1, "
+                   "sum f^2 = s, sum f c = cbar)", ok_off and ok_diag)]
+    q = f + c - cbar
+    out.append(("(Pv)_k = vt_k, (Sv)_k = f_k vt_k, so v^T B v = sum f_k q_k vt_k^2 = sum f_k^2 vt_k^2 + "
+                "sum f_k (c_k - cbar) vt_k^2 = ||Sv||^2 + sum f_k (c_k - cbar) vt_k^2",
+                is_zero(f * q * vt**2 - (f * vt) ** 2 - f * (c - cbar) * vt**2)))
+    out.append(("v^T S v = sum f_k v_k^2 - <f,v>^2 = sum f_k vt_k^2 (= sigma^2 >= 0: S is PSD)",
+                is_zero(weighted_sum(f * (vt + m) ** 2, VT_MOMENTS) - m**2 - s2)))
+    return out
+
+
+def spectrum_steps() -> Steps:
+    r"""Every n: :math:`\lambda_{\max}(S) \le \frac12` (Popoviciu) and :math:`\le \mathrm{tr}\,S = 1 - s`;
+    :math:`S^2 \preceq \lambda_{\max}(S)\,S`."""
+    out: Steps = []
+    t = sp.Symbol("t", real=True)
+    # Var_f(v) = sum f (v - t)^2 - (m - t)^2 for every t (v_k = vt_k + m)
+    out.append(("Var_f(v) = sum_k f_k (v_k - t)^2 - (m - t)^2 for every t (linearity)",
+                is_zero(weighted_sum(f * (vt + m - t) ** 2, VT_MOMENTS) - (m - t) ** 2 - s2)))
+    vk, lo, hi = sp.symbols("v_k lo hi", real=True)
+    out.append(("Popoviciu: lo <= v_k <= hi gives ((hi - lo)/2)^2 - (v_k - (hi + lo)/2)^2 = (v_k - lo)(hi - v_k) "
+                ">= 0, so Var_f(v) <= (hi - lo)^2/4",
+                nonneg_certificate((hi - lo) ** 2 / 4 - (vk - (hi + lo) / 2) ** 2, [(1, vk - lo, hi - vk)],
+                                   (vk - lo, hi - vk))))
+    out.append(("(hi - lo)^2/4 <= (hi^2 + lo^2)/2 = (sum of two distinct squares)/2 <= ||v||^2/2: "
+                "(hi^2 + lo^2)/2 - (hi - lo)^2/4 = (hi + lo)^2/4, so lambda_max(S) <= 1/2",
+                nonneg_certificate((hi**2 + lo**2) / 2 - (hi - lo) ** 2 / 4, [(sp.Rational(1, 4), (hi + lo) ** 2)])))
+    out.append(("tr S = sum f_k - sum f_k^2 = 1 - s, and lambda_max(S) <= tr S (other eigenvalues >= 0)",
+                is_zero(index_sum(f - f**2, {}, {}, {(1, 0): sp.Integer(1), (2, 0): s}, *sp.symbols("a b e"))
+                        - (1 - s))))
+    lj, g = sp.symbols("lambda_j g", real=True)
+    out.append(("S^2 <= lambda_max(S) S: per eigenvalue lambda_max lambda_j - lambda_j^2 = lambda_j (lambda_max - "
+                "lambda_j) >= 0, so ||Su||^2 <= lambda_max(S) u^T S u",
+                nonneg_certificate(lam * lj - lj**2, [(1, lj, lam - lj)], (lj, lam - lj))))
+    return out
+
+
+def beta_plus_steps() -> tuple[Steps, Any]:
+    r"""Every n: :math:`\lambda_{\max}(B) \le \beta^+(\rho) = \frac38 + \frac\rho2`; returns the steps and
+    :math:`\beta^+(\rho)`."""
+    fi, bi, fb, bmax, bmin, srest = sp.symbols("f_i b_i fb bmax bmin s_rest", real=True)
+    a, sig = sp.symbols("a sigma2", real=True)
+    target = sp.Rational(3, 8) + rho / 2
+    out: Steps = []
+    # c_i - cbar = f_i - b_i - (s - <f,b>); s = f_i^2 + s_rest; bmin <= b_i, <f,b> <= bmax; rho = bmax - bmin
+    lhs = (fi - bi) - ((fi**2 + srest) - fb)
+    out.append(("c_i - cbar <= 1/4 + rho: 1/4 + rho - (c_i - cbar) = (f_i - 1/2)^2 + s_rest + (bmax - <f,b>) + "
+                "(b_i - bmin), cbar = s - <f,b>, s = f_i^2 + s_rest",
+                nonneg_certificate((sp.Rational(1, 4) + rho - lhs).subs(rho, bmax - bmin),
+                                   [(fi - half) ** 2, srest, bmax - fb, bi - bmin],
+                                   (srest, bmax - fb, bi - bmin))))
+    # v^T B v <= lambda sigma^2 + a sigma^2 with a = 1/4 + rho, sigma^2 <= lambda <= 1/2
+    hyps = (lam, half - lam, sig, lam - sig, a)
+    out.append(("(lambda + a) sigma^2 <= (1/2 + a)/2 for 0 <= sigma^2 <= lambda <= 1/2, a >= 0: gap = "
+                "(lambda + a)(lambda - sigma^2) + (1/2 - lambda)(1/2 + a + lambda)",
+                nonneg_certificate((half + a) / 2 - (lam + a) * sig,
+                                   [(1, lam, lam - sig), (1, a, lam - sig), (half, half - lam), (1, half - lam, a),
+                                    (1, half - lam, lam)], hyps)))
+    out.append(("beta+ = (1/2 + a)/2 at a = 1/4 + rho is 3/8 + rho/2",
+                is_zero(((half + a) / 2).subs(a, sp.Rational(1, 4) + rho) - target)))
+    return out, target
+
+
+def beta_minus_steps() -> tuple[Steps, Any]:
+    r"""Every n: :math:`-\lambda_{\min}(B) \le \beta^-(\rho) = \frac14 + \frac\rho2`."""
+    fi, bi, fb, bmax, bmin = sp.symbols("f_i b_i fb bmax bmin", real=True)
+    sig = sp.Symbol("sigma2", real=True)
+    target = sp.Rational(1, 4) + rho / 2
+    out: Steps = []
+    q_i = 2 * fi - bi - (s - fb)  # q_i = f_i + c_i - cbar
+    out.append(("-q_i <= s + rho: s + rho + q_i = 2 f_i + (bmax - b_i) + (<f,b> - bmin)",
+                nonneg_certificate((s + rho + q_i).subs(rho, bmax - bmin), [(2, fi), bmax - bi, fb - bmin],
+                                   (fi, bmax - bi, fb - bmin))))
+    base = (s, rho, sig)
+    out.append(("s <= 1/2: (s + rho) sigma^2 <= 1/4 + rho/2 for sigma^2 <= 1/2; gap = (s + rho)(1/2 - sigma^2) + "
+                "(1/2 - s)/2",
+                nonneg_certificate(target - (s + rho) * sig,
+                                   [(1, s, half - sig), (1, rho, half - sig), (half, half - s)],
+                                   base + (half - sig, half - s))))
+    out.append(("s >= 1/2: (s + rho) sigma^2 <= 1/4 + rho/2 for sigma^2 <= 1 - s; gap = (s + rho)(1 - s - sigma^2) "
+                "+ (s - 1/2)^2 + rho (s - 1/2)",
+                nonneg_certificate(target - (s + rho) * sig,
+                                   [(1, s, 1 - s - sig), (1, rho, 1 - s - sig), (s - half) ** 2, (1, rho, s - half)],
+                                   base + (1 - s - sig, s - half))))
+    return out, target
+
+
+def sc_steps() -> tuple[Steps, Any]:
+    r"""Every n: :math:`\|Sc\|^2 \le (1+\rho)^2/8`; returns the steps and the bound on :math:`\|Sc\|`."""
+    fi, fj, bi, bj, bmax, bmin = sp.symbols("f_i f_j b_i b_j bmax bmin", real=True)
+    R, V = sp.symbols("R V", real=True)
+    out: Steps = []
+    out.append(("range(c) <= 1 + rho: 1 + rho - (c_i - c_j) = (1 - f_i) + f_j + (b_i - bmin) + (bmax - b_j)",
+                nonneg_certificate((1 + rho - ((fi - bi) - (fj - bj))).subs(rho, bmax - bmin),
+                                   [1 - fi, fj, bi - bmin, bmax - bj], (1 - fi, fj, bi - bmin, bmax - bj))))
+    hyps = (lam, half - lam, V, R**2 / 4 - V, R, 1 + rho - R, rho)
+    out.append(("||Sc||^2 <= lambda Var_f(c) <= (1/2)(R^2/4) <= (1 + rho)^2/8 for lambda <= 1/2, Var <= R^2/4, "
+                "R = range(c) <= 1 + rho: gap = lambda (R^2/4 - V) + (1/2 - lambda) R^2/4 "
+                "+ (1 + rho - R)(1 + rho + R)/8",
+                nonneg_certificate((1 + rho) ** 2 / 8 - lam * V,
+                                   [(1, lam, R**2 / 4 - V), (sp.Rational(1, 4), half - lam, R**2),
+                                    (sp.Rational(1, 8), 1 + rho - R), (sp.Rational(1, 8), 1 + rho - R, rho),
+                                    (sp.Rational(1, 8), 1 + rho - R, R)], hyps)))
+    return out, sp.sqrt((1 + rho) ** 2 / 8)
+
+
+def m3_steps() -> tuple[Steps, Any]:
+    r"""Every n: :math:`\sup_{\|v\|=1}|\varphi'''| \le \frac32 + \frac{7(1+\rho)}{4\sqrt2}`
+    (C7's :math:`M_3/\|A\|^3`)."""
+    out: Steps = softmax_derivative_steps()
+    x, y, hi, lo = sp.symbols("x y hi lo", real=True)
+    sg = sp.Symbol("sigma", real=True)  # sigma = sqrt(sigma^2) in [0, 1/sqrt 2]
+    r2 = sp.sqrt(2)
+    out.append(("|fdot_k| <= ||Sv|| and ||Sv||^2 <= lambda sigma^2 <= 1/4 (0 <= sigma^2 <= lambda <= 1/2)",
+                nonneg_certificate(sp.Rational(1, 4) - lam * s2, [(1, lam, lam - s2), (1, half - lam, lam),
+                                                                  (half, half - lam)],
+                                   (lam, half - lam, s2, lam - s2))))
+    out.append(("||fddot||_1 = sum f_k |vt_k^2 - sigma^2| <= sum f_k (vt_k^2 + sigma^2) = 2 sigma^2 <= 1: "
+                "(x + y)^2 - (x - y)^2 = 4xy for x, y >= 0",
+                nonneg_certificate((x + y) ** 2 - (x - y) ** 2, [(4, x, y)], (x, y))
+                and is_zero(weighted_sum(f * (vt**2 + s2), VT_MOMENTS) - 2 * s2)))
+    out.append(("|vt_k| <= range(v) <= sqrt 2 for unit v: 2 - (hi - lo)^2 = 2 (1 - hi^2 - lo^2) + (hi + lo)^2",
+                nonneg_certificate(2 - (hi - lo) ** 2, [(2, 1 - hi**2 - lo**2), (hi + lo) ** 2], (1 - hi**2 - lo**2,))))
+    absv, mu1 = sp.symbols("absvt_k mu1", real=True)
+    out.append(("sum f_k |vt_k| <= sigma: sigma^2 - (sum f |vt|)^2 = sum f_k (|vt_k| - mu1)^2 >= 0 (|vt_k|^2 = vt_k^2)",
+                is_zero(weighted_sum((f * (vt - mu1) ** 2), {0: 1, 1: mu1, 2: s2, 3: k3}) - (s2 - mu1**2))))
+    del absv
+    out.append(("sum f|vt|^3 <= sqrt2 sigma^2 and |kappa3| <= sum f|vt|^3: sqrt2 vt_k^2 - |vt_k|^3 = vt_k^2 "
+                "(sqrt2 - |vt_k|) >= 0",
+                nonneg_certificate(r2 * x**2 - x**3, [(1, x**2, r2 - x)], (r2 - x,))))
+    T = 2 * r2 * sg**2 + 3 * sg**3  # ||fdddot||_1 <= 2 sqrt2 sigma^2 + 3 sigma^3
+    t_max = 7 / (2 * r2)
+    out.append(("||fdddot||_1 <= sum f|vt|^3 + 3 sigma^2 sum f|vt| + |kappa3| <= 2 sqrt2 sigma^2 + 3 sigma^3 <= "
+                "7/(2 sqrt2) for 0 <= sigma <= 1/sqrt2",
+                nonneg_certificate(t_max - T, [(2 * r2, 1 / r2 - sg, 1 / r2 + sg),
+                                               (3, 1 / r2 - sg, sp.Rational(1, 2)), (3 / r2, 1 / r2 - sg, sg),
+                                               (3, 1 / r2 - sg, sg**2)],
+                                   (1 / r2 - sg, sg, 1 / r2 + sg))))
+    a_, b_, R, Tm = sp.symbols("a b R T", real=True)
+    bound = sp.Rational(3, 2) + (1 + rho) / 2 * t_max
+    out.append(("|phi'''| <= 3 a b + R T <= 3/2 + (1 + rho)/2 * 7/(2 sqrt2) for a = ||fdot||_inf <= 1/2, b = "
+                "||fddot||_1 <= 1, R = max|c_k - mid| <= (1 + rho)/2, T = ||fdddot||_1 <= 7/(2 sqrt2)",
+                nonneg_certificate(bound - 3 * a_ * b_ - R * Tm,
+                                   [(3, half - a_), (3, a_, 1 - b_), (1, (1 + rho) / 2 - R, t_max), (1, R, t_max - Tm)],
+                                   (a_, half - a_, b_, 1 - b_, R, (1 + rho) / 2 - R, t_max - Tm))))
+    return out, sp.nsimplify(bound)
