@@ -206,6 +206,18 @@ def test_own_weights_and_the_formats_agree(data, tmp_path, capsys):
     assert results[0]["mu"] == zs.pl_constant(zs.SoftmaxRegression(A, b, w))
 
 
+def test_own_data_without_a_pl_constant_has_a_vacuous_bound(data, tmp_path, capsys):
+    """w = 0: the lower Hessian bound is -beta^- A^T A, no PL constant (mu <= 0), kappa undefined (null), the C11 bound
+    is 1 and says nothing; the output says so instead of printing a plain 'holds'."""
+    A, b, _ = data
+    files = [_write(tmp_path / f"{name}.npy", arr, "npy") for name, arr in (("A", A), ("b", b), ("w", 0 * b))]
+    argv = ["run", "--A", files[0], "--b", files[1], "--w", files[2], *FAST]
+    res = _json(capsys, argv)
+    assert res["mu"] <= 0 and res["kappa"] is None and res["rate_bound_c11"] == 1.0 and res["bound_vacuous"] is True
+    assert main(argv[:-1]) == 0
+    assert "vacuous: no PL constant" in capsys.readouterr().out
+
+
 def test_npz_first_array_or_a_named_key(data, tmp_path, capsys):
     """An .npz holding several arrays: FILE.npz is the first stored, FILE.npz:KEY the named one."""
     A, b, _ = data
