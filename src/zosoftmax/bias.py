@@ -153,4 +153,4 @@ def bias_leading_term(problem: SoftmaxRegression, x: Any, distribution: str = "g
     m4, m22 = fourth_moment_scalars(p_.d, distribution)
     lap = laplacian_gradient(p_, x)
     diag = third_derivative_diagonal(p_, x)
-    return (3 * m22 * lap + (m4 - 3 * m22) * diag) / 6  # type: ignore[no-any-return]
+    return (3 * m22 * lap + (m4 - 3 * m22) * diag) / 6
