@@ -167,9 +167,35 @@ def _contraction(ch: Checks) -> None:
                 ok &= is_zero(lhs - rhs)
         ch.add("symbolic-fixed-size", f"d = {d}, symbolic symmetric T, all three laws", "E[z_a T[z,z,z]] = 3 m22 "
                "sum_c T_acc + (m4 - 3 m22) T_aaa with C9's derived fourth moments", ok)
-    ch.add("prose-argument", "every d (C9's pairing rule, symbolic-general)", "each of the three pairings of the "
-           "pairing rule contracts a symmetric T to sum_c T_acc; the all-equal term gives T_aaa; with the Taylor step "
-           "E[g_hat] - grad L = eps^2/6 E[z T[z,z,z]] + O(eps^4) (E[zz^T] = I)", True)
+    ch.add("symbolic-general", "every d >= 1, every exchangeable sign-symmetric law (C9's pairing rule)",
+           "contracting the deltas of the pairing rule over b, c, e: sum E[z_a z_b z_c z_e] T_bce = 3 m22 sum_c T_acc "
+           "+ (m4 - 3 m22) T_aaa for a symmetric T", _general_contraction())
+    ch.add("prose-argument", "any smooth L, every d", "with the Taylor step (symbolic-general above) and E[zz^T] = I: "
+           "E[g_hat] - grad L = (eps^2/6) E[z D^3L[z,z,z]] + O(eps^4), for both schemes (equal means)", True)
+
+
+def _general_contraction() -> bool:
+    """Delta contraction of C9's pairing rule against a symmetric tensor T_bce, with d symbolic."""
+    m4, m22, taaa, tacc = sp.symbols("m4 m22 T_aaa sumT_acc", real=True)
+    terms = [(m22, [("a", "b"), ("c", "e")]), (m22, [("a", "c"), ("b", "e")]), (m22, [("a", "e"), ("b", "c")]),
+             (m4 - 3 * m22, [("a", "b"), ("a", "c"), ("a", "e")])]
+    out = sp.Integer(0)
+    for coeff, pairs in terms:
+        sub = {v: v for v in "abce"}
+        for x, y in pairs:
+            x, y = sub[x], sub[y]
+            if x == y:
+                continue
+            summed, other = (x, y) if x != "a" else (y, x)  # a is free; b, c, e are summed
+            sub = {k: (other if v == summed else v) for k, v in sub.items()}
+        idx = sorted(sub[v] for v in "bce")
+        if idx == ["a", "a", "a"]:
+            out += coeff * taaa
+        elif idx.count("a") == 1 and len(set(idx)) == 2:
+            out += coeff * tacc  # T symmetric: T_a,s,s summed over s
+        else:
+            return False
+    return is_zero(out - (3 * m22 * tacc + (m4 - 3 * m22) * taaa))
 
 
 def _tau_sym(n: int) -> tuple[list[Any], list[Any], dict[tuple[int, int, int], Any]]:
