@@ -180,11 +180,11 @@ def _write(path, arr, fmt):
 @pytest.mark.parametrize("fmt", ["npy", "npz", "csv"])
 def test_own_data_in_each_format(fmt, data, tmp_path, capsys):
     """--A/--b/--reg in each format: the JSON has n, d, l, mu, kappa, r(H0), the C11 bound and the measured rate,
-    each equal to the library's value on the same instance (regularized(A, b, R): w_i^2 = beta^- + R)."""
+    each equal to the library's value on the same instance (zs.regularized(A, b, margin=R): w_i^2 = beta^- + R)."""
     A, b, _ = data
     fa, fb = _write(tmp_path / f"A.{fmt}", A, fmt), _write(tmp_path / f"b.{fmt}", b, fmt)
     res = _json(capsys, ["run", "--A", fa, "--b", fb, "--reg", "0.5", *FAST])
-    p = cli.regularized(A, b, 0.5)
+    p = zs.regularized(A, b, margin=0.5)
     assert (res["n"], res["d"]) == (12, 4)
     assert res["ell"] == zs.smoothness_bound(p) and res["mu"] == zs.pl_constant(p)
     assert res["kappa"] == res["ell"] / res["mu"]

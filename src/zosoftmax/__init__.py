@@ -37,7 +37,7 @@ from .estimators import (
     second_moment_matrix,
     spsa_gradient,
 )
-from .instances import random_instance, strongly_convex_instance
+from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
 from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, expected_pmp, max_stable_lr
 from .problem import SoftmaxRegression, softmax
@@ -75,6 +75,7 @@ __all__ = [
     "projected_gradients",
     "random_instance",
     "rate_bound",
+    "regularized",
     "replay",
     "residual_gradient_bound",
     "sample_directions",

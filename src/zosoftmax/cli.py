@@ -20,7 +20,6 @@ import numpy as np
 from . import __version__
 from ._checks import Array
 from .bounds import (
-    beta_constants,
     bias_bound,
     effective_rank,
     hessian_upper_bound,
@@ -30,11 +29,11 @@ from .bounds import (
     step_size,
 )
 from .estimators import DISTRIBUTIONS, SCHEMES, gamma, projected_gradients, sample_directions
-from .instances import strongly_convex_instance
+from .instances import regularized, strongly_convex_instance
 from .optimize import gd, linear_rate, newton, zo_gd
 from .problem import SoftmaxRegression
 
-__all__ = ["main", "run", "load_array", "regularized"]
+__all__ = ["main", "run", "load_array"]
 
 # A fitted rate needs this many points of the gap curve above its floor. Two points fit any curve exactly and
 # three leave one degree of freedom, so one noisy ZO step would decide the verdict; with 10 points the fit has
@@ -45,32 +44,6 @@ FIT_FLOOR = 1e-9
 ROUNDING_MARGIN = 1e3  # rounding then moves log(gap) by at most 1e-3
 # Directions for measuring the bias of a violated run: BIAS_BATCHES batches of BIAS_BATCH directions each.
 BIAS_BATCHES, BIAS_BATCH = 20, 100
-
-
-def regularized(A: Any, b: Any, reg: float) -> SoftmaxRegression:
-    r"""The instance :math:`(A, b, w)` with :math:`w_i^2 = \beta^-(b) + \mathrm{reg}` for every ``i``.
-
-    Parameters
-    ----------
-    A : array_like (n, d)
-    b : array_like (n,)
-    reg : float > 0
-        The margin above :math:`\beta^-`.
-
-    Returns
-    -------
-    SoftmaxRegression
-        .. math:: w_i = \sqrt{\beta^- + \mathrm{reg}}
-
-    Notes
-    -----
-    C5: :math:`\nabla^2 L \succeq \mathrm{reg}\,A^\top A`, so :math:`\mu \ge \mathrm{reg}\,\sigma_{\min}(A)^2`
-    when ``rank(A) = d``, and the PL constant on the row space of ``A`` is positive otherwise.
-    """
-    _check_reg(reg)
-    base = SoftmaxRegression(A, b)
-    _, beta_minus = beta_constants(base)
-    return SoftmaxRegression(base.A, base.b, np.full(base.n, math.sqrt(beta_minus + reg)))
 
 
 def _check_reg(reg: Any) -> float:
@@ -142,7 +115,7 @@ def run(problem: SoftmaxRegression | None = None, *, n: int = 64, d: int = 32, k
     Parameters
     ----------
     problem : SoftmaxRegression, optional
-        The instance (e.g. from files, :func:`regularized`); default a generated one,
+        The instance (e.g. from files, :func:`zosoftmax.regularized`); default a generated one,
         :func:`zosoftmax.strongly_convex_instance` ``(n, d, rng=seed, margin=reg)``. Any shape the API accepts
         is accepted, ``d > n`` included: ``A`` then has rank ``< d`` and :math:`\mu` is the PL constant on its
         row space (:func:`zosoftmax.pl_constant`), which is what C11 needs.
@@ -304,7 +277,7 @@ def _instance_from_files(args: argparse.Namespace) -> SoftmaxRegression:
         if w.shape != (n,):
             raise ValueError(f"--w: expected {n} entries (one per row of --A), got {w.size}")
         return SoftmaxRegression(A, b, w)
-    return regularized(A, b, 1.0 if args.reg is None else args.reg)
+    return regularized(A, b, margin=_check_reg(1.0 if args.reg is None else args.reg))
 
 
 # ------------------------------------------------------------------------------------------------- output

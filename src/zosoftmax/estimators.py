@@ -24,7 +24,7 @@ import numpy as np
 
 from . import _checks
 from ._checks import Array
-from .problem import SoftmaxRegression, softmax
+from .problem import SoftmaxRegression
 
 __all__ = [
     "DISTRIBUTIONS",

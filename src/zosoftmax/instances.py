@@ -9,7 +9,7 @@ import numpy as np
 from . import _checks
 from .problem import SoftmaxRegression
 
-__all__ = ["random_instance", "strongly_convex_instance"]
+__all__ = ["random_instance", "regularized", "strongly_convex_instance"]
 
 
 def random_instance(n: int, d: int, *, rng: Any, singular_values: Any = None, w: Any = None, b: Any = None,
@@ -64,9 +64,39 @@ def random_instance(n: int, d: int, *, rng: Any, singular_values: Any = None, w:
     return SoftmaxRegression(A, b, w, dtype=dtype)
 
 
+def regularized(A: Any, b: Any, *, margin: float = 1.0, dtype: Any = "float64") -> SoftmaxRegression:
+    r"""The instance :math:`(A, b, w)` regularized just enough to be strongly convex: :math:`w_i^2 = \beta^- + m`.
+
+    Parameters
+    ----------
+    A : array_like (n, d)
+    b : array_like (n,)
+    margin : float > 0
+        :math:`m`, the margin above :math:`\beta^-`.
+    dtype : {"float64", "float32"}
+
+    Returns
+    -------
+    SoftmaxRegression
+        .. math:: w_i = \sqrt{\beta^- + m}
+
+    Notes
+    -----
+    C5: :math:`\nabla^2 L = A^\top(B + W^2)A` and :math:`B \succeq -\beta^- I`, so
+    :math:`\nabla^2 L \succeq m A^\top A`: :math:`\mu \ge m\,\sigma_{\min}(A)^2` when ``rank(A) = d``, and the PL constant on the row space of ``A`` is
+    positive otherwise. :math:`\beta^-` is :func:`zosoftmax.beta_constants` of the target.
+    """
+    from .bounds import beta_constants  # local: bounds imports the estimators, instances stays below them
+
+    margin = _checks.positive_float(margin, "margin")
+    base = SoftmaxRegression(A, b, dtype=dtype)
+    beta_minus = beta_constants(base)[1]
+    return SoftmaxRegression(base.A, base.b, np.full(base.n, np.sqrt(beta_minus + margin)), dtype=dtype)
+
+
 def strongly_convex_instance(n: int, d: int, *, rng: Any, margin: float = 1.0, singular_values: Any = None,
                              b: Any = None, dtype: Any = "float64") -> SoftmaxRegression:
-    r"""A :func:`random_instance` regularized just enough to be strongly convex: :math:`w_i^2 = \beta^- + m`.
+    r"""A :func:`random_instance` made strongly convex by :func:`regularized`: :math:`w_i^2 = \beta^- + m`.
 
     Parameters
     ----------
@@ -81,12 +111,7 @@ def strongly_convex_instance(n: int, d: int, *, rng: Any, margin: float = 1.0, s
 
     Notes
     -----
-    C5: :math:`\nabla^2 L = A^\top(B + W^2)A` and :math:`B \succeq -\beta^- I`, so :math:`W^2 = (\beta^- + m)I` gives
-    :math:`\nabla^2 L \succeq m A^\top A`. :math:`\beta^-` is :func:`zosoftmax.beta_constants` of the target.
+    C5 (see :func:`regularized`).
     """
-    from .bounds import beta_constants  # local: bounds imports the estimators, instances stays below them
-
-    margin = _checks.positive_float(margin, "margin")
     base = random_instance(n, d, rng=rng, singular_values=singular_values, b=b, dtype=dtype)
-    beta_minus = beta_constants(base.b)[1]
-    return SoftmaxRegression(base.A, base.b, np.full(base.n, np.sqrt(beta_minus + margin)), dtype=dtype)
+    return regularized(base.A, base.b, margin=margin, dtype=dtype)
