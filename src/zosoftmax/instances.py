@@ -83,8 +83,9 @@ def regularized(A: Any, b: Any, *, margin: float = 1.0, dtype: Any = "float64") 
     Notes
     -----
     C5: :math:`\nabla^2 L = A^\top(B + W^2)A` and :math:`B \succeq -\beta^- I`, so
-    :math:`\nabla^2 L \succeq m A^\top A`: :math:`\mu \ge m\,\sigma_{\min}(A)^2` when ``rank(A) = d``, and the PL constant on the row space of ``A`` is
-    positive otherwise. :math:`\beta^-` is :func:`zosoftmax.beta_constants` of the target.
+    :math:`\nabla^2 L \succeq m A^\top A`: :math:`\mu \ge m\,\sigma_{\min}(A)^2` when ``rank(A) = d``, and the PL
+    constant on the row space of ``A`` is positive otherwise. :math:`\beta^-` is :func:`zosoftmax.beta_constants`
+    of the target.
     """
     from .bounds import beta_constants  # local: bounds imports the estimators, instances stays below them
 
