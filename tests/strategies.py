@@ -5,6 +5,13 @@ of drawn logits, targets are mapped onto the simplex or into the unit ball, spec
 Instances are small (``n, d <= 6`` by default, ``d <= 8`` where asked) so that Rademacher expectations can be
 enumerated exactly.
 
+Both ends of every constant are reachable: targets come from the simplex *and* the unit ball (including the
+range-:math:`\sqrt2` antipodal points :math:`(e_i - e_j)/\sqrt2` where the ball's suprema sit), logits reach
+saturation, and :data:`MAXIMISERS` holds the known maximisers of :math:`\lambda_{\max}(B)`,
+:math:`-\lambda_{\min}(B)`, :math:`\|Sc\|` and the third derivative :math:`|\varphi^{(3)}|` (two-entry ``f``, both
+target sets), which :func:`near_extremes` perturbs and embeds in larger ``n``: a constant set even a few percent
+below its supremum is then found by the search, not only by a pinned ``@example``.
+
 The roundoff models (``loss_rounding``, ``gradient_rounding``, ``hessian_rounding``) are the standard
 :math:`\gamma_m` bounds of sums and products, used by every tolerance that is not a modelling error; the
 direction moments (``gaussian_even_moment``, ``sphere_even_moment``) are derived here independently of the
@@ -28,6 +35,14 @@ __all__ = [
     "probability_vectors",
     "simplex_targets",
     "ball_targets",
+    "antipodal_targets",
+    "MAXIMISERS",
+    "M3_DIRECTION",
+    "maximiser",
+    "embed",
+    "near_extremes",
+    "logits_and_targets",
+    "extreme_instance_and_point",
     "targets",
     "spectra",
     "instances",
@@ -77,15 +92,99 @@ def simplex_targets(n: int) -> st.SearchStrategy[np.ndarray]:
     return st.one_of(probability_vectors(n), st.integers(0, n - 1).map(lambda i: np.eye(n)[i]))
 
 
+def antipodal_targets(n: int) -> st.SearchStrategy[np.ndarray]:
+    r"""Ball targets of the largest range, :math:`(e_i - e_j)/\sqrt2` (:math:`\|b\| = 1`, :math:`\rho = \sqrt2`):
+    where the ball's suprema of :math:`\pm\lambda(B)` and :math:`\|Sc\|` are attained (n = 2; numerically n <= 8)."""
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(1, n - 1)).map(lambda ij: (ij[0], (ij[0] + ij[1]) % n))
+    return pairs.map(lambda ij: (np.eye(n)[ij[0]] - np.eye(n)[ij[1]]) / np.sqrt(2.0))
+
+
 def ball_targets(n: int) -> st.SearchStrategy[np.ndarray]:
-    r"""Targets in the unit ball :math:`\|b\|_2 \le 1` (the paper family's other admissible set), mapped there."""
+    r"""Targets in the unit ball :math:`\|b\|_2 \le 1` (the paper family's other admissible set), mapped there:
+    inside, on the sphere, or at an antipodal point (the range-maximising extremes)."""
     raw = hnp.arrays(np.float64, n, elements=st.floats(-1.0, 1.0, **_finite))
-    return raw.map(lambda v: v / max(1.0, float(np.linalg.norm(v))))
+    inside = raw.map(lambda v: v / max(1.0, float(np.linalg.norm(v))))
+    on_sphere = raw.map(lambda v: v / np.linalg.norm(v) if np.linalg.norm(v) > 1e-3 else np.eye(n)[0])
+    return st.one_of(inside, on_sphere, antipodal_targets(n))
 
 
 def targets(n: int) -> st.SearchStrategy[np.ndarray]:
     """Either admissible set."""
     return st.one_of(simplex_targets(n), ball_targets(n))
+
+
+# ------------------------------------------------------------------------ known maximisers (n = 2)
+_R2 = 1.0 / math.sqrt(2.0)
+# name -> (t, b, quantity) with f = (t, 1 - t), logits log f. Closed forms where known, else scipy's bounded scalar
+# maximiser over t (xatol 1e-12) at the range-maximising target; the attained value is always computed by the
+# library at test time, never typed in.
+MAXIMISERS: dict[str, tuple[float, tuple[float, float], str]] = {
+    "beta_plus_simplex": ((9 + math.sqrt(33)) / 24, (1.0, 0.0), "lambda_max"),  # 4t(1-t)^2(3t-1) ~ 0.3081
+    "beta_minus_simplex": ((15 + math.sqrt(33)) / 24, (0.0, 1.0), "-lambda_min"),  # 4t^2(1-t)(3t-2) ~ 0.2404
+    "beta_plus_ball": (0.35057075471893645, (-_R2, _R2), "lambda_max"),  # ~ 0.35912 (numeric)
+    "beta_minus_ball": ((2 - math.sqrt(2)) / 4, (_R2, -_R2), "-lambda_min"),  # f_2 = 0.854: 5/16 exactly
+    "sc_simplex": (2 / 3, (0.0, 1.0), "|Sc|"),  # 2 sqrt2 t^2 (1-t) = 8 sqrt2/27 ~ 0.4190
+    "sc_ball": (0.36302426778403435, (_R2, -_R2), "|Sc|"),  # ~ 0.55206 (numeric)
+    "m3_simplex": (0.36373571434274043, (1.0, 0.0), "third"),  # along (1, -1)/sqrt2: ~ 0.57141 (numeric)
+    "m3_ball": (0.38258876571404143, (_R2, -_R2), "third"),  # ~ 0.68210 (numeric)
+}
+M3_DIRECTION = np.array([1.0, -1.0]) / np.sqrt(2.0)  # the one direction of R^2 the softmax sees (the other is 1)
+
+
+def maximiser(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(logits, target) of a known maximiser (n = 2), see :data:`MAXIMISERS`."""
+    t, b, _ = MAXIMISERS[name]
+    return np.log(np.array([t, 1.0 - t])), np.array(b, dtype=float)
+
+
+def embed(y: np.ndarray, b: np.ndarray, n: int, perm: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """A two-entry case inside ``n`` entries: extra logits at ``-SATURATION`` (``f_i = 0`` exactly) and ``b_i = 0``.
+
+    ``B``, ``Sc`` and the loss along directions of the first two entries keep their values (the extra entries have
+    ``f_i = c_i = 0``) and ``b`` stays in its set (simplex or ball); ``perm`` relabels the entries."""
+    yy = np.r_[y, np.full(n - 2, float(np.max(y)) - SATURATION)]
+    bb = np.r_[b, np.zeros(n - 2)]
+    if perm is not None:
+        perm = np.asarray(perm)
+        yy, bb = yy[perm], bb[perm]
+    return yy, bb
+
+
+@st.composite
+def near_extremes(draw: Any, n_max: int = 6, names: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """(y, b) near a known maximiser: its logit gap moved by up to 0.3, embedded in ``n`` entries, permuted."""
+    name = draw(st.sampled_from(sorted(MAXIMISERS) if names is None else list(names)))
+    y, b = maximiser(name)
+    y = y + np.array([draw(st.floats(-0.3, 0.3, **_finite)), 0.0])
+    n = draw(st.integers(2, n_max))
+    return embed(y, b, n, draw(st.permutations(range(n))))
+
+
+@st.composite
+def _generic_logits_and_target(draw: Any, n_max: int) -> tuple[np.ndarray, np.ndarray]:
+    n = draw(st.integers(2, n_max))
+    return draw(logits(n)), draw(targets(n))
+
+
+def logits_and_targets(n_max: int = 6) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
+    """(y, b): logits of any softmax vector (saturated included) and an admissible target, n in [2, n_max]; a third
+    of the draws near a known maximiser (:func:`near_extremes`)."""
+    return st.one_of(_generic_logits_and_target(n_max), _generic_logits_and_target(n_max), near_extremes(n_max))
+
+
+@st.composite
+def extreme_instance_and_point(draw: Any, n_max: int = 6, names: Any = None,
+                               regularized: bool | None = None) -> tuple[zs.SoftmaxRegression, np.ndarray]:
+    r"""An instance ``A = cQ`` (``Q`` orthogonal, ``c`` in [0.5, 2]) and a point whose logits are near a known
+    maximiser (:func:`near_extremes`): :math:`\nabla^2 L = c^2Q^\top(B + W^2)Q` then carries :math:`B`'s extreme
+    eigenvalue, so a constant below its supremum fails at the instance level too."""
+    y, b = draw(near_extremes(n_max, names))
+    n = y.size
+    c = draw(st.floats(0.5, 2.0))
+    Q = np.linalg.qr(np.random.default_rng(draw(seeds)).standard_normal((n, n)))[0]
+    reg = draw(st.booleans()) if regularized is None else regularized
+    w = draw(hnp.arrays(np.float64, n, elements=st.floats(0.0, 2.0, **_finite))) if reg else None
+    return zs.SoftmaxRegression(c * Q, b, w), Q.T @ y / c  # A x = c Q Qᵀ y / c = y
 
 
 @st.composite
@@ -136,8 +235,12 @@ def points(draw: Any, problem: zs.SoftmaxRegression, saturate: bool = True) -> n
 
 
 @st.composite
-def instance_and_point(draw: Any, saturate: bool = True, **kwargs: Any) -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    """An instance and a point on it."""
+def instance_and_point(draw: Any, saturate: bool = True, extremes: bool = True,
+                       **kwargs: Any) -> tuple[zs.SoftmaxRegression, np.ndarray]:
+    """An instance and a point on it; with ``extremes`` (and no constraint on the instance but ``regularized``), one
+    draw in four is an :func:`extreme_instance_and_point` (logits near a known maximiser of a constant)."""
+    if extremes and saturate and set(kwargs) <= {"regularized"} and draw(st.integers(0, 3)) == 0:
+        return draw(extreme_instance_and_point(regularized=kwargs.get("regularized")))
     p = draw(instances(**kwargs))
     return p, draw(points(p, saturate=saturate))
 

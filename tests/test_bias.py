@@ -12,6 +12,12 @@ r"""C7: bias of the ZO estimate, central and forward.
   ([derived]; the O(ε) claim is a valid but loose bound). Checked exactly by Rademacher enumeration.
 
 Tolerances: the roundoff of a quotient is :math:`\delta_L/\varepsilon` (``tests.strategies.loss_rounding``).
+
+Looseness: ``bias_bound`` is valid but far from sharp (the measured bias is about 2e-3 of it, and :math:`M_3` is
+about 7x its supremum), so "below the bound" says little; the assertion messages give attained/bound, and the
+sharp check, the exact :math:`\varepsilon^2` term of the central bias against the measured bias, is
+``tests/test_bias_sharp.py``. (A test that compared ``deviation_bound`` with its own :math:`\varepsilon`-scaling
+was removed: it compared the formula with itself.)
 """
 
 from __future__ import annotations
@@ -19,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import example, given, target
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 import zosoftmax as zs
 from tests import strategies as S
@@ -51,7 +56,7 @@ def test_central_estimate_is_exact_on_quadratics(d, k, distribution, eps, seed):
 
 @given(S.instance_and_point(), S.distributions, S.eps_values, S.seeds)
 @example(_pinned_b_vertex(), "rademacher", 1.0, 0)
-def test_central_quotient_taylor_remainder(case, distribution, eps, seed):
+def test_central_quotient_taylor_remainder_within_loose_M3(case, distribution, eps, seed):
     r"""C7, per direction: :math:`|s_j - z_j^\top\nabla L| \le \frac{\varepsilon^2}6 M_3\|z_j\|^3`
     (+ roundoff), with ``target`` pushing the ratio toward 1 (how tight :math:`M_3` is)."""
     p, x = case
@@ -64,7 +69,7 @@ def test_central_quotient_taylor_remainder(case, distribution, eps, seed):
     rounding = delta_l / eps + S.gradient_rounding(p, x) * r
     err = np.abs(s - Z @ g)
     target(float(np.max((err - rounding) / bound)), label="central remainder / (eps^2 M3 |z|^3 / 6)")
-    assert np.all(err <= bound + rounding)
+    assert np.all(err <= bound + rounding), f"remainder / bound = {float(np.max(err / bound)):.4f} > 1"
 
 
 def _enumerated_bias(p, x, eps, scheme):
@@ -79,14 +84,14 @@ def _enumerated_bias(p, x, eps, scheme):
 @given(S.instance_and_point(d=(1, 6)), S.eps_values)
 @example(_pinned_b_vertex(), 1.0)
 @example(_pinned_b_vertex(), 0.3)
-def test_central_bias_within_C7_bound(case, eps):
+def test_central_bias_within_loose_C7_bound(case, eps):
     r"""C7 (Rademacher, exact expectation by enumeration): :math:`\|E\hat g - \nabla L\| \le` ``bias_bound``
     :math:`= \frac{\varepsilon^2}6 M_3 d^2`, for :math:`\varepsilon` from 1e-3 to 1; ``target`` on the ratio."""
     p, x = case
     bias, rounding = _enumerated_bias(p, x, eps, "central")
     bound = zs.bias_bound(p, eps, "rademacher", "central")
     target(float((np.linalg.norm(bias) - rounding) / bound), label="central bias / bias_bound")
-    assert np.linalg.norm(bias) <= bound + rounding
+    assert np.linalg.norm(bias) <= bound + rounding, f"bias / bias_bound = {np.linalg.norm(bias) / bound:.3g} > 1"
 
 
 @given(S.instance_and_point(d=(1, 6)), S.eps_values)
@@ -102,13 +107,13 @@ def test_forward_expectation_equals_central(case, eps):
 
 @given(S.instance_and_point(d=(1, 6)), S.eps_values)
 @example(_pinned_b_vertex(), 1.0)
-def test_forward_bias_within_C7_bound(case, eps):
+def test_forward_bias_within_loose_C7_bound(case, eps):
     r"""C7 (forward, Rademacher, exact): :math:`\|E\hat g_{fwd} - \nabla L\| \le` ``bias_bound(..., "forward")``."""
     p, x = case
     bias, rounding = _enumerated_bias(p, x, eps, "forward")
     bound = zs.bias_bound(p, eps, "rademacher", "forward")
     target(float((np.linalg.norm(bias) - rounding) / bound), label="forward bias / bias_bound")
-    assert np.linalg.norm(bias) <= bound + rounding
+    assert np.linalg.norm(bias) <= bound + rounding, f"bias / bias_bound = {np.linalg.norm(bias) / bound:.3g} > 1"
 
 
 @given(S.instance_and_point(saturate=False), S.distributions, S.eps_values, S.seeds)
@@ -127,16 +132,3 @@ def test_forward_quotient_is_first_order(case, distribution, eps, seed):
     rounding = 2 * delta_l / eps + S.gradient_rounding(p, x) * r + eps / 2 * S.hessian_rounding(p) * r**2
     bound = eps**2 / 6 * zs.third_derivative_bound(p) * r**3
     assert np.all(np.abs(s - Z @ p.gradient(x) - second) <= bound + rounding)
-
-
-@given(hnp.arrays(np.float64, 3, elements=st.floats(-3, 3)), S.eps_values)
-def test_bias_bound_scales_as_eps_squared_and_eps(y, eps):
-    r"""C7: ``deviation_bound`` is :math:`\propto\varepsilon^2` (central) and :math:`\propto\varepsilon` (forward);
-    ``bias_bound`` is the central form for both schemes wherever that is the smaller one (E[fwd] = E[central])."""
-    p = zs.SoftmaxRegression(np.eye(3), zs.softmax(y))
-    for dist in zs.DISTRIBUTIONS:
-        c1, c2 = zs.deviation_bound(p, eps, dist, "central"), zs.deviation_bound(p, eps / 2, dist, "central")
-        f1, f2 = zs.deviation_bound(p, eps, dist, "forward"), zs.deviation_bound(p, eps / 2, dist, "forward")
-        assert np.isclose(c1 / c2, 4.0, rtol=1e-12) and np.isclose(f1 / f2, 2.0, rtol=1e-12)
-        assert zs.bias_bound(p, eps, dist, "central") == c1
-        assert zs.bias_bound(p, eps, dist, "forward") == min(c1, f1)
