@@ -105,8 +105,8 @@ def test_one_claims_table_with_evidence(generated: Path):
     table = _macro(tex, "ClaimsTable")
     assert table.count(r"\begin{longtable}") == 1 and r"\caption{#1}" in table
     c4 = next(line for line in table.splitlines() if line.startswith("C4 &"))
-    assert r"\prov{paper}/\prov{derived}" in c4 and "holds with correction" in c4
-    assert "numeric search" in c4 and r"n \ensuremath{\le} 8" in c4  # strongest kind and its scope, as LaTeX
+    assert r"\prov{paper}/\allowbreak \prov{derived}" in c4 and "holds with correction" in c4
+    assert "numeric search" in c4 and r"\ensuremath{n} \ensuremath{\le} 8" in c4  # strongest kind and its scope, as LaTeX
     c9 = next(line for line in table.splitlines() if line.startswith("C9 &"))
     assert r"\NotGenerated{claims.json: strongest}" in c9  # no `strongest` field yet: red, never blank
     assert "claims.tex" not in MAIN_TEX.read_text(encoding="utf-8")  # the table is printed once
@@ -273,3 +273,25 @@ def test_main_tex_builds_and_reads_as_math(tmp_path: Path, with_data: bool):
     assert "??" not in text  # every reference and citation resolved
     visible = re.sub(r"\[not gener-? ?ated:.*?\]", " ", re.sub(r"\s+", " ", text))
     _check_reads_as_math(visible, "the PDF's text")
+
+
+def _prediction_fixture(vacuous: bool, within: bool) -> dict:
+    inst = {"n": 1797, "d": 64, "rank": 61, "ell": 152.3, "mu": 0.15, "kappa": 1015.0, "effective_rank_H0": 8.3,
+            "gap0": 1.7e-9, "model_gap0": 1.7e-9 * (1 + 2e-8), "max_abs_z": 2.49 if within else 5.1,
+            "max_relative_error": 0.21, "within": within, "bound_vacuous": vacuous,
+            "bound_final_over_gap0": 0.99 if vacuous else 0.2, "measured_final_over_gap0": 0.14,
+            "max_stable_over_step_size": 4.6, "runs": 120, "steps": 1500}
+    return {"instances": ["digits", "breast_cancer"], "z_threshold": 3.6, "times": list(range(8)),
+            "digits": inst, "breast_cancer": {**inst, "mu": -1e-3, "kappa": float("inf")},
+            "sweeps_separate": True, "profile_sizes": {"sweep_steps": 300}, "sweep_fractions": [0.5, 2.0]}
+
+
+@pytest.mark.parametrize(("vacuous", "within"), [(True, True), (False, False)])
+def test_prediction_section_says_what_was_measured(vacuous: bool, within: bool):
+    """The C13 result sentence follows the numbers (verdict words included) and its table has no raw keys."""
+    result, table = report._prediction(_prediction_fixture(vacuous, within))
+    assert ("lies within" in result) is within and ("does not lie within" in result) is (not within)
+    assert ("worst-case bound is vacuous" in result) is vacuous
+    assert "breast cancer" in result and "breast_cancer" not in result and r"$3.60$" in result
+    assert r"$\le0$" in table and r"$\infty$" in table and r"1{,}797" in table  # mu <= 0, kappa infinite
+    _check_reads_as_math(_prose(result + table), "the C13 result")
