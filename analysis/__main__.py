@@ -16,8 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from zosoftmax.io import atomic_write_json, read_json
+
 from . import FIGURE_MODULES
-from ._common import PROFILES, add_runner_arguments, produce, runner_from_args
+from ._common import GENERATED, PROFILES, add_runner_arguments, produce, runner_from_args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = args.only or list(FIGURE_MODULES)
     failed = []
+    seconds: dict[str, float] = {}
     t0 = time.monotonic()
     with runner_from_args(args) as runner:
         print(f"{len(names)} figures ({args.profile}) on {runner!r}", file=sys.stderr, flush=True)
@@ -49,13 +52,27 @@ def main(argv: list[str] | None = None) -> int:
                 raise
             produce(module.NAME, module.compute, module.plot, profile=args.profile, runner=runner,
                     outdir=args.outdir)
-            print(f"    done in {time.monotonic() - t:.1f}s", file=sys.stderr, flush=True)
+            seconds[name] = round(time.monotonic() - t, 1)
+            print(f"    done in {seconds[name]:.1f}s", file=sys.stderr, flush=True)
     print(f"all figures: {time.monotonic() - t0:.1f}s", file=sys.stderr)
+    _record_timings((args.outdir or GENERATED) / "timings.json", seconds, time.monotonic() - t0, repr(runner))
     if args.outdir is None:
         from . import report  # numbers.tex for paper/main.tex, from whatever JSON exists now
 
         report.main([])
     return 1 if failed else 0
+
+
+def _record_timings(path: Path, seconds: dict[str, float], total: float, runner: str) -> None:
+    """Run times for the report's reproducibility appendix, merged into ``timings.json`` (git-ignored: not
+    byte-reproducible, unlike every figure and its JSON); ``total_s`` only for a run of every figure."""
+    try:
+        old = read_json(path) if path.exists() else {}
+    except ValueError:
+        old = {}
+    doc = {"figures": {**(old.get("figures") or {}), **seconds}, "runner": runner,
+           "total_s": round(total, 1) if set(seconds) >= set(FIGURE_MODULES) else old.get("total_s")}
+    atomic_write_json(path, doc)
 
 
 if __name__ == "__main__":
