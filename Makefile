@@ -51,8 +51,8 @@ bench: $(STAMP)                ## C12 cost figure (figures/fig_cost.*), then spe
 	$(PY) -m analysis.fig_cost
 	$(PY) -m benchmarks
 
-mutants: $(STAMP)              ## plant known bugs; every one must turn the fast tier red
-	$(PY) -m pytest -p tests.mutants --mutants
+mutants: $(STAMP)              ## plant known bugs (invalid constants too); each must turn a property test red (MUTANT_ARGS=--search-only: no @example)
+	$(ONE_THREAD) $(PY) -m pytest -p tests.mutants --mutants $(MUTANT_ARGS)
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check src tests proofs analysis && $(VENV)/bin/mypy

@@ -1,14 +1,25 @@
 r"""Planted-bug (mutation) check: every known wrong-math mutant must turn the fast tier red.
 
-Use ``python -m pytest -p tests.mutants --mutants`` (``make mutants``). It first runs the unmutated fast tier,
-then, for each mutant, the whole fast tier in a fresh subprocess with ``--plant NAME`` (``-x`` stops at the
-first failure; ``HYPOTHESIS_PROFILE=ci``, derandomized, so every verdict is reproducible) and prints
+Use ``python -m pytest -p tests.mutants --mutants`` (``make mutants``). It first runs the unmutated selection,
+then, for each mutant, the same selection in a fresh subprocess with ``--plant NAME`` (``-x`` stops at the first
+failure; ``HYPOTHESIS_PROFILE=ci``, derandomized, so every verdict is reproducible) and prints
 ``killed by <test>`` or ``SURVIVED``. The exit status is non-zero if the baseline fails or any mutant survives.
 
+The selection is the *property* files (:data:`PROPERTY_FILES`, about 20 s unmutated; the whole ``make mutants``
+about 2 min), plus any file a mutant needs (:data:`EXTRA_FILES`, none today); the formula-pinning tests
+(``tests/test_proofs.py``) and the figures' quick modes are left out, so a killed mutant is killed by a property,
+not by a typed-in constant. ``--search-only`` also
+switches off every ``@example`` (Hypothesis' explicit phase): a mutant killed then was found by the search
+(strategies near the extremes and ``target()``) alone.
+
+Planted invalid constants (issue 12): :math:`\beta^+` below its supremum, :math:`\beta^-` without the target-range
+term (invalid for ball targets only: sup 5/16 > 1/4), the :math:`\sup\|Sc\|` bound 5% below the supremum of the
+target's set, and :math:`M_3` below the third-derivative value attained at a known maximiser.
+
 A mutant is planted by monkeypatching before collection. Several modules import names directly
-(``bounds`` does ``from .estimators import gamma``, ``optimize`` imports ``_quotients``, the package
-re-exports everything), so :func:`_replace_everywhere` rebinds every module attribute that *is* the original
-object, in ``zosoftmax`` and in the test package; methods are replaced on the class.
+(``bounds`` does ``from .estimators import gamma``, the package re-exports everything), so
+:func:`_replace_everywhere` rebinds every module attribute that *is* the original object, in ``zosoftmax`` and in
+the test package; methods are replaced on the class.
 """
 
 from __future__ import annotations
@@ -22,7 +33,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MUTANTS", "pytest_addoption", "pytest_configure", "pytest_collection_modifyitems", "pytest_cmdline_main"]
+__all__ = ["MUTANTS", "PROPERTY_FILES", "EXTRA_FILES", "pytest_addoption", "pytest_configure",
+           "pytest_collection_modifyitems", "pytest_cmdline_main"]
 
 _PREFIXES = ("zosoftmax", "tests", "proofs", "analysis")
 
@@ -79,10 +91,11 @@ def _first_direction_only() -> None:
         return orig(f, x, k=1, eps=eps, distribution=distribution, scheme=scheme, directions=np.asarray(directions)[:1])
 
     _replace_everywhere(orig, spsa_gradient)
-    orig_update = getattr(optimize, "_update", None)
-    if orig_update is not None:  # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1
-        # _update(X, Z, c) adds Σ_j c_j z_j with c = −(η/k) s; k c_1 z_1 is the step of ĝ = s_1 z_1
-        _replace_everywhere(orig_update, lambda X, Z, c: orig_update(X, Z[:, :1], Z.shape[1] * c[:, :1]))
+    # ZO-GD (and its replay) likewise: only z_1 of each step, ĝ = s_1 z_1 (the update divides by len(s) = k)
+    orig_descend = optimize._descend
+    _replace_everywhere(orig_descend, lambda x, Z, s, lr: orig_descend(x, Z[:1], s[:1], lr))
+    orig_batch = optimize._descend_batch
+    _replace_everywhere(orig_batch, lambda X, Z, s, lr: orig_batch(X, Z[:, :1], s[:, :1], lr))
 
 
 def _second_moment_sphere_everywhere() -> None:
@@ -156,16 +169,49 @@ def _forward_quotient_halved() -> None:
     _replace_everywhere(orig, _quotients)
 
 
-def _series_one_degree_short() -> None:
-    from zosoftmax import estimators
+# ------------------------------------------------- invalid constants (issue 12): below their suprema
+SC_SUP = {"simplex": 8 * np.sqrt(2) / 27, "ball": 0.5520627463118869}  # n = 2 closed form / numeric (scipy)
+M3_ATTAINED = 0.5714073589522375  # |phi'''| at the simplex maximiser of tests.strategies.MAXIMISERS (<= the sup)
 
-    orig = estimators._series_degree
 
-    def _series_degree(a: float) -> int | None:
-        M = orig(a)
-        return None if M is None else max(M - 1, 0)
+def _target_of(arg: Any) -> Any:
+    from zosoftmax.problem import SoftmaxRegression
 
-    _replace_everywhere(orig, _series_degree)
+    return arg.b if isinstance(arg, SoftmaxRegression) else np.asarray(arg, dtype=float)
+
+
+def _beta_plus_below_sup() -> None:
+    from zosoftmax import bounds
+
+    orig = bounds.beta_constants
+    _replace_everywhere(orig, lambda *a, **k: (0.30, orig(*a, **k)[1]))
+
+
+def _beta_minus_no_range() -> None:
+    from zosoftmax import bounds
+
+    orig = bounds.beta_constants
+    _replace_everywhere(orig, lambda *a, **k: (orig(*a, **k)[0], 0.25))
+
+
+def _sc_bound_5pct_low() -> None:
+    from zosoftmax import bounds
+
+    orig = bounds.residual_gradient_bound
+
+    def residual_gradient_bound(b: Any) -> float:
+        t = _target_of(b)
+        simplex = bool(np.all(t >= 0) and abs(float(np.sum(t)) - 1) < 1e-9)
+        return 0.95 * SC_SUP["simplex" if simplex else "ball"]
+
+    _replace_everywhere(orig, residual_gradient_bound)
+
+
+def _m3_below_sup() -> None:
+    from zosoftmax import bounds
+
+    orig = bounds.third_derivative_bound
+    _replace_everywhere(orig, lambda p: 0.95 * M3_ATTAINED * float(np.linalg.norm(p.A, 2)) ** 3)
 
 
 MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
@@ -184,8 +230,11 @@ MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "forward_quotient_halved": ("forward quotient divided by 2 eps (the central denominator)",
                                 _forward_quotient_halved),
     "sphere_unit_radius": ("sphere directions drawn on the unit sphere instead of radius sqrt(d)", _sphere_unit_radius),
-    "series_one_degree_short": ("e^{εAz} near zero from a Taylor polynomial one degree short of the roundoff",
-                                _series_one_degree_short),
+    # issue 12: invalid constants, each to be caught by a property test (not by formula pinning)
+    "beta_plus_below_sup": ("beta+ = 0.30, below its supremum (0.3081 simplex, 0.3591 ball)", _beta_plus_below_sup),
+    "beta_minus_no_range": ("beta- = 1/4, without the range term (ball sup 5/16)", _beta_minus_no_range),
+    "sc_bound_5pct_low": ("sup |Sc| bound 5% below the supremum of b's set", _sc_bound_5pct_low),
+    "m3_below_sup": ("M3 = 0.95 x the third derivative attained at a known maximiser", _m3_below_sup),
 }
 
 
@@ -194,6 +243,8 @@ def pytest_addoption(parser: Any) -> None:
     group.addoption("--mutants", action="store_true", help="run the fast tier once per planted bug; report survivors")
     group.addoption("--plant", default=None, choices=sorted(MUTANTS), help="plant one mutant in this session")
     group.addoption("--mutant-only", default=None, help="comma-separated subset of mutants for --mutants")
+    group.addoption("--search-only", action="store_true",
+                    help="switch off every @example: a kill must come from the search (strategies, target())")
 
 
 def pytest_configure(config: Any) -> None:
@@ -205,9 +256,18 @@ def pytest_configure(config: Any) -> None:
         import zosoftmax.optimize  # noqa: F401
 
         MUTANTS[name][1]()
+    if config.getoption("--search-only"):
+        from hypothesis import Phase, settings
+
+        settings.register_profile("search-only", settings.get_profile("ci"),
+                                  phases=[Phase.generate, Phase.target, Phase.shrink])
+        settings.load_profile("search-only")
 
 
 _PROPERTY_FILES = ("test_derivatives", "test_moments", "test_bias", "test_descent", "test_bounds", "test_invariances")
+PROPERTY_FILES = tuple(f"tests/{stem}.py" for stem in _PROPERTY_FILES)
+# files a mutant needs beyond the property files (none today: every mutant dies in a property file)
+EXTRA_FILES: dict[str, tuple[str, ...]] = {}
 
 
 def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
@@ -238,17 +298,21 @@ def pytest_cmdline_main(config: Any) -> int | None:
     if not config.getoption("--mutants"):
         return None
     env = dict(os.environ, HYPOTHESIS_PROFILE="ci", PYTHONHASHSEED="0")
-    rc, out, dt = _child([], env)
-    print(f"baseline (no mutant): {'green' if rc == 0 else 'RED'} in {dt:.0f} s", flush=True)
+    search = ["--search-only"] if config.getoption("--search-only") else []
+    files = list(PROPERTY_FILES) + sorted({f for extra in EXTRA_FILES.values() for f in extra})
+    rc, out, dt = _child(["-p", "tests.mutants", *search, *files], env)
+    print(f"baseline (no mutant, {len(files)} files: the property tests, no formula pinning"
+          f"{', no @example' if search else ''}): {'green' if rc == 0 else 'RED'} in {dt:.0f} s", flush=True)
     if rc != 0:
         print(out[-4000:])
-        print("mutants: the unmutated fast tier must pass first")
+        print("mutants: the unmutated selection must pass first")
         return 2
     only = config.getoption("--mutant-only")
     names = list(MUTANTS) if not only else only.split(",")
     survivors, errors = [], []
     for name in names:
-        rc, out, dt = _child(["-p", "tests.mutants", "--plant", name], env)
+        rc, out, dt = _child(["-p", "tests.mutants", "--plant", name, *search, *PROPERTY_FILES,
+                              *EXTRA_FILES.get(name, ())], env)
         if rc == 1:
             verdict = f"killed by {_first_failure(out)}"
         elif rc == 0:
