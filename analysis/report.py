@@ -17,8 +17,9 @@ Whatever is missing renders as a red ``[not generated: ...]`` notice, never as a
 before ``make verify`` or ``make figures`` says so on the page.
 
 ``python -m analysis.report --docs`` also rewrites the generated blocks of ``README.md`` (verdicts, figure
-findings) and ``docs/benchmarks.md`` (the benchmark ratios, from ``benchmarks/results.json``), between ``<!-- BEGIN generated: NAME -->`` and
-``<!-- END generated: NAME -->``; ``tests/test_readme.py`` checks they match the committed JSON.
+findings) and ``docs/benchmarks.md`` (the benchmark ratios, from ``benchmarks/results.json``), between
+``<!-- BEGIN generated: NAME -->`` and ``<!-- END generated: NAME -->``; ``tests/test_readme.py`` checks they
+match the committed JSON.
 """
 
 from __future__ import annotations
@@ -307,6 +308,11 @@ class Number:
     doc: str = ""
 
 
+def _kn(*paths: str) -> tuple[str, ...]:
+    """Alternative paths under ``key_numbers`` (the current name first, then the one it replaced)."""
+    return tuple(f"key_numbers.{p}" for p in paths)
+
+
 def _diff(a: float, b: str | tuple[str, ...]) -> Callable[[Any], Any]:
     return lambda d: a - lookup(d, b)
 
@@ -338,12 +344,16 @@ VOCABULARY: tuple[Number, ...] = (
     Number("BetaPlusBallExact", C4, "key_numbers.beta_plus_ball.exact_n2", "exact"),
     Number("BetaMinusBall", C4, "key_numbers.beta_minus_ball.exact_n2_value", "dec4"),
     Number("BetaMinusBallExact", C4, "key_numbers.beta_minus_ball.exact_n2", "exact"),
-    Number("BetaPlusGeneralSimplex", C4, ("key_numbers.beta_plus_simplex.bound_all_n", "key_numbers.beta_plus_simplex.proven_all_n"), "dec3"),
-    Number("BetaMinusGeneralSimplex", C4, ("key_numbers.beta_minus_simplex.bound_all_n", "key_numbers.beta_minus_simplex.proven_all_n"), "dec3"),
-    Number("BetaPlusGeneralBall", C4, ("key_numbers.beta_plus_ball.bound_all_n", "key_numbers.beta_plus_ball.proven_all_n"), "dec3"),
-    Number("BetaMinusGeneralBall", C4, ("key_numbers.beta_minus_ball.bound_all_n", "key_numbers.beta_minus_ball.proven_all_n"), "dec3"),
-    Number("BetaPlusGeneralFormula", C4, ("key_numbers.beta_plus_simplex.bound_all_n_formula", "key_numbers.beta_plus_simplex.proven_formula"), "exact"),
-    Number("BetaMinusGeneralFormula", C4, ("key_numbers.beta_minus_simplex.bound_all_n_formula", "key_numbers.beta_minus_simplex.proven_formula"), "exact"),
+    Number("BetaPlusGeneralSimplex", C4,
+           _kn("beta_plus_simplex.bound_all_n", "beta_plus_simplex.proven_all_n"), "dec3"),
+    Number("BetaMinusGeneralSimplex", C4,
+           _kn("beta_minus_simplex.bound_all_n", "beta_minus_simplex.proven_all_n"), "dec3"),
+    Number("BetaPlusGeneralBall", C4, _kn("beta_plus_ball.bound_all_n", "beta_plus_ball.proven_all_n"), "dec3"),
+    Number("BetaMinusGeneralBall", C4, _kn("beta_minus_ball.bound_all_n", "beta_minus_ball.proven_all_n"), "dec3"),
+    Number("BetaPlusGeneralFormula", C4,
+           _kn("beta_plus_simplex.bound_all_n_formula", "beta_plus_simplex.proven_formula"), "exact"),
+    Number("BetaMinusGeneralFormula", C4,
+           _kn("beta_minus_simplex.bound_all_n_formula", "beta_minus_simplex.proven_formula"), "exact"),
     Number("EveryNBeta", C4, "key_numbers.beta_plus_simplex.bound_all_n_evidence", "everyn",
            doc="'for every n' where the general bound's evidence is symbolic-general or certified-interval"),
     Number("PaperOverBetaPlus", C4, "key_numbers.beta_plus_simplex.ratio_paper_over_attained", "sig3",
@@ -351,20 +361,22 @@ VOCABULARY: tuple[Number, ...] = (
     Number("PaperOverBetaMinus", C4, "key_numbers.beta_minus_simplex.ratio_paper_over_attained", "sig3"),
     Number("SearchMaxN", C4, _max_key("key_numbers.beta_plus_simplex.numeric_sup_by_n"), "int",
            doc="largest n of the numeric search for the suprema"),
-    Number("OverRegularization", C5, _diff(4.0, ("key_numbers.beta_minus_n2_simplex", "key_numbers.tight_beta_minus_simplex")), "dec2",
+    Number("OverRegularization", C5, _diff(4.0, _kn("beta_minus_n2_simplex", "tight_beta_minus_simplex")), "dec2",
            doc="4 - beta- (simplex): how much the paper family's condition over-regularizes"),
     Number("SupScSimplex", C6, "key_numbers.simplex.exact_n2_value", "dec4"),
     Number("SupScSimplexExact", C6, "key_numbers.simplex.exact_n2", "exact"),
     Number("SupScBall", C6, "key_numbers.ball.exact_n2_value", "dec4"),
     Number("SupScBallExact", C6, "key_numbers.ball.exact_n2", "exact"),
-    Number("SupScGeneralSimplex", C6, ("key_numbers.simplex.bound_all_n", "key_numbers.simplex.proven_all_n"), "dec3"),
-    Number("SupScGeneralBall", C6, ("key_numbers.ball.bound_all_n", "key_numbers.ball.proven_all_n"), "dec3"),
+    Number("SupScGeneralSimplex", C6, _kn("simplex.bound_all_n", "simplex.proven_all_n"), "dec3"),
+    Number("SupScGeneralBall", C6, _kn("ball.bound_all_n", "ball.proven_all_n"), "dec3"),
     Number("EveryNSc", C6, "key_numbers.simplex.bound_all_n_evidence", "everyn"),
     Number("PaperOverSupSc", C6, "key_numbers.simplex.ratio_paper_over_attained", "sig2"),
-    Number("MThreeGeneral", C7, ("key_numbers.m3_simplex.bound_all_n", "key_numbers.m3_simplex.proven"), "dec3", doc="M3/||A||^3, general bound (simplex)"),
+    Number("MThreeGeneral", C7, _kn("m3_simplex.bound_all_n", "m3_simplex.proven"), "dec3",
+           doc="M3/||A||^3, general bound (simplex)"),
     Number("EveryNMThree", C7, "key_numbers.m3_simplex.bound_evidence", "everyn"),
     Number("MThreeSup", C7, lambda d: max(lookup(d, "key_numbers.m3_simplex.numeric_sup_by_n").values()), "dec4"),
-    Number("MThreeRatio", C7, ("key_numbers.m3_simplex.ratio_bound_over_attained", "key_numbers.m3_simplex.ratio_proven_over_attained"), "sig2"),
+    Number("MThreeRatio", C7,
+           _kn("m3_simplex.ratio_bound_over_attained", "m3_simplex.ratio_proven_over_attained"), "sig2"),
     # C8-C10: the exact factors, from the proofs' derivations.
     Number("FactorGaussian", "claims:C8", "key_numbers.gaussian", "exact"),
     Number("FactorSphere", "claims:C8", "key_numbers.sphere", "exact"),
@@ -542,7 +554,8 @@ def _claims_table(claims: Any) -> str:
     return ("\\begin{longtable}{@{}l>{\\raggedright\\arraybackslash}p{0.25\\linewidth}"
             ">{\\raggedright\\arraybackslash}p{0.09\\linewidth}>{\\raggedright\\arraybackslash}p{0.10\\linewidth}"
             ">{\\raggedright\\arraybackslash}p{0.10\\linewidth}>{\\raggedright\\arraybackslash}p{0.34\\linewidth}@{}}"
-            "\\caption{#1}\\label{tab:claims}\\\\ \\toprule " + head + " \\midrule\\endfirsthead \\toprule " + head + " \\midrule\\endhead "
+            "\\caption{#1}\\label{tab:claims}\\\\ \\toprule " + head + " \\midrule\\endfirsthead \\toprule " + head
+            + " \\midrule\\endhead "
             "\\bottomrule\\endlastfoot " + "\n".join(rows) + " \\end{longtable}")
 
 
@@ -648,6 +661,8 @@ def _prediction(data: Any) -> list[str]:
         return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json: result}}",
                 r"\newcommand{\PredictionTable}{}"]
     n_word = _word(len(names))
+    separates = ("shrinks below and grows above the predicted threshold" if sweeps_ok else
+                 "does not separate at the predicted threshold")
     vac_text = (f"On {_names(vac)} the worst-case bound is vacuous: after {steps:,} steps it still allows "
                 f"{fmt_pct(min(data[n]['bound_final_over_gap0'] for n in vac))} or more of the initial gap, while the "
                 f"measured mean gap fell to {fmt_pct(max(data[n]['measured_final_over_gap0'] for n in vac))} or less. "
@@ -661,7 +676,7 @@ def _prediction(data: Any) -> list[str]:
         f"error {fmt_pct(rel)}. {vac_text}"
         f"The largest stable step is ${min(ratios):.1f}$--${max(ratios):.1f}$ times the guarantee's step "
         f"$1/(\\ell\\gamma)$, and in the sweep ({sweep_steps} steps per point, step sizes up to ${grows:g}\\,\\eta^*$) "
-        f"the measured gap {'shrinks below and grows above the predicted threshold' if sweeps_ok else 'does not separate at the predicted threshold'}. "
+        f"the measured gap {separates}. "
         f"Every run starts at $x_0=0$, where the initial gap is already small "
         f"(${fmt_number(min(gaps0), 'sig1')}$ to ${fmt_number(max(gaps0), 'sig1')}$) and the local model's gap agrees "
         f"with the true one to a relative ${fmt_number(max(model0, 1e-300), 'sig1')}$: these runs test the model "
@@ -683,7 +698,8 @@ def _prediction(data: Any) -> list[str]:
         rows.append(" & ".join(cells) + r" \\")
     table = (r"\begin{center}\setlength{\tabcolsep}{3.5pt}\begin{tabular}{@{}lrrrrrrrlrr@{}}\toprule " + header
              + r" \midrule " + " ".join(rows) + r" \bottomrule\end{tabular}\par\smallskip"
-             r"\parbox{\linewidth}{\footnotesize Bound at $T$: the worst-case bound \eqref{eq:rate} after the last step, "
+             r"\parbox{\linewidth}{\footnotesize Bound at $T$: the worst-case bound \eqref{eq:rate} after the last "
+             r"step, "
              r"over the initial gap; largest relative error: between the measured mean and the prediction at the "
              r"tested times; $\eta^*\ell\gamma$: the largest stable step over the guarantee's step.}\end{center}")
     return [f"\\newcommand{{\\PredictionResult}}{{{result}}}", f"\\newcommand{{\\PredictionTable}}{{{table}}}"]
@@ -734,7 +750,8 @@ def environment() -> dict[str, Any]:
     except OSError:
         pass
     status = git("status", "--porcelain", "--untracked-files=no")
-    return {"commit": git("rev-parse", "HEAD"), "date": git("log", "-1", "--format=%cd", "--date=format:%B %-d, %Y"), "dirty": bool(status) if status is not None else None,
+    return {"commit": git("rev-parse", "HEAD"), "date": git("log", "-1", "--format=%cd", "--date=format:%B %-d, %Y"),
+            "dirty": bool(status) if status is not None else None,
             "python": platform.python_version(), "versions": versions, "cpu": cpu, "cores": os.cpu_count(),
             "memory_gib": mem_gib, "os": f"{platform.system()} {platform.release()}"}
 

@@ -96,7 +96,8 @@ def test_committed_json_fill_every_number():
     for num in report.VOCABULARY:
         source = "claims" if num.source.startswith("claims:") else num.source
         if source in present and r"\NotGenerated" in _macro(tex, num.macro):
-            unresolved.append(f"{num.macro} <- {num.source}: {num.path if isinstance(num.path, (str, tuple)) else '(computed)'}")
+            path = num.path if isinstance(num.path, (str, tuple)) else "(computed)"
+            unresolved.append(f"{num.macro} <- {num.source}: {path}")
     assert not unresolved, unresolved
 
 
@@ -106,7 +107,7 @@ def test_one_claims_table_with_evidence(generated: Path):
     assert table.count(r"\begin{longtable}") == 1 and r"\caption{#1}" in table
     c4 = next(line for line in table.splitlines() if line.startswith("C4 &"))
     assert r"\prov{paper}/\allowbreak \prov{derived}" in c4 and "holds with correction" in c4
-    assert "numeric search" in c4 and r"\ensuremath{n} \ensuremath{\le} 8" in c4  # strongest kind and its scope, as LaTeX
+    assert "numeric search" in c4 and r"\ensuremath{n} \ensuremath{\le} 8" in c4  # strongest kind, scope as LaTeX
     c9 = next(line for line in table.splitlines() if line.startswith("C9 &"))
     assert r"\NotGenerated{claims.json: strongest}" in c9  # no `strongest` field yet: red, never blank
     assert "claims.tex" not in MAIN_TEX.read_text(encoding="utf-8")  # the table is printed once
