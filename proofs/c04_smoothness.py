@@ -21,8 +21,12 @@ Verified
 * Numeric: adversarial search (``proofs/_search.py``) for n = 2..8 over both target sets; the library's
   ``beta_constants`` dominate every attained value and 4000 random ``(f, b)`` of every range ρ.
 
-Scope: exact sup for n = 2 (symbolic); bound for every n (symbolic-general); the sup for 3 <= n <= 8 only by
-numeric search (equal to the n = 2 value, not certified).
+* Certified, n = 3, simplex targets (``proofs/_certify.py``): the suprema lie within 1e-6 above the n = 2
+  values (exact-rational Bernstein branch and bound on the closed simplex).
+
+Scope: exact sup for n = 2 (symbolic); certified bracket for n = 3 (simplex targets); bound for every n
+(symbolic-general); the sup for n >= 4 (and n = 3 with ball targets) only by numeric search (equal to the n = 2
+value, not certified).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
+from ._certify import WIDTH, certify_n3, reduction_checks
 from ._common import FLOAT_RTOL, Checks, fmt, is_zero, result
 from ._lemmas import GLUE, SCOPE, beta_minus_steps, beta_plus_steps, spectrum_steps, split_steps
 from ._search import SETS, n_values, samples, search_table
@@ -188,6 +193,9 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     _random_validity(ch, quick)
     key: dict[str, Any] = {}
     parts = []
+    certified: dict[str, Any] = {}
+    for detail, ok in reduction_checks():
+        ch.add("symbolic-fixed-size", "n = 3, free f, b", detail, ok)
     ns = n_values(quick)
     scope_search = f"numeric search n = {ns[0]}..{ns[-1]}, simplex-vertex and unit-sphere targets"
     for bset in SETS:
@@ -207,6 +215,13 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                    all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table))
             ch.add("numeric-search", scope_search, f"{bset} {quantity}: library constant {proven[qi]:.4f} >= every "
                    "attained value", proven[qi] >= attained)
+            if bset == "simplex":
+                cert = certify_n3(quantity, exact)
+                ch.add("certified-interval", "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
+                       f"{quantity}: the n = 3 sup lies in [{cert['lower']:.8f}, {cert['upper']:.8f}] (width <= 1e-6; "
+                       f"the n = 2 value is the lower end; {cert['boxes']} boxes)",
+                       cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH))
+                certified[quantity] = cert
             ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"{bset} {quantity}: the reconstructed "
                        f"constant 4 exceeds the exact n = 2 sup {exact_f:.4f} by {PAPER_CONSTANT / exact_f:.1f}x",
                        deviates=PAPER_CONSTANT > exact_f, passed=PAPER_CONSTANT >= exact_f)
@@ -217,12 +232,17 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                 "numeric_sup_by_n": {str(n): v for n, v in table.items()}, "numeric_sup_evidence": "numeric-search",
                 "ratio_bound_over_attained": proven[qi] / attained,
                 "ratio_paper_over_attained": PAPER_CONSTANT / attained}
+            if bset == "simplex":
+                key[f"{quantity}_{bset}"]["certified_n3_bracket"] = [certified[quantity]["lower"],
+                                                                       certified[quantity]["upper"]]
             parts.append(f"{bset} β{'⁺' if quantity == 'beta_plus' else '⁻'}={fmt(exact_f)}")
     kp, km = key["beta_plus_simplex"], key["beta_minus_simplex"]
     nmax = ns[-1]
     correction = (
-        f"The paper-family constant 4 is valid but loose. Exact sup for n = 2 (symbolic), and numerically the same "
-        f"for 3 <= n <= {nmax} (numeric search, not certified): simplex targets beta+ = 13/384 + 55 sqrt(33)/1152 "
+        f"The paper-family constant 4 is valid but loose. Exact sup for n = 2 (symbolic); for simplex targets the "
+        f"n = 3 sup is certified within 1e-6 of it (interval branch and bound), and for 3 <= n <= {nmax} (ball "
+        f"targets) and 4 <= n <= {nmax} (simplex) it is numerically the same (numeric search, not certified): "
+        "simplex targets beta+ = 13/384 + 55 sqrt(33)/1152 "
         f"= {kp['exact_n2_value']:.4f}, beta- = 55 sqrt(33)/1152 - 13/384 = {km['exact_n2_value']:.4f} (4 is "
         f"{4 / kp['exact_n2_value']:.1f}x and {4 / km['exact_n2_value']:.1f}x too large); ball targets beta+ = "
         f"1/6 + sqrt(3)/9 = {key['beta_plus_ball']['exact_n2_value']:.4f}, beta- = 5/16. Bound for every n "
@@ -234,5 +254,6 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         statement="B(x) depends on x only through f in the simplex, so ||Hess L(x)|| <= l for every x; the paper "
                   "family bounds ||B|| by a constant like 4.",
         checks=ch, correction=correction, key_numbers=key,
-        summary="exact n=2: " + "; ".join(parts) + f" (n<={nmax} numerically); every n: 3/8+ρ/2, 1/4+ρ/2; paper 4",
+        summary="exact n=2: " + "; ".join(parts) + f" (simplex n=3 certified ±1e-6; n<={nmax} numerically); every n: "
+                "3/8+ρ/2, 1/4+ρ/2; paper 4",
     )

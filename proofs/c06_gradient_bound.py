@@ -14,7 +14,10 @@ Verified
 * Numeric: adversarial search for n = 2..8 on both target sets; the library bound dominates every attained
   value and 4000 random ``(f, b)`` of every range.
 
-Scope: exact sup for n = 2; bound for every n (symbolic-general); sup for 3 <= n <= 8 by numeric search only.
+* Certified, n = 3, simplex targets (``proofs/_certify.py``): the sup lies within 1e-6 above the n = 2 value.
+
+Scope: exact sup for n = 2; certified bracket n = 3 (simplex); bound for every n (symbolic-general); sup for
+n >= 4 (and ball targets at n >= 3) by numeric search only.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
+from ._certify import WIDTH, certify_n3, reduction_checks
 from ._common import FLOAT_RTOL, Checks, fmt, is_zero, result
 from ._lemmas import GLUE, SCOPE, sc_steps, spectrum_steps
 from ._search import SETS, n_values, samples, search_table
@@ -77,6 +81,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
            "max b - min b", ok_lib)
     ch.add("numeric-search", sc, "library residual_gradient_bound(b) >= ||S c|| at random (f, b) of every range", ok)
     key: dict[str, Any] = {}
+    for detail, ok in reduction_checks():
+        ch.add("symbolic-fixed-size", "n = 3, free f, b", detail, ok)
     ns = n_values(quick)
     scope_search = f"numeric search n = {ns[0]}..{ns[-1]}, simplex-vertex and unit-sphere targets"
     for bset in SETS:
@@ -95,6 +101,12 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table))
         ch.add("numeric-search", scope_search, f"{bset}: library bound {proven:.4f} and paper bound 2 >= every "
                "attained value", proven >= attained and PAPER_BOUND >= attained)
+        if bset == "simplex":
+            cert = certify_n3("sc", exact)
+            ch.add("certified-interval", "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
+                   f"the n = 3 sup of ||Sc|| lies in [{cert['lower']:.8f}, {cert['upper']:.8f}] (width <= 1e-6; the "
+                   f"n = 2 value is the lower end; {cert['boxes']} boxes)",
+                   cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH))
         ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"the reconstructed bound 2 exceeds the exact "
                    f"n = 2 sup {exact_f:.4f} by {PAPER_BOUND / exact_f:.1f}x", deviates=PAPER_BOUND > exact_f,
                    passed=PAPER_BOUND >= exact_f)
@@ -104,13 +116,15 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                      "numeric_sup_evidence": "numeric-search",
                      "ratio_bound_over_attained": proven / attained,
                      "ratio_paper_over_attained": PAPER_BOUND / attained}
+        if bset == "simplex":
+            key[bset]["certified_n3_bracket"] = [cert["lower"], cert["upper"]]
     s_, bl = key["simplex"], key["ball"]
     correction = (
         f"The inequality holds; the paper family's ||Sc|| <= 2 is loose: sup ||Sc|| = 8 sqrt(2)/27 = "
         f"{s_['exact_n2_value']:.4f} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and 7/27 + "
-        f"5 sqrt(10)/54 = {bl['exact_n2_value']:.4f} for ball targets (exact for n = 2; numerically the same for "
-        f"n <= {ns[-1]}, numeric search, not certified). For every n (symbolic-general): "
-        "||Sc|| <= sqrt(1/2)(1 + rho)/2 "
+        f"5 sqrt(10)/54 = {bl['exact_n2_value']:.4f} for ball targets (exact for n = 2; for simplex targets certified "
+        f"within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not certified). For every "
+        "n (symbolic-general): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
         f"({s_['bound_all_n']:.3f} simplex, {bl['bound_all_n']:.3f} ball).")
     return result(
         id="C6", title="Gradient bound: sup ||Sc||", provenance="[paper] / [derived]",
@@ -118,5 +132,5 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                   "(||Sc|| <= 2).",
         checks=ch, correction=correction, key_numbers=key,
         summary=f"exact n=2: sup‖Sc‖={fmt(s_['exact_n2_value'])} (simplex), {fmt(bl['exact_n2_value'])} (ball), "
-                f"n<={ns[-1]} numerically; every n: {fmt(s_['bound_all_n'])}; paper 2",
+                f"simplex n=3 certified ±1e-6, n<={ns[-1]} numerically; every n: {fmt(s_['bound_all_n'])}; paper 2",
     )

@@ -309,3 +309,21 @@ def test_verify_exits_nonzero_when_a_check_errors(tmp_path: Path, monkeypatch: p
     with pytest.raises(SystemExit) as exc:
         main(["--quick", "--update"])
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize("quantity", ["beta_plus", "beta_minus", "sc"])
+def test_certified_n3_bracket_holds_and_a_lower_constant_is_refused(quantity: str) -> None:
+    """The n = 3 (simplex targets) certificate of C4/C6 succeeds at the n = 2 sup + 1e-6 and fails, with a
+    counterexample corner, at the n = 2 sup - 1e-5: the exact-rational branch and bound can fail."""
+    from fractions import Fraction
+
+    from proofs import _certify as C
+
+    value = n2_exact(quantity, "simplex")[0]
+    res = C.certify_n3(quantity, value)
+    assert res["certified"] and 0 < res["upper"] - res["lower"] <= float(C.WIDTH)
+    if quantity == "sc":
+        polys = C.n3_polynomials("sc_squared", C.rational_above(sp.nsimplify(value) ** 2) - Fraction(1, 10**5))
+    else:
+        polys = C.n3_polynomials(quantity, C.rational_above(value) - Fraction(1, 10**5))
+    assert not all(C.certify_positive(p, max_boxes=5000)[0] for p in polys)
