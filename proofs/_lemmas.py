@@ -27,7 +27,7 @@ from ._common import is_zero, nonneg_certificate
 __all__ = ["SCOPE", "weighted_sum", "index_sum", "softmax_derivative_steps", "split_steps", "spectrum_steps",
            "beta_plus_steps", "beta_minus_steps", "sc_steps", "m3_steps", "GLUE"]
 
-SCOPE = "every n >= 2, every f in the open simplex, every real target b (rho = max b - min b)"
+SCOPE = "every n, f in the simplex, every target b"  # rho = max b - min b throughout
 Steps = list[tuple[str, bool]]
 
 half = sp.Rational(1, 2)

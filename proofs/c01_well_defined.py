@@ -48,10 +48,10 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch = Checks()
     yi, t = sp.symbols("y_i t", real=True)
     Z = sp.Symbol("Z", positive=True)  # sum_k exp(y_k)
-    ch.add("symbolic-general", "every n >= 1", "softmax(y + t 1)_i = e^(y_i + t)/(e^t Z) = e^(y_i)/Z = softmax(y)_i, "
+    ch.add("symbolic-general", "every n", "softmax(y + t 1)_i = e^(y_i + t)/(e^t Z) = e^(y_i)/Z = softmax(y)_i, "
            "Z = sum_k e^(y_k) > 0 (the shift factors out of the sum)",
            is_zero(sp.exp(yi + t) / (sp.exp(t) * Z) - sp.exp(yi) / Z))
-    ch.add("symbolic-general", "every n >= 1", "f_i = e^(y_i)/Z > 0 and sum_i f_i = Z/Z = 1, so 0 <= L_exp = "
+    ch.add("symbolic-general", "every n", "f_i = e^(y_i)/Z > 0 and sum_i f_i = Z/Z = 1, so 0 <= L_exp = "
            "||f - b||^2/2 < infinity for every finite y",
            bool((sp.exp(yi) / Z).is_positive) and is_zero(Z / Z - 1))
     for n in (2, 3, 4):

@@ -97,7 +97,7 @@ def _jacobian_entry_checks(ch: Checks) -> None:
     R = sp.Symbol("R", positive=True)
     alpha = sp.exp(yi) + sp.exp(yj) + R
     fi, fj = sp.exp(yi) / alpha, sp.exp(yj) / alpha
-    scope = "every n >= 2 (the rest R > 0 of the partition function a symbol)"
+    scope = "every n"  # the rest R > 0 of the partition function a symbol
     ch.add("symbolic-general", scope, "d f_i / d y_i = f_i (1 - f_i) and d f_i / d y_j = -f_i f_j (i != j): the "
            "Jacobian of softmax is S = diag(f) - f f^T",
            is_zero(sp.diff(fi, yi) - fi * (1 - fi)) and is_zero(sp.diff(fi, yj) + fi * fj))
@@ -105,7 +105,7 @@ def _jacobian_entry_checks(ch: Checks) -> None:
     dki, dkj, dij = sp.symbols("delta_ki delta_kj delta_ij", real=True)
     Sc_i = index_sum((fk * dki - fk * fi_) * ck, {fk: fi_, ck: ci_}, {}, {(1, 1): cbar, (1, 0): sp.Integer(1)},
                      dki, dkj, dij)
-    ch.add("symbolic-general", "every n >= 2", "chain rule: d/dy_i ||f - b||^2/2 = sum_k S_ki c_k = f_i c_i - "
+    ch.add("symbolic-general", "every n", "chain rule: d/dy_i ||f - b||^2/2 = sum_k S_ki c_k = f_i c_i - "
            "<f,c> f_i, i.e. S c = f∘c - <f,c> f (sum over k reduced with sum f c = cbar); d/dx = A^T d/dy",
            is_zero(Sc_i - (fi_ * ci_ - cbar * fi_)))
 

@@ -56,7 +56,7 @@ def _tightness(ch: Checks, bset: str, l_target: float) -> float:
 
 
 def _general_steps(ch: Checks) -> None:
-    scope = "every n, d with rank A = d, every x (beta- from C4, valid for every n)"
+    scope = "every n, d (rank A = d)"  # beta- from C4, valid for every n
     wi2, wmin2, yi, beta, l_, sig = sp.symbols("w_i2 w_min2 y_i beta l sigma", real=True)
     ch.add("symbolic-general", scope, "per row: (w_i^2 - beta) y_i^2 - (w_min^2 - beta) y_i^2 = (w_i^2 - w_min^2) "
            "y_i^2 >= 0, so x^T A^T (W^2 - beta I) A x >= (w_min^2 - beta) ||Ax||^2",
@@ -68,7 +68,7 @@ def _general_steps(ch: Checks) -> None:
                               (wmin2 - beta - l_ / sig**2,)))
     ch.add("prose-argument", scope, "Hess L = A^T (B + W^2) A >= A^T (W^2 - beta- I) A because B >= -beta- I "
            "(C4); ||Ax||^2 >= sigma_min(A)^2 ||x||^2 (definition of sigma_min, rank A = d)", True)
-    ch.add("symbolic-general", "every target with rho <= sqrt 2 (simplex and ball)", "4 >= beta-(rho) = 1/4 + "
+    ch.add("symbolic-general", "simplex and ball targets", "4 >= beta-(rho) = 1/4 + "
            "rho/2: 4 - beta- = (sqrt2 - rho)/2 + (15/4 - sqrt2/2), so the paper's condition implies the derived one",
            nonneg_certificate(PAPER_CONSTANT - (sp.Rational(1, 4) + rho / 2),
                               [(sp.Rational(1, 2), sp.sqrt(2) - rho), sp.Rational(15, 4) - sp.sqrt(2) / 2],

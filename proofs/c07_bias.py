@@ -76,7 +76,7 @@ def _taylor(ch: Checks) -> None:
     e = sp.Symbol("epsilon", positive=True)
     a = sp.symbols("a0:6", real=True)  # a_k = phi^(k)(0): a generic degree-5 Taylor polynomial
     phi = sum(a[k] * e**k / sp.factorial(k) for k in range(6))
-    sc = "any smooth L, every d, every direction z (one-variable Taylor expansion)"
+    sc = "any smooth L, every d"  # a one-variable Taylor expansion along each direction z
     ch.add("symbolic-general", sc,
            "Taylor: (phi(e) - phi(-e))/(2e) = phi'(0) + e^2 phi'''(0)/6 + e^4 phi^(5)(0)/120 (no odd powers)",
                 is_zero(sp.expand((phi - phi.subs(e, -e)) / (2 * e) - a[1] - e**2 * a[3] / 6 - e**4 * a[5] / 120)))
@@ -120,7 +120,7 @@ def _taylor(ch: Checks) -> None:
 
 def _softmax_identities(ch: Checks) -> Any:
     for detail, ok in m3_steps()[0]:
-        ch.add("symbolic-general", SCOPE + ", every unit logit direction v", detail, ok)
+        ch.add("symbolic-general", SCOPE, detail, ok)  # every unit logit direction v
     ch.add("prose-argument", SCOPE, "glue for M3: " + GLUE["m3"], True)
     _, m3 = m3_steps()
     ch.add("symbolic-general", SCOPE, "the derived bound is the library's M3/||A||^3 = 3/2 + 7(1+rho)/(4 sqrt2)",
@@ -167,7 +167,7 @@ def _contraction(ch: Checks) -> None:
                 ok &= is_zero(lhs - rhs)
         ch.add("symbolic-fixed-size", f"d = {d}, symbolic symmetric T, all three laws", "E[z_a T[z,z,z]] = 3 m22 "
                "sum_c T_acc + (m4 - 3 m22) T_aaa with C9's derived fourth moments", ok)
-    ch.add("symbolic-general", "every d >= 1, every exchangeable sign-symmetric law (C9's pairing rule)",
+    ch.add("symbolic-general", "every d, all three laws",  # C9's pairing rule
            "contracting the deltas of the pairing rule over b, c, e: sum E[z_a z_b z_c z_e] T_bce = 3 m22 sum_c T_acc "
            "+ (m4 - 3 m22) T_aaa for a symmetric T", _general_contraction())
     ch.add("prose-argument", "any smooth L, every d", "with the Taylor step (symbolic-general above) and E[zz^T] = I: "

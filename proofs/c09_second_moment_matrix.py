@@ -176,13 +176,13 @@ def second_moment_matrix_sym(g: sp.Matrix, distribution: str, k: Any = k_sym) ->
 
 
 def _general(ch: Checks) -> None:
-    sc = "every d >= 1 (d symbolic)"
+    sc = "every d"
     n2, n4 = _chi2_moments()
     ch.add("symbolic-general", sc, f"chi-square MGF (1-2t)^(-d/2): E||g||^2 = {n2}, E||g||^4 = {n4}",
            is_zero(n2 - d_sym) and is_zero(n4 - d_sym * (d_sym + 2)))
     m4, m22 = sp.symbols("m4 m22", real=True)
     pats = _partitions([0, 1, 2, 3])
-    ch.add("symbolic-general", "every d >= 1, every exchangeable sign-symmetric law",
+    ch.add("symbolic-general", "every d, all three laws",  # any exchangeable sign-symmetric law
            f"all {len(pats)} equality patterns of (a, b, c, e): E[z_a z_b z_c z_e] = m22 (d_ab d_ce + d_ac d_be + "
            "d_ae d_bc) + (m4 - 3 m22) d_abce", len(pats) == 15 and all(
                is_zero(pairing_moment(p, m4, m22) - _pairing_formula(p, m4, m22)) for p in pats))
@@ -191,7 +191,7 @@ def _general(ch: Checks) -> None:
     ch.add("symbolic-general", sc, "contracting the deltas over c, e: E[zz^T G zz^T]_ab = m22 (2 G_ab + delta_ab "
            "tr G) + (m4 - 3 m22) delta_ab G_aa", is_zero(entry - target))
     M4, Gs, m2 = sp.symbols("M4 G m2", real=True)  # scalars standing for the matrices (the algebra is linear)
-    ch.add("symbolic-general", "every d, k >= 1 (k symbolic)", "k directions: (1/k^2)(k E[zz^T G zz^T] + k(k-1) "
+    ch.add("symbolic-general", "every d, k", "k directions: (1/k^2)(k E[zz^T G zz^T] + k(k-1) "
            "E[zz^T] G E[zz^T]) = (1/k) E[zz^T G zz^T] + (1 - 1/k) m2^2 G (independence across directions)",
            is_zero((k_sym * M4 + k_sym * (k_sym - 1) * m2**2 * Gs) / k_sym**2
                    - (M4 / k_sym + (1 - 1 / k_sym) * m2**2 * Gs)))

@@ -82,7 +82,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     """
     del quick
     ch = Checks()
-    sc = "every d, k >= 1, r in [1, d], every l >= mu > 0 (symbolic)"
+    sc = "every d, k, r"  # and every l >= mu > 0
     D = -eta + eta**2 * ell * gam / 2
     ch.add("symbolic-general", sc, "d/d eta [-eta + eta^2 l gamma/2] = 0 at eta = 1/(l gamma), value "
            "-1/(2 l gamma)", is_zero(sp.diff(D, eta).subs(eta, 1 / (ell * gam)))
@@ -93,7 +93,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
            nonneg_certificate(contraction_sym() * gap - (gap - g2 / (2 * ell * gam)),
                               [(sp.Rational(1, 2), g2 - 2 * mu * gap, 1 / (ell * gam))], (g2 - 2 * mu * gap,)))
     h = -sp.log(1 - u) - u
-    ch.add("symbolic-general", "every u in [0, 1)", "-log(1-u) >= u: h(0) = 0 and h'(u) = u/(1-u) >= 0",
+    ch.add("symbolic-general", sc, "-log(1-u) >= u on [0, 1): h(0) = 0 and h'(u) = u/(1-u) >= 0",
            is_zero(h.subs(u, 0)) and is_zero(sp.diff(h, u) - u / (1 - u)) and bool((u / (1 - u)).subs(u, u / (1 + u))
                                                                                  .is_nonnegative))
     # dimension-free: every law's gamma(d, k, r) is below the d-free 1 + (r + 1)/k, with equality as d -> oo
@@ -103,7 +103,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         slack = sp.factor(free - g_)
         ok = is_zero(slack) or nonneg_certificate(slack, [(2, r_sym / (k_sym * (d_sym + 2))),
                                                           (4, 1 / (k_sym * (d_sym + 2)))])
-        ch.add("symbolic-general", "every d, k >= 1, r >= 0 (symbolic)", f"{dist}: gamma(d, k, r) <= 1 + (r + 1)/k "
+        ch.add("symbolic-general", sc, f"{dist}: gamma(d, k, r) <= 1 + (r + 1)/k "
                f"for every d (slack {slack}) and gamma -> 1 + (r + 1)/k as d -> infinity: the iteration count "
                "(l gamma/mu) log(D0/eps) <= (l/mu)(1 + (r + 1)/k) log(D0/eps) does not grow with d at fixed r, k",
                ok and is_zero(sp.limit(g_, d_sym, sp.oo) - free))

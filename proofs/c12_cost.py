@@ -47,7 +47,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch = Checks()
     seeded = d_sym + T_sym * (1 + k_sym)
     stored = d_sym + T_sym * k_sym * d_sym
-    ch.add("symbolic-general", "every d, k, T (symbolic)",
+    ch.add("symbolic-general", "every d, k, T",
            "memory ratio stored/seeded -> k d/(1 + k) as T -> infinity (grows linearly in d)",
                 is_zero(sp.limit(stored / seeded, T_sym, sp.oo) - k_sym * d_sym / (1 + k_sym)))
     ok_eval = all(zs.evaluations(k, s) == int(evaluations_sym(s).subs(k_sym, k))
