@@ -8,4 +8,5 @@ FIGURE_MODULES = (
     "fig_dimension_free",
     "fig_constants",
     "fig_effective_rank",
+    "fig_prediction",
 )

@@ -1,0 +1,61 @@
+"""fig_prediction (C13): the quick mode runs end to end, and its verdict is re-derived from the raw numbers and the library.
+
+The prediction, the C11 bound and the constants are recomputed here from :mod:`zosoftmax` (not read from the
+script), the z-scores from the stored means and standard errors, and the sweep's verdict from its ratios: a wrong
+prediction, a wrong bound line or a verdict that ignores its own numbers turns this red.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+from analysis import fig_prediction
+
+import zosoftmax as zs
+
+
+def test_fig_prediction_quick(run_quick):
+    data = run_quick(fig_prediction)
+    assert data["claim"] == "C13" and data["confirmed"] is True
+    names = list(fig_prediction.INSTANCES)
+    assert data["instances"] == names
+    compared = {}
+    for name in names:  # the points above the measurement floor, re-derived
+        c = data[name]
+        floor = max(fig_prediction.FLOOR_RELATIVE * c["gap0"],
+                    fig_prediction.FLOOR_ROUNDINGS * np.finfo(float).eps / 2 * abs(c["loss_star"]))
+        compared[name] = [t for t in data["times"] if c["predicted"][t] >= floor]
+        assert c["compared_times"] == compared[name] and len(compared[name]) >= 3
+    z = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * sum(map(len, compared.values()))))
+    assert math.isclose(data["z_threshold"], z, rel_tol=1e-12)
+    for name in names:
+        times = compared[name]
+        c = data[name]
+        p = fig_prediction._instance(name)
+        lr = zs.step_size(p, fig_prediction.K, fig_prediction.DISTRIBUTION)
+        assert math.isclose(c["lr"], lr, rel_tol=1e-12)
+        x0 = np.zeros(p.d)
+        if name != "digits":  # the problem's own route (newton inside); digits' n = 1797 Hessian is the slow one
+            predicted = zs.expected_gap_curve(p, x0, steps=c["steps"], lr=lr, k=fig_prediction.K,
+                                              distribution=fig_prediction.DISTRIBUTION)
+            np.testing.assert_allclose(c["predicted"], predicted, rtol=1e-8)  # two Newton solves, to rounding
+        rate = zs.rate_bound(p, fig_prediction.K, fig_prediction.DISTRIBUTION)
+        np.testing.assert_allclose(c["bound"], c["gap0"] * rate ** np.arange(c["steps"] + 1), rtol=1e-12)
+        assert math.isclose(c["ell"], zs.smoothness_bound(p), rel_tol=1e-12)
+        assert math.isclose(c["mu"], zs.pl_constant(p), rel_tol=1e-9, abs_tol=1e-12)
+        mean, se, pred = (np.asarray(c[key]) for key in ("mean", "se", "predicted"))
+        scores = (mean[times] - pred[times]) / se[times]
+        assert np.all(se[times] > 0) and np.all(np.abs(scores) <= z)  # the verdict, from the raw numbers
+        assert c["bound_vacuous"] == (c["mu"] <= 0 or c["bound"][-1] >= fig_prediction.VACUOUS * c["gap0"])
+        assert c["max_stable_over_step_size"] >= 2  # the docstring's bound for Gaussian k = 1
+        for r in c["sweep"]:
+            if r["fraction"] < 1:
+                assert r["measured_ratio"] < 1 and r["predicted_ratio"] < 1
+            if r["fraction"] >= fig_prediction.SWEEP_GROWS_ABOVE:
+                assert r["measured_ratio"] > 1 and r["predicted_ratio"] > 1
+    rows = {row["instance"]: row for row in data["table"]}
+    assert set(rows) == set(names)
+    assert rows["digits"]["rank"] == 61 and rows["digits"]["d"] == 64  # blank pixels: rank-deficient A
+    assert rows["digits"]["bound_vacuous"] and rows["breast_cancer"]["bound_vacuous"]  # at every profile's horizon
