@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from scipy.optimize import minimize
 import zosoftmax as zs
 from zosoftmax.io import atomic_write_json, read_json
 
-__all__ = ["N_VALUES", "SETS", "QUANTITIES", "CACHE", "quick", "n_values", "samples", "search", "search_table", "phi3"]
+__all__ = ["N_VALUES", "SETS", "QUANTITIES", "CACHE", "n_values", "samples", "search", "search_table", "phi3"]
 
 N_VALUES = tuple(range(2, 9))
 SETS = ("simplex", "ball")
@@ -44,29 +43,14 @@ QUICK_N_VALUES = (2, 3)  # the quick profile's n (the test suite's)
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "search"  # one JSON per search (see the module docstring)
 
 
-LEGACY_QUICK_ENV = "ZOSOFTMAX_PROOFS_QUICK"
-
-
-def quick() -> bool:
-    """Transitional: the default of ``quick=None`` until every call site passes ``quick`` explicitly.
-
-    Reads the old environment switch ``ZOSOFTMAX_PROOFS_QUICK=1``; to be removed with it.
-    """
-    return os.environ.get(LEGACY_QUICK_ENV, "") == "1"
-
-
-def _quick(value: bool | None) -> bool:
-    return quick() if value is None else bool(value)
-
-
-def n_values(quick: bool | None = None) -> tuple[int, ...]:
+def n_values(quick: bool = False) -> tuple[int, ...]:
     """The n of the numeric searches: 2..8, or (2, 3) in the quick profile."""
-    return QUICK_N_VALUES if _quick(quick) else N_VALUES
+    return QUICK_N_VALUES if quick else N_VALUES
 
 
-def samples(full: int, quick: bool | None = None) -> int:
+def samples(full: int, quick: bool = False) -> int:
     """A random-sample count: ``full``, or an eighth of it in the quick profile."""
-    return max(1, full // 8) if _quick(quick) else full
+    return max(1, full // 8) if quick else full
 
 
 def _unpack(P: np.ndarray, n: int, bset: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -132,7 +116,7 @@ def _library_value(quantity: str, n: int, bset: str, p: np.ndarray) -> float:
     return float(abs(phi3(zs.softmax(y), b, v)))
 
 
-def search(quantity: str, bset: str, n: int, seed: int = 0, quick: bool | None = None,
+def search(quantity: str, bset: str, n: int, seed: int = 0, quick: bool = False,
            cache_dir: str | Path | None = None) -> dict[str, Any]:
     r"""Numeric sup of ``quantity`` over f (logits), b in ``bset`` (extreme points), v (``phi3`` only).
 
@@ -146,8 +130,8 @@ def search(quantity: str, bset: str, n: int, seed: int = 0, quick: bool | None =
         Softmax width, >= 2.
     seed : int
         Seed of the search's random starts and steps.
-    quick : bool, optional
-        The quick profile: half the population and half the evolution steps (``None``: see :func:`quick`).
+    quick : bool
+        The quick profile (the test suite's): half the population and half the evolution steps.
     cache_dir : path, optional
         Where the result is cached on disk (default :data:`CACHE`); a folder shared by the workers of a cluster.
 
@@ -165,7 +149,7 @@ def search(quantity: str, bset: str, n: int, seed: int = 0, quick: bool | None =
     if not isinstance(n, int | np.integer) or n < 2:
         raise ValueError(f"n must be an integer >= 2, got {n!r}")
     folder = str(CACHE if cache_dir is None else cache_dir)
-    return _cached_search(quantity, bset, int(n), int(seed), _quick(quick), folder)
+    return _cached_search(quantity, bset, int(n), int(seed), bool(quick), folder)
 
 
 def _fingerprint() -> str:
@@ -219,6 +203,6 @@ def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) ->
     return {"value": _library_value(quantity, n, bset, best_p), "f": zs.softmax(y).tolist(), "b": b.tolist()}
 
 
-def search_table(quantity: str, bset: str, quick: bool | None = None) -> dict[int, float]:
+def search_table(quantity: str, bset: str, quick: bool = False) -> dict[int, float]:
     """``{n: numeric sup}`` for n in :func:`n_values` (``quick``: the quick profile's n and search)."""
     return {n: search(quantity, bset, n, quick=quick)["value"] for n in n_values(quick)}
