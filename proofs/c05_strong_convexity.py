@@ -122,7 +122,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     correction = (
         f"Valid but loose: the sufficient condition is w_i^2 >= beta- + l/sigma_min(A)^2. With beta- = "
         f"{tight['simplex']:.4f} (simplex targets; 55 sqrt(33)/1152 - 13/384, the exact n = 2 sup, certified within "
-        f"1e-6 for n = 3 in C4, numerically the same for n <= 8) or 5/16 = {tight['ball']:.4f} (ball targets) no smaller constant works (n = 2 example); "
+        f"1e-6 for n = 3 in C4, numerically the same for n <= 8) or 5/16 = {tight['ball']:.4f} (ball targets) no "
+        "smaller constant works (n = 2 example); "
         f"for every n (symbolic-general) beta- = 1/4 + rho/2 ({ps:.3f} simplex, {pb:.3f} ball) suffices. The paper "
         f"family's 4 over-regularizes by 4 - beta- = {4 - tight['simplex']:.2f}.")
     return result(
