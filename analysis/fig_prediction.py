@@ -1,4 +1,4 @@
-r"""Figure (C13): the exact expected learning curve of ZO-GD against measured runs and against the C11 bound, on real data.
+r"""Figure (C13): the exact expected learning curve of ZO-GD against measured runs and the C11 bound, on real data.
 
 Claim C13 [derived]: on the local quadratic model :math:`H = \nabla^2 L(x^*)`, ZO-GD's mean gap is exactly
 :math:`\tfrac12\mathrm{tr}(H\Sigma_t)` with :math:`\Sigma_{t+1} = \Sigma_t - \eta(H\Sigma_t + \Sigma_t H) +
@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 
 import zosoftmax as zs
 
-from ._common import PROFILES, Runner, as_runner, run_figure
+from ._common import Runner, as_runner, run_figure
 
 __all__ = ["NAME", "INSTANCES", "compute", "plot", "main"]
 
@@ -60,7 +60,7 @@ def _instance(name: str) -> zs.SoftmaxRegression:
     return zs.load_instance(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _solved(name: str) -> tuple[zs.SoftmaxRegression, np.ndarray, float, zs.Quadratic]:
     """The instance, its minimizer and L* (Newton), and its local model as a :class:`zosoftmax.Quadratic`.
 

@@ -1,4 +1,4 @@
-r"""The exact expected learning curve costs less than one ZO run of the same length (C13, issue 13's performance target).
+r"""The exact expected learning curve costs less than one ZO run of the same length (C13, issue 13's speed target).
 
 :func:`zosoftmax.expected_gap_curve` for Gaussian and sphere directions carries the diagonal of :math:`\Sigma_t` in the
 Hessian's eigenbasis, :math:`O(r)` a step after one eigendecomposition (here through a QR of :math:`A^\top`,

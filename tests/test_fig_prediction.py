@@ -1,4 +1,4 @@
-"""fig_prediction (C13): the quick mode runs end to end, and its verdict is re-derived from the raw numbers and the library.
+"""fig_prediction (C13): the quick mode runs end to end; its verdict is re-derived from the raw numbers and the library.
 
 The prediction, the C11 bound and the constants are recomputed here from :mod:`zosoftmax` (not read from the
 script), the z-scores from the stored means and standard errors, and the sweep's verdict from its ratios: a wrong

@@ -152,12 +152,12 @@ def expected_pmp(M: Any, k: int, distribution: str) -> Array:
     With :math:`M = gg^\top` this is :func:`zosoftmax.second_moment_matrix` (C9).
     """
     k = _checks.positive_int(k, "k")
-    return direction_fourth_moment(M, distribution) / k + (1 - 1 / k) * np.asarray(M, dtype=np.float64)  # type: ignore[no-any-return]
+    return direction_fourth_moment(M, distribution) / k + (1 - 1 / k) * np.asarray(M, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------- the local model
 def _local_model(problem: Any, x_star: Any, x0: Array | None) -> tuple[Array, Array, Array]:
-    """``(lam, V, x_star)``: the positive eigenvalues (r,) of the model Hessian, their eigenvectors (d, r), the minimizer.
+    """``(lam, V, x_star)``: the positive eigenvalues (r,) of the model Hessian, their eigenvectors (d, r), x*.
 
     Eigenvalues up to ``max(n, d) · eps · λ_max`` in size are zero up to rounding and dropped, with their
     eigenvectors: directions in which the model is flat never change the gap (they never feed back, see
@@ -316,7 +316,8 @@ def _threshold_rademacher(lam: Array, V: Array, k: int) -> float:
         M = V @ N @ V.T
         M = 0.5 * (M + M.T)
         L2 = N + (V.T @ direction_fourth_moment(M, "rademacher") @ V - N) / k  # Vᵀ E[PMP] V
-        return (L2 / plus).ravel()  # L₁⁻¹(Y)_ij = Y_ij / (λ_i + λ_j)
+        out: Array = (L2 / plus).ravel()  # L₁⁻¹(Y)_ij = Y_ij / (λ_i + λ_j)
+        return out
 
     if r * r <= _DENSE_MAP_MAX:
         dense = np.stack([K(col) for col in np.eye(r * r)], axis=1)
