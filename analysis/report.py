@@ -418,10 +418,16 @@ VOCABULARY: tuple[Number, ...] = (
     # Experiment 4, linear convergence (C11).
     Number("ConvN", "fig_convergence", "n", "int"),
     Number("ConvD", "fig_convergence", "d", "int"),
-    Number("ConvRuns", "fig_convergence", "seeds", "int"),
-    Number("ConvMaxMeanOverBound", "fig_convergence", _max_of("runs.zo_k1.max_mean_gap_over_bound",
-                                                              "runs.zo_k4.max_mean_gap_over_bound",
-                                                              "runs.zo_k16.max_mean_gap_over_bound"), "dec3"),
+    Number("ConvRuns", "fig_convergence", ("runs", "seeds"), "int"),
+    Number("ConvAlpha", "fig_convergence", "alpha", "dec2", doc="family-wise level of the Bonferroni limits"),
+    Number("ConvMaxLowerLimit", "fig_convergence", "max_lower_limit", "dec3",
+           doc="largest lower confidence limit of mean gap / bound over steps and k"),
+    Number("ConvTightKOne", "fig_convergence", "tightest.zo_k1.mean", "dec3"),
+    Number("ConvTightKOneSE", "fig_convergence", "tightest.zo_k1.se", "dec3"),
+    Number("ConvTightKOneT", "fig_convergence", "tightest.zo_k1.t", "int"),
+    Number("ConvTightKFour", "fig_convergence", "tightest.zo_k4.mean", "dec3"),
+    Number("ConvTightKSixteen", "fig_convergence", "tightest.zo_k16.mean", "dec3"),
+    Number("ConvTightGD", "fig_convergence", "tightest.gd.mean", "dec3"),
     Number("ConvRateGD", "fig_convergence", "measured_rates.gd", "dec3"),
     Number("ConvBoundGD", "fig_convergence", "bound_rates.gd", "dec3"),
     Number("ConvRateKOne", "fig_convergence", "measured_rates.zo_k1", "dec3"),
@@ -430,14 +436,32 @@ VOCABULARY: tuple[Number, ...] = (
     Number("ConvBoundKSixteen", "fig_convergence", "bound_rates.zo_k16", "dec3"),
     # Experiment 5, dimension-free iterations (C10, C11).
     Number("DimRank", "fig_dimension_free", "r_fixed", "int"),
-    Number("DimMaxD", "fig_dimension_free", "max_d_fixed_r", "int"),
-    Number("DimMinD", "fig_dimension_free", lambda d: min(lookup(d, "dims_fixed_r")), "int"),
-    Number("DimSlope", "fig_dimension_free", "slopes.fixed_r.slope", "dec3"),
-    Number("DimSlopeLo", "fig_dimension_free", "slopes.fixed_r.lo", "dec3"),
-    Number("DimSlopeHi", "fig_dimension_free", "slopes.fixed_r.hi", "dec3"),
-    Number("DimSlopeFull", "fig_dimension_free", "slopes.full_rank.slope", "dec2"),
-    Number("DimSlopeFullLo", "fig_dimension_free", "slopes.full_rank.lo", "dec2"),
-    Number("DimSlopeFullHi", "fig_dimension_free", "slopes.full_rank.hi", "dec2"),
+    Number("DimMinD", "fig_dimension_free", lambda d: min(lookup(d, "dims")), "int"),
+    Number("DimMaxD", "fig_dimension_free", "max_d", "int"),
+    Number("DimInstances", "fig_dimension_free", "instances", "int"),
+    Number("DimRuns", "fig_dimension_free", "runs", "int"),
+    Number("DimLevel", "fig_dimension_free", lambda d: 100 * lookup(d, "level"), "dec1"),
+    Number("DimPredSphere", "fig_dimension_free", "prediction.overhead_slope_fixed_r.sphere", "dec2"),
+    Number("DimKappaSlope", "fig_dimension_free", "prediction.kappa_lower_bound_slope", "dec2"),
+    Number("DimPlantedExp", "fig_dimension_free", "planted_exponent", "dec1"),
+    Number("DimPlantedPred", "fig_dimension_free", "prediction.overhead_slope_planted_at_least", "dec2"),
+    Number("DimSlopeGauss", "fig_dimension_free", "series.gaussian.slope_overhead.slope", "dec3"),
+    Number("DimSlopeGaussLo", "fig_dimension_free", "series.gaussian.slope_overhead.lo", "dec3"),
+    Number("DimSlopeGaussHi", "fig_dimension_free", "series.gaussian.slope_overhead.hi", "dec3"),
+    Number("DimSlopeSphere", "fig_dimension_free", "series.sphere.slope_overhead.slope", "dec3"),
+    Number("DimSlopeSphereLo", "fig_dimension_free", "series.sphere.slope_overhead.lo", "dec3"),
+    Number("DimSlopeSphereHi", "fig_dimension_free", "series.sphere.slope_overhead.hi", "dec3"),
+    Number("DimSlopeRad", "fig_dimension_free", "series.rademacher.slope_overhead.slope", "dec3"),
+    Number("DimSlopeRadLo", "fig_dimension_free", "series.rademacher.slope_overhead.lo", "dec3"),
+    Number("DimSlopeRadHi", "fig_dimension_free", "series.rademacher.slope_overhead.hi", "dec3"),
+    Number("DimIterSlope", "fig_dimension_free", "series.gaussian.slope_iterations.slope", "dec2"),
+    Number("DimPlanted", "fig_dimension_free", "planted.slope_overhead.slope", "dec3"),
+    Number("DimIterSlopeLo", "fig_dimension_free", "series.gaussian.slope_iterations.lo", "dec2"),
+    Number("DimPlantedLo", "fig_dimension_free", "planted.slope_overhead.lo", "dec3"),
+    Number("DimIterSlopeHi", "fig_dimension_free", "series.gaussian.slope_iterations.hi", "dec2"),
+    Number("DimPlantedHi", "fig_dimension_free", "planted.slope_overhead.hi", "dec3"),
+    Number("DimRatioMin", "fig_dimension_free", "ratio_to_bound_min", "dec2"),
+    Number("DimRatioMax", "fig_dimension_free", "ratio_to_bound_max", "dec2"),
     # Experiment 6, constants (C4-C6).
     Number("ConstPaperOverSupMax", "fig_constants", "max_paper_over_empirical", "sig3"),
     Number("ConstPaperOverSupMin", "fig_constants", lambda d: min(
@@ -572,7 +596,7 @@ def _corrections(claims: Any, handled: set[str]) -> list[str]:
         lines.append(r"\newcommand{\OtherCorrections}{}")
         return lines
     lines.append(r"\newcommand{\Correction}[2]{\IfCorrected{#1}{\item[#1] #2}{\item[#1] \textcolor{red}"
-                 r"{[claims.json no longer gives #1 a correction: this paragraph is out of date]}}}")
+                 r"{[out of date: the checks no longer correct #1, remove this paragraph]}}}")
     others = [f"\\item[{tex_escape(cid)}] {text_to_tex(c['correction'])}" for cid, c in corrected.items()
               if cid not in handled]
     lines.append(r"\newcommand{\OtherCorrections}{" + "\n".join(others) + "}")
@@ -892,13 +916,19 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
                      "lo": _min_of("curvature_ratio_gaussian", "curvature_ratio_sphere", "curvature_ratio_rademacher"),
                      "hi": _max_of("curvature_ratio_gaussian", "curvature_ratio_sphere",
                                    "curvature_ratio_rademacher")}),
-    "fig_convergence": ("C11", "largest ratio of the mean gap to the C11 bound over all steps: {m:.3f}",
-                        {"m": _max_of("runs.zo_k1.max_mean_gap_over_bound", "runs.zo_k4.max_mean_gap_over_bound",
-                                      "runs.zo_k16.max_mean_gap_over_bound")}),
-    "fig_dimension_free": ("C10, C11", "log-log slope of the iterations against d at fixed effective rank r = {r}: "
-                                       "{s:.3f} (95% interval [{lo:.3f}, {hi:.3f}], d up to {dmax})",
-                           {"r": "r_fixed", "s": "slopes.fixed_r.slope", "lo": "slopes.fixed_r.lo",
-                            "hi": "slopes.fixed_r.hi", "dmax": "max_d_fixed_r"}),
+    "fig_convergence": ("C11", "mean gap / bound at its tightest: {k1:.3f} ± {se:.3f} (k = 1, t = {t}); largest "
+                               "Bonferroni lower limit over all steps {ll:.3f} (a violation needs > 1)",
+                        {"k1": "tightest.zo_k1.mean", "se": "tightest.zo_k1.se", "t": "tightest.zo_k1.t",
+                         "ll": "max_lower_limit"}),
+    "fig_dimension_free": ("C10, C11", "at fixed effective rank r = {r:g}, log-log slope of the ZO overhead T_ZO/T_GD "
+                                       "against d (up to {dmax}): {g:+.3f} [{glo:+.3f}, {ghi:+.3f}] with Gaussian "
+                                       "directions; of the iterations themselves {it:.2f} (κ ≥ d/r); with a planted "
+                                       "r ∝ d^{e:g}: {p:+.3f} [{plo:+.3f}, {phi:+.3f}]",
+                           {"r": "r_fixed", "dmax": "max_d", "g": "series.gaussian.slope_overhead.slope",
+                            "glo": "series.gaussian.slope_overhead.lo", "ghi": "series.gaussian.slope_overhead.hi",
+                            "it": "series.gaussian.slope_iterations.slope", "e": "planted_exponent",
+                            "p": "planted.slope_overhead.slope", "plo": "planted.slope_overhead.lo",
+                            "phi": "planted.slope_overhead.hi"}),
     "fig_constants": ("C4–C6", "the paper family's constants are {pmin:.1f}–{pmax:.1f}× the numerical suprema "
                                "(n ≤ {n}), the general bounds {gmin:.2f}–{gmax:.2f}×",
                       {"pmin": lambda d: min(lookup(d, f"paper_constants.{q}") / lookup(d, f"{s}_{q}_empirical")

@@ -49,8 +49,8 @@ CLAIMS = [
 def generated(tmp_path: Path) -> Path:
     folder = tmp_path / "paper" / "generated"
     folder.mkdir(parents=True)
-    _write(folder, "fig_dimension_free", {"claim": "C10, C11", "confirmed": True, "r_fixed": 8,
-                                          "slopes": {"fixed_r": {"slope": 0.0058751, "lo": -0.00678, "hi": 0.0175}}})
+    _write(folder, "fig_dimension_free", {"claim": "C10, C11", "confirmed": True, "r_fixed": 8, "series": {
+        "gaussian": {"slope_overhead": {"slope": 0.0058751, "lo": -0.00678, "hi": 0.0175}}}})
     _write(folder, "fig_constants", {"claim": "C4", "confirmed": False})
     _write(folder, "claims", CLAIMS)
     return folder
@@ -66,14 +66,14 @@ def _macro(tex: str, name: str) -> str:
 
 def test_named_numbers_are_rounded_and_missing_ones_visible(generated: Path):
     tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
-    assert _macro(tex, "DimSlope") == r"{\ensuremath{0.006}}"  # dec3
-    assert _macro(tex, "DimSlopeLo") == r"{\ensuremath{-0.007}}"
+    assert _macro(tex, "DimSlopeGauss") == r"{\ensuremath{0.006}}"  # dec3
+    assert _macro(tex, "DimSlopeGaussLo") == r"{\ensuremath{-0.007}}"
     assert _macro(tex, "DimRank") == r"{\ensuremath{8}}"
     assert _macro(tex, "BetaPlusSimplex") == r"{\ensuremath{0.3081}}"
     assert _macro(tex, "BetaPlusSimplexExact") == r"{\ensuremath{\frac{13}{384} + \frac{55 \sqrt{33}}{1152}}}"
     assert _macro(tex, "SearchMaxN") == r"{\ensuremath{8}}"
     # a key the JSON lacks, a figure never run, a claim absent: each a red notice naming what is missing
-    assert r"\NotGenerated{fig_dimension_free: slopes.full_rank.slope}" in _macro(tex, "DimSlopeFull")
+    assert r"\NotGenerated{fig_dimension_free: series.sphere.slope_overhead.slope}" in _macro(tex, "DimSlopeSphere")
     assert r"\NotGenerated{fig_descent" in _macro(tex, "DescentZ")
     assert r"\NotGenerated{claims.json C6" in _macro(tex, "SupScSimplex")
 
@@ -220,11 +220,16 @@ def _prose(tex: str) -> str:
     return re.sub(r"zo@\S+", " ", text)  # internal control-sequence names
 
 
+INTERNAL_WORDS = re.compile(r"\b(?:issues?|tasks?|todo|json|fixme)\b", re.I)
+
+
 def _check_reads_as_math(text: str, where: str) -> None:
     for op in ASCII_MATH:
         assert op not in text, f"ASCII math {op!r} in {where}: ...{text[max(0, text.find(op) - 80):text.find(op) + 40]}"
     keys = sorted(set(SNAKE.findall(text)))
     assert not keys, f"raw keys or identifiers in {where}: {keys}"
+    internal = sorted(set(INTERNAL_WORDS.findall(text)))
+    assert not internal, f"the project's own work items or file formats named in {where}: {internal}"
 
 
 def test_source_reads_as_math():
