@@ -136,7 +136,7 @@ def test_experiments_are_counted_from_the_figures(generated: Path):
     assert set(FIGURE_MODULES) <= set(included), "every figure of python -m analysis is in the report"
     tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
     assert _macro(tex, "NumExperiments") == "{" + report.NUMBER_WORDS[len(included)] + "}"
-    assert _macro(tex, "NumClaims") == "{3}" and _macro(tex, "NumCorrected") == "{2}"
+    assert _macro(tex, "NumClaims") == "{three}" and _macro(tex, "NumCorrected") == "{two}"
     sentence = _macro(tex, "ExperimentsConfirmed")
     assert sentence.startswith("{One of the") and "one did not" in sentence  # fig_constants not confirmed
 
@@ -295,7 +295,7 @@ def _prediction_fixture(vacuous: bool, within: bool) -> dict:
 @pytest.mark.parametrize(("vacuous", "within"), [(True, True), (False, False)])
 def test_prediction_section_says_what_was_measured(vacuous: bool, within: bool):
     """The C13 result sentence follows the numbers (verdict words included) and its table has no raw keys."""
-    result, table = report._prediction(_prediction_fixture(vacuous, within))
+    result, table, _, _ = report._prediction(_prediction_fixture(vacuous, within))
     assert ("lies within" in result) is within and ("does not lie within" in result) is (not within)
     assert ("worst-case bound is vacuous" in result) is vacuous
     assert "breast cancer" in result and "breast_cancer" not in result and r"$3.60$" in result
