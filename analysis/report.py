@@ -667,10 +667,12 @@ def _names(names: list[str]) -> str:
 
 
 def _prediction(data: Any) -> list[str]:
-    r"""``\PredictionResult`` (the result, in words, from the numbers) and ``\PredictionTable`` (fig_prediction)."""
+    r"""``\PredictionResult`` (the result, in words, from the numbers), ``\PredictionTable``, and the sentences
+    ``\PredictionAbstract`` and ``\PredictionConclusion``, each claiming only what fig_prediction's verdict says."""
     concl = (r"\newcommand{\PredictionConclusion}{Section~\ref{sec:prediction} compares the worst-case guarantee "
              r"with the exact expected learning curve of the local quadratic model on real data.}")
-    neutral = r"\newcommand{\PredictionAbstract}{We also compare the exact expected learning curve of ZO gradient descent on the local quadratic model with measured runs on real data.}"
+    neutral = (r"\newcommand{\PredictionAbstract}{We also compare the exact expected learning curve of ZO gradient "
+               r"descent on the local quadratic model with measured runs on real data.}")
     if not isinstance(data, dict):
         return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json (run make figures)}}",
                 r"\newcommand{\PredictionTable}{}", neutral, concl]
@@ -740,9 +742,9 @@ def _prediction(data: Any) -> list[str]:
                  r"conditioned $A$; there the exact expected learning curve of the local quadratic model predicts "
                  r"what the runs do, within sampling error.}")
     if within and data.get("confirmed") is True:
-        abstract = (r"\newcommand{\PredictionAbstract}{Beyond worst-case bounds, the exact expected learning curve of ZO "
-                    r"gradient descent on the local quadratic model predicts the mean loss of measured runs within "
-                    r"sampling error" + (", on real data where the worst-case guarantee is vacuous" if vac else "")
+        abstract = (r"\newcommand{\PredictionAbstract}{Beyond worst-case bounds, the exact expected learning curve "
+                    r"of ZO gradient descent on the local quadratic model predicts the mean loss of measured runs "
+                    r"within sampling error" + (", on real data where the worst-case guarantee is vacuous" if vac else "")
                     + ".}")
     return [f"\\newcommand{{\\PredictionResult}}{{{result}}}", f"\\newcommand{{\\PredictionTable}}{{{table}}}",
             abstract, concl]
