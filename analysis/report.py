@@ -744,8 +744,8 @@ def _prediction(data: Any) -> list[str]:
     if within and data.get("confirmed") is True:
         abstract = (r"\newcommand{\PredictionAbstract}{Beyond worst-case bounds, the exact expected learning curve "
                     r"of ZO gradient descent on the local quadratic model predicts the mean loss of measured runs "
-                    r"within sampling error" + (", on real data where the worst-case guarantee is vacuous" if vac else "")
-                    + ".}")
+                    r"within sampling error"
+                    + (", on real data where the worst-case guarantee is vacuous" if vac else "") + ".}")
     return [f"\\newcommand{{\\PredictionResult}}{{{result}}}", f"\\newcommand{{\\PredictionTable}}{{{table}}}",
             abstract, concl]
 
