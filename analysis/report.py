@@ -959,6 +959,14 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
     "fig_effective_rank": ("C10", "r(H₀) = {r:.2f} at d = {d}; largest eigenvalue of the pencil (∇²L(x_t), H₀) "
                                   "along the runs: {p:.2f} (≤ 1 is what C10 needs)",
                            {"r": "r_H0", "d": "d", "p": "pencil_max"}),
+    "fig_prediction": ("C13", "measured mean gap against the exact expected learning curve on {n} instances: largest "
+                              "\\|z\\| {z:.2f} (threshold {zt:.2f}), largest relative error {rel:.0%}; the C11 bound is "
+                              "vacuous on {vac}; the largest stable step is {lo:.1f}–{hi:.1f}× the C11 step",
+                       {"n": lambda d: len(d["instances"]), "z": "max_abs_z", "zt": "z_threshold",
+                        "rel": lambda d: max(d[n]["max_relative_error"] for n in d["instances"]),
+                        "vac": lambda d: _names([n for n in d["instances"] if d[n]["bound_vacuous"]]),
+                        "lo": lambda d: min(d[n]["max_stable_over_step_size"] for n in d["instances"]),
+                        "hi": lambda d: max(d[n]["max_stable_over_step_size"] for n in d["instances"])}),
 }
 
 

@@ -73,3 +73,16 @@ def test_readme_defines_its_jargon_and_links_exist():
             path = ROOT / target
             if not path.exists():
                 pytest.fail(f"README links to a missing file: {target}")
+
+
+def test_readme_api_names_exist():
+    """Every name the README's API paragraph lists is public: a function, a method, a distribution or a scheme."""
+    import zosoftmax as zs
+
+    text = README.read_text(encoding="utf-8")
+    paragraph = text[text.index("The public API"):]
+    paragraph = paragraph[:paragraph.index("\n\n")]
+    names = re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", paragraph)
+    assert len(names) >= 20
+    known = set(zs.__all__) | set(dir(zs.SoftmaxRegression)) | set(zs.DISTRIBUTIONS) | set(zs.SCHEMES)
+    assert not [n for n in names if n not in known and n != "ValueError"], "names the API does not have"
