@@ -15,7 +15,7 @@ its standard error is :math:`\hat\sigma_t/\sqrt S` (sample standard deviation). 
 confidence limit :math:`\bar q(t) - z\,\hat\sigma_t/\sqrt S \le 1` at every ``t`` (no significant
 violation), with :math:`z = \Phi^{-1}(1 - \alpha/(T+1))`, one-sided, Bonferroni over the ``T + 1`` steps,
 family-wise :math:`\alpha = 0.05`. The tightest point, :math:`\max_t \bar q(t)`, is reported with its
-standard error: in the first steps the bound is nearly attained (:math:`\bar q(1) \approx 0.97` for
+standard error: in the first steps the bound is nearly attained (:math:`\bar q(1) \approx 0.98` for
 ``k = 1``), so a bound a few percent too optimistic there is a detected violation. GD is deterministic:
 its gap must be below its bound at every ``t`` up to the rounding of ``L``.
 

@@ -33,7 +33,7 @@ Predictions (stated before measuring, computed from the design alone and written
 ``prediction``): (1) C11: the mean gap over runs reaches :math:`\epsilon` within the C11 bound on every instance;
 (2) at fixed ``r`` the log-log slope of the overhead :math:`T_{ZO}/T_{GD}` against ``d`` is the slope of
 :math:`\gamma(d, k, r)`: 0 for Gaussian and Rademacher; for the sphere MeZO's
-:math:`\gamma = 1 + (dr + d - 2)/(k(d + 2))` rises by 11% from ``d = 16`` to 256 toward its d-free limit
+:math:`\gamma = 1 + (dr + d - 2)/(k(d + 2))` rises by 12% from ``d = 16`` to 256 toward its d-free limit
 :math:`1 + (r+1)/k`, a slope of about +0.04 on this grid; a theory in which the zeroth-order penalty grows
 with ``d`` (MeZO's Lemma 2 factor :math:`(d + k - 1)/k`) predicts slope 1;
 (3) the iterations themselves grow like :math:`\kappa`, slope about 1 (reported, the slope of the bound);

@@ -3,7 +3,7 @@ r"""C11 judged on the mean: the figure's quick mode re-checked, and a direct che
 C11 bounds :math:`E[L(x_t)] - L^*`, so both tests judge the mean over runs of :math:`q_s(t) =
 (L(x^{(s)}_t) - L^*)/(\rho^t\Delta_0)`: no significant violation means the one-sided lower confidence limit
 :math:`\bar q(t) - z\hat\sigma_t/\sqrt S \le 1` at every ``t`` (Bonferroni over the steps). In the first
-steps the bound is nearly attained (:math:`\bar q(1) \approx 0.97` for ``k = 1``), so the criterion has power:
+steps the bound is nearly attained (:math:`\bar q(1) \approx 0.98` for ``k = 1``), so the criterion has power:
 the power checks below show that the same data reject a bound 5% (``k = 1``) or 10% (``k = 4``) below C11's at
 ``t = 1``. After the first steps the runs beat the bound's *rate* about 3x in log, so even a :math:`\gamma` too
 small by 2x would not be seen there: the bound is sharp only at the start, which is why every ``t`` is judged.
