@@ -48,15 +48,27 @@ SWEEP_GROWS_ABOVE = 1.25  # the verdict asks growth at every multiple at or abov
 # initial gap, and 1e4 roundings of L* (L(x_t) - L* is computed from two losses of size |L*|, each rounded).
 FLOOR_RELATIVE, FLOOR_ROUNDINGS = 1e-6, 1e4
 VACUOUS = 0.5  # the C11 bound is called vacuous when after the horizon it still allows half the initial gap
-SIZES = {"quick": {"runs": 24, "steps": 120, "sweep_runs": 12, "sweep_steps": 60},
-         "default": {"runs": 120, "steps": 1500, "sweep_runs": 40, "sweep_steps": 300},
-         "full": {"runs": 400, "steps": 3000, "sweep_runs": 100, "sweep_steps": 600}}
+SIZES = {"quick": {"runs": 24, "steps": 120, "sweep_runs": 12, "sweep_steps": 60, "far_runs": 24, "far_steps": 40},
+         "default": {"runs": 120, "steps": 1500, "sweep_runs": 40, "sweep_steps": 300, "far_runs": 200,
+                     "far_steps": 200},
+         "full": {"runs": 400, "steps": 3000, "sweep_runs": 100, "sweep_steps": 600, "far_runs": 400,
+                  "far_steps": 400}}
+# Where the local model stops being exact: starts x0 = x* + r v on FAR_INSTANCE, v a fixed random direction scaled
+# to max_i |(A v)_i| = 1, so r is the largest logit change from x* (in logit units); lr = FAR_LR_FRACTION * eta*.
+# With the default w = 0.6 the regularizer's quadratic dominates the bounded softmax term at every distance (the
+# model's gap is within 2e-4 of the true one up to r = 30 on wine), so the distance experiment uses wine with a weak
+# regularizer, FAR_W = 0.01 (no C11 guarantee there: mu <= 0), where the softmax term matters.
+FAR_INSTANCE, FAR_W, FAR_SEED, FAR_LR_FRACTION = "wine_weak", 0.01, 11, 0.5
+FAR_RADII = {"quick": (1.0, 10.0, 30.0), "default": (0.3, 1.0, 3.0, 10.0, 30.0),
+             "full": (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)}
 
 
 def _instance(name: str) -> zs.SoftmaxRegression:
     if name == "synthetic":
         return zs.strongly_convex_instance(SYNTHETIC["n"], SYNTHETIC["d"], rng=SYNTHETIC["seed"],
                                            margin=SYNTHETIC["margin"])
+    if name == "wine_weak":
+        return zs.load_instance("wine", w=FAR_W)
     return zs.load_instance(name)
 
 
@@ -130,6 +142,20 @@ def _sweep_point(name: str, fraction: float, runs: int, steps: int, seed: int) -
             "predicted_ratio": float(predicted[-1] / predicted[0])}
 
 
+def _far_point(name: str, radius: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
+    """Measured mean gap (and SE) against the local model's prediction from ``x* + radius * v``."""
+    p, x_star, loss_star, model = _solved(name)
+    v = np.random.default_rng(FAR_SEED).standard_normal(p.d)
+    v /= np.max(np.abs(p.A @ v))  # max_i |(A v)_i| = 1: radius is the largest logit change from x*
+    x0 = x_star + radius * v
+    lr = FAR_LR_FRACTION * zs.max_stable_lr(model, K, DISTRIBUTION)
+    predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
+    traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION, rng=seed)
+    gaps = traj.losses - loss_star
+    return {"radius": radius, "lr": lr, "gap0": p.loss(x0) - loss_star, "predicted": predicted.tolist(),
+            "mean": gaps.mean(axis=0).tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist()}
+
+
 def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     """Curves, sweeps and the table for every instance; the verdict of C13."""
     size = SIZES[profile]
@@ -140,6 +166,9 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     sweep_tasks = [{"name": name, "fraction": f, "runs": size["sweep_runs"], "steps": size["sweep_steps"],
                     "seed": 100 + 10 * i + j} for i, name in enumerate(INSTANCES) for j, f in enumerate(SWEEP)]
     sweeps = runner.map(_sweep_point, sweep_tasks, key=f"{NAME}-sweep")
+    far_tasks = [{"name": FAR_INSTANCE, "radius": r, "runs": size["far_runs"], "steps": size["far_steps"],
+                  "seed": 200 + j} for j, r in enumerate(FAR_RADII[profile])]
+    far = runner.map(_far_point, far_tasks, key=f"{NAME}-far")
     candidate_times = _times(size["steps"])
     compared: dict[str, list[int]] = {}
     for name, c in zip(INSTANCES, curves, strict=True):
@@ -180,6 +209,19 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                       "max_relative_error": c["max_relative_error"], "max_abs_z": c["max_abs_z"],
                       "max_stable_over_step_size": c["max_stable_over_step_size"]})
     out["table"] = table
+    far_times = _times(size["far_steps"])
+    z_far = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * len(far_times)))  # per start, Bonferroni over its times
+    for f in far:
+        mean, se, pred = (np.asarray(f[key]) for key in ("mean", "se", "predicted"))
+        f["z_scores"] = ((mean[far_times] - pred[far_times]) / se[far_times]).tolist()
+        f["relative_errors"] = (np.abs(mean[far_times] - pred[far_times]) / pred[far_times]).tolist()
+        f["model_gap0_relative_error"] = abs(pred[0] / f["gap0"] - 1)  # deterministic: the model's gap at t = 0
+        f["within"] = bool(np.all(np.abs(f["z_scores"]) <= z_far))
+    outside = [f["radius"] for f in far if not f["within"]]
+    exact_up_to = max((f["radius"] for f in far if f["radius"] < min(outside, default=math.inf)), default=0.0)
+    out["far"] = {"instance": FAR_INSTANCE, "lr_fraction": FAR_LR_FRACTION, "times": far_times, "z_threshold": z_far,
+                  "points": far, "within_up_to_radius": exact_up_to,
+                  "first_radius_outside": min((f["radius"] for f in far if not f["within"]), default=None)}
     confirmed = curves_ok and sweeps_ok
     worst = max(out[name]["max_abs_z"] for name in INSTANCES)
     vac = [name for name in INSTANCES if out[name]["bound_vacuous"]]
@@ -199,17 +241,31 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                     f"{', '.join(vac) or 'none'}; max_stable_lr is "
                     + ", ".join(f"{out[n]['max_stable_over_step_size']:.1f}x" for n in INSTANCES)
                     + " the C11 step; " + ("the measured lr sweep changes from shrinking to growing around it"
-                                           if sweeps_ok else "the measured lr sweep does not separate at it")),
+                                           if sweeps_ok else "the measured lr sweep does not separate at it")
+                    + _far_text(out["far"])),
     })
     return out
+
+
+def _far_text(far: dict[str, Any]) -> str:
+    """The distance experiment in words, from its numbers."""
+    first = far["first_radius_outside"]
+    if first is None:
+        return (f"; from starts up to {far['within_up_to_radius']:g} logit units from x* ({far['instance']}) the "
+                "measured mean stays within z*SE of the local model's prediction")
+    worst = max(max(f["relative_errors"]) for f in far["points"] if f["radius"] == first)
+    return (f"; on {far['instance']} the local model's prediction holds from starts up to "
+            f"{far['within_up_to_radius']:g} logit units from x* and fails from {first:g} on (measured mean up to "
+            f"{worst + 1:.3g}x the prediction there)")
 
 
 def plot(data: dict[str, Any]) -> Figure:
     """One row per instance: gap curves (left) and the lr sweep (right); the table in the JSON."""
     names = data["instances"]
-    fig, axes = plt.subplots(len(names), 2, figsize=(9.5, 2.5 * len(names)), squeeze=False)
+    fig, axes = plt.subplots(len(names) + 1, 2, figsize=(9.5, 2.5 * (len(names) + 1)), squeeze=False)
     z = data["z_threshold"]
-    for row, name in zip(axes, names, strict=True):
+    _plot_far(axes[-1], data["far"])
+    for row, name in zip(axes[:-1], names, strict=True):
         c = data[name]
         t = np.arange(c["steps"] + 1)
         mean, se = np.asarray(c["mean"]), np.asarray(c["se"])
@@ -247,6 +303,33 @@ def plot(data: dict[str, Any]) -> Figure:
                  f"$\\eta = 1/(\\ell\\gamma)$ on the left), measured vs predicted vs the C11 bound", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def _plot_far(row: Any, far: dict[str, Any]) -> None:
+    """Measured mean over predicted against t for each start distance (left); the largest |z| against it (right)."""
+    ax = row[0]
+    for i, f in enumerate(far["points"]):
+        mean, pred = np.asarray(f["mean"]), np.asarray(f["predicted"])
+        ax.plot(np.arange(mean.size), mean / pred, color=plt.get_cmap("viridis")(i / max(1, len(far["points"]) - 1)),
+                lw=1.1, label=f"r = {f['radius']:g}")
+    ax.axhline(1.0, color="k", ls="--", lw=1)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration $t$")
+    ax.set_ylabel("measured mean / predicted")
+    ax.set_title(f"{far['instance']}: starts $x^* + r v$, r = largest logit change (lr = "
+                 rf"{far['lr_fraction']:g} $\eta^*$)", fontsize=8)
+    ax.legend(fontsize=6, ncol=2)
+    ax = row[1]
+    radii = [f["radius"] for f in far["points"]]
+    ax.plot(radii, [max(abs(v) for v in f["z_scores"]) for f in far["points"]], "o-", color="C0",
+            label="largest |z| over the tested times")
+    ax.axhline(far["z_threshold"], color="C3", lw=1, label=f"Bonferroni z = {far['z_threshold']:.2f}")
+    ax.plot(radii, [f["model_gap0_relative_error"] * 100 for f in far["points"]], "s--", color="0.4", ms=3,
+            label="model's error at t = 0 (%)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("start distance r (logit units)")
+    ax.legend(fontsize=6)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

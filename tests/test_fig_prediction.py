@@ -59,3 +59,25 @@ def test_fig_prediction_quick(run_quick):
     assert set(rows) == set(names)
     assert rows["digits"]["rank"] == 61 and rows["digits"]["d"] == 64  # blank pixels: rank-deficient A
     assert rows["digits"]["bound_vacuous"] and rows["breast_cancer"]["bound_vacuous"]  # at every profile's horizon
+    # where the local model stops being exact: z-scores, verdicts and the t = 0 model error re-derived
+    far = data["far"]
+    z_far = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * len(far["times"])))
+    assert math.isclose(far["z_threshold"], z_far, rel_tol=1e-12)
+    p = fig_prediction._instance(far["instance"])
+    sol = zs.newton(p)
+    model = zs.Quadratic(p.hessian(sol.x), sol.x)
+    v = np.random.default_rng(fig_prediction.FAR_SEED).standard_normal(p.d)
+    v /= np.max(np.abs(p.A @ v))
+    for f in far["points"]:
+        mean, se, pred = (np.asarray(f[key]) for key in ("mean", "se", "predicted"))
+        scores = (mean[far["times"]] - pred[far["times"]]) / se[far["times"]]
+        np.testing.assert_allclose(f["z_scores"], scores, rtol=1e-12)
+        assert f["within"] == bool(np.all(np.abs(scores) <= z_far))
+        x0 = sol.x + f["radius"] * v
+        np.testing.assert_allclose(pred, zs.expected_gap_curve(model, x0, steps=pred.size - 1, lr=f["lr"]),
+                                   rtol=1e-8)
+        assert math.isclose(f["model_gap0_relative_error"], abs(pred[0] / (p.loss(x0) - sol.losses[-1]) - 1),
+                            rel_tol=1e-6, abs_tol=1e-12)
+    outside = [f["radius"] for f in far["points"] if not f["within"]]
+    assert far["first_radius_outside"] == min(outside, default=None)
+    assert outside, "far enough from x*, the local model must fail on the weakly regularized instance"
