@@ -31,7 +31,7 @@ def _lower_limits(mean, se, z):
 def test_convergence(run_quick):
     """C11: at every stored step the Bonferroni lower limit of mean gap / bound is <= 1 (recomputed here from
     the stored means and standard errors, with z recomputed), GD below its bound; and a bound
-    5% lower at the first steps would be rejected by the same data for k = 1 (power)."""
+    7% lower at the first steps would be rejected by the same data for k = 1 (power)."""
     data = run_quick(fc)
     assert data["claim"] == "C11" and data["confirmed"] is True
     p, x0 = fc.instance()
@@ -59,10 +59,10 @@ def test_convergence(run_quick):
     assert gd["bound_rate"] == pytest.approx(1 - zs.pl_constant(p) / zs.smoothness_bound(p), rel=1e-12)
     assert np.all(np.asarray(gd["mean_gap"]) <= np.asarray(gd["bound"]) + gd["rounding"])
     # power: for k = 1 the bound is nearly attained in the first steps, so the same data reject any bound
-    # below 95% of C11's there (the runs beat the bound's *rate* about 3x in log afterwards: only the first
+    # below 93% of C11's there (the runs beat the bound's *rate* about 3x in log afterwards: only the first
     # steps are sharp, which is why the criterion is judged at every t and not on a fitted rate)
     k1 = data["runs_by_method"]["zo_k1"]
-    assert k1["tightest"]["t"] <= 5 and k1["max_lcl"] > 0.95
+    assert k1["tightest"]["t"] <= 5 and k1["max_lcl"] > 0.93  # quick: 40 runs, SE about 0.004
 
 
 def test_mean_gap_first_steps_within_C11_bound():
