@@ -359,6 +359,12 @@ VOCABULARY: tuple[Number, ...] = (
     Number("PaperOverBetaPlus", C4, "key_numbers.beta_plus_simplex.ratio_paper_over_attained", "sig3",
            doc="4 divided by the tight simplex beta+"),
     Number("PaperOverBetaMinus", C4, "key_numbers.beta_minus_simplex.ratio_paper_over_attained", "sig3"),
+    Number("CertWidthBeta", C4, lambda d: max(
+        lookup(d, f"key_numbers.{q}.certified_n3_bracket")[1] - lookup(d, f"key_numbers.{q}.certified_n3_bracket")[0]
+        for q in ("beta_plus_simplex", "beta_minus_simplex")), "sig1",
+        doc="width of the certified n = 3 brackets of the simplex beta+ and beta-"),
+    Number("CertWidthSc", C6, lambda d: lookup(d, "key_numbers.simplex.certified_n3_bracket")[1]
+           - lookup(d, "key_numbers.simplex.certified_n3_bracket")[0], "sig1"),
     Number("SearchMaxN", C4, _max_key("key_numbers.beta_plus_simplex.numeric_sup_by_n"), "int",
            doc="largest n of the numeric search for the suprema"),
     Number("OverRegularization", C5, _diff(4.0, _kn("beta_minus_n2_simplex", "tight_beta_minus_simplex")), "dec2",
