@@ -664,7 +664,7 @@ def _word(n: int) -> str:
 
 
 INSTANCE_NAMES = {"breast_cancer": "breast cancer", "digits": "digits", "wine": "wine", "iris": "iris",
-                  "synthetic": "synthetic"}
+                  "synthetic": "synthetic", "wine_weak": "wine with a weak regularizer (no worst-case guarantee)"}
 
 
 def _names(names: list[str]) -> str:
@@ -717,10 +717,10 @@ def _prediction(data: Any) -> list[str]:
         f"The largest stable step is ${min(ratios):.1f}$--${max(ratios):.1f}$ times the guarantee's step "
         f"$1/(\\ell\\gamma)$, and in the sweep ({sweep_steps} steps per point, step sizes up to ${grows:g}\\,\\eta^*$) "
         f"the measured gap {separates}. "
-        f"Every run starts at $x_0=0$, where the initial gap is already small "
+        f"These runs start at $x_0=0$, where the initial gap is already small "
         f"(${fmt_number(min(gaps0), 'sig1')}$ to ${fmt_number(max(gaps0), 'sig1')}$) and the local model's gap agrees "
-        f"with the true one to a relative ${fmt_number(max(model0, 1e-300), 'sig1')}$: these runs test the model "
-        f"near $x^*$ only, and where, far from $x^*$, it stops being exact is not measured here."
+        f"with the true one to a relative ${fmt_number(max(model0, 1e-300), 'sig1')}$: they test the model near $x^*$. "
+        + _far_sentence(data.get("far"))
     )
     header = (r"instance & $n$ & $d$ & rank & $\ell$ & $\mu$ & $\kappa$ & $r(H_0)$ & bound at $T$ & largest rel.\ error"
               r" & $\eta^*\ell\gamma$ \\")
@@ -754,6 +754,27 @@ def _prediction(data: Any) -> list[str]:
                     + (", on real data where the worst-case guarantee is vacuous" if vac else "") + ".}")
     return [f"\\newcommand{{\\PredictionResult}}{{{result}}}", f"\\newcommand{{\\PredictionTable}}{{{table}}}",
             abstract, concl]
+
+
+def _far_sentence(far: Any) -> str:
+    """Where, far from x*, the local model stops predicting: the distance experiment of fig_prediction, in words."""
+    try:
+        points = sorted(far["points"], key=lambda f: f["radius"])
+        radii = [f["radius"] for f in points]
+        first = far["first_radius_outside"]
+        upto = far["within_up_to_radius"]
+        name = INSTANCE_NAMES.get(far["instance"], far["instance"].replace("_", " "))
+    except (KeyError, TypeError):
+        return r"\NotGenerated{fig_prediction.json: far}"
+    head = (f"To find where it stops, runs on {name} start at $x^*+rv$, with $v$ a fixed random direction scaled so "
+            f"that $r$ is the largest change of a logit, for $r$ from ${radii[0]:g}$ to ${radii[-1]:g}$. ")
+    if first is None:
+        return head + "At every distance the measured mean stays within the Bonferroni band of the prediction."
+    worst = max(max(f["relative_errors"]) for f in points if f["radius"] == first)
+    within = f"up to $r={upto:g}$" if upto > 0 else "at none of the distances"
+    between = f", so the local model stops describing the run between $r={upto:g}$ and $r={first:g}$" if upto else ""
+    return (head + f"The measured mean stays within the Bonferroni band of the prediction {within} and first leaves "
+            f"it at $r={first:g}$, where it is up to ${worst + 1:.3g}$ times the prediction{between}.")
 
 
 def fmt_pct(value: float) -> str:
@@ -965,14 +986,19 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
     "fig_effective_rank": ("C10", "r(H₀) = {r:.2f} at d = {d}; largest eigenvalue of the pencil (∇²L(x_t), H₀) "
                                   "along the runs: {p:.2f} (≤ 1 is what C10 needs)",
                            {"r": "r_H0", "d": "d", "p": "pencil_max"}),
-    "fig_prediction": ("C13", "measured mean gap against the exact expected learning curve on {n} instances: largest "
-                              "\\|z\\| {z:.2f} (threshold {zt:.2f}), largest relative error {rel:.0%}; the C11 bound is "
-                              "vacuous on {vac}; the largest stable step is {lo:.1f}–{hi:.1f}× the C11 step",
+    "fig_prediction": ("C13", "measured mean gap against the exact expected learning curve on {n} instances: "
+                              "largest \\|z\\| {z:.2f} (threshold {zt:.2f}), largest relative error {rel:.0%}; the "
+                              "C11 bound is vacuous on {vac}; the largest stable step is {lo:.1f}–{hi:.1f}× the C11 "
+                              "step; started r logit units from x*, within the band up to r = {upto:g}, first outside "
+                              "at r = {first}",
                        {"n": lambda d: len(d["instances"]), "z": "max_abs_z", "zt": "z_threshold",
                         "rel": lambda d: max(d[n]["max_relative_error"] for n in d["instances"]),
                         "vac": lambda d: _names([n for n in d["instances"] if d[n]["bound_vacuous"]]),
                         "lo": lambda d: min(d[n]["max_stable_over_step_size"] for n in d["instances"]),
-                        "hi": lambda d: max(d[n]["max_stable_over_step_size"] for n in d["instances"])}),
+                        "hi": lambda d: max(d[n]["max_stable_over_step_size"] for n in d["instances"]),
+                        "upto": "far.within_up_to_radius",
+                        "first": lambda d: "none" if d["far"]["first_radius_outside"] is None
+                        else f"{d['far']['first_radius_outside']:g}"}),
 }
 
 
