@@ -41,6 +41,7 @@ INSTANCES = ("digits", "breast_cancer", "wine", "synthetic")
 SYNTHETIC = {"n": 64, "d": 16, "seed": 7, "margin": 1.0}  # zs.strongly_convex_instance
 K, DISTRIBUTION, EPS = 1, "gaussian", 1e-4  # central bias O(ε²): far below the gaps measured here
 FAMILY_ALPHA = 0.01  # family-wise false-alarm rate of all the curve comparisons together (Bonferroni)
+PLOT_POINTS = 250  # steps at which the curves are stored (the compared ones always among them)
 POINTS = 8  # time points per curve at which measured and predicted are compared (log-spaced)
 SWEEP = (0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0)  # lr / max_stable_lr
 SWEEP_GROWS_ABOVE = 1.25  # the verdict asks growth at every multiple at or above this
@@ -203,6 +204,11 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                   "bound_final_over_gap0": bound_final / c["gap0"], "bound_vacuous": bool(vacuous),
                   "measured_final_over_gap0": float(mean[-1] / c["gap0"]), "sweep": rows,
                   "measured_threshold_bracket": [max(below, default=0.0), min(above, default=math.inf)]})
+        # the curves are stored at the plotted and compared steps only (`t`), not at every step
+        kept = sorted({*np.linspace(0, c["steps"], PLOT_POINTS).round().astype(int).tolist(), *candidate_times})
+        for key in ("mean", "se", "predicted", "bound"):
+            c[key] = [c[key][j] for j in kept]
+        c["t"] = kept
         out[name] = c
         table.append({"instance": name, "n": c["n"], "d": c["d"], "rank": c["rank"], "ell": c["ell"], "mu": c["mu"],
                       "kappa": c["kappa"], "r_H0": c["effective_rank_H0"], "bound_vacuous": bool(vacuous),
@@ -267,14 +273,16 @@ def plot(data: dict[str, Any]) -> Figure:
     _plot_far(axes[-1], data["far"])
     for row, name in zip(axes[:-1], names, strict=True):
         c = data[name]
-        t = np.arange(c["steps"] + 1)
+        t = np.asarray(c["t"])
         mean, se = np.asarray(c["mean"]), np.asarray(c["se"])
+        at = {step: j for j, step in enumerate(c["t"])}
         ax = row[0]
         ax.fill_between(t, np.maximum(mean - z * se, 1e-300), mean + z * se, color="C0", alpha=0.25, lw=0,
                         label=f"measured mean ± {z:.1f} SE ({c['runs']} runs)")
         ax.plot(t, mean, color="C0", lw=1.2)
         ax.plot(t, c["predicted"], color="k", ls="--", lw=1.2, label="exact prediction (C13)")
-        ax.plot(c["compared_times"], mean[c["compared_times"]], "o", color="C0", ms=3, label="compared points")
+        ax.plot(c["compared_times"], [mean[at[step]] for step in c["compared_times"]], "o", color="C0", ms=3,
+                label="compared points")
         ax.plot(t, c["bound"], color="C3", lw=1.2,
                 label="C11 bound" + (" (vacuous)" if c["bound_vacuous"] else ""))
         ax.set_yscale("log")
