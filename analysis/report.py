@@ -630,7 +630,9 @@ def _verdict_counts(claims: Any) -> list[str]:
 def _figures(figures: dict[str, Any], included: list[str]) -> list[str]:
     r"""``\FigInclude``, ``\FigVerdict``, and the experiments counted from the figures ``main.tex`` includes."""
     lines = [
-        r"\newcommand{\FigInclude}[1]{\IfFileExists{../figures/#1.pdf}{\includegraphics[width=\linewidth]"
+        # column width; a tall figure is capped at 0.72 of the text height so that it and its caption fit a page
+        r"\newcommand{\FigInclude}[1]{\IfFileExists{../figures/#1.pdf}{\includegraphics[width=\linewidth,"
+        r"height=0.72\textheight,keepaspectratio]"
         r"{../figures/#1.pdf}}{\fbox{\NotGenerated{figure #1 (run make figures)}}}}",
         r"\newcommand{\FigVerdict}[1]{\ifcsname zo@verdict@#1\endcsname\csname zo@verdict@#1\endcsname"
         r"\else\NotGenerated{#1.json (run make figures)}\fi}",
@@ -774,7 +776,7 @@ def _far_sentence(far: Any) -> str:
     within = f"up to $r={upto:g}$" if upto > 0 else "at none of the distances"
     between = f", so the local model stops describing the run between $r={upto:g}$ and $r={first:g}$" if upto else ""
     return (head + f"The measured mean stays within the Bonferroni band of the prediction {within} and first leaves "
-            f"it at $r={first:g}$, where it is up to ${worst + 1:.3g}$ times the prediction{between}.")
+            f"it at $r={first:g}$, where it is up to ${fmt_number(worst + 1, 'sig2')}$ times the prediction{between}.")
 
 
 def fmt_pct(value: float) -> str:
