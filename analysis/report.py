@@ -846,8 +846,10 @@ def _reproducibility(env: dict[str, Any], figures: dict[str, Any], timings: Any)
     rows.append(("operating system", tex_escape(env.get("os"))))
     runs = []
     for name, data in figures.items():
-        if isinstance(data, dict) and isinstance(data.get("seeds"), int):
-            runs.append(f"{tex_escape(_figure_label(name))} {data['seeds']}")
+        count = next((data[k] for k in ("runs", "seeds") if isinstance(data, dict) and isinstance(data.get(k), int)
+                      and not isinstance(data.get(k), bool)), None)
+        if count is not None:
+            runs.append(f"{tex_escape(_figure_label(name))} {count}")
     rows.append(("independent runs per point", "; ".join(runs) or f"{MISSING}{{figure JSON}}"))
     rows.append(("run times", _timings(timings, figures)))
     body = " \\\\\n".join(f"{k} & {v}" for k, v in rows)
