@@ -186,7 +186,7 @@ def _local_model(problem: Any, x_star: Any, x0: Array | None) -> tuple[Array, Ar
         lam, U = np.linalg.eigh(0.5 * (core + core.T))
         V = Q @ U
     else:
-        lam, V = np.linalg.eigh(problem.hessian(x_star))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)
+        lam, V = np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)
     top = max(float(np.max(np.abs(lam))), 1e-300)
     tol = max(n, d) * np.finfo(np.float64).eps * top
     if lam[0] < -math.sqrt(np.finfo(np.float64).eps) * top:
