@@ -86,7 +86,7 @@ def test_gamma_is_never_exceeded(Hlr, k, distribution, v):
     gam = zs.gamma(d, k, r, distribution)
     ratio = np.trace(H @ zs.second_moment_matrix(g, k, distribution)) / (ell * (g @ g) * gam)
     target(float(ratio), label="descent ratio tr(HM)/(ell gamma |g|^2)")
-    assert ratio <= 1 + 64 * d * S.EPS_MACH
+    assert ratio <= 1 + 64 * d * S.EPS_MACH, f"tr(HM) / (ell gamma |g|^2) = {ratio:.6f} > 1"
 
 
 def _quadratic(H, c):
@@ -162,7 +162,8 @@ def test_descent_on_softmax_rademacher_enumerated(case, k, eta_scale):
         np.linalg.norm(g) * d)
     excess = after.mean() - L0 + eta * gg
     target(float((excess - rounding) / max(0.5 * eta**2 * ell * gam * gg, 1e-300)), label="softmax descent ratio")
-    assert after.mean() <= L0 - eta * gg + 0.5 * eta**2 * ell * gam * gg + rounding
+    charge = 0.5 * eta**2 * ell * gam * gg
+    assert after.mean() <= L0 - eta * gg + charge + rounding, f"excess / curvature charge = {excess / charge:.4f} > 1"
 
 
 def check_softmax_descent_monte_carlo(p, x, distribution, eta_scale, seed, m):
@@ -186,7 +187,8 @@ def check_softmax_descent_monte_carlo(p, x, distribution, eta_scale, seed, m):
         total += float(np.sum(p.loss_batch(x - eta * G) - p.loss(x) + eta * (G @ g)))
         rounding = max(rounding, 4 * S.loss_rounding(p, np.vstack([x - eta * G, x[None]])))
     bound = 0.5 * eta**2 * ell * gam * gg
-    assert total / m <= bound + Z_SCORE * sigma / math.sqrt(m) + rounding
+    tol = Z_SCORE * sigma / math.sqrt(m) + rounding
+    assert total / m <= bound + tol, f"remainder / bound = {total / m / bound:.4g}"
     return (total / m - rounding) / max(bound, 1e-300)
 
 
