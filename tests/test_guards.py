@@ -64,3 +64,17 @@ def test_a_run_whose_records_do_not_fit_is_refused_with_the_memory_it_needs(prob
         zs.zo_gd_batch(problem, np.zeros(problem.d), runs=32, steps=330_000_000, lr=0.1, k=1, rng=0)
     with pytest.raises(ValueError, match="GiB"):
         zs.zo_gd(problem, np.zeros(problem.d), steps=10**13, lr=0.1, rng=0)
+
+
+def test_a_run_away_iterate_is_a_divergence_error_not_an_eps_error(problem):
+    """Far above the stable step the logits grow until ε cannot move the loss: that is reported as a
+    DivergenceError (a FloatingPointError) naming lr, for the single loop and the batch alike; the same ε at a
+    stable step raises nothing."""
+    x0 = np.zeros(problem.d)
+    for run in (lambda lr: zs.zo_gd(problem, x0, steps=400, lr=lr, k=1, rng=0),
+                lambda lr: zs.zo_gd_batch(problem, x0, runs=3, steps=400, lr=lr, k=1, rng=0)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", zs.PrecisionWarning)
+            with pytest.raises(zs.DivergenceError, match="lr=500"):
+                run(500.0)
+        run(0.05)

@@ -38,7 +38,7 @@ from .estimators import (
     spsa_gradient,
 )
 from .instances import random_instance, regularized, strongly_convex_instance
-from .optimize import Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
+from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
 from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, expected_pmp, max_stable_lr
 from .problem import SoftmaxRegression, softmax
 
@@ -46,6 +46,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DISTRIBUTIONS",
+    "DivergenceError",
     "SCHEMES",
     "PrecisionWarning",
     "Quadratic",

@@ -22,7 +22,17 @@ from ._checks import Array
 from .estimators import _draw, _logit_quotients, evaluations, projected_gradients
 from .problem import SoftmaxRegression
 
-__all__ = ["Trajectory", "gd", "zo_gd", "zo_gd_batch", "replay", "step_directions", "newton", "linear_rate"]
+__all__ = [
+    "DivergenceError",
+    "Trajectory",
+    "gd",
+    "linear_rate",
+    "newton",
+    "replay",
+    "step_directions",
+    "zo_gd",
+    "zo_gd_batch",
+]
 
 SEED_HIGH = 2**63 - 1  # per-step seeds are drawn uniformly from [0, 2^63 - 1)
 
@@ -80,11 +90,20 @@ def _problem(problem: Any) -> SoftmaxRegression:
     return problem
 
 
+class DivergenceError(FloatingPointError):
+    """A run's iterate ran away: it left float64's range, or its logits grew until ε could not move the loss."""
+
+
 def _check_finite(X: Array, step: int, lr: float) -> None:
     if not np.all(np.isfinite(X)) or np.max(np.abs(X)) > 1e150:
-        raise FloatingPointError(
+        raise DivergenceError(
             f"the iterate diverged at step {step} with lr={lr:g}; use a smaller lr "
-            "(zosoftmax.step_size gives the C11 step 1/(l*gamma))")
+            "(zosoftmax.step_size gives the C11 step 1/(l*gamma), zosoftmax.max_stable_lr the largest stable one)")
+
+
+def _diverged(step: int, lr: float, error: ValueError) -> DivergenceError:
+    """The ε guard (or the loss's domain) refusing a later step: the iterate grew after an accepted first step."""
+    return DivergenceError(f"the run diverged by step {step} with lr={lr:g}: its logits grew until {error}")
 
 
 def _bar(steps: int, desc: str, progress: bool | None) -> Any:
@@ -219,7 +238,12 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
         for t in range(steps):
             losses[t] = p.loss(x)
             Z = step_directions(seeds[t], k, p.d, distribution, p.dtype)  # regenerated from the step's seed
-            scalars[t] = projected_gradients(p, x, Z, eps=eps, scheme=scheme)  # 2k (or k + 1) losses
+            try:
+                scalars[t] = projected_gradients(p, x, Z, eps=eps, scheme=scheme)  # 2k (or k + 1) losses
+            except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
+                if t == 0:
+                    raise
+                raise _diverged(t, lr, error) from error
             x = _descend(x, Z, scalars[t], lr)  # x_{t+1} = x_t − (η/k) Σ_j s_j z_j
             _check_finite(x, t + 1, lr)
             bar.update()
@@ -288,7 +312,12 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
             Y = np.concatenate([X, Z.reshape(S * k, p.d)]) @ p.A.T  # one product: A x_s and every A z_{s,j}
             y0, AZ = Y[:S], Y[S:].reshape(S, k, p.n)
             losses[:, t] = p.loss_from_logits(y0)
-            scalars[:, t] = _logit_quotients(p, y0, AZ, eps, scheme)  # the quotients of projected_gradients
+            try:
+                scalars[:, t] = _logit_quotients(p, y0, AZ, eps, scheme)  # the quotients of projected_gradients
+            except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
+                if t == 0:
+                    raise
+                raise _diverged(t, lr, error) from error
             X = _descend_batch(X, Z, scalars[:, t], lr)
             _check_finite(X, t + 1, lr)
             bar.update()

@@ -384,10 +384,19 @@ class SoftmaxRegression:
 
         Notes
         -----
-        C3.
+        C3. Computed in :math:`O(nd^2)` without forming the (n, n) matrix :math:`B` (:meth:`B` forms it, for the
+        proofs): with :math:`SA = f\circ A - f(f^\top A)`, :math:`a = A^\top(c\circ f)`, :math:`g = A^\top f` and
+        :math:`s = \langle c, f\rangle`,
+
+        .. math:: \nabla^2 L = (SA)^\top(SA) + A^\top\mathrm{diag}(c\circ f - s f + w^2)A - ag^\top - ga^\top
+                  + 2s\,gg^\top .
         """
-        M = self.B(x)
-        if self.w is not None:
-            M = M + np.diag(self.w**2)  # B + W^2   (C3)
-        H = self.A.T @ M @ self.A
+        _, _, f, c = self._parts(x)
+        A = self.A
+        SA = f[:, None] * A - np.outer(f, f @ A)  # S A, S = diag(f) − f fᵀ
+        cf, s = c * f, float(np.dot(c, f))
+        diag = cf - s * f if self.w is None else cf - s * f + self.w**2  # diag(c∘f) − <c,f> diag(f) + W²
+        a, g = A.T @ cf, A.T @ f
+        # C3: Aᵀ(S² + diag(c∘f) − (c∘f)fᵀ − f(c∘f)ᵀ + 2<c,f> ffᵀ − <c,f> diag(f) + W²)A
+        H = SA.T @ SA + A.T @ (diag[:, None] * A) - np.outer(a, g) - np.outer(g, a) + 2 * s * np.outer(g, g)
         return 0.5 * (H + H.T)  # type: ignore[no-any-return]
