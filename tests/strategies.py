@@ -237,10 +237,12 @@ def points(draw: Any, problem: zs.SoftmaxRegression, saturate: bool = True) -> n
 @st.composite
 def instance_and_point(draw: Any, saturate: bool = True, extremes: bool = True,
                        **kwargs: Any) -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    """An instance and a point on it; with ``extremes`` (and no constraint on the instance but ``regularized``), one
-    draw in four is an :func:`extreme_instance_and_point` (logits near a known maximiser of a constant)."""
-    if extremes and saturate and set(kwargs) <= {"regularized"} and draw(st.integers(0, 3)) == 0:
-        return draw(extreme_instance_and_point(regularized=kwargs.get("regularized")))
+    """An instance and a point on it; with ``extremes`` (and no constraint on the instance but ``regularized`` and
+    ``d``), one draw in four is an :func:`extreme_instance_and_point` (logits near a known maximiser of a constant,
+    ``n = d <= min(6, d_max)``)."""
+    d_max = kwargs.get("d", (1, 6))[1]
+    if extremes and saturate and set(kwargs) <= {"regularized", "d"} and d_max >= 2 and draw(st.integers(0, 3)) == 0:
+        return draw(extreme_instance_and_point(n_max=min(6, d_max), regularized=kwargs.get("regularized")))
     p = draw(instances(**kwargs))
     return p, draw(points(p, saturate=saturate))
 
