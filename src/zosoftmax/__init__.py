@@ -30,6 +30,7 @@ from .estimators import (
     direction_fourth_moment,
     direction_moment,
     evaluations,
+    expected_pmp,
     gamma,
     projected_gradients,
     sample_directions,
@@ -39,7 +40,7 @@ from .estimators import (
 )
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
-from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, expected_pmp, max_stable_lr
+from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, max_stable_lr
 from .problem import SoftmaxRegression, softmax
 
 __version__ = "0.1.0"

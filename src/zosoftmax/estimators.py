@@ -36,6 +36,7 @@ __all__ = [
     "spsa_gradient",
     "direction_moment",
     "direction_fourth_moment",
+    "expected_pmp",
     "second_moment_factor",
     "second_moment_matrix",
     "gamma",
@@ -367,6 +368,32 @@ def direction_fourth_moment(M: Any, distribution: str) -> Array:
     return _LAWS[distribution].fourth(M)
 
 
+def expected_pmp(M: Any, k: int, distribution: str) -> Array:
+    r""":math:`E[P M P]` for :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top` with i.i.d. directions and symmetric ``M``.
+
+    Parameters
+    ----------
+    M : array_like (d, d)
+        Symmetric.
+    k : int >= 1
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    ndarray (d, d)
+        .. math:: E[PMP] = \tfrac1k E[zz^\top M zz^\top] + \big(1 - \tfrac1k\big) M
+
+    Notes
+    -----
+    C13. Of the :math:`k^2` terms :math:`E[z_i z_i^\top M z_j z_j^\top]`, the ``k`` with :math:`i = j` are the
+    fourth moment (:func:`zosoftmax.direction_fourth_moment`) and the others :math:`E[z z^\top] M E[z z^\top] = M`.
+    With :math:`M = gg^\top` this is :func:`second_moment_matrix` (C9).
+    """
+    k = _checks.positive_int(k, "k")
+    F = direction_fourth_moment(M, distribution)  # validates M and distribution
+    return F / k + (1 - 1 / k) * np.asarray(M, dtype=np.float64)
+
+
 def second_moment_factor(d: int, k: int, distribution: str) -> float:
     r"""Exact :math:`E\|\hat g\|^2 / \|\nabla L\|^2` of the central scheme as :math:`\varepsilon\to0`.
 
@@ -400,18 +427,16 @@ def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
     Returns
     -------
     ndarray (d, d)
-        .. math:: \tfrac1k E[zz^\top G zz^\top] + (1-\tfrac1k)\,G, \qquad G = gg^\top
+        .. math:: E[P\,gg^\top P] = \tfrac1k E[zz^\top G zz^\top] + (1-\tfrac1k)\,G, \qquad G = gg^\top
 
-        with :func:`direction_fourth_moment`.
+        (:func:`expected_pmp`, with :func:`direction_fourth_moment`).
 
     Notes
     -----
     C9: the ``k`` directions are independent, so the cross terms give :math:`E[zz^\top]G E[zz^\top] = G`.
     """
     g = _checks.as_array(g, "g", ndim=1)
-    _, k, distribution = _check_dk(g.shape[0], k, distribution)
-    G = np.outer(g, g)
-    return _LAWS[distribution].fourth(G) / k + (1 - 1 / k) * G
+    return expected_pmp(np.outer(g, g), k, distribution)  # E[ĝĝᵀ] = E[P ggᵀ P]
 
 
 def gamma(d: int, k: int, r: float, distribution: str) -> float:

@@ -48,7 +48,7 @@ from ._checks import Array
 from .estimators import direction_fourth_moment, direction_moment
 from .problem import SoftmaxRegression
 
-__all__ = ["Quadratic", "UnstableStepWarning", "expected_pmp", "expected_gap_curve", "max_stable_lr"]
+__all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "max_stable_lr"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -128,31 +128,6 @@ class Quadratic:
     def hessian(self, x: Any = None) -> Array:
         r""":math:`\nabla^2 q = H` (for every ``x``)."""
         return self.H
-
-
-def expected_pmp(M: Any, k: int, distribution: str) -> Array:
-    r""":math:`E[P M P]` for :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top` with i.i.d. directions and symmetric ``M``.
-
-    Parameters
-    ----------
-    M : array_like (d, d)
-        Symmetric.
-    k : int >= 1
-    distribution : {"gaussian", "sphere", "rademacher"}
-
-    Returns
-    -------
-    ndarray (d, d)
-        .. math:: E[PMP] = \tfrac1k E[zz^\top M zz^\top] + \big(1 - \tfrac1k\big) M
-
-    Notes
-    -----
-    C13. Of the :math:`k^2` terms :math:`E[z_i z_i^\top M z_j z_j^\top]`, the ``k`` with :math:`i = j` are the
-    fourth moment (:func:`zosoftmax.direction_fourth_moment`) and the others :math:`E[z z^\top] M E[z z^\top] = M`.
-    With :math:`M = gg^\top` this is :func:`zosoftmax.second_moment_matrix` (C9).
-    """
-    k = _checks.positive_int(k, "k")
-    return direction_fourth_moment(M, distribution) / k + (1 - 1 / k) * np.asarray(M, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------- the local model
