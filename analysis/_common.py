@@ -50,8 +50,9 @@ from tqdm import tqdm  # noqa: E402
 import zosoftmax  # noqa: E402
 from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
 
-__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached", "produce",
-           "add_runner_arguments", "run_figure", "runner_from_args", "save_figure"]
+__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached",
+           "compute_figure", "write_figure", "produce", "add_runner_arguments", "run_figure", "runner_from_args",
+           "save_figure"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
@@ -114,13 +115,9 @@ def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
     return paths
 
 
-def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure], *,
-            profile: str = "default", runner: Runner | None = None, outdir: Path | None = None) -> dict[str, Any]:
-    """Compute one figure's data with ``runner``, then write ``NAME.png|pdf`` and ``NAME.json``.
-
-    ``outdir`` receives all three files; by default the figure goes to ``figures/`` and the JSON to
-    ``paper/generated/``.
-    """
+def compute_figure(name: str, compute: Callable[..., dict[str, Any]], *, profile: str = "default",
+                   runner: Runner | None = None) -> dict[str, Any]:
+    """One figure's data: ``compute(profile, runner=runner)``, with ``figure`` and ``profile`` filled in."""
     if profile not in PROFILES:
         raise ValueError(f"profile must be one of {sorted(PROFILES)}, got {profile!r}")
     if "runner" in inspect.signature(compute).parameters:
@@ -129,9 +126,26 @@ def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[d
         data = compute(profile)
     data.setdefault("figure", name)
     data.setdefault("profile", profile)
+    return data
+
+
+def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]], Figure],
+                 outdir: Path | None = None) -> None:
+    """Write ``NAME.png|pdf`` (``plot(data)``) to ``figures/`` and ``NAME.json`` to ``paper/generated/``.
+
+    ``outdir`` receives all three files instead. Plotting happens here, in the calling thread only (matplotlib
+    is not thread-safe).
+    """
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
     atomic_write_json((GENERATED if outdir is None else outdir) / f"{name}.json", data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
+
+
+def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure], *,
+            profile: str = "default", runner: Runner | None = None, outdir: Path | None = None) -> dict[str, Any]:
+    """:func:`compute_figure` then :func:`write_figure`: one figure, computed with ``runner``, written."""
+    data = compute_figure(name, compute, profile=profile, runner=runner)
+    write_figure(name, data, plot, outdir)
     return data
 
 
@@ -244,6 +258,11 @@ class Runner:
         if self._client is not None:
             self._client.close()
             self._client = None
+
+    @property
+    def parallel(self) -> bool:
+        """Whether tasks run elsewhere (worker processes or a cluster) rather than in the calling thread."""
+        return self.scheduler is not None or self.jobs > 1
 
     def __repr__(self) -> str:
         where = f"scheduler={self.scheduler!r}" if self.scheduler else f"jobs={self.jobs}"

@@ -1,9 +1,10 @@
 r"""``make figures`` now against at commit ``bc4a91d``, side by side in one run (issue 14's target: <= 1.10x).
 
-Both trees come fresh from git (``git worktree add --detach``: committed files only, no cache, no generated
-output carried over) into a temporary folder, and each runs ``python -m analysis --profile PROFILE`` as
-``make figures`` does (one BLAS thread per process: ``OPENBLAS_NUM_THREADS=1`` and its siblings), the old one as
-it was, the current one with ``-j JOBS`` for every ``JOBS`` asked (default: the machine's cores). The runs
+Both trees come fresh from git (``git worktree add --detach``: committed files only, no generated output
+carried over, and the caches emptied before every run) into a temporary folder, and each runs
+``python -m analysis --profile PROFILE`` as ``make figures`` does (one BLAS thread per process:
+``OPENBLAS_NUM_THREADS=1`` and its siblings), the old one as it was, the current one with ``-j JOBS`` for every
+``JOBS`` asked (default: the machine's cores). The runs
 alternate (old, new, new, old, ... for ``--repeats``), so a drift in the machine's load hits both alike, and
 each time is a wall clock of the whole command, read from this process (nothing is parsed from their output).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,7 +70,11 @@ def _check_imports(tree: Path) -> None:
 
 
 def time_figures(tree: Path, profile: str, jobs: int | None) -> float:
-    """Wall seconds of ``python -m analysis --profile PROFILE [-j JOBS]`` in ``tree`` (its output discarded)."""
+    """Wall seconds of ``python -m analysis --profile PROFILE [-j JOBS]`` in ``tree`` (its output discarded).
+
+    The tree's caches (``.cache/``) are emptied first: every run computes everything, as from a fresh clone.
+    """
+    shutil.rmtree(tree / ".cache", ignore_errors=True)
     cmd = [sys.executable, "-m", "analysis", "--profile", profile] + ([] if jobs is None else ["-j", str(jobs)])
     t = time.monotonic()
     subprocess.run(cmd, cwd=tree, env=_env(tree), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
