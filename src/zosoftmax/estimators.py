@@ -273,7 +273,8 @@ def _rademacher(gen: np.random.Generator, shape: tuple[int, ...]) -> Array:
 
 
 def _fourth_gaussian(M: Array) -> Array:
-    F: Array = 2 * M + np.trace(M) * np.eye(M.shape[0])  # Isserlis: E[z_i z_j z_k z_l] = δ_ijδ_kl + δ_ikδ_jl + δ_ilδ_jk
+    # Isserlis: E[z_i z_j z_k z_l] = δ_ij δ_kl + δ_ik δ_jl + δ_il δ_jk, contracted with M_jk
+    F: Array = M + M.T + np.trace(M) * np.eye(M.shape[0])
     return F
 
 
@@ -339,21 +340,22 @@ def direction_moment(d: int, distribution: str, power: int = 4) -> float:
 
 
 def direction_fourth_moment(M: Any, distribution: str) -> Array:
-    r""":math:`E[z z^\top M z z^\top]` of one direction, for a symmetric ``M``.
+    r""":math:`E[z z^\top M z z^\top]` of one direction, for a square ``M``.
 
     Parameters
     ----------
     M : array_like (d, d)
-        Symmetric.
     distribution : {"gaussian", "sphere", "rademacher"}
 
     Returns
     -------
     ndarray (d, d)
         .. math::
-            \text{gaussian: } 2M + \mathrm{tr}(M) I; \quad
-            \text{sphere: } \tfrac{d}{d+2}\,(2M + \mathrm{tr}(M) I); \quad
-            \text{rademacher: } 2M + \mathrm{tr}(M) I - 2\,\mathrm{diag}(M_{11}, \dots, M_{dd})
+            \text{gaussian: } M + M^\top + \mathrm{tr}(M) I; \quad
+            \text{sphere: } \tfrac{d}{d+2}\,(M + M^\top + \mathrm{tr}(M) I); \quad
+            \text{rademacher: } M + M^\top + \mathrm{tr}(M) I - 2\,\mathrm{diag}(M_{11}, \dots, M_{dd})
+
+        (:math:`2M + \dots` for a symmetric ``M``).
 
     Notes
     -----
@@ -362,19 +364,18 @@ def direction_fourth_moment(M: Any, distribution: str) -> Array:
     :math:`z_i^4 = 1` instead of 3. Derived with ``d`` symbolic in ``proofs/c09_second_moment_matrix.py``.
     """
     M = _checks.as_array(M, "M", ndim=2)
-    if M.shape[0] != M.shape[1] or not np.allclose(M, M.T, rtol=1e-12, atol=0.0):
-        raise ValueError(f"M must be a symmetric square matrix, got shape {M.shape}")
+    if M.shape[0] != M.shape[1]:
+        raise ValueError(f"M must be a square matrix, got shape {M.shape}")
     distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
     return _LAWS[distribution].fourth(M)
 
 
 def expected_pmp(M: Any, k: int, distribution: str) -> Array:
-    r""":math:`E[P M P]` for :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top` with i.i.d. directions and symmetric ``M``.
+    r""":math:`E[P M P]` for :math:`P = \frac1k\sum_{j=1}^k z_j z_j^\top` with i.i.d. directions and a square ``M``.
 
     Parameters
     ----------
     M : array_like (d, d)
-        Symmetric.
     k : int >= 1
     distribution : {"gaussian", "sphere", "rademacher"}
 
