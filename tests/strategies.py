@@ -58,6 +58,7 @@ __all__ = [
     "loss_rounding",
     "gradient_rounding",
     "hessian_rounding",
+    "resolvable_eps",
     "rademacher_signs",
     "gaussian_even_moment",
     "sphere_even_moment",
@@ -295,6 +296,18 @@ def hessian_rounding(problem: zs.SoftmaxRegression) -> float:
     r"""Absolute roundoff (2-norm) of one Hessian: :math:`u\,\varepsilon\,\|A\|^2(2 + \|w\|_\infty^2)`, ``|B| <= 2``."""
     w2 = 0.0 if problem.w is None else float(np.max(problem.w**2))
     return round_units(problem) * EPS_MACH * float(np.linalg.norm(problem.A, 2)) ** 2 * (2.0 + w2)
+
+
+def resolvable_eps(problem: zs.SoftmaxRegression, x: np.ndarray, Z: np.ndarray, eps: float) -> float:
+    r"""``eps``, raised to twice the library's resolution floor :math:`\sqrt u\,\max(1, \max|Ax|)/\max|AZ|` if it
+    is below it (where ``spsa_gradient`` warns that rounding takes half the quotient's digits, a
+    ``PrecisionWarning``; the guard itself is tested in ``test_guards.py``). The properties here hold for every
+    :math:`\varepsilon` (their tolerances carry :math:`\delta_L/\varepsilon`); they are checked above the floor."""
+    az = float(np.max(np.abs(np.atleast_2d(Z) @ problem.A.T), initial=0.0))
+    if az == 0.0:
+        return eps
+    scale = max(1.0, float(np.max(np.abs(np.atleast_2d(x) @ problem.A.T))))
+    return max(eps, 2.0 * math.sqrt(EPS_MACH / 2) * scale / az)
 
 
 def rademacher_signs(d: int) -> np.ndarray:

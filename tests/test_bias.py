@@ -61,6 +61,7 @@ def test_central_quotient_taylor_remainder_within_loose_M3(case, distribution, e
     (+ roundoff), with ``target`` pushing the ratio toward 1 (how tight :math:`M_3` is)."""
     p, x = case
     Z = zs.sample_directions(4, p.d, distribution, np.random.default_rng(seed))
+    eps = S.resolvable_eps(p, x, Z, eps)
     s = zs.projected_gradients(p, x, Z, eps=eps)
     g = p.gradient(x)
     r = np.linalg.norm(Z, axis=1)
@@ -75,6 +76,7 @@ def test_central_quotient_taylor_remainder_within_loose_M3(case, distribution, e
 def _enumerated_bias(p, x, eps, scheme):
     """Exact E[ĝ] - grad L over the 2^d Rademacher directions: spsa_gradient averages the given directions."""
     Z = S.rademacher_signs(p.d)
+    eps = S.resolvable_eps(p, x, Z, eps)
     mean = zs.spsa_gradient(p, x, k=1, eps=eps, distribution="rademacher", scheme=scheme, directions=Z)
     delta_l = S.loss_rounding(p, np.vstack([x + eps * Z, x - eps * Z, x[None]]))
     rounding = 2 * np.sqrt(p.d) * (delta_l / eps) + S.gradient_rounding(p, x)
@@ -124,6 +126,7 @@ def test_forward_quotient_is_first_order(case, distribution, eps, seed):
     :math:`O(\varepsilon)`, with the Hessian term as its leading part."""
     p, x = case
     Z = zs.sample_directions(3, p.d, distribution, np.random.default_rng(seed))
+    eps = S.resolvable_eps(p, x, Z, eps)
     s = zs.projected_gradients(p, x, Z, eps=eps, scheme="forward")
     H = p.hessian(x)
     r = np.linalg.norm(Z, axis=1)

@@ -95,6 +95,7 @@ def test_estimator_same_through_logits_and_through_a_callable(case, distribution
     (``loss_batch`` at the perturbed points), up to the roundoff of the quotients, :math:`2\delta_L/\varepsilon`."""
     p, x = case
     Z = zs.sample_directions(3, p.d, distribution, np.random.default_rng(seed))
+    eps = S.resolvable_eps(p, x, Z, eps)
     a = zs.spsa_gradient(p, x, k=3, eps=eps, scheme=scheme, directions=Z)
     b = zs.spsa_gradient(p.loss_batch, x, k=3, eps=eps, scheme=scheme, directions=Z)
     delta_l = S.loss_rounding(p, np.vstack([x + eps * Z, x - eps * Z, x[None]]))

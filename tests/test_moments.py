@@ -121,9 +121,10 @@ def test_rademacher_moments_on_softmax_as_eps_to_zero(case):
     g = p.gradient(x)
     m3 = zs.third_derivative_bound(p)
     delta_l = max(S.loss_rounding(p, x + np.sqrt(d)), S.loss_rounding(p, x))
-    eps = (3 * delta_l / (m3 * d**1.5)) ** (1 / 3)  # minimizes eps^2/6 M3 d^1.5 + delta_L / eps
-    tau = eps**2 / 6 * m3 * d**1.5 + delta_l / eps + S.gradient_rounding(p, x) * np.sqrt(d)
     Z = S.rademacher_signs(d)
+    eps = (3 * delta_l / (m3 * d**1.5)) ** (1 / 3)  # minimizes eps^2/6 M3 d^1.5 + delta_L / eps
+    eps = S.resolvable_eps(p, x, Z, eps)  # above the library's resolution floor: tau below holds at any eps
+    tau = eps**2 / 6 * m3 * d**1.5 + delta_l / eps + S.gradient_rounding(p, x) * np.sqrt(d)
     G = np.stack([zs.spsa_gradient(p, x, eps=eps, distribution="rademacher", directions=z[None]) for z in Z])
     assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
     M1 = np.einsum("mi,mj->ij", G, G) / len(Z)
