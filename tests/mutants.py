@@ -3,7 +3,9 @@ r"""Planted-bug (mutation) check: every known wrong-math mutant must turn the fa
 Use ``python -m pytest -p tests.mutants --mutants`` (``make mutants``). It first runs the unmutated selection,
 then, for each mutant, the same selection in a fresh subprocess with ``--plant NAME`` (``-x`` stops at the first
 failure; ``HYPOTHESIS_PROFILE=ci``, derandomized, so every verdict is reproducible) and prints
-``killed by <test>`` or ``SURVIVED``. The exit status is non-zero if the baseline fails or any mutant survives.
+``killed by <test>`` (the first failing test, and only if it failed an assertion: a test that errors out is
+reported as an error, not a kill) or ``SURVIVED``. The exit status is non-zero if the baseline fails or any mutant
+survives or errors.
 
 The selection is the *property* files (:data:`PROPERTY_FILES`, about 20 s unmutated; the whole ``make mutants``
 about 2 min), plus any file a mutant needs (:data:`EXTRA_FILES`, none today); the formula-pinning tests
@@ -25,6 +27,7 @@ the test package; methods are replaced on the class.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -294,6 +297,21 @@ def _first_failure(output: str) -> str:
     return "?"
 
 
+_RAISED = re.compile(r"^E\s+(?:(assert)\b|([A-Za-z_][\w.]*(?:Error|Warning|Exception))\b)")
+
+
+def _failure_kind(output: str) -> str:
+    """``"assertion"`` if the first reported error of the failing test is an assertion, else the exception's name.
+
+    A mutant is killed only by a property that *fails*: a test that errors out (an unrelated warning turned error,
+    a crash) would make a mutant look killed whatever it planted."""
+    for line in output.splitlines():
+        m = _RAISED.match(line)
+        if m:
+            return "assertion" if m.group(1) or m.group(2).endswith("AssertionError") else m.group(2)
+    return "?"
+
+
 def pytest_cmdline_main(config: Any) -> int | None:
     if not config.getoption("--mutants"):
         return None
@@ -313,8 +331,13 @@ def pytest_cmdline_main(config: Any) -> int | None:
     for name in names:
         rc, out, dt = _child(["-p", "tests.mutants", "--plant", name, *search, *PROPERTY_FILES,
                               *EXTRA_FILES.get(name, ())], env)
-        if rc == 1:
+        kind = _failure_kind(out) if rc == 1 else ""
+        if rc == 1 and kind == "assertion":
             verdict = f"killed by {_first_failure(out)}"
+        elif rc == 1:
+            verdict = f"ERROR, not a failed property: {_first_failure(out)} raised {kind}"
+            errors.append(name)
+            print(out[-2000:])
         elif rc == 0:
             verdict = "SURVIVED"
             survivors.append(name)
