@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from zosoftmax.io import atomic_write_json
+from zosoftmax.io import atomic_write_json, read_json
 
 from ._common import ROOT, THREAD_VARS, machine, target
 
@@ -69,16 +69,21 @@ def _check_imports(tree: Path) -> None:
                            " (for the old tree: .venv/bin/pip install threadpoolctl)")
 
 
-def time_figures(tree: Path, profile: str, jobs: int | None) -> float:
+def time_figures(tree: Path, profile: str, jobs: int | None) -> tuple[float, dict[str, float] | None]:
     """Wall seconds of ``python -m analysis --profile PROFILE [-j JOBS]`` in ``tree`` (its output discarded).
 
     The tree's caches (``.cache/``) are emptied first: every run computes everything, as from a fresh clone.
+    Also returns the seconds per figure that the tree's ``python -m analysis`` records in
+    ``paper/generated/timings.json``, where it does (not at ``bc4a91d``).
     """
     shutil.rmtree(tree / ".cache", ignore_errors=True)
+    timings = tree / "paper" / "generated" / "timings.json"
+    timings.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "analysis", "--profile", profile] + ([] if jobs is None else ["-j", str(jobs)])
     t = time.monotonic()
     subprocess.run(cmd, cwd=tree, env=_env(tree), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.monotonic() - t
+    wall = time.monotonic() - t
+    return wall, (read_json(timings).get("figures") if timings.exists() else None)
 
 
 def compare(profile: str, jobs: list[int], repeats: int, base: str) -> dict[str, Any]:
@@ -93,17 +98,21 @@ def compare(profile: str, jobs: list[int], repeats: int, base: str) -> dict[str,
             _check_imports(old)
             _check_imports(new)
             times: dict[str, list[float]] = {"base": []} | {f"head_j{j}": [] for j in jobs}
+            per_figure: dict[str, list[dict[str, float] | None]] = {label: [] for label in times}
             for r in range(repeats):
                 order = [("base", None)] + [(f"head_j{j}", j) for j in jobs]
                 for label, j in (order if r % 2 == 0 else order[::-1]):
                     print(f"figures_vs: {label} ({profile}) ...", file=sys.stderr, flush=True)
-                    times[label].append(time_figures(old if label == "base" else new, profile, j))
+                    wall, figures = time_figures(old if label == "base" else new, profile, j)
+                    times[label].append(wall)
+                    per_figure[label].append(figures)
         finally:
             _remove(old)
             _remove(new)
     best = {label: min(v) for label, v in times.items()}
     return {"profile": profile, "base": base, "head": head, "jobs": jobs, "repeats": repeats, "times_s": times,
-            "min_s": best, "ratio_over_base": {label: t / best["base"] for label, t in best.items()}}
+            "min_s": best, "ratio_over_base": {label: t / best["base"] for label, t in best.items()},
+            "figure_compute_s": per_figure}
 
 
 def run(profile: str, jobs: list[int] | None = None, repeats: int = 1, base: str = BASE) -> dict[str, Any]:
