@@ -16,6 +16,10 @@ Verified
   expectation of ZO-GD (all Rademacher directions enumerated, d = 3, k = 1, 2, the library estimator at
   ε = 1e-6) contracts the gap at least by the bound at random points of regularized instances.
 
+* Finding: the iteration count itself grows with ``d``: for full-rank ``A``,
+  :math:`\mu \le \mathrm{tr}\,\nabla^2L/d \le \mathrm{tr}\,H_0/d = r\ell/d`, so :math:`\kappa \ge d/r`; only the
+  zeroth-order overhead :math:`\gamma` is free of ``d`` (checked on the library's constants too).
+
 Scope: symbolic for every d, k, r; exact one-step expectations at d = 3 (n = 4).
 """
 
@@ -104,11 +108,28 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         ok = is_zero(slack) or nonneg_certificate(slack, [(2, r_sym / (k_sym * (d_sym + 2))),
                                                           (4, 1 / (k_sym * (d_sym + 2)))])
         ch.add("symbolic-general", sc, f"{dist}: gamma(d, k, r) <= 1 + (r + 1)/k "
-               f"for every d (slack {slack}) and gamma -> 1 + (r + 1)/k as d -> infinity: the iteration count "
-               "(l gamma/mu) log(D0/eps) <= (l/mu)(1 + (r + 1)/k) log(D0/eps) does not grow with d at fixed r, k",
+               f"for every d (slack {slack}) and gamma -> 1 + (r + 1)/k as d -> infinity: the zeroth-order factor in "
+               "(l gamma/mu) log(D0/eps) <= (l/mu)(1 + (r + 1)/k) log(D0/eps) does not grow with d at fixed r, k "
+               "(l/mu itself does, see below)",
                ok and is_zero(sp.limit(g_, d_sym, sp.oo) - free))
+    # The iteration count itself: for full-rank A, mu <= lambda_min(Hess L) <= tr(Hess L)/d <= tr(H0)/d = r l / d,
+    # so kappa = l/mu >= d/r, and (l gamma/mu) log(D0/eps) >= gamma (d/r) log(D0/eps) grows with d at fixed r.
+    lam = sp.symbols("lambda1:4", real=True)
+    lmin = sp.Symbol("lambda_min", real=True)
+    ch.add("symbolic-fixed-size", "d = 3", "lambda_min <= tr(M)/d: tr(M)/d - lambda_min = (1/d) sum_i "
+           "(lambda_i - lambda_min) >= 0 (nonnegativity certificate)",
+           nonneg_certificate(sum(lam) / 3 - lmin, [(sp.Rational(1, 3), li - lmin) for li in lam],
+                              tuple(li - lmin for li in lam)))
+    ch.add("prose-argument", "every d", "the same certificate for d eigenvalues: a mean is at least the minimum", True)
+    kappa_lower = d_sym / r_sym
+    grows = sp.limit(kappa_lower * (1 + (r_sym + 1) / k_sym), d_sym, sp.oo) == sp.oo
+    ch.finding("symbolic-general", "every d, full-rank A, fixed r and k",
+               "mu <= tr(Hess L)/d <= tr(H0)/d = r l/d, so kappa = l/mu >= d/r and the iteration count "
+               "(l gamma/mu) log(D0/eps) >= (d/r) gamma log(D0/eps) -> infinity as d -> infinity at fixed r, k: "
+               "it is the ZO overhead gamma, not the count, that is free of d", deviates=grows)
     rng = np.random.default_rng(1112)
     ok_lib = True
+    worst_kappa = math.inf
     for _ in range(10):
         n = int(rng.integers(2, 9))
         d = int(rng.integers(1, n + 1))  # rank(A) = d, needed for mu > 0 (C5)
@@ -119,7 +140,9 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             kk = int(rng.integers(1, 5))
             ell_ = zs.smoothness_bound(p)
             mu_ = zs.strong_convexity_bound(p)
-            g_ = zs.gamma(d, kk, zs.effective_rank(zs.hessian_upper_bound(p)), dist)
+            r_ = zs.effective_rank(zs.hessian_upper_bound(p))
+            worst_kappa = min(worst_kappa, (ell_ / mu_) / (d / r_))
+            g_ = zs.gamma(d, kk, r_, dist)
             formula = float(contraction_sym().subs({mu: mu_, ell: ell_, gam: g_}))
             ok_lib &= abs(zs.rate_bound(p, kk, dist) - formula) <= FLOAT_RTOL * 10
             ok_lib &= abs(zs.step_size(p, kk, dist) * ell_ * g_ - 1) <= FLOAT_RTOL * 10
@@ -133,12 +156,19 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch.add("numeric-search", "library float64, 10 random instances n <= 8, d <= n, 3 distributions",
            "library rate_bound, step_size and iteration_bound == the formula from smoothness_bound, "
            "strong_convexity_bound, effective_rank and gamma", ok_lib)
+    ch.add("numeric-search", "library float64, the same 10 instances (full rank)",
+           f"kappa = smoothness_bound/strong_convexity_bound >= d/r(H0): smallest kappa/(d/r) = {worst_kappa:.3f}",
+           worst_kappa >= 1 - FLOAT_RTOL)
     key = _one_step_check(ch)
     return result(
         id="C11", title="Global linear convergence of ZO-GD", provenance="[paper] / [MeZO]",
         statement="With eta = 1/(l gamma) and mu-PL, E[L(x_t)] - L* <= (1 - mu/(l gamma))^t (L(x_0) - L*); "
                   "iterations to eps-accuracy grow with r/k + 1, not with d.",
-        checks=ch, correction=None, key_numbers=key,
+        checks=ch, key_numbers=key,
+        correction="The rate holds as stated. The iteration count does not: for full-rank A, kappa = l/mu >= d/r, so "
+                   "T = (l gamma/mu) log(D0/eps) >= gamma (d/r) log(D0/eps) grows at least linearly in d at fixed r "
+                   "(fig_dimension_free measures slope 1.03 for ZO-GD and GD alike). What is free of d is the "
+                   "zeroth-order overhead T_ZO/T_GD ~ gamma <= 1 + (r + 1)/k, for every d.",
         summary=f"symbolic: rate 1−μ/(ℓγ), γ ≤ 1+(r+1)/k for every d; T≈(ℓ/μ)(1+(r+1)/k)log(Δ₀/ε); one-step max ratio "
                 f"{key['largest_measured_over_bound']:.3f}",
     )

@@ -140,17 +140,8 @@ def test_newton_reaches_a_stationary_point():
     assert np.all(np.diff(traj.losses) < 0)
 
 
-@pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
-def test_zo_gd_converges_linearly_within_the_c11_rate(distribution):
-    """C11 on a regularized instance: the fitted median rate of 8 runs is ≤ 1 − μ/(lγ) and < 1."""
-    p = _instance(15, n=24, d=8, w=1.4)
-    x0 = np.random.default_rng(1).standard_normal(p.d)
-    star = zs.newton(p, x0).losses[-1]
-    lr = zs.step_size(p, 2, distribution)
-    traj = zs.zo_gd_batch(p, x0, runs=8, steps=300, lr=lr, k=2, eps=1e-5, distribution=distribution, rng=2)
-    rate = zs.linear_rate(traj.losses, star)
-    assert rate < 1.0
-    assert rate <= zs.rate_bound(p, 2, distribution)
+# C11 itself (the mean gap against the bound at every step, with the power to reject a bound 5-10% too low at
+# t = 1, where it is nearly tight) is tested in test_fig_convergence.py; a fitted median rate here could not fail.
 
 
 def test_linear_rate_recovers_a_geometric_sequence():
