@@ -8,7 +8,7 @@ reported as an error, not a kill) or ``SURVIVED``. The exit status is non-zero i
 survives or errors.
 
 The selection is the *property* files (:data:`PROPERTY_FILES`, about 20 s unmutated; the whole ``make mutants``
-about 2 min), plus any file a mutant needs (:data:`EXTRA_FILES`, none today); the formula-pinning tests
+about 2 min), plus any file a mutant needs (:data:`EXTRA_FILES`: the C13 prediction's tests); the formula-pinning tests
 (``tests/test_proofs.py``) and the figures' quick modes are left out, so a killed mutant is killed by a property,
 not by a typed-in constant. ``--search-only`` also
 switches off every ``@example`` (Hypothesis' explicit phase): a mutant killed then was found by the search
@@ -217,6 +217,35 @@ def _m3_below_sup() -> None:
     _replace_everywhere(orig, lambda p: 0.95 * M3_ATTAINED * float(np.linalg.norm(p.A, 2)) ** 3)
 
 
+def _fourth_no_trace() -> None:
+    import dataclasses
+
+    from zosoftmax import estimators
+
+    law = estimators._LAWS["gaussian"]
+    estimators._LAWS["gaussian"] = dataclasses.replace(law, fourth=lambda M: M + M.T)  # tr(M) I dropped
+
+
+def _rademacher_fourth_as_gaussian() -> None:
+    import dataclasses
+
+    from zosoftmax import estimators
+
+    estimators._LAWS["rademacher"] = dataclasses.replace(estimators._LAWS["rademacher"],
+                                                         fourth=estimators._LAWS["gaussian"].fourth)
+
+
+def _gap_curve_without_noise() -> None:
+    from zosoftmax import prediction
+
+    orig = prediction.expected_gap_curve
+
+    def expected_gap_curve(problem: Any, x0: Any, **kwargs: Any) -> Any:
+        return orig(problem, x0, **{**kwargs, "k": 10**9})  # the eta^2 E[PMP] noise term -> its k -> oo limit
+
+    _replace_everywhere(orig, expected_gap_curve)
+
+
 MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "gradient_scaled": ("SoftmaxRegression.gradient scaled by (1 + 1e-4)", _gradient_scaled),
     "hessian_shifted": ("SoftmaxRegression.hessian shifted by 1e-4 I", _hessian_shifted),
@@ -238,6 +267,11 @@ MUTANTS: dict[str, tuple[str, Callable[[], None]]] = {
     "beta_minus_no_range": ("beta- = 1/4, without the range term (ball sup 5/16)", _beta_minus_no_range),
     "sc_bound_5pct_low": ("sup |Sc| bound 5% below the supremum of b's set", _sc_bound_5pct_low),
     "m3_below_sup": ("M3 = 0.95 x the third derivative attained at a known maximiser", _m3_below_sup),
+    "fourth_no_trace": ("Gaussian E[zz'Mzz'] without its tr(M) I term (C9, C13)", _fourth_no_trace),
+    "rademacher_fourth_as_gaussian": ("Rademacher fourth moment taken as the Gaussian one (C9, C13)",
+                                      _rademacher_fourth_as_gaussian),
+    "gap_curve_without_noise": ("expected_gap_curve drops the eta^2 E[PMP] noise (the k -> oo curve, C13)",
+                                _gap_curve_without_noise),
 }
 
 
@@ -269,8 +303,8 @@ def pytest_configure(config: Any) -> None:
 
 _PROPERTY_FILES = ("test_derivatives", "test_moments", "test_bias", "test_descent", "test_bounds", "test_invariances")
 PROPERTY_FILES = tuple(f"tests/{stem}.py" for stem in _PROPERTY_FILES)
-# files a mutant needs beyond the property files (none today: every mutant dies in a property file)
-EXTRA_FILES: dict[str, tuple[str, ...]] = {}
+# files a mutant needs beyond the property files: the C13 prediction's own properties
+EXTRA_FILES: dict[str, tuple[str, ...]] = {"gap_curve_without_noise": ("tests/test_prediction.py",)}
 
 
 def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
