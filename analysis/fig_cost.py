@@ -63,7 +63,7 @@ def time_point(n: int, d: int, k: int, S: int, steps: int, reps: int, min_time: 
     x = np.random.default_rng(3).standard_normal(d)
     gen = np.random.default_rng(4)
     M = np.concatenate([x[:, None], zs.sample_directions(k, d, "gaussian", gen).T], axis=1)
-    t_loss = interleaved({"loss": lambda: p.loss(x)}, 3, min_time)["loss"]["min"]
+    t_loss = interleaved({"loss": lambda: p.loss(x)}, reps, min_time)["loss"]["min"]  # for the extrapolation
     fns: dict[str, Callable[[], Any]] = {
         "estimate": lambda: zs.spsa_gradient(p, x, k=k, eps=EPS, rng=gen),
         "batched": lambda: zs.zo_gd_batch(p, x, runs=S, steps=steps, lr=LR, k=k, eps=EPS, rng=0),
