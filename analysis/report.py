@@ -55,6 +55,12 @@ __all__ = ["VOCABULARY", "Number", "tex_escape", "text_to_tex", "fmt_number", "e
            "readme_blocks", "benchmark_blocks", "replace_blocks", "main"]
 
 MISSING = r"\NotGenerated"
+
+
+def _notice(label: str) -> str:
+    r"""``\NotGenerated{label}``: the label escaped, breakable after ``_``, ``.`` and ``:`` (never overfull)."""
+    text = tex_escape(label).replace(r"\_", r"\_\allowbreak{}").replace(".", r".\allowbreak{}")
+    return MISSING + "{" + text.replace(": ", r":\allowbreak{} ") + "}"
 VERDICT_COLORS = {"holds": "green!45!black", "holds-with-correction": "orange!85!black", "fails": "red"}
 VERDICT_WORDS = {"holds": "holds", "holds-with-correction": "holds with correction", "fails": "fails"}
 # The evidence kinds of claims.json, strongest first, as the report prints them.
@@ -542,12 +548,12 @@ def _number(num: Number, sources: dict[str, Any]) -> str:
     shown = num.path[0] if isinstance(num.path, tuple) else num.path
     label = num.source.replace("claims:", "claims.json ") + (f": {shown}" if isinstance(shown, str) else "")
     if data is None:
-        return f"{MISSING}{{{label}}}"
+        return _notice(label)
     try:
         value = num.path(data) if callable(num.path) else lookup(data, num.path)
         body = fmt_number(value, num.spec)
     except (KeyError, TypeError, ValueError, ZeroDivisionError, sp.SympifyError, SyntaxError):
-        return f"{MISSING}{{{label}}}"
+        return _notice(label)
     return f"\\ensuremath{{{body}{num.unit}}}"
 
 
@@ -562,8 +568,8 @@ def _prov(text: str) -> str:
 def _claims_table(claims: Any) -> str:
     r"""The body of ``\ClaimsTable{caption}``: one longtable, its caption the macro's argument."""
     if not isinstance(claims, list):
-        return (r"\begin{center}\captionof{table}{#1}\label{tab:claims}" + MISSING
-                + r"{claims.json (run make verify)}\end{center}")
+        return (r"\begin{center}\captionof{table}{#1}\label{tab:claims}" + _notice("claims.json (run make verify)")
+                + r"\end{center}")
     rows = []
     for c in claims:
         cid = str(c.get("id", "?"))
@@ -576,7 +582,7 @@ def _claims_table(claims: Any) -> str:
             kind = EVIDENCE_WORDS[strongest["kind"]]
             scope = text_to_tex(strongest.get("scope") or "") or "--"
         else:
-            kind = f"{MISSING}{{claims.json: strongest}}"
+            kind = _notice("claims.json: strongest")
             scope = "--"
         rows.append(f"{tex_escape(cid)} & {title} & {_prov(c.get('provenance', ''))} & "
                     f"\\textcolor{{{color}}}{{{word}}} & {kind} & {scope} \\\\")
@@ -611,7 +617,7 @@ def _corrections(claims: Any, handled: set[str]) -> list[str]:
 
 def _verdict_counts(claims: Any) -> list[str]:
     if not isinstance(claims, list):
-        return [f"\\newcommand{{\\{m}}}{{{MISSING}{{claims.json}}}}" for m in
+        return [f"\\newcommand{{\\{m}}}{{{_notice('claims.json')}}}" for m in
                 ("NumClaims", "NumHold", "NumCorrected", "NumFail")]
     count = {v: sum(1 for c in claims if c.get("verdict") == v) for v in VERDICT_COLORS}
 
@@ -633,16 +639,16 @@ def _figures(figures: dict[str, Any], included: list[str]) -> list[str]:
         # column width; a tall figure is capped at 0.72 of the text height so that it and its caption fit a page
         r"\newcommand{\FigInclude}[1]{\IfFileExists{../figures/#1.pdf}{\includegraphics[width=\linewidth,"
         r"height=0.72\textheight,keepaspectratio]"
-        r"{../figures/#1.pdf}}{\fbox{\NotGenerated{figure #1 (run make figures)}}}}",
+        r"{../figures/#1.pdf}}{\fbox{\NotGenerated{figure \detokenize{#1} (run make figures)}}}}",
         r"\newcommand{\FigVerdict}[1]{\ifcsname zo@verdict@#1\endcsname\csname zo@verdict@#1\endcsname"
-        r"\else\NotGenerated{#1.json (run make figures)}\fi}",
+        r"\else\NotGenerated{\detokenize{#1}.json (run make figures)}\fi}",
     ]
     for name, data in figures.items():
         if not isinstance(data, dict):
             continue
         confirmed = data.get("confirmed")
         word = (r"\textcolor{green!45!black}{confirmed}" if confirmed is True else
-                r"\textcolor{red}{not confirmed}" if confirmed is False else MISSING + "{" + name + ": confirmed}")
+                r"\textcolor{red}{not confirmed}" if confirmed is False else _notice(name + ": confirmed"))
         lines.append(f"\\expandafter\\def\\csname zo@verdict@{name}\\endcsname{{{word}}}")
     n = len(included)
     lines.append(f"\\newcommand{{\\NumExperiments}}{{{_word(n)}}}")
@@ -682,7 +688,7 @@ def _prediction(data: Any) -> list[str]:
     neutral = (r"\newcommand{\PredictionAbstract}{We also compare the exact expected learning curve of ZO gradient "
                r"descent on the local quadratic model with measured runs on real data.}")
     if not isinstance(data, dict):
-        return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json (run make figures)}}",
+        return [r"\newcommand{\PredictionResult}{" + _notice("fig_prediction.json (run make figures)") + "}",
                 r"\newcommand{\PredictionTable}{}", neutral, concl]
     try:
         names = list(data["instances"])
@@ -700,7 +706,7 @@ def _prediction(data: Any) -> list[str]:
         sweep_steps = data["profile_sizes"]["sweep_steps"]
         grows = max(f for f in data["sweep_fractions"])
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return [r"\newcommand{\PredictionResult}{\NotGenerated{fig_prediction.json: result}}",
+        return [r"\newcommand{\PredictionResult}{" + _notice("fig_prediction.json: result") + "}",
                 r"\newcommand{\PredictionTable}{}", neutral, concl]
     n_word = _word(len(names))
     separates = ("shrinks below and grows above the predicted threshold" if sweeps_ok else
@@ -767,7 +773,7 @@ def _far_sentence(far: Any) -> str:
         upto = far["within_up_to_radius"]
         name = INSTANCE_NAMES.get(far["instance"], far["instance"].replace("_", " "))
     except (KeyError, TypeError):
-        return r"\NotGenerated{fig_prediction.json: far}"
+        return _notice("fig_prediction.json: far")
     head = (f"To find where it stops, runs on {name} start at $x^*+rv$, with $v$ a fixed random direction scaled so "
             f"that $r$ is the largest change of a logit, for $r$ from ${radii[0]:g}$ to ${radii[-1]:g}$. ")
     if first is None:
@@ -936,7 +942,7 @@ def render(generated: Path, *, main_tex: Path | None = None, env: dict[str, Any]
     env = env if env is not None else environment()
     lines = [
         "% Generated by analysis/report.py from paper/generated/*.json: do not edit.",
-        r"\providecommand{\NotGenerated}[1]{\textcolor{red}{\textbf{[not generated: \detokenize{#1}]}}}",
+        r"\providecommand{\NotGenerated}[1]{\textcolor{red}{\textbf{[not generated: #1]}}}",
         f"\\newcommand{{\\ReportDate}}{{{tex_escape(env.get('date') or '')}}}",
     ]
     for num in VOCABULARY:
