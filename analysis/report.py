@@ -1074,7 +1074,7 @@ def benchmark_blocks(results: Path = BENCH_RESULTS) -> dict[str, str]:
     for tg in doc.get("targets") or []:
         statement = str(tg.get("statement", "")).replace("|", "\\|")
         measured = tg.get("measured")
-        value = f"{measured:.3g}" if isinstance(measured, (int, float)) else "–"
+        value = f"{measured:#.3g}".rstrip(".") if isinstance(measured, (int, float)) else "–"
         rows.append(f"| {tg.get('script', '')} | {tg.get('threads', '')} | {statement} | {value} | "
                     f"{tg.get('bound', '')} | {'met' if tg.get('met') else '**missed**'} |")
     m = doc.get("machine") if isinstance(doc.get("machine"), dict) else {}
