@@ -500,6 +500,9 @@ VOCABULARY: tuple[Number, ...] = (
     Number("CostSlope", "fig_cost", "slopes_upper_half.estimate", "dec2"),
     Number("CostSlopeProduct", "fig_cost", "slopes_upper_half.product", "dec2"),
     Number("CostSlopeFprime", "fig_cost", "slopes_upper_half.approx_fprime", "dec2"),
+    Number("CostFprimeNote", "fig_cost", lambda d: ", partly from extrapolated times" if any(
+        lookup(d, "extrapolated")[len(lookup(d, "d")) // 2:]) else "", "text",
+        doc="marks the finite-difference slope when its upper half includes extrapolated points"),
     Number("CostCheaperMin", "fig_cost", lambda d: min(_measured(d, "approx_fprime_over_estimate")), "sig2"),
     Number("CostCheaperMax", "fig_cost", lambda d: max(_measured(d, "approx_fprime_over_estimate")), "sig2"),
     Number("CostMeasuredDMax", "fig_cost", lambda d: max(_measured(d, "d")), "int"),
