@@ -488,9 +488,10 @@ VOCABULARY: tuple[Number, ...] = (
     Number("RankD", "fig_effective_rank", "d", "int"),
     Number("RankH", "fig_effective_rank", "r_H0", "dec2"),
     Number("RankOverD", "fig_effective_rank", "r_over_d", "dec3"),
-    Number("RankHessLo", "fig_effective_rank", "effective_rank_hessian_min", "dec2"),
-    Number("RankHessHi", "fig_effective_rank", "effective_rank_hessian_max", "dec2"),
     Number("RankPencil", "fig_effective_rank", "pencil_max", "dec2"),
+    Number("RankHessRange", "fig_effective_rank", lambda d: _range_words(
+        lookup(d, "effective_rank_hessian_min"), lookup(d, "effective_rank_hessian_max"), 2), "text",
+        doc="'at 4.74' when min and max agree to the digits shown, else 'between 4.70 and 4.74'"),
     # Cost (C12), made by make bench: absolute times depend on the machine; extrapolated points kept apart.
     Number("CostN", "fig_cost", "n", "int"),
     Number("CostK", "fig_cost", "k", "int"),
@@ -516,6 +517,11 @@ def _measured(data: Any, path: str) -> list[Any]:
     if not kept:
         raise ValueError("every point is extrapolated")
     return kept
+
+
+def _range_words(lo: float, hi: float, decimals: int) -> str:
+    a, b = f"{lo:.{decimals}f}", f"{hi:.{decimals}f}"
+    return f"at {a}" if a == b else f"between {a} and {b}"
 
 
 def lookup(data: Any, path: str | tuple[str, ...]) -> Any:
