@@ -1,9 +1,10 @@
-"""Figures 5-7 (C10, C11, C4-C6): quick modes run end to end, and their numbers are re-checked here.
+"""Figures 6-7 (C4-C6, C10): quick modes run end to end, and their numbers are re-checked here.
 
-Each test runs ``main(["--quick", "--outdir", tmp])`` with the result cache redirected to ``tmp`` (a stale
-cache can never make it pass) and re-derives the claim's verdict from the raw numbers and from the library
-instead of trusting the script's ``confirmed``: a wrong bound, a wrong restriction to the row space, a
-weak adversarial search or a broken ordering :math:`\\nabla^2 L \\preceq H_0` turns these red.
+Each test runs ``main(["--quick", "--outdir", tmp])`` with the task cache and the proofs' search cache
+redirected to ``tmp`` (a stale cache can never make it pass) and re-derives the claim's verdict from the raw
+numbers and from the library instead of trusting the script's ``confirmed``: a wrong constant, a weak
+adversarial search, a plotted value that is not the library's at the reported point, or a broken ordering
+:math:`\\nabla^2 L \\preceq H_0` turns these red. (fig_dimension_free's tests: ``test_fig_dimension_free.py``.)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from analysis import fig_constants, fig_effective_rank
 
 import zosoftmax as zs
 
-SEARCH_RTOL = 1e-6  # L-BFGS-B ascents stop at gradient ~1e-5; a smooth maximum is then met to ~(1e-5)^2 relative
+SEARCH_RTOL = 1e-6  # the search's L-BFGS-B polish stops at gradient ~1e-5: a smooth maximum is met to ~(1e-5)^2
 
 
 # ----------------------------------------------------------------------------------------------- fig_constants
