@@ -51,6 +51,7 @@ def _remove(path: Path) -> None:
 
 
 def _env(tree: Path) -> dict[str, str]:
+    # ZOSOFTMAX_SEQUENTIAL made bc4a91d's figures run their seeds one after another: never inherit it
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "ZOSOFTMAX_SEQUENTIAL")}
     env.update({key: "1" for key in THREAD_VARS})  # as `make figures` runs
     env.update({"PYTHONPATH": f"{tree / 'src'}{os.pathsep}{tree}", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"})

@@ -78,3 +78,20 @@ def test_quick_bench_report_is_well_formed(quick_report):
         assert tg["met"] is (tg["measured"] <= float(tg["bound"][3:]) if tg["bound"].startswith("<=")
                              else tg["measured"] >= float(tg["bound"][3:]))
     assert [tg["id"] for tg in data["targets"]] == ["memory_seeded_flat"]  # the 2048 case is not in quick
+
+
+@pytest.mark.slow
+def test_figures_vs_runs_both_checkouts():
+    """``figures_vs`` in its quick profile against HEAD itself: both fresh checkouts run every figure, the times
+    and ratios are the reported ones, and HEAD's per-figure seconds cover every figure module (about 20 s)."""
+    from analysis import FIGURE_MODULES
+    from benchmarks import figures_vs
+
+    res = figures_vs.run("quick", jobs=[2], base="HEAD")
+    assert set(res["times_s"]) == {"base", "head_j2"}
+    assert all(len(v) == 1 and v[0] > 0 for v in res["times_s"].values())
+    assert res["ratio_over_base"]["head_j2"] == pytest.approx(res["min_s"]["head_j2"] / res["min_s"]["base"])
+    (figures,) = res["figure_compute_s"]["head_j2"]
+    assert set(figures) == set(FIGURE_MODULES)
+    (tg,) = res["targets"]
+    assert tg["met"] is (tg["measured"] <= figures_vs.RATIO)
