@@ -35,6 +35,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from joblib import Parallel, delayed, parallel_config  # noqa: E402
+from joblib.externals.loky import get_reusable_executor  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
@@ -58,6 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
 GENERATED = ROOT / "paper" / "generated"
 CACHE = ROOT / ".cache" / "analysis"
+ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # local workers' env
+WORKER_IDLE_S = 300  # local worker processes outlive a pause this long (between figures, while plotting)
 
 # quick: what the test suite runs (seconds); default: `make reproduce` (< 10 min for all figures on 2 cores);
 # full: `make figures-full` (more seeds, larger d). Scripts read the keys they need and may add their own.
@@ -218,7 +221,7 @@ class Runner:
     Parameters
     ----------
     jobs : int, optional
-        Local worker processes (joblib, loky backend); 1 (the default) runs every task in this process,
+        Local worker processes (joblib's loky process pool); 1 (the default) runs every task in this process,
         ``None`` or ``-1`` uses ``os.cpu_count()``. Ignored when ``scheduler`` is given.
     scheduler : str, optional
         Address of a ``dask.distributed`` scheduler (``tcp://HOST:8786``); the tasks run on its workers,
@@ -326,23 +329,28 @@ class Runner:
         if not tasks:
             return
         if self.scheduler is not None:
-            from dask.distributed import as_completed  # the optional extra [dask]
+            from dask.distributed import as_completed as dask_completed  # the optional extra [dask]
 
             client = self._dask_client()
             futures = client.map(_run_task, [func] * len(tasks), tasks, paths, pure=False)
             position = {f.key: i for f, i in zip(futures, index, strict=True)}
-            for future in as_completed(futures, loop=client.loop):
+            for future in dask_completed(futures, loop=client.loop):
                 yield position[future.key], future.result()
         elif self.jobs == 1 or len(tasks) == 1:
             for i, task, path in zip(index, tasks, paths, strict=True):
                 yield i, _run_task(func, task, path)
         else:
-            # one BLAS thread per worker process, as on Dask workers: the parallelism is across tasks
-            with parallel_config(backend="loky", inner_max_num_threads=1):
-                parallel = Parallel(n_jobs=min(self.jobs, len(tasks)), return_as="generator_unordered")
-                calls = (delayed(_indexed)(i, func, task, path)
-                         for i, task, path in zip(index, tasks, paths, strict=True))
-                yield from parallel(calls)
+            # joblib's process pool (loky), shared by every map and thread; one BLAS thread per worker process, as
+            # on Dask workers: the parallelism is across tasks. A failing task fails its own future only.
+            executor = get_reusable_executor(max_workers=self.jobs, timeout=WORKER_IDLE_S, env=ONE_BLAS_THREAD)
+            futures = {executor.submit(_run_task, func, task, path): i
+                       for i, task, path in zip(index, tasks, paths, strict=True)}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:
+                for future in futures:
+                    future.cancel()  # after a failure: the tasks not started yet
 
     def _dask_client(self) -> Any:
         if self._client is None:
@@ -350,10 +358,6 @@ class Runner:
 
             self._client = Client(self.scheduler, set_as_default=False)
         return self._client
-
-
-def _indexed(i: int, func: Callable[..., Any], task: dict[str, Any], path: str | None) -> tuple[int, Any]:
-    return i, _run_task(func, task, path)
 
 
 def as_runner(runner: Runner | None) -> Runner:

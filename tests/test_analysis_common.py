@@ -54,6 +54,22 @@ def test_processes_give_identical_results(tmp_path):
     assert len(list(tmp_path.glob("draw-*.json"))) == len(TASKS)  # the workers wrote through the cache
 
 
+def test_a_failing_task_fails_only_its_own_map(tmp_path):
+    """Two maps share the worker processes from two threads (as ``python -m analysis`` computes figures): one
+    map's failing task raises its own error there, and the other map still returns all its results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    log = tmp_path / "calls.log"
+    (tmp_path / "calls.log.stop").touch()
+    runner = Runner(jobs=2, cache_dir=False)
+    with ThreadPoolExecutor(2) as pool:
+        good = pool.submit(runner.map, draw, [{"seed": s, "n": 200} for s in range(8)], key="good")
+        bad = pool.submit(runner.map, fail_on, [{"seed": s, "bad": 3, "log": str(log)} for s in range(8)], key="bad")
+        with pytest.raises(RuntimeError, match="task 3 interrupted"):
+            bad.result()
+        assert good.result() == Runner(cache_dir=False).map(draw, [{"seed": s, "n": 200} for s in range(8)], key="g")
+
+
 def test_cache_resumes_an_interrupted_run(tmp_path):
     """A run that fails at task 3 keeps tasks 0-2; the same run again computes only tasks 3 and 4."""
     log = tmp_path / "calls.log"
