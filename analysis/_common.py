@@ -152,10 +152,11 @@ def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[d
     return data
 
 
-def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
-    """``-j N``, ``--scheduler ADDRESS`` and ``--cache-dir DIR``: how and where the tasks run."""
-    parser.add_argument("-j", "--jobs", type=int, default=None,
-                        help="local worker processes (default: all cores; 1: in this process)")
+def add_runner_arguments(parser: argparse.ArgumentParser, jobs: int | None = None) -> None:
+    """``-j N`` (default ``jobs``; ``None``: all cores), ``--scheduler ADDRESS``, ``--cache-dir DIR``."""
+    parser.add_argument("-j", "--jobs", type=int, default=jobs,
+                        help=f"local worker processes (default: {'all cores' if jobs is None else jobs}; "
+                             "1: in this process)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="run the tasks on this Dask scheduler (tcp://HOST:PORT; needs the [dask] extra)")
     parser.add_argument("--cache-dir", type=Path, default=None,
@@ -180,8 +181,7 @@ def run_figure(name: str, compute: Callable[..., dict[str, Any]], plot: Callable
     parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
     parser.add_argument("--quick", action="store_true", help="the fast profile the tests run")
     parser.add_argument("--outdir", type=Path, default=None, help="write figure and JSON here")
-    add_runner_arguments(parser)
-    parser.set_defaults(jobs=1)
+    add_runner_arguments(parser, jobs=1)
     args = parser.parse_args(argv)
     profile = "quick" if args.quick else args.profile
     with runner_from_args(args) as runner:
