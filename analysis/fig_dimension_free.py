@@ -82,7 +82,7 @@ PLANTED_DISTRIBUTION = "gaussian"
 
 SETTINGS: dict[str, dict[str, Any]] = {
     "quick": {"dims": (16, 32, 64), "instances": 3, "runs": 4},
-    "default": {"dims": (16, 32, 64, 128, 256), "instances": 4, "runs": 8},
+    "default": {"dims": (16, 32, 64, 128), "instances": 4, "runs": 8},
     "full": {"dims": (16, 32, 64, 128, 256, 512), "instances": 6, "runs": 16},
 }
 

@@ -140,14 +140,22 @@ def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
                       f"difference quotients; eps >= {smallest:.2g} avoids it", PrecisionWarning, stacklevel=3)
 
 
-def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
+def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
+                     center: bool = False) -> Any:
     """Quotients (..., k) at the logits ``y0 = Ax`` (..., n) along ``AZ`` (..., k, n): the one implementation behind
     :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`) and
-    :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits."""
+    :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits. With ``center``,
+    also the losses at ``y0`` (...,), from the same call: ``(quotients, center_losses)``."""
     _check_resolution(y0, AZ, eps)
     Y = _stacked_logits(y0, AZ, eps, scheme)
+    if center and scheme == "central":
+        Y = np.concatenate([Y, y0[..., None, :]], axis=-2)  # one more row: L(x) itself
     values = f.loss_from_logits(Y.reshape(-1, Y.shape[-1])).reshape(Y.shape[:-1])  # the 2k (or k + 1) losses
-    return _quotients(values, AZ.shape[-2], eps, scheme)
+    k = AZ.shape[-2]
+    quotients = _quotients(values[..., : 2 * k] if scheme == "central" else values, k, eps, scheme)
+    if not center:
+        return quotients
+    return quotients, values[..., 2 * k] if scheme == "central" else values[..., 0]
 
 
 # m matrix-vector products beat one (n, d) x (d, m) GEMM for m <= 2 in OpenBLAS (the GEMM packs A first, which
@@ -200,7 +208,8 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
         W = np.empty((k + 1, f.d), dtype=f.dtype)
         W[0], W[1:] = x, Z
         P = _logits(f.A, W)  # one BLAS product: [Ax, Az_1 .. Az_k]
-        return _logit_quotients(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
+        quotients: Array = _logit_quotients(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
+        return quotients
     if not callable(f):
         raise ValueError(f"f must be a SoftmaxRegression or a callable (m, d) -> (m,); got {type(f).__name__}")
     x = _checks.as_array(x, "x", ndim=1)

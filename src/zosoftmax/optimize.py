@@ -311,9 +311,8 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
             Z = step_directions(seeds[:, t], k, p.d, distribution, p.dtype)  # (S, k, d), one generator a step
             Y = np.concatenate([X, Z.reshape(S * k, p.d)]) @ p.A.T  # one product: A x_s and every A z_{s,j}
             y0, AZ = Y[:S], Y[S:].reshape(S, k, p.n)
-            losses[:, t] = p.loss_from_logits(y0)
-            try:
-                scalars[:, t] = _logit_quotients(p, y0, AZ, eps, scheme)  # the quotients of projected_gradients
+            try:  # the quotients of projected_gradients, and L(x_t) from the same batched loss call
+                scalars[:, t], losses[:, t] = _logit_quotients(p, y0, AZ, eps, scheme, center=True)
             except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
                 if t == 0:
                     raise
