@@ -42,6 +42,7 @@ SYNTHETIC = {"n": 64, "d": 16, "seed": 7, "margin": 1.0}  # zs.strongly_convex_i
 K, DISTRIBUTION, EPS = 1, "gaussian", 1e-4  # central bias O(ε²): far below the gaps measured here
 FAMILY_ALPHA = 0.01  # family-wise false-alarm rate of all the curve comparisons together (Bonferroni)
 PLOT_POINTS = 250  # steps at which the curves are stored (the compared ones always among them)
+CURVE_CHUNKS = 4  # tasks per curve (the runs split evenly; profile run counts are multiples of 4)
 POINTS = 8  # time points per curve at which measured and predicted are compared (log-spaced)
 SWEEP = (0.25, 0.5, 0.75, 0.9, 1.1, 1.25, 1.5, 2.0)  # lr / max_stable_lr
 SWEEP_GROWS_ABOVE = 1.25  # the verdict asks growth at every multiple at or above this
@@ -90,14 +91,33 @@ def _times(steps: int) -> list[int]:
     return sorted({int(t) for t in np.geomspace(1, steps, POINTS).round()})
 
 
-def _curve(name: str, runs: int, steps: int, seed: int) -> dict[str, Any]:
-    """Measured mean gap and its SE at every step, the prediction, the C11 bound and the instance's constants."""
+def _curve_runs(name: str, runs: int, steps: int, seed: list[int]) -> dict[str, Any]:
+    """``runs`` ZO-GD runs from x0 = 0 at the C11 step: the mean gap and the sum of squared deviations per step."""
+    p, _, loss_star, _ = _solved(name)
+    lr = zs.step_size(p, K, DISTRIBUTION)
+    traj = zs.zo_gd_batch(p, np.zeros(p.d), runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION,
+                          rng=np.random.default_rng(seed))
+    gaps = traj.losses - loss_star
+    mean = gaps.mean(axis=0)
+    return {"runs": runs, "mean": mean.tolist(), "m2": ((gaps - mean) ** 2).sum(axis=0).tolist()}
+
+
+def _pooled(chunks: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Mean and standard error over the runs of all chunks (Chan et al.'s pairwise update of the means and M2)."""
+    total = sum(int(c["runs"]) for c in chunks)
+    mean = sum(int(c["runs"]) * np.asarray(c["mean"]) for c in chunks) / total
+    m2 = sum(np.asarray(c["m2"]) + int(c["runs"]) * (np.asarray(c["mean"]) - mean) ** 2 for c in chunks)
+    return mean, np.sqrt(m2 / (total - 1) / total), total
+
+
+def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Measured mean gap and its SE at every step (pooled over the chunks of runs), the prediction, the C11 bound
+    and the instance's constants."""
     p, x_star, loss_star, model = _solved(name)
     x0 = np.zeros(p.d)
     lr = zs.step_size(p, K, DISTRIBUTION)
     predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
-    traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION, rng=seed)
-    gaps = traj.losses - loss_star
+    mean, se, runs = _pooled(chunks)
     gap0 = p.loss(x0) - loss_star
     rate = zs.rate_bound(p, K, DISTRIBUTION)
     H0 = zs.hessian_upper_bound(p)
@@ -112,8 +132,7 @@ def _curve(name: str, runs: int, steps: int, seed: int) -> dict[str, Any]:
         "newton_grad_norm": float(np.linalg.norm(p.gradient(x_star))),
         "lr": lr, "max_stable_lr": eta_star, "max_stable_over_step_size": eta_star / lr,
         "rate_bound": rate, "bound": (gap0 * rate ** np.arange(steps + 1)).tolist(),
-        "mean": gaps.mean(axis=0).tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist(),
-        "predicted": predicted.tolist(), "runs": runs, "steps": steps,
+        "mean": mean.tolist(), "se": se.tolist(), "predicted": predicted.tolist(), "runs": runs, "steps": steps,
     }
 
 
@@ -159,9 +178,12 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     """Curves, sweeps and the table for every instance; the verdict of C13."""
     size = SIZES[profile]
     runner = as_runner(runner)
-    curve_tasks = [{"name": name, "runs": size["runs"], "steps": size["steps"], "seed": i}
-                   for i, name in enumerate(INSTANCES)]
-    curves = runner.map(_curve, curve_tasks, key=f"{NAME}-curve")
+    # each curve's runs in CURVE_CHUNKS independent tasks (seeds [i, c]), so the two cores share the longest curve
+    run_tasks = [{"name": name, "runs": size["runs"] // CURVE_CHUNKS, "steps": size["steps"], "seed": [i, c]}
+                 for i, name in enumerate(INSTANCES) for c in range(CURVE_CHUNKS)]
+    pieces = runner.map(_curve_runs, run_tasks, key=f"{NAME}-runs")
+    curves = [_curve(name, size["steps"], pieces[i * CURVE_CHUNKS:(i + 1) * CURVE_CHUNKS])
+              for i, name in enumerate(INSTANCES)]
     sweep_tasks = [{"name": name, "fraction": f, "runs": size["sweep_runs"], "steps": size["sweep_steps"],
                     "seed": 100 + 10 * i + j} for i, name in enumerate(INSTANCES) for j, f in enumerate(SWEEP)]
     sweeps = runner.map(_sweep_point, sweep_tasks, key=f"{NAME}-sweep")

@@ -83,3 +83,17 @@ def test_fig_prediction_quick(run_quick):
     outside = [f["radius"] for f in far["points"] if not f["within"]]
     assert far["first_radius_outside"] == min(outside, default=None)
     assert outside, "far enough from x*, the local model must fail on the weakly regularized instance"
+
+
+def test_pooled_chunks_are_the_mean_and_se_of_all_runs():
+    """The curve's runs come in chunks; pooling their means and M2 gives the mean and the SE of all runs to rounding
+    (a pooling that drops the between-chunk term would be off by the chunks' spread, O(1) here)."""
+    rng = np.random.default_rng(0)
+    gaps = [rng.standard_normal((n, 5)) + shift for n, shift in ((3, 0.0), (5, 2.0), (4, -1.0))]
+    chunks = [{"runs": g.shape[0], "mean": g.mean(axis=0).tolist(),
+               "m2": ((g - g.mean(axis=0)) ** 2).sum(axis=0).tolist()} for g in gaps]
+    mean, se, runs = fig_prediction._pooled(chunks)
+    allg = np.concatenate(gaps)
+    assert runs == 12
+    np.testing.assert_allclose(mean, allg.mean(axis=0), rtol=1e-14, atol=1e-14)
+    np.testing.assert_allclose(se, allg.std(axis=0, ddof=1) / np.sqrt(12), rtol=1e-13)
