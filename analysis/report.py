@@ -1087,9 +1087,9 @@ def benchmark_blocks(results: Path = BENCH_RESULTS) -> dict[str, str]:
         rows.append(f"| {tg.get('script', '')} | {tg.get('threads', '')} | {statement} | {value} | "
                     f"{tg.get('bound', '')} | {'met' if tg.get('met') else '**missed**'} |")
     m = doc.get("machine") if isinstance(doc.get("machine"), dict) else {}
-    machine = (f"Measured {doc.get('measured_at', 'at an unrecorded time')} ({doc.get('profile', '?')} profile; the "
-               f"last `python -m benchmarks` call took {doc.get('wall_s', float('nan')):.0f} s) on {m.get('cpus', '?')} "
-               f"CPUs, "
+    machine = (f"Measured {doc.get('measured_at', 'at an unrecorded time')} ({doc.get('profile', '?')} profile; "
+               f"the last `python -m benchmarks` call took {doc.get('wall_s', float('nan')):.0f} s) on "
+               f"{m.get('cpus', '?')} CPUs, "
                f"{m.get('platform', '?')}, Python {m.get('python', '?')}, NumPy {m.get('numpy', '?')}, "
                f"SciPy {m.get('scipy', '?')}, BLAS {m.get('blas', '?')}.")
     return {"targets": "\n".join(rows), "machine": machine}
