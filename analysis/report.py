@@ -866,7 +866,8 @@ def _reproducibility(env: dict[str, Any], figures: dict[str, Any], timings: Any)
         if count is not None:
             runs.append(f"{tex_escape(_figure_label(name))} {count}")
     rows.append(("independent runs per point", "; ".join(runs) or f"{MISSING}{{figure JSON}}"))
-    rows.append(("run times", _timings(timings, figures)))
+    rows.append(("run times of the last \\texttt{python -m analysis} (cached experiments are not rerun)",
+                 _timings(timings, figures)))
     body = " \\\\\n".join(f"{k} & {v}" for k, v in rows)
     return ("\\begin{tabular}{@{}>{\\raggedright\\arraybackslash}p{0.26\\linewidth}"
             ">{\\raggedright\\arraybackslash}p{0.68\\linewidth}@{}}\\toprule\n" + body + " \\\\\n\\bottomrule"
