@@ -51,7 +51,7 @@ SWEEP_GROWS_ABOVE = 1.25  # the verdict asks growth at every multiple at or abov
 FLOOR_RELATIVE, FLOOR_ROUNDINGS = 1e-6, 1e4
 VACUOUS = 0.5  # the C11 bound is called vacuous when after the horizon it still allows half the initial gap
 SIZES = {"quick": {"runs": 24, "steps": 120, "sweep_runs": 12, "sweep_steps": 60, "far_runs": 24, "far_steps": 40},
-         "default": {"runs": 120, "steps": 1500, "sweep_runs": 40, "sweep_steps": 300, "far_runs": 200,
+         "default": {"runs": 80, "steps": 1500, "sweep_runs": 40, "sweep_steps": 300, "far_runs": 200,
                      "far_steps": 200},
          "full": {"runs": 400, "steps": 3000, "sweep_runs": 100, "sweep_steps": 600, "far_runs": 400,
                   "far_steps": 400}}
