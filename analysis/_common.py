@@ -51,7 +51,7 @@ from tqdm import tqdm  # noqa: E402
 import zosoftmax  # noqa: E402
 from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
 
-__all__ = ["ROOT", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached",
+__all__ = ["ROOT", "STYLE", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached",
            "compute_figure", "write_figure", "produce", "add_runner_arguments", "run_figure", "runner_from_args",
            "save_figure"]
 
@@ -70,8 +70,8 @@ PROFILES: dict[str, dict[str, Any]] = {
     "full": {"seeds": 50, "scale": 2.0},
 }
 
-plt.rcParams.update({"figure.dpi": 110, "savefig.dpi": 150, "font.size": 9, "axes.grid": True,
-                     "grid.alpha": 0.3, "legend.fontsize": 8, "svg.hashsalt": "zosoftmax"})
+STYLE = Path(__file__).resolve().parent / "paper.mplstyle"  # the one style of every figure: printed size, >= 7 pt
+plt.style.use(STYLE)
 
 
 def band(values: Any, axis: int = 0) -> dict[str, list[float]]:
