@@ -308,51 +308,54 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
 
 
 def plot(data: dict[str, Any]) -> Figure:
-    """Left: iterations against d (ZO mean gap, GD, C11 bound); right: the overhead T_ZO/T_GD against d."""
-    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.9))
-    ax = axes[0]
-    colors = {"gaussian": "C0", "sphere": "C1", "rademacher": "C2"}
+    """Left: iterations against d (ZO mean gap, GD, C11 bound); right: the overhead T_ZO/T_GD against d.
+
+    One key below both panels: a distribution keeps its colour, marker and line style in both.
+    """
+    fig, axes = plt.subplots(1, 2, figsize=(6.7, 3.3), layout="constrained")
+    style = {"gaussian": ("C0", "o", "-", "C0"), "sphere": ("C1", "s", "--", "C1"),
+             "rademacher": ("C2", "D", "-.", "none")}  # colour, marker, line style, marker face
     for dist, s in data["series"].items():
         rows = s["rows"]
         d = [row["d"] for row in rows]
-        fit = s["slope_iterations"]
-        ax.plot(d, [row["t_zo"] for row in rows], "o-", color=colors[dist], ms=3,
-                label=f"ZO-GD {dist}: slope {fit['slope']:.2f}")
-        if dist == "gaussian":
-            ax.plot(d, [row["bound"] for row in rows], "--", color=colors[dist], lw=1, label="C11 bound (gaussian)")
-            ax.plot(d, [row["t_gd"] for row in rows], "s-", color="k", ms=3, label="GD (η = 1/ℓ)")
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel("dimension $d$ (n = d, rank d)")
-    ax.set_ylabel(r"iterations to $E[L] - L^* \leq 10^{-3}\Delta_0$")
-    ax.set_title(f"r = {data['r_fixed']:g}: both grow like κ ≥ d/r", fontsize=9)
-    ax.legend(fontsize=6.5, loc="upper left")
-    ax = axes[1]
-    for dist, s in data["series"].items():
-        rows = s["rows"]
-        d = [row["d"] for row in rows]
-        fit = s["slope_overhead"]
-        for row in rows:
-            ax.plot([row["d"]] * len(row["overhead_per_instance"]), row["overhead_per_instance"], ".",
-                    color=colors[dist], ms=2, alpha=0.5)
-        ax.plot(d, [row["overhead"] for row in rows], "o-", color=colors[dist], ms=3,
-                label=f"{dist}: slope {fit['slope']:+.3f} [{fit['lo']:+.3f}, {fit['hi']:+.3f}]")
-        ax.plot(d, [row["gamma"] for row in rows], ":", color=colors[dist], lw=1)
-    rows = data["planted"]["rows"]
-    fit = data["planted"]["slope_overhead"]
-    ax.plot([row["d"] for row in rows], [row["overhead"] for row in rows], "^-", color="C3", ms=3,
-            label=f"planted r ∝ d^{data['planted_exponent']}: slope {fit['slope']:+.3f} "
-                  f"[{fit['lo']:+.3f}, {fit['hi']:+.3f}]")
-    ax.plot([row["d"] for row in rows], [row["gamma"] for row in rows], ":", color="C3", lw=1,
-            label="dotted: γ (the step-size ratio)")
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("dimension $d$")
-    ax.set_ylabel(r"overhead $T_{ZO}/T_{GD}$")
-    ax.set_title(f"ZO overhead at fixed r: flat in d ({data['level']:.1%} two-level bootstrap)", fontsize=9)
-    ax.legend(fontsize=6.5, loc="upper left")
-    fig.suptitle(f"C10/C11: dimension-free ZO factor, k = {data['k']}, {data['instances']} instances × "
-                 f"{data['runs']} runs per d; confirmed = {data['confirmed']}", fontsize=10)
-    fig.tight_layout()
+        color, marker, ls, face = style[dist]
+        it, oh = s["slope_iterations"], s["slope_overhead"]
+        axes[0].plot(d, [row["t_zo"] for row in rows], color=color, marker=marker, ls=ls, mfc=face,
+                     label=f"ZO-GD {dist}: slope {it['slope']:.2f}; overhead {oh['slope']:+.3f} "
+                           f"[{oh['lo']:+.2f}, {oh['hi']:+.2f}]")
+        for row in rows:  # each instance's overhead (mean over its runs)
+            axes[1].plot([row["d"]] * len(row["overhead_per_instance"]), row["overhead_per_instance"], ".",
+                         color=color, ms=1.5, alpha=0.5)
+        axes[1].plot(d, [row["overhead"] for row in rows], color=color, marker=marker, ls=ls, mfc=face)
+        axes[1].plot(d, [row["gamma"] for row in rows], ":", color=color, lw=0.8)
+    gauss = data["series"]["gaussian"]["rows"]
+    axes[0].plot([row["d"] for row in gauss], [row["t_gd"] for row in gauss], color="k", marker="^", ls="-",
+                 label=r"GD, $\eta = 1/\ell$")
+    axes[0].plot([row["d"] for row in gauss], [row["bound"] for row in gauss], color="0.45", ls=(0, (5, 2)),
+                 label="C11 iteration bound (gaussian)")
+    rows, fit = data["planted"]["rows"], data["planted"]["slope_overhead"]
+    axes[1].plot([row["d"] for row in rows], [row["overhead"] for row in rows], color="C3", marker="v", ls="-",
+                 label=f"planted $r \\propto d^{{{data['planted_exponent']}}}$: overhead {fit['slope']:+.3f} "
+                       f"[{fit['lo']:+.2f}, {fit['hi']:+.2f}]")
+    axes[1].plot([row["d"] for row in rows], [row["gamma"] for row in rows], ":", color="C3", lw=0.8)
+    axes[1].plot([], [], ":", color="0.3", lw=0.8, label=r"dotted: $\gamma$, the step-size ratio")
+    for ax in axes:
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("dimension $d$ ($n = d$, full rank)")
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel(r"iterations to $E[L] - L^* \leq 10^{-3}\Delta_0$")
+    axes[0].set_title(f"iterations at $r$ = {data['r_fixed']:g}: both grow like $\\kappa \\geq d/r$")
+    axes[1].set_ylabel(r"overhead $T_{\mathrm{ZO}}/T_{\mathrm{GD}}$ (ratio)")
+    axes[1].set_title(f"overhead of ZO-GD over GD (intervals: {data['level']:.1%} bootstrap)")
+    handles, labels = [], []
+    for ax in axes:
+        h, lab = ax.get_legend_handles_labels()
+        handles += h
+        labels += lab
+    fig.legend(handles, labels, loc="outside lower center", ncol=2,
+               title="log-log slopes in $d$ (iterations; overhead with its bootstrap interval)")
+    fig.suptitle(f"C10/C11: at fixed $r$ the ZO overhead over GD is flat in $d$ (k = {data['k']}, "
+                 f"{data['instances']} instances $\\times$ {data['runs']} runs per $d$)")
     return fig
 
 
