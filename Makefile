@@ -54,8 +54,8 @@ bench: $(STAMP)                ## C12 cost figure (figures/fig_cost.*), then spe
 mutants: $(STAMP)              ## plant known bugs (invalid constants too); each must turn a property test red (MUTANT_ARGS=--search-only: no @example)
 	$(ONE_THREAD) $(PY) -m pytest -p tests.mutants --mutants $(MUTANT_ARGS)
 
-lint: $(DEV)
-	$(VENV)/bin/ruff check src tests proofs analysis && $(VENV)/bin/mypy
+lint: $(DEV)                   ## ruff check over src, tests, proofs, analysis, benchmarks; strict mypy on src/zosoftmax
+	$(VENV)/bin/ruff check src tests proofs analysis benchmarks && $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis paper/*.aux paper/*.log paper/*.fls paper/*.fdb_latexmk

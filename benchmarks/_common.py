@@ -16,7 +16,7 @@ import scipy
 
 from zosoftmax.io import atomic_write_json
 
-__all__ = ["ROOT", "RESULTS", "THREAD_VARS", "EXPENSIVE_S", "interleaved", "machine", "target", "bench_main"]
+__all__ = ["EXPENSIVE_S", "RESULTS", "ROOT", "THREAD_VARS", "bench_main", "interleaved", "machine", "target"]
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results.json"

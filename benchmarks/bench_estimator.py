@@ -28,7 +28,7 @@ import zosoftmax as zs
 
 from ._common import bench_main, interleaved, target
 
-__all__ = ["THREADS", "PROFILES", "naive_estimate", "run", "main"]
+__all__ = ["PROFILES", "THREADS", "main", "naive_estimate", "run"]
 
 THREADS = ("1", "default")
 EPS, LR = 1e-3, 1e-2  # the library's default perturbation; any stable step (only time is measured)

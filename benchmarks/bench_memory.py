@@ -24,7 +24,7 @@ import zosoftmax as zs
 
 from ._common import bench_main, target
 
-__all__ = ["THREADS", "PROFILES", "GROWTH", "SHORT", "zo_gd_stored_directions", "peak_bytes", "run", "main"]
+__all__ = ["GROWTH", "PROFILES", "SHORT", "THREADS", "main", "peak_bytes", "run", "zo_gd_stored_directions"]
 
 THREADS = ("1",)
 EPS, LR = 1e-3, 1e-2

@@ -23,7 +23,7 @@ import zosoftmax as zs
 
 from ._common import bench_main, interleaved, target
 
-__all__ = ["THREADS", "PROFILES", "instance", "run", "main"]
+__all__ = ["PROFILES", "THREADS", "instance", "main", "run"]
 
 THREADS = ("1",)
 PROFILES: dict[str, dict[str, int]] = {"quick": {"n": 32, "d": 256, "steps": 500, "reps": 2},

@@ -33,7 +33,7 @@ from zosoftmax.io import atomic_write_json, read_json
 
 from ._common import ROOT, THREAD_VARS, machine, target
 
-__all__ = ["THREADS", "BASE", "RATIO", "worktree", "time_figures", "run", "main"]
+__all__ = ["BASE", "RATIO", "THREADS", "main", "run", "time_figures", "worktree"]
 
 THREADS = ("1",)
 BASE = "bc4a91d"  # the commit the issue compares with

@@ -47,8 +47,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DISTRIBUTIONS",
-    "DivergenceError",
     "SCHEMES",
+    "DivergenceError",
     "PrecisionWarning",
     "Quadratic",
     "SoftmaxRegression",
@@ -88,8 +88,8 @@ __all__ = [
     "spsa_gradient",
     "step_directions",
     "step_size",
-    "strongly_convex_instance",
     "strong_convexity_bound",
+    "strongly_convex_instance",
     "target_range",
     "third_derivative_bound",
     "zo_gd",

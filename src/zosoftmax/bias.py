@@ -27,7 +27,7 @@ from . import _checks
 from ._checks import Array
 from .problem import SoftmaxRegression, softmax
 
-__all__ = ["fourth_moment_scalars", "laplacian_gradient", "third_derivative_diagonal", "bias_leading_term"]
+__all__ = ["bias_leading_term", "fourth_moment_scalars", "laplacian_gradient", "third_derivative_diagonal"]
 
 
 def fourth_moment_scalars(d: int, distribution: str) -> tuple[float, float]:

@@ -30,21 +30,21 @@ from .estimators import direction_moment, gamma
 from .problem import SoftmaxRegression
 
 __all__ = [
-    "target_range",
     "beta_constants",
-    "residual_gradient_bound",
-    "third_derivative_bound",
-    "hessian_upper_bound",
-    "hessian_lower_bound",
-    "smoothness_bound",
-    "strong_convexity_bound",
-    "pl_constant",
-    "effective_rank",
-    "deviation_bound",
     "bias_bound",
-    "step_size",
-    "rate_bound",
+    "deviation_bound",
+    "effective_rank",
+    "hessian_lower_bound",
+    "hessian_upper_bound",
     "iteration_bound",
+    "pl_constant",
+    "rate_bound",
+    "residual_gradient_bound",
+    "smoothness_bound",
+    "step_size",
+    "strong_convexity_bound",
+    "target_range",
+    "third_derivative_bound",
 ]
 
 LAMBDA_MAX_S = 0.5  # λ_max(diag(f) − ffᵀ) ≤ 1/2 for every f in the simplex (Popoviciu), proofs/c04
@@ -116,8 +116,9 @@ def beta_constants(problem: Any) -> tuple[float, float]:
 
 
 def residual_gradient_bound(problem: Any) -> float:
-    r"""Proven :math:`\sup_x \|S c\|` (C6): :math:`\|Sc\| \le \|S^{1/2}\|\,(c^\top S c)^{1/2} \le
-    \tfrac1{\sqrt2}\cdot\tfrac{1+\rho}2`.
+    r"""Proven :math:`\sup_x \|S c\|` (C6).
+
+    :math:`\|Sc\| \le \|S^{1/2}\|\,(c^\top S c)^{1/2} \le \tfrac1{\sqrt2}\cdot\tfrac{1+\rho}2`.
 
     Parameters
     ----------

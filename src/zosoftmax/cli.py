@@ -33,7 +33,7 @@ from .instances import regularized, strongly_convex_instance
 from .optimize import gd, linear_rate, newton, zo_gd
 from .problem import SoftmaxRegression
 
-__all__ = ["main", "run", "load_array"]
+__all__ = ["load_array", "main", "run"]
 
 # A fitted rate needs this many points of the gap curve above its floor. Two points fit any curve exactly and
 # three leave one degree of freedom, so one noisy ZO step would decide the verdict; with 10 points the fit has
@@ -174,10 +174,7 @@ def run(problem: SoftmaxRegression | None = None, *, n: int = 64, d: int = 32, k
         value = loss - star
         return 0.0 if abs(value) <= _gap_rounding(p, loss, star) else value  # below rounding: 0
 
-    if zo_rate is None:
-        verdict = "not measured"
-    else:
-        verdict = "holds" if zo_rate <= bound else "violated"
+    verdict = "not measured" if zo_rate is None else ("holds" if zo_rate <= bound else "violated")
     res: dict[str, Any] = {
         "n": p.n, "d": p.d, "k": k, "steps": steps, "distribution": distribution, "scheme": scheme, "eps": eps,
         "seed": seed, "ell": ell, "mu": mu, "kappa": ell / mu if mu > 0 else None, "effective_rank": r,

@@ -30,16 +30,16 @@ __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
     "PrecisionWarning",
-    "sample_directions",
-    "evaluations",
-    "projected_gradients",
-    "spsa_gradient",
-    "direction_moment",
     "direction_fourth_moment",
+    "direction_moment",
+    "evaluations",
     "expected_pmp",
+    "gamma",
+    "projected_gradients",
+    "sample_directions",
     "second_moment_factor",
     "second_moment_matrix",
-    "gamma",
+    "spsa_gradient",
 ]
 
 
@@ -142,10 +142,12 @@ def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
 
 def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
                      center: bool = False) -> Any:
-    """Quotients (..., k) at the logits ``y0 = Ax`` (..., n) along ``AZ`` (..., k, n): the one implementation behind
-    :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`) and
-    :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits. With ``center``,
-    also the losses at ``y0`` (...,), from the same call: ``(quotients, center_losses)``."""
+    """Quotients (..., k) at the logits ``y0 = Ax`` (..., n) along ``AZ`` (..., k, n).
+
+    The one implementation behind :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`)
+    and :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits. With ``center``,
+    also the losses at ``y0`` (...,), from the same call: ``(quotients, center_losses)``.
+    """
     _check_resolution(y0, AZ, eps)
     Y = _stacked_logits(y0, AZ, eps, scheme)
     if center and scheme == "central":
@@ -450,8 +452,9 @@ def second_moment_matrix(g: Any, k: int, distribution: str) -> Array:
 
 
 def gamma(d: int, k: int, r: float, distribution: str) -> float:
-    r"""Dimension-free descent factor: smallest :math:`\gamma` with
-    :math:`E[\hat g^\top H\hat g] \le \gamma\,\ell\,\|g\|^2` for all :math:`g` and all
+    r"""Dimension-free descent factor.
+
+    Smallest :math:`\gamma` with :math:`E[\hat g^\top H\hat g] \le \gamma\,\ell\,\|g\|^2` for all :math:`g` and all
     :math:`0\preceq H\preceq \ell I` with :math:`\mathrm{tr} H \le r\ell` (as :math:`\varepsilon\to0`).
 
     Parameters

@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "atomic_write_json", "read_json"]
+__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text", "read_json"]
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -37,14 +37,17 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` atomically (:func:`atomic_write_bytes`)."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
+    """Write ``obj`` as indented JSON to ``path`` atomically; NumPy arrays and scalars become lists and numbers."""
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=_default) + "\n")
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:
+    """Parse the UTF-8 JSON file at ``path``."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 

@@ -81,6 +81,7 @@ class Trajectory:
 
     @property
     def steps(self) -> int:
+        """Number of steps ``T`` taken: the loss is recorded at ``x_0, ..., x_T``."""
         return int(self.losses.shape[-1] - 1)
 
 
@@ -189,8 +190,10 @@ def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, schem
 
 
 def _descend(x: Array, Z: Array, s: Array, lr: float) -> Array:
-    r""":math:`x - \eta\,\hat g` with :math:`\hat g = \frac1k\sum_j s_j z_j`: the update of :func:`zo_gd` and of its
-    :func:`replay` (one expression, so the replay is bit for bit)."""
+    r""":math:`x - \eta\,\hat g` with :math:`\hat g = \frac1k\sum_j s_j z_j`.
+
+    The update of :func:`zo_gd` and of its :func:`replay` (one expression, so the replay is bit for bit).
+    """
     return x - (lr / len(s)) * (s @ Z)
 
 

@@ -87,6 +87,7 @@ class Quadratic:
     _eig: tuple[Array, Array] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        """Validate ``H`` (symmetric, positive semidefinite) and ``x_star``; store the eigendecomposition of ``H``."""
         H = _checks.as_array(self.H, "H", ndim=2, dtype=np.float64)
         if H.shape[0] != H.shape[1] or H.shape[0] < 1:
             raise ValueError(f"H must be a non-empty square matrix, got shape {H.shape}")
@@ -242,8 +243,10 @@ def _high_water(growth: float) -> float:
 
 
 def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH) -> float:
-    """Divide ``state`` (default ``probe``) in place by a power of two when ``max|probe|`` leaves
-    [``_RESCALE_LOW``, ``high``]; return the log of the factor (0 when untouched)."""
+    """Divide ``state`` (default ``probe``) in place by a power of two; return the log of the factor.
+
+    The division happens when ``max|probe|`` leaves [``_RESCALE_LOW``, ``high``]; the log is 0 when untouched.
+    """
     top = float(np.max(np.abs(probe))) if probe.size else 0.0
     if top == 0.0 or _RESCALE_LOW <= top <= high:
         return 0.0
@@ -262,8 +265,11 @@ def _unscale(values: Array, log_scale: Array) -> Array:
 
 # ---------------------------------------------------------------------------------------- stability
 def _threshold_invariant(lam: Array, k: int, c: float) -> float:
-    r"""Largest stable :math:`\eta` for an orthogonally invariant law: the root of
-    :math:`\frac{c\eta}{k}\sum_i \frac{\lambda_i}{2 - a\eta\lambda_i} = 1` below :math:`2/(a\lambda_{\max})`."""
+    r"""Largest stable :math:`\eta` for an orthogonally invariant law.
+
+    The root of :math:`\frac{c\eta}{k}\sum_i \frac{\lambda_i}{2 - a\eta\lambda_i} = 1` below
+    :math:`2/(a\lambda_{\max})`.
+    """
     a = 1.0 + (2.0 * c - 1.0) / k
     lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam)))
 

@@ -73,7 +73,8 @@ def _softmax_scaled(Yp: Array, s: Array) -> Array:
     r"""``softmax(s * Yp)`` along the last axis without forming ``s * Yp`` (which may overflow).
 
     ``s`` (..., 1) holds powers of two, so :math:`s\,(y'_i - \max y')` is the rounded
-    :math:`y_i - \max y` itself; where it overflows to :math:`-\infty` the exponential is the exact 0."""
+    :math:`y_i - \max y` itself; where it overflows to :math:`-\infty` the exponential is the exact 0.
+    """
     E: Array = Yp - np.max(Yp, axis=-1, keepdims=True)  # <= 0, finite: Yp = A(x/s) is of the size of ||A||
     with np.errstate(over="ignore"):
         E *= s  # y - max y (C1 shift), -inf where it is below -max float
@@ -82,8 +83,10 @@ def _softmax_scaled(Yp: Array, s: Array) -> Array:
 
 
 def _power_of_two_scale(X: Array, limit: float) -> Array | None:
-    """Per-row powers of two ``s`` (m, 1) with ``max|X_i / s_i|`` in [1, 2), or ``None`` when every row's
-    ``max|X_i|`` is at most ``limit`` (then the logits are formed directly)."""
+    """Per-row powers of two ``s`` (m, 1) with ``max|X_i / s_i|`` in [1, 2), or ``None``.
+
+    ``None`` when every row's ``max|X_i|`` is at most ``limit`` (then the logits are formed directly).
+    """
     top = np.max(np.abs(X), axis=-1, keepdims=True)
     if np.all(top <= limit):
         return None
@@ -120,6 +123,7 @@ class SoftmaxRegression:
     _x_direct: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        """Validate ``A``, ``b``, ``w`` and ``dtype``; store read-only copies and the largest max|x| formed directly."""
         dtype = np.dtype(self.dtype)
         if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype!r}")
@@ -211,8 +215,11 @@ class SoftmaxRegression:
                 f"{name} is in the domain)")
 
     def _logits(self, X: Array) -> tuple[Array, Array | None]:
-        """Logits of the rows of ``X`` (m, d) as ``(Yp, s)``: ``Y = Yp`` when ``s`` is ``None``, otherwise
-        ``Y = s * Yp`` row by row with ``s`` (m, 1) powers of two and ``Yp = A (X / s)`` of moderate size."""
+        """Logits of the rows of ``X`` (m, d) as ``(Yp, s)``.
+
+        ``Y = Yp`` when ``s`` is ``None``, otherwise ``Y = s * Yp`` row by row with ``s`` (m, 1) powers of two and ``Yp
+        = A (X / s)`` of moderate size.
+        """
         s = _power_of_two_scale(X, self._x_direct)
         if s is None:
             return X @ self.A.T, None
@@ -235,9 +242,11 @@ class SoftmaxRegression:
         return out
 
     def _loss_from_softmax(self, f: Array, Y: Array | None) -> Array:
-        r""":math:`\tfrac12\|f - b\|^2 + \tfrac12\|w\circ y\|^2` from ``f = softmax(Y)`` (a fresh array,
-        overwritten) and the logits ``Y`` (read for the regularizer only; ``None``: the fit term alone);
-        last axis."""
+        r""":math:`\tfrac12\|f - b\|^2 + \tfrac12\|w\circ y\|^2` from ``f = softmax(Y)`` and the logits ``Y``.
+
+        ``f`` is a fresh array, overwritten; ``Y`` is read for the regularizer only (``None``: the fit term alone).
+        Along the last axis.
+        """
         c = f  # the steps below run in place in f's storage (one temporary, not four)
         if np.result_type(c, self.b) == c.dtype:
             c -= self.b  # c = f - b
