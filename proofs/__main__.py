@@ -28,7 +28,7 @@ from . import MODULES, load
 from ._common import VERDICTS
 from ._report import to_text, write
 
-__all__ = ["main", "run", "regressions"]
+__all__ = ["main", "regressions", "run"]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,6 +74,7 @@ def _read(path: Path) -> list[dict[str, Any]] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the claims' checks with the command-line arguments ``argv``; return the exit status above."""
     parser = argparse.ArgumentParser(prog="python -m proofs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", default=None, metavar="CNN", help="claim ids to run, e.g. C4 C7")

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-__all__ = ["WIDTH", "bernstein", "certify_positive", "n3_polynomials", "certify_n3"]
+__all__ = ["WIDTH", "bernstein", "certify_n3", "certify_positive", "n3_polynomials"]
 
 WIDTH = Fraction(1, 10**6)  # the bracket width asked for (issue 12, item 3)
 MAX_BOXES = 200_000
@@ -37,8 +37,10 @@ Coeffs = list[list[Fraction]]
 
 
 def bernstein(poly: sp.Poly) -> Coeffs:
-    r"""Bernstein coefficients on :math:`[0,1]^2` of a polynomial in ``(u, v)`` with rational coefficients:
-    :math:`b_{ij} = \sum_{k\le i}\sum_{l\le j}\binom ik\binom jl/(\binom mk\binom nl)\,a_{kl}`."""
+    r"""Bernstein coefficients on :math:`[0,1]^2` of a polynomial in ``(u, v)`` with rational coefficients.
+
+    :math:`b_{ij} = \sum_{k\le i}\sum_{l\le j}\binom ik\binom jl/(\binom mk\binom nl)\,a_{kl}`.
+    """
     m, n = poly.degree(poly.gens[0]), poly.degree(poly.gens[1])
     a = [[Fraction(0)] * (n + 1) for _ in range(m + 1)]
     for (i, j), c in poly.terms():
@@ -49,7 +51,7 @@ def bernstein(poly: sp.Poly) -> Coeffs:
 
 
 def _split_rows(b: Coeffs) -> tuple[Coeffs, Coeffs]:
-    """de Casteljau at u = 1/2 (first index): the coefficients on the two halves."""
+    """The de Casteljau step at u = 1/2 (first index): the coefficients on the two halves."""
     m = len(b) - 1
     cols = [[row[j] for row in b] for j in range(len(b[0]))]
     lc, rc = [], []
@@ -72,8 +74,10 @@ def _transpose(b: Coeffs) -> Coeffs:
 
 
 def certify_positive(poly: sp.Poly, max_boxes: int = MAX_BOXES) -> tuple[bool, int]:
-    """``(True, boxes)`` if ``poly > 0`` on :math:`[0,1]^2` is certified; ``(False, boxes)`` on a counterexample
-    corner or when ``max_boxes`` is exhausted."""
+    """``(True, boxes)`` if ``poly > 0`` on :math:`[0,1]^2` is certified.
+
+    ``(False, boxes)`` on a counterexample corner or when ``max_boxes`` is exhausted.
+    """
     stack: list[tuple[Coeffs, int]] = [(bernstein(poly), 0)]
     boxes = 0
     while stack:
@@ -96,8 +100,11 @@ def certify_positive(poly: sp.Poly, max_boxes: int = MAX_BOXES) -> tuple[bool, i
 
 
 def n3_polynomials(quantity: str, M: Fraction) -> list[sp.Poly]:
-    r"""The polynomials in ``(u, v)`` whose positivity on the unit square means ``quantity <= M`` on the closed
-    n = 3 simplex at ``b = e_1`` (``quantity`` in ``beta_plus``, ``beta_minus``, ``sc_squared``)."""
+    r"""The polynomials in ``(u, v)`` whose positivity on the unit square certifies a bound ``quantity <= M``.
+
+    The bound holds on the closed n = 3 simplex at ``b = e_1`` (``quantity`` in ``beta_plus``, ``beta_minus``,
+    ``sc_squared``).
+    """
     from .c03_hessian import B_formula_sym
 
     u, v = sp.symbols("u v", real=True)
@@ -125,8 +132,10 @@ def rational_above(value: Any, width: Fraction = WIDTH) -> Fraction:
 
 
 def certify_n3(quantity: str, n2_value: Any) -> dict[str, Any]:
-    """Certify ``sup_{n=3} quantity <= M`` with ``M`` a rational within ``WIDTH`` above the exact n = 2 sup
-    (``quantity`` in ``beta_plus``, ``beta_minus``, ``sc``); returns the bracket and the work done."""
+    """Certify ``sup_{n=3} quantity <= M`` with ``M`` a rational within ``WIDTH`` above the exact n = 2 sup.
+
+    ``quantity`` is one of ``beta_plus``, ``beta_minus``, ``sc``; returns the bracket and the work done.
+    """
     if quantity == "sc":
         target = sp.nsimplify(n2_value) ** 2  # ||Sc||^2 <= M2 with sqrt(M2) - sup < WIDTH
         M = rational_above(target, WIDTH * 2 * Fraction(41, 100))  # d sqrt(x) = dx/(2 sqrt x), sqrt x >= 0.41
@@ -141,9 +150,12 @@ def certify_n3(quantity: str, n2_value: Any) -> dict[str, Any]:
 
 
 def reduction_checks() -> list[tuple[str, bool]]:
-    """The two reductions behind ``b = e_1`` at n = 3, checked exactly: ``B`` and ``Sc`` are affine in ``b`` (so the
-    convex maps ``lambda_max``, ``-lambda_min`` and the norm peak at a vertex of the target simplex) and
-    permutation equivariant (``B(Pf, Pb) = P B(f, b) P^T``, ``Sc(Pf, Pb) = P Sc(f, b)``, S_3 generators)."""
+    """The two reductions behind ``b = e_1`` at n = 3, checked exactly.
+
+    ``B`` and ``Sc`` are affine in ``b`` (so the convex maps ``lambda_max``, ``-lambda_min`` and the norm peak at a
+    vertex of the target simplex) and permutation equivariant (``B(Pf, Pb) = P B(f, b) P^T``, ``Sc(Pf, Pb) = P Sc(f,
+    b)``, S_3 generators).
+    """
     from ._common import matrix_is_zero
     from .c03_hessian import B_formula_sym
 

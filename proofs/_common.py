@@ -16,8 +16,22 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-__all__ = ["VERDICTS", "PROVENANCES", "EVIDENCE_KINDS", "STRONG_KINDS", "FLOAT_RTOL", "Checks", "is_zero",
-           "matrix_is_zero", "nonneg_certificate", "result", "strongest", "by_kind", "fmt", "lambdify_flat"]
+__all__ = [
+    "EVIDENCE_KINDS",
+    "FLOAT_RTOL",
+    "PROVENANCES",
+    "STRONG_KINDS",
+    "VERDICTS",
+    "Checks",
+    "by_kind",
+    "fmt",
+    "is_zero",
+    "lambdify_flat",
+    "matrix_is_zero",
+    "nonneg_certificate",
+    "result",
+    "strongest",
+]
 
 VERDICTS = ("holds", "holds-with-correction", "fails")
 PROVENANCES = ("[paper]", "[MeZO]", "[derived]", "[paper] / [derived]", "[MeZO] / [derived]",
@@ -206,8 +220,11 @@ def fmt(x: Any, digits: int = 4) -> str:
 
 
 def lambdify_flat(groups: list[Any], expr: Any) -> Any:
-    """``lambdify`` over the flattened symbols of ``groups`` (matrices or symbols); the returned function
-    takes one array (or scalar) per group, in order, and returns a float ndarray shaped like ``expr``."""
+    """``lambdify`` over the flattened symbols of ``groups`` (matrices or symbols).
+
+    The returned function takes one array (or scalar) per group, in order, and returns a float ndarray shaped like
+    ``expr``.
+    """
     sizes, flat = [], []
     for g in groups:
         syms = list(sp.Matrix(g)) if isinstance(g, (sp.MatrixBase, list, tuple)) else [g]

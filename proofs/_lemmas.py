@@ -24,8 +24,19 @@ import sympy as sp
 
 from ._common import is_zero, nonneg_certificate
 
-__all__ = ["SCOPE", "weighted_sum", "index_sum", "softmax_derivative_steps", "split_steps", "spectrum_steps",
-           "beta_plus_steps", "beta_minus_steps", "sc_steps", "m3_steps", "GLUE"]
+__all__ = [
+    "GLUE",
+    "SCOPE",
+    "beta_minus_steps",
+    "beta_plus_steps",
+    "index_sum",
+    "m3_steps",
+    "sc_steps",
+    "softmax_derivative_steps",
+    "spectrum_steps",
+    "split_steps",
+    "weighted_sum",
+]
 
 SCOPE = "every n, f in the simplex, every target b"  # rho = max b - min b throughout
 Steps = list[tuple[str, bool]]
@@ -51,9 +62,11 @@ GLUE = {
 
 
 def weighted_sum(expr: Any, moments: dict[int, Any]) -> Any:
-    r""":math:`\sum_k f_k\,p(\tilde v_k)` for a polynomial ``p`` (``expr`` = ``f_k * p(vt_k)``), by linearity:
-    the power :math:`\tilde v_k^j` becomes ``moments[j]`` = :math:`\sum_k f_k\tilde v_k^j`. Coefficients may
-    contain global symbols; every monomial must carry exactly one factor ``f_k``."""
+    r""":math:`\sum_k f_k\,p(\tilde v_k)` for a polynomial ``p`` (``expr`` = ``f_k * p(vt_k)``), by linearity.
+
+    The power :math:`\tilde v_k^j` becomes ``moments[j]`` = :math:`\sum_k f_k\tilde v_k^j`. Coefficients may contain
+    global symbols; every monomial must carry exactly one factor ``f_k``.
+    """
     poly = sp.Poly(sp.expand(expr), f, vt)
     out = sp.Integer(0)
     for (pf, pv), coeff in poly.terms():
@@ -68,10 +81,12 @@ VT_MOMENTS = {0: sp.Integer(1), 1: sp.Integer(0), 2: s2, 3: k3}
 
 
 def _D(expr: Any) -> Any:
-    r"""Derivative in :math:`\tau` of a per-index expression along :math:`y + \tau v`, with the rules
-    :math:`\dot f_k = f_k\tilde v_k` (C2's Jacobian :math:`S`), :math:`\dot{\tilde v}_k = -\dot m`,
+    r"""Derivative in :math:`\tau` of a per-index expression along :math:`y + \tau v`.
+
+    The rules are :math:`\dot f_k = f_k\tilde v_k` (C2's Jacobian :math:`S`), :math:`\dot{\tilde v}_k = -\dot m`,
     :math:`\dot m = \sigma^2`, :math:`\dot\sigma^2 = \kappa_3`, :math:`\dot c_k = \dot f_k` (each rule is
-    derived from the previous ones in :func:`softmax_derivative_steps`)."""
+    derived from the previous ones in :func:`softmax_derivative_steps`).
+    """
     return sp.expand(sp.diff(expr, f) * f * vt + sp.diff(expr, vt) * (-s2) + sp.diff(expr, c) * f * vt
                      + sp.diff(expr, s2) * k3)
 
@@ -100,9 +115,11 @@ def softmax_derivative_steps() -> Steps:
 
 def index_sum(expr: Any, i_syms: dict[Any, Any], j_syms: dict[Any, Any], moments: dict[tuple[int, int], Any],
               dki: Any, dkj: Any, dij: Any) -> Any:
-    r""":math:`\sum_k` of a polynomial in per-index symbols ``f_k, c_k`` and Kronecker deltas
-    :math:`\delta_{ki}, \delta_{kj}`: a delta pins ``k`` to ``i`` (or ``j``; both give :math:`\delta_{ij}`);
-    a free monomial :math:`f_k^p c_k^q` becomes ``moments[(p, q)]``."""
+    r""":math:`\sum_k` of a polynomial in per-index symbols ``f_k, c_k`` and Kronecker deltas.
+
+    The deltas are :math:`\delta_{ki}, \delta_{kj}`: a delta pins ``k`` to ``i`` (or ``j``; both give
+    :math:`\delta_{ij}`); a free monomial :math:`f_k^p c_k^q` becomes ``moments[(p, q)]``.
+    """
     poly = sp.Poly(sp.expand(expr), dki, dkj, f, c)
     out = sp.Integer(0)
     for (a, b_, p, q), coeff in poly.terms():
@@ -119,9 +136,12 @@ def index_sum(expr: Any, i_syms: dict[Any, Any], j_syms: dict[Any, Any], moments
 
 
 def split_steps() -> Steps:
-    r"""Every n, entrywise: C3's ``B`` equals :math:`P^\top\mathrm{diag}(f\circ q)P`, :math:`P = I - \mathbf1f^\top`,
-    :math:`q = f + c - \bar c\mathbf1`; hence :math:`v^\top Bv = \sum_k f_kq_k\tilde v_k^2 = \|Sv\|^2 +
-    \sum_k f_k(c_k - \bar c)\tilde v_k^2` and :math:`v^\top Sv = \sum_k f_k\tilde v_k^2`."""
+    r"""Every n, entrywise: C3's ``B`` equals :math:`P^\top\mathrm{diag}(f\circ q)P`.
+
+    Here :math:`P = I - \mathbf1f^\top`, :math:`q = f + c - \bar c\mathbf1`; hence
+    :math:`v^\top Bv = \sum_k f_kq_k\tilde v_k^2 = \|Sv\|^2 + \sum_k f_k(c_k - \bar c)\tilde v_k^2` and
+    :math:`v^\top Sv = \sum_k f_k\tilde v_k^2`.
+    """
     fi, fj, ci, cj = sp.symbols("f_i f_j c_i c_j", real=True)
     dki, dkj, dij = sp.symbols("delta_ki delta_kj delta_ij", real=True)
     I_, J_ = {f: fi, c: ci}, {f: fj, c: cj}
@@ -148,8 +168,10 @@ def split_steps() -> Steps:
 
 
 def spectrum_steps() -> Steps:
-    r"""Every n: :math:`\lambda_{\max}(S) \le \frac12` (Popoviciu) and :math:`\le \mathrm{tr}\,S = 1 - s`;
-    :math:`S^2 \preceq \lambda_{\max}(S)\,S`."""
+    r"""Every n: :math:`\lambda_{\max}(S) \le \frac12` (Popoviciu) and :math:`\le \mathrm{tr}\,S = 1 - s`.
+
+    :math:`S^2 \preceq \lambda_{\max}(S)\,S`.
+    """
     out: Steps = []
     t = sp.Symbol("t", real=True)
     # Var_f(v) = sum f (v - t)^2 - (m - t)^2 for every t (v_k = vt_k + m)
@@ -166,7 +188,7 @@ def spectrum_steps() -> Steps:
     out.append(("tr S = sum f_k - sum f_k^2 = 1 - s, and lambda_max(S) <= tr S (other eigenvalues >= 0)",
                 is_zero(index_sum(f - f**2, {}, {}, {(1, 0): sp.Integer(1), (2, 0): s}, *sp.symbols("a b e"))
                         - (1 - s))))
-    lj, g = sp.symbols("lambda_j g", real=True)
+    lj = sp.Symbol("lambda_j", real=True)
     out.append(("S^2 <= lambda_max(S) S: per eigenvalue lambda_max lambda_j - lambda_j^2 = lambda_j (lambda_max - "
                 "lambda_j) >= 0, so ||Su||^2 <= lambda_max(S) u^T S u",
                 nonneg_certificate(lam * lj - lj**2, [(1, lj, lam - lj)], (lj, lam - lj))))
@@ -174,8 +196,10 @@ def spectrum_steps() -> Steps:
 
 
 def beta_plus_steps() -> tuple[Steps, Any]:
-    r"""Every n: :math:`\lambda_{\max}(B) \le \beta^+(\rho) = \frac38 + \frac\rho2`; returns the steps and
-    :math:`\beta^+(\rho)`."""
+    r"""Every n: :math:`\lambda_{\max}(B) \le \beta^+(\rho) = \frac38 + \frac\rho2`.
+
+    Returns the steps and :math:`\beta^+(\rho)`.
+    """
     fi, bi, fb, bmax, bmin, srest = sp.symbols("f_i b_i fb bmax bmin s_rest", real=True)
     a, sig = sp.symbols("a sigma2", real=True)
     target = sp.Rational(3, 8) + rho / 2
@@ -214,12 +238,12 @@ def beta_minus_steps() -> tuple[Steps, Any]:
                 "(1/2 - s)/2",
                 nonneg_certificate(target - (s + rho) * sig,
                                    [(1, s, half - sig), (1, rho, half - sig), (half, half - s)],
-                                   base + (half - sig, half - s))))
+                                   (*base, half - sig, half - s))))
     out.append(("s >= 1/2: (s + rho) sigma^2 <= 1/4 + rho/2 for sigma^2 <= 1 - s; gap = (s + rho)(1 - s - sigma^2) "
                 "+ (s - 1/2)^2 + rho (s - 1/2)",
                 nonneg_certificate(target - (s + rho) * sig,
                                    [(1, s, 1 - s - sig), (1, rho, 1 - s - sig), (s - half) ** 2, (1, rho, s - half)],
-                                   base + (1 - s - sig, s - half))))
+                                   (*base, 1 - s - sig, s - half))))
     return out, target
 
 
@@ -243,8 +267,10 @@ def sc_steps() -> tuple[Steps, Any]:
 
 
 def m3_steps() -> tuple[Steps, Any]:
-    r"""Every n: :math:`\sup_{\|v\|=1}|\varphi'''| \le \frac32 + \frac{7(1+\rho)}{4\sqrt2}`
-    (C7's :math:`M_3/\|A\|^3`)."""
+    r"""Every n: :math:`\sup_{\|v\|=1}|\varphi'''| \le \frac32 + \frac{7(1+\rho)}{4\sqrt2}`.
+
+    The bound is C7's :math:`M_3/\|A\|^3`.
+    """
     out: Steps = softmax_derivative_steps()
     x, y, hi, lo = sp.symbols("x y hi lo", real=True)
     sg = sp.Symbol("sigma", real=True)  # sigma = sqrt(sigma^2) in [0, 1/sqrt 2]

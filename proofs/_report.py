@@ -28,7 +28,7 @@ _MATH = {"ε": r"\varepsilon ", "β": r"\beta ", "γ": r"\gamma ", "ρ": r"\rho 
 
 
 def latex_escape(text: str) -> str:
-    """Escape LaTeX specials; runs of known Unicode math symbols become one ``\\ensuremath{...}`` group."""
+    r"""Escape LaTeX specials; runs of known Unicode math symbols become one ``\ensuremath{...}`` group."""
     out: list[str] = []
     math: list[str] = []
     for ch in str(text):

@@ -31,7 +31,7 @@ from scipy.optimize import minimize
 import zosoftmax as zs
 from zosoftmax.io import atomic_write_json, read_json
 
-__all__ = ["N_VALUES", "SETS", "QUANTITIES", "CACHE", "n_values", "samples", "search", "search_table", "phi3"]
+__all__ = ["CACHE", "N_VALUES", "QUANTITIES", "SETS", "n_values", "phi3", "samples", "search", "search_table"]
 
 N_VALUES = tuple(range(2, 9))
 SETS = ("simplex", "ball")
@@ -57,7 +57,7 @@ def _unpack(P: np.ndarray, n: int, bset: str) -> tuple[np.ndarray, np.ndarray, n
     """Split parameters (..., dim) into logits y, target b (extreme point of ``bset``) and the rest."""
     y = P[..., :n]
     if bset == "simplex":
-        b = np.zeros(P.shape[:-1] + (n,))
+        b = np.zeros((*P.shape[:-1], n))
         b[..., 0] = 1.0
         rest = P[..., n:]
     else:

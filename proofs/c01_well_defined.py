@@ -1,5 +1,6 @@
-r"""C1 [paper]: :math:`L` is well defined and finite for every finite input; ``f`` is invariant to adding a
-constant to all of :math:`Ax`.
+r"""C1 [paper]: :math:`L` is well defined and finite for every finite input.
+
+``f`` is invariant to adding a constant to all of :math:`Ax`.
 
 Verified
 --------

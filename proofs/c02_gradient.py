@@ -1,5 +1,6 @@
-r"""C2 [paper]: :math:`\nabla L = A^\top(Sc) + A^\top\mathrm{diag}(w^2)Ax`, i.e.
-:math:`A^\top(f\circ c - \langle f,c\rangle f) + A^\top W^2 A x`.
+r"""C2 [paper]: the gradient :math:`\nabla L = A^\top(Sc) + A^\top\mathrm{diag}(w^2)Ax`.
+
+Equivalently :math:`\nabla L = A^\top(f\circ c - \langle f,c\rangle f) + A^\top W^2 A x`.
 
 Verified
 --------
@@ -33,7 +34,7 @@ from ._lemmas import c as ck
 from ._lemmas import cbar, index_sum
 from ._lemmas import f as fk
 
-__all__ = ["objective_sym", "to_u", "gradient_formula_sym", "gradient_sym", "verify"]
+__all__ = ["gradient_formula_sym", "gradient_sym", "objective_sym", "to_u", "verify"]
 
 COMPLEX_STEP = 1e-30  # complex step h: truncation O(h^2) is far below float64 rounding
 
@@ -62,8 +63,10 @@ def objective_sym(n: int, d: int) -> dict[str, Any]:
 
 
 def to_u(expr: Any, o: dict[str, Any]) -> Any:
-    r"""Apply :math:`\partial U_i/\partial x_j = A_{ij}U_i` (the derivative of :math:`e^{(Ax)_i}`) to every
-    derivative of the :math:`U_i` in ``expr``, then name :math:`U_i = u_i`."""
+    r"""Apply :math:`\partial U_i/\partial x_j = A_{ij}U_i` to every derivative of the :math:`U_i` in ``expr``.
+
+    The rule is the derivative of :math:`e^{(Ax)_i}`; afterwards :math:`U_i` is named :math:`u_i`.
+    """
     E, u, A, x = o["E"], o["u"], o["A"], list(o["x"])
     index = {e.func: i for i, e in enumerate(E)}
 

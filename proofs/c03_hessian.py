@@ -1,6 +1,7 @@
-r"""C3 [paper]: :math:`\nabla^2 L = A^\top(B(x) + W^2)A` with
-:math:`B = S^2 + \mathrm{diag}(c\circ f) - (c\circ f)f^\top - f(c\circ f)^\top + 2\langle c,f\rangle ff^\top
-- \langle c,f\rangle\mathrm{diag}(f)`; ``B`` splits into a low-rank part plus a diagonal part.
+r"""C3 [paper]: the Hessian :math:`\nabla^2 L = A^\top(B(x) + W^2)A`, ``B`` a low-rank part plus a diagonal part.
+
+Here :math:`B = S^2 + \mathrm{diag}(c\circ f) - (c\circ f)f^\top - f(c\circ f)^\top + 2\langle c,f\rangle ff^\top
+- \langle c,f\rangle\mathrm{diag}(f)`.
 
 Verified
 --------
@@ -58,8 +59,11 @@ def B_formula_sym(f: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
 
 
 def B_split_sym(f: sp.Matrix, b: sp.Matrix) -> tuple[sp.Matrix, sp.Matrix]:
-    r"""``(D, Low)`` with :math:`D = \mathrm{diag}(f\circ q)` and the rank-<=2 part
-    :math:`\langle f,q\rangle ff^\top - (f\circ q)f^\top - f(f\circ q)^\top`, :math:`q = f + c - \bar c\mathbf 1`."""
+    r"""``(D, Low)``: C3's split of ``B`` into a diagonal part and a part of rank <= 2.
+
+    :math:`D = \mathrm{diag}(f\circ q)` and the rank-<=2 part is
+    :math:`\langle f,q\rangle ff^\top - (f\circ q)f^\top - f(f\circ q)^\top`, :math:`q = f + c - \bar c\mathbf 1`.
+    """
     n = f.shape[0]
     c = f - b
     q = f + c - c.dot(f) * sp.ones(n, 1)
@@ -70,7 +74,7 @@ def B_split_sym(f: sp.Matrix, b: sp.Matrix) -> tuple[sp.Matrix, sp.Matrix]:
 def simplex_f_sym(n: int) -> sp.Matrix:
     """``f`` with positive symbols ``f1..f(n-1)`` and ``f_n = 1 - sum``."""
     fs = list(sp.symbols(f"f1:{n}", positive=True))
-    return sp.Matrix(fs + [1 - sum(fs)])
+    return sp.Matrix([*fs, 1 - sum(fs)])
 
 
 def _entrywise_every_n(ch: Checks) -> None:
@@ -149,7 +153,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             lambdified[n] = (fr, b, lambdify_flat([fr, b], B_formula_sym(fr, b)))
 
     rng = np.random.default_rng(303)
-    fr, b3, Bfn = lambdified[3]
+    fr, _b3, Bfn = lambdified[3]
     worst = 0.0
     for _ in range(20):
         y, b = rng.normal(0, 2, 3), rng.normal(size=3)

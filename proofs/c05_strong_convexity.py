@@ -1,6 +1,7 @@
-r"""C5 [paper] / [derived]: if :math:`w_i^2 \ge 4 + l/\sigma_{\min}(A)^2` for all ``i`` (paper family,
-reconstructed) then :math:`\nabla^2 L \succeq lI`; the tight version uses :math:`\beta^-` instead of 4.
-Needs :math:`\mathrm{rank}(A) = d`.
+r"""C5 [paper] / [derived]: strong convexity :math:`\nabla^2 L \succeq lI` from a large enough regularizer ``w``.
+
+If :math:`w_i^2 \ge 4 + l/\sigma_{\min}(A)^2` for all ``i`` (paper family, reconstructed) then
+:math:`\nabla^2 L \succeq lI`; the tight version uses :math:`\beta^-` instead of 4. Needs :math:`\mathrm{rank}(A) = d`.
 
 Verified
 --------
@@ -118,7 +119,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     for bset in ("simplex", "ball"):
         ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"the reconstructed 4 exceeds the exact n = 2 "
                    f"beta- = {tight[bset]:.4f}: the paper's condition over-regularizes by {4 - tight[bset]:.2f}",
-                   deviates=PAPER_CONSTANT > tight[bset])
+                   deviates=tight[bset] < PAPER_CONSTANT)
     correction = (
         f"Valid but loose: the sufficient condition is w_i^2 >= beta- + l/sigma_min(A)^2. With beta- = "
         f"{tight['simplex']:.4f} (simplex targets; 55 sqrt(33)/1152 - 13/384, the exact n = 2 sup, certified within "

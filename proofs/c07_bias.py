@@ -1,6 +1,8 @@
-r"""C7 [MeZO] / [derived]: the central estimate is unbiased as :math:`\varepsilon\to0` (exactly unbiased on
-quadratics); for finite ε its bias is :math:`O(\varepsilon^2)` with an explicit constant from third
-derivatives; the forward scheme's bias is :math:`O(\varepsilon)`.
+r"""C7 [MeZO] / [derived]: the central estimate's bias is :math:`O(\varepsilon^2)`, the forward one's O(ε).
+
+The central estimate is unbiased as :math:`\varepsilon\to0` (exactly unbiased on quadratics); for finite ε its bias is
+:math:`O(\varepsilon^2)` with an explicit constant from third derivatives; the forward scheme's bias is
+:math:`O(\varepsilon)`.
 
 Verified
 --------
@@ -40,7 +42,7 @@ from ._lemmas import GLUE, SCOPE, m3_steps
 from ._search import SETS, n_values, phi3, search_table
 from .c09_second_moment_matrix import DISTS, fourth_moment, scalar_moments
 
-__all__ = ["third_derivative_constant_sym", "fourth_moment_norm_sym", "bias_constant_sym", "verify"]
+__all__ = ["bias_constant_sym", "fourth_moment_norm_sym", "third_derivative_constant_sym", "verify"]
 
 FD_H = 1e-2       # step of the 4-point third-difference: error h^2/4 |phi^(5)| ~ 1e-4 * O(1)
 FD_TOL = 2e-3     # h^2 * (bound on |phi^(5)| ~ 10 for unit v) + rounding 1e-16/h^3 = 1e-10

@@ -1,5 +1,6 @@
-r"""C8 [MeZO]: MeZO's Lemma 2, :math:`E\|\hat g\|^2 = \frac{d+k-1}{k}\|\nabla L\|^2` (ε → 0). Exact factor
-per distribution, and for which it holds.
+r"""C8 [MeZO]: MeZO's Lemma 2, :math:`E\|\hat g\|^2 = \frac{d+k-1}{k}\|\nabla L\|^2` (ε → 0).
+
+Exact factor per distribution, and for which it holds.
 
 Verified
 --------
@@ -29,14 +30,17 @@ import zosoftmax as zs
 from ._common import FLOAT_RTOL, Checks, is_zero, result
 from .c09_second_moment_matrix import DISTS, closed_form_sym, d_sym, fourth_moment_matrix_sym, k_sym, scalar_moments
 
-__all__ = ["factor_sym", "MEZO_FACTOR", "verify"]
+__all__ = ["MEZO_FACTOR", "factor_sym", "verify"]
 
 MEZO_FACTOR = (d_sym + k_sym - 1) / k_sym
 
 
 def factor_sym(distribution: str) -> Any:
-    r"""Exact :math:`E\|\hat g\|^2/\|g\|^2` in ``d``, ``k``: the trace of C9's matrix per unit :math:`\|g\|^2`,
-    :math:`\frac{(d+2)m_{22} + m_4 - 3m_{22}}{k} + (1 - \frac1k)m_2^2` with the derived moments."""
+    r"""Exact :math:`E\|\hat g\|^2/\|g\|^2` in ``d``, ``k``.
+
+    The trace of C9's matrix per unit :math:`\|g\|^2`, :math:`\frac{(d+2)m_{22} + m_4 - 3m_{22}}{k} + (1 -
+    \frac1k)m_2^2` with the derived moments.
+    """
     mom = scalar_moments(distribution)
     return sp.factor(((d_sym + 2) * mom["m22"] + mom["m4"] - 3 * mom["m22"]) / k_sym
                      + (1 - 1 / k_sym) * mom["m2"] ** 2)

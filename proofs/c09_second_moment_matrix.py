@@ -37,8 +37,18 @@ import zosoftmax as zs
 
 from ._common import FLOAT_RTOL, Checks, is_zero, matrix_is_zero, result
 
-__all__ = ["DISTS", "d_sym", "k_sym", "scalar_moments", "pairing_moment", "fourth_moment",
-           "fourth_moment_matrix_sym", "closed_form_sym", "second_moment_matrix_sym", "verify"]
+__all__ = [
+    "DISTS",
+    "closed_form_sym",
+    "d_sym",
+    "fourth_moment",
+    "fourth_moment_matrix_sym",
+    "k_sym",
+    "pairing_moment",
+    "scalar_moments",
+    "second_moment_matrix_sym",
+    "verify",
+]
 
 DISTS = ("gaussian", "sphere", "rademacher")
 d_sym = sp.Symbol("d", positive=True, integer=True)
@@ -78,16 +88,18 @@ def _partitions(items: list[int]) -> list[list[list[int]]]:
     first, rest = items[0], items[1:]
     out = []
     for part in _partitions(rest):
-        out.append([[first]] + part)
+        out.append([[first], *part])
         for i in range(len(part)):
-            out.append(part[:i] + [[first] + part[i]] + part[i + 1:])
+            out.append([*part[:i], [first] + part[i], *part[i + 1:]])
     return out
 
 
 def pairing_moment(pattern: list[list[int]], m4: Any, m22: Any) -> Any:
-    r"""``E[z_a z_b z_c z_e]`` for an equality pattern (blocks of equal indices, distinct across blocks) of an
-    exchangeable, sign-symmetric law: 0 if a block is odd (flip that coordinate's sign), :math:`m_4` for one
-    block of four, :math:`m_{22}` for two pairs."""
+    r"""``E[z_a z_b z_c z_e]`` for an equality pattern of an exchangeable, sign-symmetric law.
+
+    The pattern is blocks of equal indices, distinct across blocks. The moment is 0 if a block is odd (flip that
+    coordinate's sign), :math:`m_4` for one block of four, :math:`m_{22}` for two pairs.
+    """
     sizes = sorted(len(b) for b in pattern)
     if any(s_ % 2 for s_ in sizes):
         return sp.Integer(0)
@@ -105,8 +117,11 @@ def _pairing_formula(pattern: list[list[int]], m4: Any, m22: Any) -> Any:
 
 
 def _contract() -> Any:
-    r""":math:`\sum_{c,e}E[z_az_cz_ez_b]G_{ce}` from the pairing formula, the deltas contracted over ``c, e``
-    (``d`` symbolic): returns the entry as an expression in ``G_ab, G_aa, trG, delta_ab``."""
+    r""":math:`\sum_{c,e}E[z_az_cz_ez_b]G_{ce}` from the pairing formula.
+
+    The deltas are contracted over ``c, e`` (``d`` symbolic): returns the entry as an expression in
+    ``G_ab, G_aa, trG, delta_ab``.
+    """
     m4, m22 = sp.symbols("m4 m22", real=True)
     Gab, Gaa, trG, dab = sp.symbols("G_ab G_aa trG delta_ab", real=True)
     # each term: coefficient and the delta pairs among the positions (a, c, e, b); G[c, e]
@@ -160,8 +175,10 @@ def fourth_moment_matrix_sym(g: sp.Matrix, distribution: str) -> sp.Matrix:
 
 
 def closed_form_sym(g: sp.Matrix, distribution: str, d: Any = None) -> sp.Matrix:
-    r""":math:`E[zz^\top Gzz^\top] = m_{22}(2G + \mathrm{tr}(G)I) + (m_4 - 3m_{22})\mathrm{diag}(G)`, ``G = gg^T``,
-    with the derived moments (``d`` defaults to ``len(g)``)."""
+    r""":math:`E[zz^\top Gzz^\top] = m_{22}(2G + \mathrm{tr}(G)I) + (m_4 - 3m_{22})\mathrm{diag}(G)`.
+
+    Here ``G = gg^T``, with the derived moments (``d`` defaults to ``len(g)``).
+    """
     n = g.shape[0]
     d = n if d is None else d
     mom = {k: v.subs(d_sym, d) for k, v in scalar_moments(distribution).items()}
@@ -272,7 +289,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     for dist in DISTS:
         for d in (1, 2, 3, 7):
             g = sp.Matrix(sp.symbols(f"g1:{d + 1}", real=True))
-            fn = sp.lambdify(list(g) + [k_sym], second_moment_matrix_sym(g, dist))
+            fn = sp.lambdify([*g, k_sym], second_moment_matrix_sym(g, dist))
             for _ in range(3):
                 gv, k = rng.normal(size=d), int(rng.integers(1, 9))
                 ref = np.asarray(fn(*gv, k), dtype=float)

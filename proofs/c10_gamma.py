@@ -1,5 +1,7 @@
-r"""C10 [MeZO] / [paper]: if :math:`\nabla^2L \preceq H_0`, :math:`\|H_0\| = \ell`, :math:`\mathrm{tr}H_0 \le r\ell`,
-then :math:`E[L(x-\eta\hat g)] \le L(x) - \eta\|\nabla L\|^2 + \frac12\eta^2\ell\gamma\|\nabla L\|^2` with MeZO's
+r"""C10 [MeZO] / [paper]: the descent inequality with the dimension-free factor :math:`\gamma`.
+
+If :math:`\nabla^2L \preceq H_0`, :math:`\|H_0\| = \ell`, :math:`\mathrm{tr}H_0 \le r\ell`, then
+:math:`E[L(x-\eta\hat g)] \le L(x) - \eta\|\nabla L\|^2 + \frac12\eta^2\ell\gamma\|\nabla L\|^2` with MeZO's
 :math:`\gamma = \frac{dr+d-2}{k(d+2)} + 1`; :math:`\gamma` per distribution; for softmax regression
 :math:`H_0 = A^\top(\beta^+I + W^2)A` holds globally.
 
@@ -47,25 +49,32 @@ N_STARTS = 6
 
 
 def _coefficients(distribution: str) -> tuple[Any, Any, Any]:
-    r"""``(a, b, c)`` with :math:`E[\hat g^\top H\hat g] = a\,g^\top Hg + b\,\mathrm{tr}(H)\|g\|^2 +
-    c\sum_iH_{ii}g_i^2`, from C9's derived matrix: :math:`a = \frac{2m_{22}}k + (1-\frac1k)m_2^2`,
-    :math:`b = \frac{m_{22}}k`, :math:`c = \frac{m_4 - 3m_{22}}k`."""
+    r"""``(a, b, c)``: the coefficients of :math:`E[\hat g^\top H\hat g]` from C9's derived matrix.
+
+    :math:`E[\hat g^\top H\hat g] = a\,g^\top Hg + b\,\mathrm{tr}(H)\|g\|^2 + c\sum_iH_{ii}g_i^2` with
+    :math:`a = \frac{2m_{22}}k + (1-\frac1k)m_2^2`, :math:`b = \frac{m_{22}}k`, :math:`c = \frac{m_4 - 3m_{22}}k`.
+    """
     mom = scalar_moments(distribution)
     return (2 * mom["m22"] / k_sym + (1 - 1 / k_sym) * mom["m2"] ** 2, mom["m22"] / k_sym,
             (mom["m4"] - 3 * mom["m22"]) / k_sym)
 
 
 def gamma_sym(distribution: str) -> Any:
-    r""":math:`\gamma = a + br` in ``d, k, r``: the exact sup where ``c = 0`` (Gaussian, sphere), an upper bound
-    where ``c <= 0`` (Rademacher: the term :math:`c\sum_iH_{ii}g_i^2 \le 0` is dropped)."""
+    r""":math:`\gamma = a + br` in ``d, k, r``.
+
+    The exact sup where ``c = 0`` (Gaussian, sphere), an upper bound where ``c <= 0`` (Rademacher: the term
+    :math:`c\sum_iH_{ii}g_i^2 \le 0` is dropped).
+    """
     a, b, _ = _coefficients(distribution)
     return sp.simplify(a + b * r_sym)
 
 
 def rademacher_attained_sym() -> Any:
-    r"""Attained Rademacher value :math:`1 + (r + 1 - 2/(d-r+1))/k` (integer r): ``g`` flat on
-    ``m = d - r + 1`` coordinates, ``H`` its direction plus ``r - 1`` other axes, :math:`\sum_iH_{ii}g_i^2 =
-    m\cdot\frac1m\cdot\frac1m`."""
+    r"""Attained Rademacher value :math:`1 + (r + 1 - 2/(d-r+1))/k` (integer r).
+
+    ``g`` flat on ``m = d - r + 1`` coordinates, ``H`` its direction plus ``r - 1`` other axes, :math:`\sum_iH_{ii}g_i^2
+    = m\cdot\frac1m\cdot\frac1m`.
+    """
     m = d_sym - r_sym + 1  # g flat on m coordinates
     a, b, c = _coefficients("rademacher")
     return a + b * r_sym + c * (m * (1 / m) * (1 / m))
@@ -77,8 +86,10 @@ def _kyfan(M: np.ndarray, r: int) -> float:
 
 
 def rademacher_numeric_sup(d: int, k: int, r: int, seed: int = 0) -> float:
-    r"""Numeric :math:`\sup_{\|g\|=1}\max_{0\preceq H\preceq I, \mathrm{tr}H\le r} E[\hat g^\top H\hat g]`,
-    Rademacher directions."""
+    r"""Numeric :math:`\sup_{\|g\|=1}\max_{0\preceq H\preceq I, \mathrm{tr}H\le r} E[\hat g^\top H\hat g]`.
+
+    For Rademacher directions.
+    """
     rng = np.random.default_rng([seed, d, k, r])
 
     def neg(p: np.ndarray) -> float:

@@ -1,5 +1,6 @@
-r"""C12 [MeZO]: a ZO step takes ``2k`` loss evaluations and :math:`O(d)` memory beyond the data when directions
-come from seeds; a run replays exactly from its seeds.
+r"""C12 [MeZO]: a ZO step takes ``2k`` loss evaluations and :math:`O(d)` memory beyond the data.
+
+The memory bound holds when directions come from seeds; a run replays exactly from its seeds.
 
 Verified
 --------

@@ -46,7 +46,7 @@ import zosoftmax as zs
 from ._common import FLOAT_RTOL, Checks, is_zero, matrix_is_zero, result
 from .c09_second_moment_matrix import DISTS, d_sym, k_sym, scalar_moments
 
-__all__ = ["verify", "recursion_terms", "next_sigma_sym"]
+__all__ = ["next_sigma_sym", "recursion_terms", "verify"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIG_JSON = ROOT / "paper" / "generated" / "fig_prediction.json"
