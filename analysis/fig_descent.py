@@ -124,26 +124,35 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
 
 
 def plot(data: dict[str, Any]) -> Figure:
-    """One panel per distribution: measured decrease (median, 10-90% band) and the C10 bound against η."""
-    fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.4), sharey=True)
+    """One panel per distribution: measured decrease (median, 10-90% band) and the C10 bound against η; one key."""
+    fig, axes = plt.subplots(1, 3, figsize=(6.7, 2.7), sharey=True, layout="constrained")
+    markers = {"gaussian": "o", "sphere": "s", "rademacher": "D"}
     for i, (ax, dist) in enumerate(zip(axes, zs.DISTRIBUTIONS, strict=True)):
         row, color = data[dist], f"C{i}"
         eta = np.asarray(row["eta"])
-        ax.fill_between(eta, row["q10"], row["q90"], color=color, alpha=0.25, lw=0, label="10-90% over seeds")
-        ax.plot(eta, row["median"], "o-", color=color, ms=3.5, label="measured (median)")
+        ax.fill_between(eta, row["q10"], row["q90"], color=color, alpha=0.25, lw=0)
+        ax.plot(eta, row["median"], ls="-", marker=markers[dist], color=color, ms=3,
+                label=f"{dist} directions")
         fine = np.linspace(0, eta[-1], 200)
         gg, ell, gam = data["grad_norm_sq"], data["ell"], row["gamma"]
         ax.plot(fine, fine * gg - 0.5 * fine**2 * ell * gam * gg, "k--", lw=1,  # C10 bound
-                label=r"C10: $\eta\|g\|^2-\frac{1}{2}\eta^2\ell\gamma\|g\|^2$")
+                label=r"C10 bound $\eta\|g\|^2-\frac{1}{2}\eta^2\ell\gamma\|g\|^2$" if i == 0 else None)
         ax.axhline(0, color="0.5", lw=0.6)
-        ax.axvline(1 / (ell * gam), color="0.5", ls=":", lw=1, label=r"$\eta=1/(\ell\gamma)$")
+        ax.axvline(1 / (ell * gam), color="0.5", ls=":", lw=1, label=r"$\eta=1/(\ell\gamma)$" if i == 0 else None)
         ax.set_title(f"{dist}: $\\gamma$ = {gam:.2f}")
-        ax.set_xlabel(r"step size $\eta$ (units of $x$ per unit gradient)")
     axes[0].set_ylabel(r"$L(x)-E[L(x-\eta\hat g)]$ (loss units)")
-    axes[0].legend(loc="lower left", fontsize=6.5)
-    fig.suptitle(f"C10: one-step expected decrease, d = {data['d']}, k = {data['k']}, "
-                 f"r = {data['effective_rank']:.1f}, $\\ell$ = {data['ell']:.2f}, {data['seeds']} seeds", fontsize=10)
-    fig.tight_layout()
+    axes[1].set_xlabel(r"step size $\eta$ (units of $x$ per unit gradient)")
+    handles, labels = [], []
+    for ax in axes:
+        h, lab = ax.get_legend_handles_labels()
+        handles += h
+        labels += lab
+    order = sorted(range(len(labels)), key=lambda j: not labels[j].endswith("directions"))  # measured first
+    handles, labels = [handles[j] for j in order], [labels[j] for j in order]
+    fig.legend(handles, labels, loc="outside lower center", ncol=5, columnspacing=1.2, handlelength=1.8,
+               title=f"measured: median over the {data['seeds']} seeds, band 10-90%")
+    fig.suptitle(f"C10: the one-step expected decrease lies above the bound (d = {data['d']}, k = {data['k']}, "
+                 f"r = {data['effective_rank']:.1f}, $\\ell$ = {data['ell']:.2f})")
     return fig
 
 
