@@ -36,8 +36,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MUTANTS", "PROPERTY_FILES", "EXTRA_FILES", "pytest_addoption", "pytest_configure",
-           "pytest_collection_modifyitems", "pytest_cmdline_main"]
+__all__ = [
+    "EXTRA_FILES",
+    "MUTANTS",
+    "PROPERTY_FILES",
+    "pytest_addoption",
+    "pytest_cmdline_main",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+]
 
 _PREFIXES = ("zosoftmax", "tests", "proofs", "analysis")
 
@@ -287,9 +294,9 @@ def pytest_addoption(parser: Any) -> None:
 def pytest_configure(config: Any) -> None:
     name = config.getoption("--plant")
     if name:
-        import zosoftmax  # noqa: F401  (load every library module before rebinding)
-        import zosoftmax.bounds  # noqa: F401
-        import zosoftmax.cli  # noqa: F401
+        import zosoftmax  # load every library module before rebinding
+        import zosoftmax.bounds
+        import zosoftmax.cli
         import zosoftmax.optimize  # noqa: F401
 
         MUTANTS[name][1]()
@@ -338,7 +345,8 @@ def _failure_kind(output: str) -> str:
     """``"assertion"`` if the first reported error of the failing test is an assertion, else the exception's name.
 
     A mutant is killed only by a property that *fails*: a test that errors out (an unrelated warning turned error,
-    a crash) would make a mutant look killed whatever it planted."""
+    a crash) would make a mutant look killed whatever it planted.
+    """
     for line in output.splitlines():
         m = _RAISED.match(line)
         if m:

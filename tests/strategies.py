@@ -30,40 +30,40 @@ from hypothesis.extra import numpy as hnp
 import zosoftmax as zs
 
 __all__ = [
-    "seeds",
-    "logits",
-    "probability_vectors",
-    "simplex_targets",
-    "ball_targets",
-    "antipodal_targets",
-    "MAXIMISERS",
-    "M3_DIRECTION",
-    "maximiser",
-    "embed",
-    "near_extremes",
-    "logits_and_targets",
-    "extreme_instance_and_point",
-    "targets",
-    "spectra",
-    "instances",
-    "points",
-    "instance_and_point",
-    "unit_vectors",
-    "eps_values",
-    "distributions",
-    "SATURATION",
     "EPS_MACH",
-    "round_units",
-    "logit_scale",
-    "loss_rounding",
+    "M3_DIRECTION",
+    "MAXIMISERS",
+    "SATURATION",
+    "antipodal_targets",
+    "ball_targets",
+    "distributions",
+    "embed",
+    "eps_values",
+    "even_moment",
+    "extreme_instance_and_point",
+    "gaussian_even_moment",
     "gradient_rounding",
     "hessian_rounding",
-    "resolvable_eps",
-    "rademacher_signs",
-    "gaussian_even_moment",
-    "sphere_even_moment",
-    "even_moment",
+    "instance_and_point",
+    "instances",
+    "logit_scale",
+    "logits",
+    "logits_and_targets",
+    "loss_rounding",
+    "maximiser",
+    "near_extremes",
     "norm4_of_estimate_moment",
+    "points",
+    "probability_vectors",
+    "rademacher_signs",
+    "resolvable_eps",
+    "round_units",
+    "seeds",
+    "simplex_targets",
+    "spectra",
+    "sphere_even_moment",
+    "targets",
+    "unit_vectors",
 ]
 
 SATURATION = 1e3  # logits up to ~1e3: exp(-1e3) underflows to 0, one f_i is exactly 1 (saturated softmax)
@@ -94,15 +94,19 @@ def simplex_targets(n: int) -> st.SearchStrategy[np.ndarray]:
 
 
 def antipodal_targets(n: int) -> st.SearchStrategy[np.ndarray]:
-    r"""Ball targets of the largest range, :math:`(e_i - e_j)/\sqrt2` (:math:`\|b\| = 1`, :math:`\rho = \sqrt2`):
-    where the ball's suprema of :math:`\pm\lambda(B)` and :math:`\|Sc\|` are attained (n = 2; numerically n <= 8)."""
+    r"""Ball targets of the largest range, :math:`(e_i - e_j)/\sqrt2` (:math:`\|b\| = 1`, :math:`\rho = \sqrt2`).
+
+    Where the ball's suprema of :math:`\pm\lambda(B)` and :math:`\|Sc\|` are attained (n = 2; numerically n <= 8).
+    """
     pairs = st.tuples(st.integers(0, n - 1), st.integers(1, n - 1)).map(lambda ij: (ij[0], (ij[0] + ij[1]) % n))
     return pairs.map(lambda ij: (np.eye(n)[ij[0]] - np.eye(n)[ij[1]]) / np.sqrt(2.0))
 
 
 def ball_targets(n: int) -> st.SearchStrategy[np.ndarray]:
-    r"""Targets in the unit ball :math:`\|b\|_2 \le 1` (the paper family's other admissible set), mapped there:
-    inside, on the sphere, or at an antipodal point (the range-maximising extremes)."""
+    r"""Targets in the unit ball :math:`\|b\|_2 \le 1` (the paper family's other admissible set), mapped there.
+
+    Inside, on the sphere, or at an antipodal point (the range-maximising extremes).
+    """
     raw = hnp.arrays(np.float64, n, elements=st.floats(-1.0, 1.0, **_finite))
     inside = raw.map(lambda v: v / max(1.0, float(np.linalg.norm(v))))
     on_sphere = raw.map(lambda v: v / np.linalg.norm(v) if np.linalg.norm(v) > 1e-3 else np.eye(n)[0])
@@ -142,7 +146,8 @@ def embed(y: np.ndarray, b: np.ndarray, n: int, perm: Any = None) -> tuple[np.nd
     """A two-entry case inside ``n`` entries: extra logits at ``-SATURATION`` (``f_i = 0`` exactly) and ``b_i = 0``.
 
     ``B``, ``Sc`` and the loss along directions of the first two entries keep their values (the extra entries have
-    ``f_i = c_i = 0``) and ``b`` stays in its set (simplex or ball); ``perm`` relabels the entries."""
+    ``f_i = c_i = 0``) and ``b`` stays in its set (simplex or ball); ``perm`` relabels the entries.
+    """
     yy = np.r_[y, np.full(n - 2, float(np.max(y)) - SATURATION)]
     bb = np.r_[b, np.zeros(n - 2)]
     if perm is not None:
@@ -168,17 +173,21 @@ def _generic_logits_and_target(draw: Any, n_max: int) -> tuple[np.ndarray, np.nd
 
 
 def logits_and_targets(n_max: int = 6) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
-    """(y, b): logits of any softmax vector (saturated included) and an admissible target, n in [2, n_max]; a third
-    of the draws near a known maximiser (:func:`near_extremes`)."""
+    """(y, b): logits of any softmax vector (saturated included) and an admissible target, n in [2, n_max].
+
+    A third of the draws near a known maximiser (:func:`near_extremes`).
+    """
     return st.one_of(_generic_logits_and_target(n_max), _generic_logits_and_target(n_max), near_extremes(n_max))
 
 
 @st.composite
 def extreme_instance_and_point(draw: Any, n_max: int = 6, names: Any = None,
                                regularized: bool | None = None) -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    r"""An instance ``A = cQ`` (``Q`` orthogonal, ``c`` in [0.5, 2]) and a point whose logits are near a known
-    maximiser (:func:`near_extremes`): :math:`\nabla^2 L = c^2Q^\top(B + W^2)Q` then carries :math:`B`'s extreme
-    eigenvalue, so a constant below its supremum fails at the instance level too."""
+    r"""An instance ``A = cQ`` and a point whose logits are near a known maximiser (:func:`near_extremes`).
+
+    ``Q`` is orthogonal and ``c`` in [0.5, 2]: :math:`\nabla^2 L = c^2Q^\top(B + W^2)Q` then carries :math:`B`'s extreme
+    eigenvalue, so a constant below its supremum fails at the instance level too.
+    """
     y, b = draw(near_extremes(n_max, names))
     n = y.size
     c = draw(st.floats(0.5, 2.0))
@@ -238,9 +247,11 @@ def points(draw: Any, problem: zs.SoftmaxRegression, saturate: bool = True) -> n
 @st.composite
 def instance_and_point(draw: Any, saturate: bool = True, extremes: bool = True,
                        **kwargs: Any) -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    """An instance and a point on it; with ``extremes`` (and no constraint on the instance but ``regularized`` and
-    ``d``), one draw in four is an :func:`extreme_instance_and_point` (logits near a known maximiser of a constant,
-    ``n = d <= min(6, d_max)``)."""
+    """An instance and a point on it.
+
+    With ``extremes`` (and no constraint on the instance but ``regularized`` and ``d``), one draw in four is an
+    :func:`extreme_instance_and_point` (logits near a known maximiser of a constant, ``n = d <= min(6, d_max)``).
+    """
     d_max = kwargs.get("d", (1, 6))[1]
     if extremes and saturate and set(kwargs) <= {"regularized", "d"} and d_max >= 2 and draw(st.integers(0, 3)) == 0:
         return draw(extreme_instance_and_point(n_max=min(6, d_max), regularized=kwargs.get("regularized")))
@@ -259,15 +270,20 @@ EPS_MACH = float(np.finfo(np.float64).eps)
 
 
 def round_units(problem: zs.SoftmaxRegression) -> float:
-    r"""Units of roundoff per evaluation: the standard :math:`\gamma_m = m\varepsilon/(1 - m\varepsilon)` bound for
-    sums and products of ``m`` terms, with ``m = 4(n + d)`` (the matrix product ``Ax``, the ``n``-term sums of the
-    softmax normalizer and of the loss, a few ops each) and a factor 4 for ``exp``/division."""
+    r"""Units of roundoff per evaluation.
+
+    The standard :math:`\gamma_m = m\varepsilon/(1 - m\varepsilon)` bound for sums and products of ``m`` terms, with
+    ``m = 4(n + d)`` (the matrix product ``Ax``, the ``n``-term sums of the softmax normalizer and of the loss, a few
+    ops each) and a factor 4 for ``exp``/division.
+    """
     return 16.0 * (problem.n + problem.d)
 
 
 def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
-    r"""A bound on :math:`\|\nabla_y L\|` plus its sensitivity to the rounding of ``y = Ax``:
-    :math:`\|Sc\| \le 1` and :math:`\|w^2\circ y\|`, :math:`\|w\|_\infty^2\|A\|\|x\|`."""
+    r"""A bound on :math:`\|\nabla_y L\|` plus its sensitivity to the rounding of ``y = Ax``.
+
+    :math:`\|Sc\| \le 1` and :math:`\|w^2\circ y\|`, :math:`\|w\|_\infty^2\|A\|\|x\|`.
+    """
     y = problem.A @ x
     w2 = 0.0 if problem.w is None else problem.w**2
     return 1.0 + float(np.linalg.norm(w2 * y)) + float(np.max(w2)) * float(np.linalg.norm(problem.A, 2)) * float(
@@ -275,9 +291,11 @@ def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
 
 
 def loss_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
-    r"""Absolute roundoff of one loss evaluation at ``x`` (or the largest over the rows of a 2-d ``x``):
+    r"""Absolute roundoff of one loss evaluation at ``x`` (or the largest over the rows of a 2-d ``x``).
+
     :math:`u\,\epsilon_{mach}(1 + |L| + \|A\|(1 + \|x\|)s_y)` (relative error of the sums, plus the rounding of
-    ``x + h v`` and of ``Ax`` propagated by :math:`\nabla_y L`)."""
+    ``x + h v`` and of ``Ax`` propagated by :math:`\nabla_y L`).
+    """
     X = np.atleast_2d(x)
     norm_a = float(np.linalg.norm(problem.A, 2))
     w2 = 0.0 if problem.w is None else problem.w**2
@@ -299,10 +317,13 @@ def hessian_rounding(problem: zs.SoftmaxRegression) -> float:
 
 
 def resolvable_eps(problem: zs.SoftmaxRegression, x: np.ndarray, Z: np.ndarray, eps: float) -> float:
-    r"""``eps``, raised to twice the library's resolution floor :math:`\sqrt u\,\max(1, \max|Ax|)/\max|AZ|` if it
-    is below it (where ``spsa_gradient`` warns that rounding takes half the quotient's digits, a
-    ``PrecisionWarning``; the guard itself is tested in ``test_guards.py``). The properties here hold for every
-    :math:`\varepsilon` (their tolerances carry :math:`\delta_L/\varepsilon`); they are checked above the floor."""
+    r"""``eps``, raised to twice the library's resolution floor if it is below it.
+
+    The floor is :math:`\sqrt u\,\max(1, \max|Ax|)/\max|AZ|`, where ``spsa_gradient`` warns that rounding takes half the
+    quotient's digits (a ``PrecisionWarning``; the guard itself is tested in ``test_guards.py``). The properties here
+    hold for every :math:`\varepsilon` (their tolerances carry :math:`\delta_L/\varepsilon`); they are checked above the
+    floor.
+    """
     az = float(np.max(np.abs(np.atleast_2d(Z) @ problem.A.T), initial=0.0))
     if az == 0.0:
         return eps
@@ -322,14 +343,18 @@ def _double_factorial(m: int) -> int:
 
 
 def gaussian_even_moment(powers: tuple[int, ...]) -> float:
-    r""":math:`E\prod_i z_i^{p_i}` for independent :math:`N(0,1)` coordinates, even :math:`p_i`:
-    :math:`\prod(p_i-1)!!` (Isserlis)."""
+    r""":math:`E\prod_i z_i^{p_i}` for independent :math:`N(0,1)` coordinates, even :math:`p_i`.
+
+    :math:`\prod(p_i-1)!!` (Isserlis).
+    """
     return float(math.prod(_double_factorial(p - 1) for p in powers))
 
 
 def sphere_even_moment(d: int, powers: tuple[int, ...]) -> float:
-    r""":math:`E\prod_i z_i^{p_i}` for ``z`` uniform on the sphere of radius :math:`\sqrt d`, even :math:`p_i`:
-    :math:`d^{m}\prod(p_i-1)!!/\prod_{j<m}(d+2j)`, :math:`m = \sum p_i/2` (Dirichlet/Beta integrals)."""
+    r""":math:`E\prod_i z_i^{p_i}` for ``z`` uniform on the sphere of radius :math:`\sqrt d`, even :math:`p_i`.
+
+    :math:`d^{m}\prod(p_i-1)!!/\prod_{j<m}(d+2j)`, :math:`m = \sum p_i/2` (Dirichlet/Beta integrals).
+    """
     m = sum(powers) // 2
     return float(d**m * math.prod(_double_factorial(p - 1) for p in powers) / math.prod(d + 2 * j for j in range(m)))
 
@@ -342,7 +367,10 @@ def even_moment(distribution: str, d: int, powers: tuple[int, ...]) -> float:
 
 
 def norm4_of_estimate_moment(distribution: str, d: int) -> float:
-    r""":math:`E\|zz^\top g\|^4/\|g\|^4 = E[(z^\top e_1)^4\|z\|^4]` for a unit ``g`` (Gaussian, sphere: rotation
-    invariant): :math:`Ez_1^8 + 2(d-1)Ez_1^6z_2^2 + (d-1)[Ez_1^4z_2^4 + (d-2)Ez_1^4z_2^2z_3^2]`."""
+    r""":math:`E\|zz^\top g\|^4/\|g\|^4 = E[(z^\top e_1)^4\|z\|^4]` for a unit ``g`` (Gaussian, sphere).
+
+    Both laws are rotation invariant, so the moment is
+    :math:`Ez_1^8 + 2(d-1)Ez_1^6z_2^2 + (d-1)[Ez_1^4z_2^4 + (d-2)Ez_1^4z_2^2z_3^2]`.
+    """
     m = lambda *p: even_moment(distribution, d, p)  # noqa: E731
     return m(8) + 2 * (d - 1) * m(6, 2) + (d - 1) * (m(4, 4) + (d - 2) * m(4, 2, 2))

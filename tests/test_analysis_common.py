@@ -42,7 +42,9 @@ def test_serial_results_are_plain_json_in_task_order(tmp_path):
     out = Runner(cache_dir=tmp_path).map(draw, TASKS, key="draw")
     assert out == json.loads(json.dumps([draw(**t) | {"v": draw(**t)["v"].tolist()} for t in TASKS],
                                         default=lambda o: o.item()))
-    assert out[2]["pair"] == [2, 3] and type(out[2]["n"]) is int and type(out[2]["sum"]) is float
+    assert out[2]["pair"] == [2, 3]
+    assert type(out[2]["n"]) is int
+    assert type(out[2]["sum"]) is float
 
 
 def test_processes_give_identical_results(tmp_path):
@@ -55,8 +57,10 @@ def test_processes_give_identical_results(tmp_path):
 
 
 def test_a_failing_task_fails_only_its_own_map(tmp_path):
-    """Two maps share the worker processes from two threads (as ``python -m analysis`` computes figures): one
-    map's failing task raises its own error there, and the other map still returns all its results."""
+    """Two maps share the worker processes from two threads (as ``python -m analysis`` computes figures).
+
+    One map's failing task raises its own error there, and the other map still returns all its results.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     log = tmp_path / "calls.log"
@@ -111,7 +115,9 @@ def test_cached_function_resumes(tmp_path):
     first = _common.cached("exp", {"a": 1}, compute, cache_dir=tmp_path)
     again = _common.cached("exp", {"a": 1}, compute, cache_dir=tmp_path)
     other = _common.cached("exp", {"a": 2}, compute, cache_dir=tmp_path)
-    assert first == again == {"value": 1} and other == {"value": 2} and len(calls) == 2
+    assert first == again == {"value": 1}
+    assert other == {"value": 2}
+    assert len(calls) == 2
 
 
 def test_runner_rejects_what_cannot_travel(tmp_path):
@@ -131,7 +137,8 @@ def test_runner_rejects_what_cannot_travel(tmp_path):
         Runner(jobs=0)
     with pytest.raises(TypeError, match="plain JSON-able"):
         Runner(cache_dir=False).map(zs.random_instance, [{"n": 3, "d": 2, "rng": 0}], key="p")
-    assert Runner(jobs=None).jobs >= 1 and Runner(jobs=-1).jobs == Runner(jobs=None).jobs
+    assert Runner(jobs=None).jobs >= 1
+    assert Runner(jobs=-1).jobs == Runner(jobs=None).jobs
 
 
 def test_produce_writes_figure_and_json(tmp_path):
@@ -151,9 +158,11 @@ def test_produce_writes_figure_and_json(tmp_path):
 
     runner = Runner(cache_dir=False)
     data = _common.produce("fig_test", compute, plot, profile="quick", runner=runner, outdir=tmp_path)
-    assert seen["runner"] is runner and data["figure"] == "fig_test"
+    assert seen["runner"] is runner
+    assert data["figure"] == "fig_test"
     assert json.loads((tmp_path / "fig_test.json").read_text()) == data
-    assert (tmp_path / "fig_test.png").stat().st_size > 0 and (tmp_path / "fig_test.pdf").stat().st_size > 0
+    assert (tmp_path / "fig_test.png").stat().st_size > 0
+    assert (tmp_path / "fig_test.pdf").stat().st_size > 0
     old = _common.produce("fig_old", lambda profile: {"profile": profile}, plot, profile="quick", outdir=tmp_path)
     assert old == {"profile": "quick", "figure": "fig_old"}
     with pytest.raises(ValueError, match="profile must be"):

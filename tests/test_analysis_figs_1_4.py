@@ -21,7 +21,8 @@ def _slope(x: list[float], y: list[float]) -> float:
 def test_estimator_bias(run_quick):
     """C7: central bias order 2, forward *bias* also order 2 (symmetric directions), forward deviation order 1."""
     data = run_quick(fig_estimator_bias)
-    assert data["claim"] == "C7" and data["confirmed"] is True
+    assert data["claim"] == "C7"
+    assert data["confirmed"] is True
     eps = data["eps"]
     half = fig_estimator_bias.ORDER_HALF_WIDTH  # nearer to the claimed order than to its neighbours
     assert abs(_slope(eps, data["central"]["bias"]) - 2) < half
@@ -47,14 +48,16 @@ def test_estimator_bias(run_quick):
 def test_second_moment(run_quick):
     """C8: pooled measured factors agree with the exact ones, recomputed here, within the stated z * SE."""
     data = run_quick(fig_second_moment)
-    assert data["claim"] == "C8" and data["confirmed"] is True
+    assert data["claim"] == "C8"
+    assert data["confirmed"] is True
     z, d = data["z_threshold"], data["d"]
     assert z > 3  # Bonferroni over 21 comparisons at family-wise 1%: about 3.5
     for dist in zs.DISTRIBUTIONS:
         row = data[dist]
         exact = np.array([zs.second_moment_factor(d, k, dist) for k in data["k"]])
         mean, se = np.asarray(row["pooled_mean"]), np.asarray(row["se"])
-        assert np.all(se > 0) and np.all(se < 0.05 * exact)  # the test has power: SE well below the factor
+        assert np.all(se > 0)
+        assert np.all(se < 0.05 * exact)  # the test has power: SE well below the factor
         assert np.all(np.abs(mean - exact) <= z * se)
         assert len(row["median"]) == len(data["k"])
         assert np.all(np.asarray(row["q10"]) <= np.asarray(row["median"]))
@@ -67,7 +70,8 @@ def test_second_moment(run_quick):
 def test_descent(run_quick):
     """C10: measured one-step decrease >= the bound rebuilt from the library, up to z * SE, at every η."""
     data = run_quick(fig_descent)
-    assert data["claim"] == "C10" and data["confirmed"] is True
+    assert data["claim"] == "C10"
+    assert data["confirmed"] is True
     p, _ = fig_descent._setup()
     ell = zs.smoothness_bound(p)
     gam_r = zs.effective_rank(zs.hessian_upper_bound(p))

@@ -1,10 +1,10 @@
-"""Figures 6-7 (C4-C6, C10): quick modes run end to end, and their numbers are re-checked here.
+r"""Figures 6-7 (C4-C6, C10): quick modes run end to end, and their numbers are re-checked here.
 
 Each test runs ``main(["--quick", "--outdir", tmp])`` with the task cache and the proofs' search cache
 redirected to ``tmp`` (a stale cache can never make it pass) and re-derives the claim's verdict from the raw
 numbers and from the library instead of trusting the script's ``confirmed``: a wrong constant, a weak
 adversarial search, a plotted value that is not the library's at the reported point, or a broken ordering
-:math:`\\nabla^2 L \\preceq H_0` turns these red. (fig_dimension_free's tests: ``test_fig_dimension_free.py``.)
+:math:`\nabla^2 L \preceq H_0` turns these red. (fig_dimension_free's tests: ``test_fig_dimension_free.py``.)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ SEARCH_RTOL = 1e-6  # the search's L-BFGS-B polish stops at gradient ~1e-5: a sm
 
 # ----------------------------------------------------------------------------------------------- fig_constants
 def _n2_closed_forms() -> dict[str, float]:
-    """n = 2, simplex targets: β⁺ = 4t(1−t)²(3t−1) at t = (9+√33)/24, β⁻ = 4t²(1−t)(3t−2) at t = (15+√33)/24."""
+    """At n = 2 on simplex targets, β⁺ = 4t(1−t)²(3t−1) at t = (9+√33)/24, β⁻ = 4t²(1−t)(3t−2) at t = (15+√33)/24."""
     tp, tm = (9 + math.sqrt(33)) / 24, (15 + math.sqrt(33)) / 24
     return {"beta_plus": 4 * tp * (1 - tp) ** 2 * (3 * tp - 1), "beta_minus": 4 * tm**2 * (1 - tm) * (3 * tm - 2)}
 
@@ -50,8 +50,11 @@ def test_constants(run_quick):
 
 
 def test_constants_are_the_library_values_at_the_found_points(run_quick):
-    """Each plotted sup is λ_max(B), −λ_min(B) or ‖Sc‖ of SoftmaxRegression(I, b) at the point (f, b) the search
-    reports, recomputed here from the library (the figure plots the proofs' search, evaluated by the library)."""
+    """Each plotted sup is λ_max(B), −λ_min(B) or ‖Sc‖ of SoftmaxRegression(I, b) at the point the search reports.
+
+    The point is (f, b); the value is recomputed here from the library (the figure plots the proofs' search, evaluated
+    by the library).
+    """
     data = run_quick(fig_constants)
     # softmax(log f) returns f to a few ulps; B and Sc are cubic in (f, b) with O(1) coefficients, so the
     # recomputed value differs by a few hundred ulps at most
@@ -63,7 +66,8 @@ def test_constants_are_the_library_values_at_the_found_points(run_quick):
             assert [p["n"] for p in points] == data["ns"]
             for pt in points:
                 f, b = np.asarray(pt["f"]), np.asarray(pt["b"])
-                assert f.shape == b.shape == (pt["n"],) and abs(f.sum() - 1) < 1e-12
+                assert f.shape == b.shape == (pt["n"],)
+                assert abs(f.sum() - 1) < 1e-12
                 y = np.log(np.maximum(f, np.finfo(float).tiny))
                 prob = zs.SoftmaxRegression(np.eye(pt["n"]), b)
                 ev = np.linalg.eigvalsh(prob.B(y))

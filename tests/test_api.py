@@ -31,14 +31,15 @@ def test_every_public_callable_has_a_docstring_naming_its_claim():
     for name in zs.__all__:
         obj = getattr(zs, name)
         if callable(obj) and not isinstance(obj, type):
-            assert obj.__doc__ and re.search(r"\bC(1[0-3]|[1-9])\b", obj.__doc__), name
+            assert obj.__doc__, name
+            assert re.search(r"\bC(1[0-3]|[1-9])\b", obj.__doc__), name
 
 
 def test_instance_is_immutable():
     p = zs.random_instance(5, 3, rng=0, w=1.0)
     with pytest.raises(AttributeError):
         p.A = np.eye(3)  # frozen dataclass
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         p.A[0, 0] = 1.0  # read-only array
     A = np.eye(3)
     q = zs.SoftmaxRegression(A, np.ones(3) / 3)
@@ -50,7 +51,8 @@ def test_float64_default_and_float32_option():
     A, b = np.eye(3, dtype=np.float32), np.ones(3, dtype=np.float32) / 3
     assert zs.SoftmaxRegression(A, b).A.dtype == np.float64
     p32 = zs.SoftmaxRegression(A, b, dtype="float32")
-    assert p32.A.dtype == np.float32 and p32.gradient(np.ones(3)).dtype == np.float32
+    assert p32.A.dtype == np.float32
+    assert p32.gradient(np.ones(3)).dtype == np.float32
 
 
 @pytest.mark.parametrize("scale", [1.0, 1e2, 1e3, 1e5])
@@ -69,13 +71,15 @@ def test_loss_is_finite_and_accurate_for_huge_logits(scale):
     assert p.loss(x) == pytest.approx(expected, rel=4 * np.finfo(float).eps)
     if scale >= 40:
         assert p.loss(x) == pytest.approx(0.5 * (0.8**2 + 0.3**2 + 0.5**2), rel=4 * np.finfo(float).eps)
-    assert np.all(np.isfinite(p.gradient(x))) and np.all(np.isfinite(p.hessian(x)))
+    assert np.all(np.isfinite(p.gradient(x)))
+    assert np.all(np.isfinite(p.hessian(x)))
 
 
 def test_softmax_is_shift_invariant_and_a_distribution():
     y = np.array([3.0, -1.0, 700.0, 2.0])
     f = zs.softmax(y)
-    assert f.sum() == pytest.approx(1.0, abs=4 * np.finfo(float).eps) and np.all(f >= 0)
+    assert f.sum() == pytest.approx(1.0, abs=4 * np.finfo(float).eps)
+    assert np.all(f >= 0)
     np.testing.assert_array_equal(zs.softmax(y + 10.0), f)  # the max shift makes it exact
 
 
@@ -89,7 +93,8 @@ def test_random_instance_has_the_prescribed_spectrum():
     s = np.array([3.0, 1.0, 0.5, 0.1])
     p = zs.random_instance(10, 4, rng=5, singular_values=s)
     np.testing.assert_allclose(np.linalg.svd(p.A, compute_uv=False), s, rtol=1e-12)
-    assert p.b.min() >= 0 and p.b.sum() == pytest.approx(1.0)
+    assert p.b.min() >= 0
+    assert p.b.sum() == pytest.approx(1.0)
     assert np.array_equal(p.A, zs.random_instance(10, 4, rng=5, singular_values=s).A)
 
 
@@ -102,8 +107,10 @@ U = float(np.finfo(np.float64).eps)
        st.data())
 @example(zs.random_instance(6, 3, rng=1), None)  # the reported case: loss(np.full(3, 1e308)) was NaN
 def test_loss_is_finite_for_every_finite_x_without_a_regularizer(p, data):
-    """Invariant (C1): without a regularizer L, ∇L and ∇²L are finite at every finite x, and
-    0 ≤ L ≤ ½(1 + ‖b‖)² (‖f − b‖ ≤ ‖f‖ + ‖b‖ ≤ 1 + ‖b‖), up to the whole float64 range of x."""
+    """Invariant (C1): without a regularizer L, ∇L and ∇²L are finite at every finite x, and L is bounded.
+
+    0 ≤ L ≤ ½(1 + ‖b‖)² (‖f − b‖ ≤ ‖f‖ + ‖b‖ ≤ 1 + ‖b‖), up to the whole float64 range of x.
+    """
     if data is None:
         x = np.full(p.d, 1e308)
     else:
@@ -111,15 +118,19 @@ def test_loss_is_finite_for_every_finite_x_without_a_regularizer(p, data):
                                                                         allow_infinity=False)))
     L = p.loss(x)
     assert 0.0 <= L <= 0.5 * (1 + np.linalg.norm(p.b)) ** 2 * (1 + 4 * U)
-    assert np.all(np.isfinite(p.gradient(x))) and np.all(np.isfinite(p.hessian(x)))
+    assert np.all(np.isfinite(p.gradient(x)))
+    assert np.all(np.isfinite(p.hessian(x)))
     # the batch scales row by row; its matrix product rounds differently from A @ x: (2n + d + 2)u of the loss
     assert p.loss_batch(np.stack([x, np.zeros(p.d)]))[0] == pytest.approx(L, rel=(2 * p.n + p.d + 2) * U, abs=0)
 
 
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_loss_at_the_edge_of_float64_is_the_vertex_value(sign):
-    """C1 at x = ±1e308·v: the logits' differences overflow float64, but their gaps are ≥ 1e307, so the softmax is
-    the vertex e_i, i = argmax ±(Av), exactly (e^{-1e307} = 0), and L = ½‖e_i − b‖² to the rounding of that sum (4u)."""
+    """C1 at x = ±1e308·v: the logits' differences overflow float64, yet the softmax is exactly a vertex.
+
+    Their gaps are ≥ 1e307, so the softmax is the vertex e_i, i = argmax ±(Av), exactly (e^{-1e307} = 0), and L = ½‖e_i
+    − b‖² to the rounding of that sum (4u).
+    """
     p = zs.random_instance(6, 3, rng=1)
     v = np.array([1.0, 0.75, 0.5])
     x = sign * 1e308 * v
@@ -133,8 +144,11 @@ def test_loss_at_the_edge_of_float64_is_the_vertex_value(sign):
 
 
 def test_scaled_and_direct_logits_give_the_same_loss():
-    """The scaled evaluation (y = s·A(x/s), s a power of two) rounds exactly as the direct one: multiplying by a
-    power of two commutes with rounding, so where A x does not overflow both paths agree to 4u (subnormal x/s)."""
+    """The scaled evaluation (y = s·A(x/s), s a power of two) rounds exactly as the direct one.
+
+    Multiplying by a power of two commutes with rounding, so where A x does not overflow both paths agree to 4u
+    (subnormal x/s).
+    """
     p = zs.random_instance(5, 2, rng=7)
     rng = np.random.default_rng(8)
     for _ in range(20):
@@ -152,9 +166,11 @@ def _exact_regularizer(p, x):
 
 @pytest.mark.parametrize("w", [0.7, 1e-3])
 def test_regularized_loss_domain_is_exactly_where_the_regularizer_fits_in_float64(w):
-    """C1 with a regularizer: L ≥ ½‖diag(w)Ax‖², a real number that float64 cannot hold above fmax. Both sides
-    of the boundary t* = √(fmax / R(v)) (R(v) exact, rationally): at 0.99 t* the loss is finite and equals the
-    exact regularizer plus the fit term to (2n + d + 2)u; at 1.01 t* it raises a ValueError naming x."""
+    """C1 with a regularizer: L ≥ ½‖diag(w)Ax‖², a real number that float64 cannot hold above fmax.
+
+    Both sides of the boundary t* = √(fmax / R(v)) (R(v) exact, rationally): at 0.99 t* the loss is finite and equals
+    the exact regularizer plus the fit term to (2n + d + 2)u; at 1.01 t* it raises a ValueError naming x.
+    """
     p = zs.random_instance(4, 2, rng=3, w=w)
     v = np.array([0.6, -0.8])
     t_star = float(np.sqrt(FMAX) / np.sqrt(float(_exact_regularizer(p, v))))

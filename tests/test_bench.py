@@ -31,7 +31,8 @@ def test_fig_cost_quick(run_quick):
     upper = len(data["d"]) // 2
     for m in fig_cost.METHODS:
         t = data["times_s"][m]
-        assert len(t) == len(data["d"]) and all(math.isfinite(v) and v > 0 for v in t)
+        assert len(t) == len(data["d"])
+        assert all(math.isfinite(v) and v > 0 for v in t)
         refit = float(np.polyfit(np.log(data["d"][upper:]), np.log(t[upper:]), 1)[0])
         assert data["slopes_upper_half"][m] == pytest.approx(refit, rel=1e-12)
     ratios = np.asarray(data["times_s"]["approx_fprime"]) / np.asarray(data["times_s"]["estimate"])
@@ -50,7 +51,8 @@ def quick_report(tmp_path_factory):
 
 def test_runner_finds_the_scripts():
     names = scripts()
-    assert names[:2] == ["bench_estimator", "bench_memory"] and names[-1] == "figures_vs"
+    assert names[:2] == ["bench_estimator", "bench_memory"]
+    assert names[-1] == "figures_vs"
 
 
 def test_quick_bench_report_is_well_formed(quick_report):
@@ -74,7 +76,9 @@ def test_quick_bench_report_is_well_formed(quick_report):
     assert m["seeded_growth_over_steps"] == pytest.approx(m["peak_seeded"] / m["peak_seeded_short"], rel=1e-12)
     assert m["steps"] == bench_memory.PROFILES["quick"]["steps"]
     for tg in data["targets"]:
-        assert isinstance(tg["met"], bool) and tg["statement"] and tg["bound"][:2] in ("<=", ">=")
+        assert isinstance(tg["met"], bool)
+        assert tg["statement"]
+        assert tg["bound"][:2] in ("<=", ">=")
         assert tg["met"] is (tg["measured"] <= float(tg["bound"][3:]) if tg["bound"].startswith("<=")
                              else tg["measured"] >= float(tg["bound"][3:]))
     assert [tg["id"] for tg in data["targets"]] == ["memory_seeded_flat"]  # the 2048 case is not in quick
@@ -82,8 +86,11 @@ def test_quick_bench_report_is_well_formed(quick_report):
 
 @pytest.mark.slow
 def test_figures_vs_runs_both_checkouts():
-    """``figures_vs`` in its quick profile against HEAD itself: both fresh checkouts run every figure, the times
-    and ratios are the reported ones, and HEAD's per-figure seconds cover every figure module (about 20 s)."""
+    """``figures_vs`` in its quick profile against HEAD itself.
+
+    Both fresh checkouts run every figure, the times and ratios are the reported ones, and HEAD's per-figure seconds
+    cover every figure module (about 20 s).
+    """
     from analysis import FIGURE_MODULES
     from benchmarks import figures_vs
 

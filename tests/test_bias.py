@@ -31,15 +31,17 @@ from tests import strategies as S
 
 
 def _pinned_b_vertex() -> tuple[zs.SoftmaxRegression, np.ndarray]:
-    """n = 2, b at a vertex, f = (t, 1 - t) at the C4 maximizer t = (9 + sqrt 33)/24: large third derivative."""
+    """At n = 2 with b at a vertex, f = (t, 1 - t) at the C4 maximizer t = (9 + sqrt 33)/24: large third derivative."""
     t = (9 + np.sqrt(33)) / 24
     return zs.SoftmaxRegression(np.eye(2), np.array([0.0, 1.0])), np.log(np.array([t, 1 - t]))
 
 
 @given(st.integers(1, 8), st.integers(1, 4), S.distributions, S.eps_values, S.seeds)
 def test_central_estimate_is_exact_on_quadratics(d, k, distribution, eps, seed):
-    r"""C7 (quadratics): the central estimate equals :math:`\frac1k\sum_j z_jz_j^\top g` for every drawn set of
-    directions and every :math:`\varepsilon` (zero bias pointwise, hence in expectation), up to roundoff."""
+    r"""C7 (quadratics): the central estimate equals :math:`\frac1k\sum_j z_jz_j^\top g`, up to roundoff.
+
+    For every drawn set of directions and every :math:`\varepsilon`: zero bias pointwise, hence in expectation.
+    """
     rng = np.random.default_rng(seed)
     M = rng.standard_normal((d, d))
     Q, c, x = (M + M.T) / 2, rng.standard_normal(d), rng.standard_normal(d)
@@ -57,8 +59,10 @@ def test_central_estimate_is_exact_on_quadratics(d, k, distribution, eps, seed):
 @given(S.instance_and_point(), S.distributions, S.eps_values, S.seeds)
 @example(_pinned_b_vertex(), "rademacher", 1.0, 0)
 def test_central_quotient_taylor_remainder_within_loose_M3(case, distribution, eps, seed):
-    r"""C7, per direction: :math:`|s_j - z_j^\top\nabla L| \le \frac{\varepsilon^2}6 M_3\|z_j\|^3`
-    (+ roundoff), with ``target`` pushing the ratio toward 1 (how tight :math:`M_3` is)."""
+    r"""C7, per direction: :math:`|s_j - z_j^\top\nabla L| \le \frac{\varepsilon^2}6 M_3\|z_j\|^3` (+ roundoff).
+
+    ``target`` pushes the ratio toward 1 (how tight :math:`M_3` is).
+    """
     p, x = case
     Z = zs.sample_directions(4, p.d, distribution, np.random.default_rng(seed))
     eps = S.resolvable_eps(p, x, Z, eps)
@@ -87,8 +91,11 @@ def _enumerated_bias(p, x, eps, scheme):
 @example(_pinned_b_vertex(), 1.0)
 @example(_pinned_b_vertex(), 0.3)
 def test_central_bias_within_loose_C7_bound(case, eps):
-    r"""C7 (Rademacher, exact expectation by enumeration): :math:`\|E\hat g - \nabla L\| \le` ``bias_bound``
-    :math:`= \frac{\varepsilon^2}6 M_3 d^2`, for :math:`\varepsilon` from 1e-3 to 1; ``target`` on the ratio."""
+    r"""C7 (Rademacher, exact expectation by enumeration).
+
+    :math:`\|E\hat g - \nabla L\| \le` ``bias_bound`` :math:`= \frac{\varepsilon^2}6 M_3 d^2`, for :math:`\varepsilon`
+    from 1e-3 to 1; ``target`` on the ratio.
+    """
     p, x = case
     bias, rounding = _enumerated_bias(p, x, eps, "central")
     bound = zs.bias_bound(p, eps, "rademacher", "central")
@@ -99,8 +106,11 @@ def test_central_bias_within_loose_C7_bound(case, eps):
 @given(S.instance_and_point(d=(1, 6)), S.eps_values)
 @example(_pinned_b_vertex(), 1.0)
 def test_forward_expectation_equals_central(case, eps):
-    r"""C7 [derived]: for a symmetric direction distribution :math:`E[\hat g_{fwd}] = E[\hat g_{central}]` exactly
-    (pair ``z`` with ``-z``), so the forward bias equals the central one: :math:`O(\varepsilon^2)`."""
+    r"""C7 [derived]: for a symmetric direction distribution the forward bias equals the central one.
+
+    :math:`E[\hat g_{fwd}] = E[\hat g_{central}]` exactly (pair ``z`` with ``-z``), so the forward bias is
+    :math:`O(\varepsilon^2)` too.
+    """
     p, x = case
     b_fwd, r_fwd = _enumerated_bias(p, x, eps, "forward")
     b_cen, r_cen = _enumerated_bias(p, x, eps, "central")
@@ -121,9 +131,12 @@ def test_forward_bias_within_loose_C7_bound(case, eps):
 @given(S.instance_and_point(saturate=False), S.distributions, S.eps_values, S.seeds)
 @example(_pinned_b_vertex(), "rademacher", 1.0, 0)
 def test_forward_quotient_is_first_order(case, distribution, eps, seed):
-    r"""C7, forward per direction: :math:`s_j = z_j^\top\nabla L + \frac\varepsilon2 z_j^\top\nabla^2 L z_j + r_j`,
+    r"""C7, forward per direction.
+
+    :math:`s_j = z_j^\top\nabla L + \frac\varepsilon2 z_j^\top\nabla^2 L z_j + r_j`,
     :math:`|r_j| \le \frac{\varepsilon^2}6 M_3\|z_j\|^3` (+ roundoff): the per-sample error is genuinely
-    :math:`O(\varepsilon)`, with the Hessian term as its leading part."""
+    :math:`O(\varepsilon)`, with the Hessian term as its leading part.
+    """
     p, x = case
     Z = zs.sample_directions(3, p.d, distribution, np.random.default_rng(seed))
     eps = S.resolvable_eps(p, x, Z, eps)

@@ -1,5 +1,6 @@
-r"""C7, sharp: the measured bias of the two-point estimator against its exact leading term
-:math:`\varepsilon^2\beta(x)` (:func:`zosoftmax.bias_leading_term`).
+r"""C7, sharp: the measured bias of the two-point estimator against its exact leading term.
+
+The leading term is :math:`\varepsilon^2\beta(x)` (:func:`zosoftmax.bias_leading_term`).
 
 The expectation :math:`E[\hat g]` is computed without sampling: Rademacher directions by enumerating all
 :math:`2^d` sign vectors; Gaussian directions by a tensor Gauss-Hermite rule (``m`` nodes per axis, exact for
@@ -66,8 +67,10 @@ def _rounding_floor(p: zs.SoftmaxRegression, x: np.ndarray, Z: np.ndarray, W: np
 @pytest.mark.parametrize(("distribution", "d"), [("rademacher", 4), ("rademacher", 3), ("gaussian", 2),
                                                  ("sphere", 2)])
 def test_bias_over_eps2_converges_to_the_leading_term(distribution: str, d: int) -> None:
-    """Invariant: (E[g_hat] - grad L)/eps^2 -> beta(x) with error O(eps^2) (ratio of the bias to its leading
-    term -> 1)."""
+    """Invariant: (E[g_hat] - grad L)/eps^2 -> beta(x) with error O(eps^2).
+
+    The ratio of the bias to its leading term tends to 1.
+    """
     p, x = _instance(d)
     Z, W = _rule(distribution, d)
     beta = zs.bias_leading_term(p, x, distribution)
@@ -92,8 +95,10 @@ def test_forward_scheme_has_the_same_leading_term() -> None:
 
 
 def test_gaussian_term_does_not_fit_rademacher_directions() -> None:
-    """Power: the Gaussian leading term (no T_aaa correction) used for Rademacher directions leaves an error
-    that does not shrink with eps, so the convergence test above would fail for it."""
+    """Power: the Gaussian leading term used for Rademacher directions leaves an error that does not shrink with eps.
+
+    That term has no T_aaa correction, so the convergence test above would fail for it.
+    """
     p, x = _instance(4)
     Z, W = _rule("rademacher", 4)
     wrong = zs.bias_leading_term(p, x, "gaussian")
@@ -114,8 +119,11 @@ def test_gauss_hermite_rule_is_converged() -> None:
 
 
 def test_leading_term_pieces_match_finite_differences_of_the_hessian() -> None:
-    """Independent reference: grad tr(Hess L) and the diagonal third derivatives from central differences of the
-    library Hessian (error h^2/6 * sup|L^(5)| * ||A||^5 ~ 1e-8 * 32 at h = 1e-4, plus rounding u/h ~ 1e-12)."""
+    """Independent reference: grad tr(Hess L) and the diagonal third derivatives by finite differences.
+
+    Central differences of the library Hessian (error h^2/6 * sup|L^(5)| * ||A||^5 ~ 1e-8 * 32 at h = 1e-4, plus
+    rounding u/h ~ 1e-12).
+    """
     p, x = _instance(3)
     h = 1e-4
     tol = 1e-6  # h^2 * 32 * (derivative constants of order 1) with a margin of 3

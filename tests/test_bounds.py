@@ -1,5 +1,7 @@
-r"""C4-C6 and the C7 constant: the proven bounds hold at every sampled point, with ``target()`` pushing toward
-the supremum and the known extreme points pinned with ``@example``.
+r"""C4-C6 and the C7 constant.
+
+The proven bounds hold at every sampled point, with ``target()`` pushing toward the supremum and the known extreme
+points pinned with ``@example``.
 
 Known extremes (n = 2, ``f = (t, 1 - t)``, ``a = t(1 - t)``): ``B`` has eigenvalues ``0`` (on ``1``) and
 :math:`4a^2 + 2a(1-2t)(c_1 - c_2)` (on ``(1, -1)``), so on the simplex
@@ -72,8 +74,11 @@ def test_B_closed_form_n2(y1, b):
 
 @given(logits_and_target(), st.data())
 def test_B_quadratic_form_identity(yb, data):
-    r"""C3/C4 (the identity the bounds rest on): :math:`v^\top Bv = \|Sv\|^2 + \sum_i f_i(c_i - \bar c)\tilde v_i^2`
-    with :math:`\tilde v = v - \langle f,v\rangle\mathbf 1`, :math:`\bar c = \langle f, c\rangle`."""
+    r"""C3/C4 (the identity the bounds rest on).
+
+    :math:`v^\top Bv = \|Sv\|^2 + \sum_i f_i(c_i - \bar c)\tilde v_i^2` with
+    :math:`\tilde v = v - \langle f,v\rangle\mathbf 1`, :math:`\bar c = \langle f, c\rangle`.
+    """
     y, b = yb
     n = y.size
     v = data.draw(S.unit_vectors(n))
@@ -95,9 +100,11 @@ def test_B_quadratic_form_identity(yb, data):
 @example((np.array([S.SATURATION, 0.0, -S.SATURATION]), np.array([0.0, 0.0, 1.0])))
 @example((np.array([0.0, 0.0, 0.0, 0.0]), np.array([1.0, 0.0, 0.0, 0.0])))
 def test_B_spectrum_within_loose_beta(yb):
-    r"""C4: :math:`-\beta^- \le \lambda(B(x)) \le \beta^+` for every ``f`` and admissible ``b`` (simplex and ball);
+    r"""C4: :math:`-\beta^- \le \lambda(B(x)) \le \beta^+` for every ``f`` and admissible ``b`` (simplex and ball).
+
     ``target`` pushes both ends toward the sup, the known maximisers of both sets are pinned. The proven
-    :math:`\beta^\pm` are loose (the message gives attained/bound)."""
+    :math:`\beta^\pm` are loose (the message gives attained/bound).
+    """
     y, b = yb
     n = y.size
     Bm = zs.SoftmaxRegression(np.eye(n), b).B(y)
@@ -111,13 +118,17 @@ def test_B_spectrum_within_loose_beta(yb):
 
 
 def test_n2_extremes_attained_and_below_constants():
-    r"""C4: the n = 2 suprema are attained at the pinned points and lie below the library's constants on the
-    simplex (:math:`\beta^+ = 7/8`, :math:`\beta^- = 1` at a vertex ``b``): valid, not tight."""
+    r"""C4: the n = 2 suprema are attained at the pinned points and lie below the library's constants on the simplex.
+
+    The constants are :math:`\beta^+ = 7/8`, :math:`\beta^- = 1` at a vertex ``b``: valid, not tight.
+    """
     lp = np.linalg.eigvalsh(zs.SoftmaxRegression(np.eye(2), [1.0, 0.0]).B(_logits_of(T_PLUS)))[-1]
     lm = np.linalg.eigvalsh(zs.SoftmaxRegression(np.eye(2), [0.0, 1.0]).B(_logits_of(T_MINUS)))[0]
-    assert math.isclose(lp, BETA_PLUS_N2, rel_tol=1e-12) and math.isclose(-lm, BETA_MINUS_N2, rel_tol=1e-12)
+    assert math.isclose(lp, BETA_PLUS_N2, rel_tol=1e-12)
+    assert math.isclose(-lm, BETA_MINUS_N2, rel_tol=1e-12)
     bp, bm = zs.beta_constants([1.0, 0.0])
-    assert BETA_PLUS_N2 <= bp and BETA_MINUS_N2 <= bm
+    assert bp >= BETA_PLUS_N2
+    assert bm >= BETA_MINUS_N2
 
 
 @given(S.instance_and_point())
@@ -125,9 +136,11 @@ def test_n2_extremes_attained_and_below_constants():
 @example((zs.SoftmaxRegression(np.eye(2), _at("beta_minus_ball")[1]), _at("beta_minus_ball")[0]))
 @example((zs.SoftmaxRegression(np.eye(2), _at("beta_plus_simplex")[1]), _at("beta_plus_simplex")[0]))
 def test_hessian_between_proven_bounds(case):
-    r"""C4, C5: :math:`A^\top(W^2-\beta^-I)A \preceq \nabla^2L(x) \preceq H_0 = A^\top(\beta^+I+W^2)A`, hence
-    :math:`\lambda_{\max}(\nabla^2 L) \le \ell` = ``smoothness_bound``; and :math:`\|\nabla^2L(x)\| \le \ell`
-    as C4 states (this needs :math:`-\lambda_{\min}(B) \le \beta^+`: tight values 0.2404 < 0.3081)."""
+    r"""C4, C5: :math:`A^\top(W^2-\beta^-I)A \preceq \nabla^2L(x) \preceq H_0 = A^\top(\beta^+I+W^2)A`.
+
+    Hence :math:`\lambda_{\max}(\nabla^2 L) \le \ell` = ``smoothness_bound``; and :math:`\|\nabla^2L(x)\| \le \ell` as
+    C4 states (this needs :math:`-\lambda_{\min}(B) \le \beta^+`: tight values 0.2404 < 0.3081).
+    """
     p, x = case
     H = p.hessian(x)
     tol = 2 * S.hessian_rounding(p)
@@ -137,15 +150,18 @@ def test_hessian_between_proven_bounds(case):
     target(float(-up), label="lambda_max(Hessian - H0)")
     target(float(-low), label="lambda_max(lower bound - Hessian)")
     target(float(np.linalg.norm(H, 2) / ell), label="|Hessian| / ell")
-    assert up >= -tol and low >= -tol, f"H0 - H has eigenvalue {up:.3g}, H - lower bound {low:.3g}"
+    assert up >= -tol, f"H0 - H has eigenvalue {up:.3g}, H - lower bound {low:.3g}"
+    assert low >= -tol, f"H0 - H has eigenvalue {up:.3g}, H - lower bound {low:.3g}"
     assert np.linalg.norm(H, 2) <= ell + tol, f"|Hessian| / ell = {np.linalg.norm(H, 2) / ell:.4f}"
 
 
 @given(S.instances(full_rank=True, regularized=False), st.floats(0.0, 2.0), st.floats(0.0, 1.0), st.data())
 def test_strong_convexity_condition(p0, level, slack, data):
-    r"""C5 (``level`` = l): if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` then :math:`\nabla^2L \succeq lI`
-    everywhere and ``strong_convexity_bound >= l``; the paper family's condition with 4 in place of :math:`\beta^-`
-    is stronger."""
+    r"""C5 (``level`` = l): :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2` implies :math:`\nabla^2L \succeq lI`.
+
+    The Hessian bound holds everywhere and ``strong_convexity_bound >= l``; the paper family's condition with 4 in place
+    of :math:`\beta^-` is stronger.
+    """
     smin = float(np.linalg.svd(p0.A, compute_uv=False)[-1])
     _, beta_minus = zs.beta_constants(p0.b)
     w = np.sqrt(beta_minus + level / smin**2 + slack * data.draw(S.unit_vectors(p0.n)) ** 2)
@@ -164,9 +180,11 @@ def test_strong_convexity_condition(p0, level, slack, data):
 @example(S.embed(*_at("sc_ball"), 3, [1, 2, 0]))
 @example((np.array([S.SATURATION, 0.0, 0.0]), np.array([0.0, 1.0, 0.0])))
 def test_residual_gradient_within_loose_bound(yb):
-    r"""C6: :math:`\|Sc\| \le` ``residual_gradient_bound(b)`` (with ``A = I``, ``Sc`` is the gradient); ``target``
-    pushes toward the sup (simplex :math:`8\sqrt2/27`, ball 0.5521, both pinned). The proven bound is loose
-    (0.707 against 0.419 at a simplex vertex target): the message gives attained/bound."""
+    r"""C6: :math:`\|Sc\| \le` ``residual_gradient_bound(b)`` (with ``A = I``, ``Sc`` is the gradient).
+
+    ``target`` pushes toward the sup (simplex :math:`8\sqrt2/27`, ball 0.5521, both pinned). The proven bound is loose
+    (0.707 against 0.419 at a simplex vertex target): the message gives attained/bound.
+    """
     y, b = yb
     n = y.size
     sc = np.linalg.norm(zs.SoftmaxRegression(np.eye(n), b).gradient(y))
@@ -178,7 +196,8 @@ def test_residual_gradient_within_loose_bound(yb):
 def test_residual_gradient_n2_sup_attained():
     """C6: the pinned n = 2 point attains 8 sqrt(2)/27 ~ 0.419, below the bound sqrt(1/2) = 0.707 at a vertex b."""
     sc = np.linalg.norm(zs.SoftmaxRegression(np.eye(2), [0.0, 1.0]).gradient(_logits_of(2 / 3)))
-    assert math.isclose(sc, SC_SUP_N2, rel_tol=1e-12) and sc <= zs.residual_gradient_bound([0.0, 1.0])
+    assert math.isclose(sc, SC_SUP_N2, rel_tol=1e-12)
+    assert sc <= zs.residual_gradient_bound([0.0, 1.0])
 
 
 @given(S.instance_and_point(regularized=False))
@@ -193,9 +212,11 @@ def test_gradient_bound_on_instances(case):
 
 
 def _pair_direction(p: zs.SoftmaxRegression, x: np.ndarray) -> np.ndarray:
-    r"""Unit :math:`A^\top(e_i - e_j)` for the two largest entries of ``f``: the logits move along
-    :math:`AA^\top(e_i - e_j)`, for ``A = cQ`` exactly the direction of the two-entry maximisers of
-    :math:`|\varphi^{(3)}|`."""
+    r"""Unit :math:`A^\top(e_i - e_j)` for the two largest entries of ``f``.
+
+    The logits move along :math:`AA^\top(e_i - e_j)`, for ``A = cQ`` exactly the direction of the two-entry maximisers
+    of :math:`|\varphi^{(3)}|`.
+    """
     i, j = np.argsort(zs.softmax(p.A @ x))[-2:]
     u = p.A.T @ (np.eye(p.n)[i] - np.eye(p.n)[j])
     norm = float(np.linalg.norm(u))
@@ -206,16 +227,15 @@ def _pair_direction(p: zs.SoftmaxRegression, x: np.ndarray) -> np.ndarray:
 @example((zs.SoftmaxRegression(np.eye(2), _at("m3_simplex")[1]), _at("m3_simplex")[0]), None)
 @example((zs.SoftmaxRegression(np.eye(2), _at("m3_ball")[1]), _at("m3_ball")[0]), None)
 def test_third_derivative_within_loose_M3(case, data):
-    r"""C7 constant: :math:`|\varphi^{(3)}| \le M_3` along unit directions (a drawn one, or the direction of the
-    two largest softmax entries, where the two-entry maximisers sit). The central difference of
-    :math:`v^\top\nabla^2L\,v` is the *mean* of :math:`\varphi^{(3)}` over :math:`[-h, h]`, so it is bounded by
-    :math:`M_3` with no truncation term; only roundoff :math:`\delta_H/h` is added (``h = 1e-3``). :math:`M_3` is
-    about 7x the sup (0.571 against 3.97 on the simplex): the message gives attained/bound."""
+    r"""C7 constant: :math:`|\varphi^{(3)}| \le M_3` along unit directions.
+
+    A drawn one, or the direction of the two largest softmax entries, where the two-entry maximisers sit. The central
+    difference of :math:`v^\top\nabla^2L\,v` is the *mean* of :math:`\varphi^{(3)}` over :math:`[-h, h]`, so it is
+    bounded by :math:`M_3` with no truncation term; only roundoff :math:`\delta_H/h` is added (``h = 1e-3``).
+    :math:`M_3` is about 7x the sup (0.571 against 3.97 on the simplex): the message gives attained/bound.
+    """
     p, x = case
-    if data is None or data.draw(st.booleans()):
-        v = _pair_direction(p, x)
-    else:
-        v = data.draw(S.unit_vectors(p.d))
+    v = _pair_direction(p, x) if data is None or data.draw(st.booleans()) else data.draw(S.unit_vectors(p.d))
     h = 1e-3
     third = v @ (p.hessian(x + h * v) - p.hessian(x - h * v)) @ v / (2 * h)
     m3 = zs.third_derivative_bound(p)
@@ -245,8 +265,10 @@ def _quantity(kind: str, y: np.ndarray, b: np.ndarray) -> float:
 
 @pytest.mark.parametrize("name", sorted(S.MAXIMISERS))
 def test_search_reaches_every_known_supremum(name):
-    """The shared strategy (no ``@example``) finds a point within 2% of every known maximiser's value, simplex and
-    ball: a constant 2% or more below a supremum cannot hide from the property tests that draw from it."""
+    """The shared strategy (no ``@example``) finds a point within 2% of every known maximiser's value, simplex and ball.
+
+    A constant 2% or more below a supremum cannot hide from the property tests that draw from it.
+    """
     _, b_star, kind = S.MAXIMISERS[name]
     attained = _quantity(kind, *S.maximiser(name))
     in_simplex = lambda b: bool(np.all(b >= 0) and abs(float(np.sum(b)) - 1) <= 1e-12)  # noqa: E731

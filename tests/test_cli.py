@@ -32,11 +32,13 @@ def test_run_json_reports_a_rate_within_the_bound(capsys):
     res = _json(capsys, [*SMALL, "--json"])
     assert 0 < res["rate_zo_measured"] < 1
     assert res["rate_zo_measured"] <= res["rate_bound_c11"] < 1
-    assert res["verdict"] == "holds" and res["bound_holds"] is True
+    assert res["verdict"] == "holds"
+    assert res["bound_holds"] is True
     assert res["gap_final_zo"] < 1e-6 * res["gap_initial"]
     assert res["forward_passes"] == 200 * 2 * 2
     p = zs.strongly_convex_instance(16, 8, rng=3, margin=1.0)  # the documented generated instance
-    assert res["ell"] == zs.smoothness_bound(p) and res["mu"] == zs.pl_constant(p)
+    assert res["ell"] == zs.smoothness_bound(p)
+    assert res["mu"] == zs.pl_constant(p)
     assert res["kappa"] == pytest.approx(res["ell"] / res["mu"], rel=1e-15)
     assert res["rate_bound_c11"] == zs.rate_bound(p, 2, "sphere")
 
@@ -44,23 +46,30 @@ def test_run_json_reports_a_rate_within_the_bound(capsys):
 def test_run_table(capsys):
     assert main(SMALL) == 0
     out = capsys.readouterr().out
-    assert "C11 bound" in out and "holds" in out and "VIOLATED" not in out
+    assert "C11 bound" in out
+    assert "holds" in out
+    assert "VIOLATED" not in out
 
 
 def test_gaps_below_rounding_print_as_zero_with_a_note(capsys):
-    """GD at rate ~0.63 reaches L* to rounding within 200 steps; at seed 1 its computed final gap is the negative
-    rounding residue -3.5e-18 (|.| below the (2n + d + 2)u rounding of the two losses, 4e-16). It is reported as 0,
-    with a note giving the rounding level; gaps above it are kept."""
+    """GD at rate ~0.63 reaches L* to rounding within 200 steps.
+
+    At seed 1 its computed final gap is the negative rounding residue -3.5e-18 (|.| below the (2n + d + 2)u rounding of
+    the two losses, 4e-16). It is reported as 0, with a note giving the rounding level; gaps above it are kept.
+    """
     argv = [*SMALL[:-3], "--seed", "1", "--no-progress"]
     p = zs.strongly_convex_instance(16, 8, rng=1, margin=1.0)
     x0 = np.random.default_rng(2).standard_normal(8)  # the CLI's start: seed + 1
     raw = zs.gd(p, x0, steps=200, lr=1 / zs.smoothness_bound(p)).losses[-1] - zs.newton(p, x0).losses[-1]
     res = _json(capsys, [*argv, "--json"])
-    assert raw < 0 and abs(raw) <= res["gap_rounding"]  # the case of the report: a negative gap below rounding
-    assert res["gap_final_gd"] == 0.0 and res["gap_final_zo"] > res["gap_rounding"] > 0
+    assert raw < 0  # the case of the report: a negative gap below rounding
+    assert abs(raw) <= res["gap_rounding"]
+    assert res["gap_final_gd"] == 0.0
+    assert res["gap_final_zo"] > res["gap_rounding"] > 0
     assert main(argv) == 0
     gap_line, note = capsys.readouterr().out.splitlines()[2:4]
-    assert "GD final 0 " in gap_line + " " and all(float(v) >= 0 for v in re.findall(r"final (\S+)", gap_line))
+    assert "GD final 0 " in gap_line + " "
+    assert all(float(v) >= 0 for v in re.findall(r"final (\S+)", gap_line))
     assert "below the rounding" in note
 
 
@@ -81,25 +90,34 @@ def test_gaps_below_rounding_print_as_zero_with_a_note(capsys):
 def test_bad_arguments_exit_2_with_a_message(args, message, capsys):
     assert main(["run", "--no-progress", *args]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("zosoftmax: error: ") and message in err
+    assert err.startswith("zosoftmax: error: ")
+    assert message in err
 
 
 def test_steps_at_the_minimum_give_a_rate(capsys):
     """MIN_RATE_POINTS - 1 steps give exactly MIN_RATE_POINTS points: the smallest run that is fitted."""
     res = _json(capsys, ["run", "--n", "16", "--d", "8", "--steps", str(MIN_RATE_POINTS - 1), "--no-progress",
                          "--json"])
-    assert res["rate_zo_points"] == MIN_RATE_POINTS and res["rate_zo_measured"] is not None
+    assert res["rate_zo_points"] == MIN_RATE_POINTS
+    assert res["rate_zo_measured"] is not None
 
 
 def test_a_rate_from_too_few_points_is_not_measured(capsys):
-    """d = 1 and a large margin: kappa ~ 1, both methods reach the fit's floor within 2 steps. No rate is fitted to
-    fewer than MIN_RATE_POINTS points: the verdict is 'not measured' (exit 0), never a 3-point 'holds'."""
+    """With d = 1 and a large margin, kappa ~ 1, both methods reach the fit's floor within 2 steps.
+
+    No rate is fitted to fewer than MIN_RATE_POINTS points: the verdict is 'not measured' (exit 0), never a 3-point
+    'holds'.
+    """
     res = _json(capsys, ["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress", "--json"])
-    assert res["rate_zo_points"] < MIN_RATE_POINTS and res["rate_gd_points"] < MIN_RATE_POINTS
-    assert res["rate_zo_measured"] is None and res["rate_gd_measured"] is None and res["verdict"] == "not measured"
+    assert res["rate_zo_points"] < MIN_RATE_POINTS
+    assert res["rate_gd_points"] < MIN_RATE_POINTS
+    assert res["rate_zo_measured"] is None
+    assert res["rate_gd_measured"] is None
+    assert res["verdict"] == "not measured"
     assert main(["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress"]) == 0
     out = capsys.readouterr().out
-    assert "ZO not measured" in out and "holds" not in out
+    assert "ZO not measured" in out
+    assert "holds" not in out
 
 
 def test_any_value_error_of_the_library_exits_2(monkeypatch, capsys):
@@ -114,8 +132,11 @@ def test_any_value_error_of_the_library_exits_2(monkeypatch, capsys):
 
 @pytest.mark.parametrize(("n", "d"), [(3, 5), (4, 4), (1, 3)])
 def test_api_and_cli_accept_the_same_instances(n, d, capsys):
-    """random_instance(3, 5) is valid in the API, so the CLI runs it too: with d > n, A has rank n < d and L is
-    not strongly convex, but PL on the row space of A (mu = pl_constant > 0), which is what C11 needs."""
+    """random_instance(3, 5) is valid in the API, so the CLI runs it too.
+
+    With d > n, A has rank n < d and L is not strongly convex, but PL on the row space of A (mu = pl_constant > 0),
+    which is what C11 needs.
+    """
     try:
         zs.random_instance(n, d, rng=0)
         api_ok = True
@@ -126,23 +147,33 @@ def test_api_and_cli_accept_the_same_instances(n, d, capsys):
     assert (status != 2) == api_ok
     if api_ok:
         res = json.loads(out.out)
-        assert res["d"] == d and res["mu"] > 0 and res["verdict"] == "holds"
+        assert res["d"] == d
+        assert res["mu"] > 0
+        assert res["verdict"] == "holds"
 
 
 def test_a_large_eps_is_violated_and_the_output_says_why(capsys):
-    """eps = 10: the central estimate's O(eps^2) bias (C7) is comparable to the gradient near x*, ZO-GD stalls at a
-    floor and the fitted rate exceeds the eps -> 0 bound. Exit 1; the reason is the measured bias, significantly
-    above zero (> 3 standard errors), printed next to the gradient norm and the C7 bound."""
+    """At eps = 10 the central estimate's bias stalls ZO-GD, the rate exceeds the bound, and the output says why.
+
+    The O(eps^2) bias (C7) is comparable to the gradient near x*, ZO-GD stalls at a floor and the fitted rate exceeds
+    the eps -> 0 bound. Exit 1; the reason is the measured bias, significantly above zero (> 3 standard errors), printed
+    next to the gradient norm and the C7 bound.
+    """
     argv = ["run", "--n", "16", "--d", "8", "--eps", "10", "--steps", "300", "--no-progress"]
     res = _json(capsys, [*argv, "--json"], status=1)
     why = res["why"]
-    assert res["verdict"] == "violated" and res["rate_zo_measured"] > res["rate_bound_c11"]
-    assert why["cause"] == "bias" and why["bias_measured"] > 3 * why["bias_se"]
+    assert res["verdict"] == "violated"
+    assert res["rate_zo_measured"] > res["rate_bound_c11"]
+    assert why["cause"] == "bias"
+    assert why["bias_measured"] > 3 * why["bias_se"]
     assert why["bias_measured"] >= 0.5 * why["grad_norm_final"]
     assert why["bias_measured"] <= why["bias_bound_c7"]  # C7's bound holds even here
     assert main(argv) == 1
     out = capsys.readouterr().out
-    assert "VIOLATED" in out and "why" in out and "biased at eps=10" in out and "smaller --eps" in out
+    assert "VIOLATED" in out
+    assert "why" in out
+    assert "biased at eps=10" in out
+    assert "smaller --eps" in out
 
 
 def test_help_is_plain_text_and_describes_every_option():
@@ -179,14 +210,18 @@ def _write(path, arr, fmt):
 
 @pytest.mark.parametrize("fmt", ["npy", "npz", "csv"])
 def test_own_data_in_each_format(fmt, data, tmp_path, capsys):
-    """--A/--b/--reg in each format: the JSON has n, d, l, mu, kappa, r(H0), the C11 bound and the measured rate,
-    each equal to the library's value on the same instance (zs.regularized(A, b, margin=R): w_i^2 = beta^- + R)."""
+    """--A/--b/--reg in each format.
+
+    The JSON has n, d, l, mu, kappa, r(H0), the C11 bound and the measured rate, each equal to the library's value on
+    the same instance (zs.regularized(A, b, margin=R): w_i^2 = beta^- + R).
+    """
     A, b, _ = data
     fa, fb = _write(tmp_path / f"A.{fmt}", A, fmt), _write(tmp_path / f"b.{fmt}", b, fmt)
     res = _json(capsys, ["run", "--A", fa, "--b", fb, "--reg", "0.5", *FAST])
     p = zs.regularized(A, b, margin=0.5)
     assert (res["n"], res["d"]) == (12, 4)
-    assert res["ell"] == zs.smoothness_bound(p) and res["mu"] == zs.pl_constant(p)
+    assert res["ell"] == zs.smoothness_bound(p)
+    assert res["mu"] == zs.pl_constant(p)
     assert res["kappa"] == res["ell"] / res["mu"]
     assert res["effective_rank"] == zs.effective_rank(zs.hessian_upper_bound(p))
     assert res["rate_bound_c11"] == zs.rate_bound(p, 2, "sphere")
@@ -207,13 +242,19 @@ def test_own_weights_and_the_formats_agree(data, tmp_path, capsys):
 
 
 def test_own_data_without_a_pl_constant_has_a_vacuous_bound(data, tmp_path, capsys):
-    """w = 0: the lower Hessian bound is -beta^- A^T A, no PL constant (mu <= 0), kappa undefined (null), the C11 bound
-    is 1 and says nothing; the output says so instead of printing a plain 'holds'."""
+    """With w = 0 (no PL constant) the C11 bound is vacuous, and the output says so.
+
+    The lower Hessian bound is -beta^- A^T A, no PL constant (mu <= 0), kappa undefined (null), the C11 bound is 1 and
+    says nothing; the output says so instead of printing a plain 'holds'.
+    """
     A, b, _ = data
     files = [_write(tmp_path / f"{name}.npy", arr, "npy") for name, arr in (("A", A), ("b", b), ("w", 0 * b))]
     argv = ["run", "--A", files[0], "--b", files[1], "--w", files[2], *FAST]
     res = _json(capsys, argv)
-    assert res["mu"] <= 0 and res["kappa"] is None and res["rate_bound_c11"] == 1.0 and res["bound_vacuous"] is True
+    assert res["mu"] <= 0
+    assert res["kappa"] is None
+    assert res["rate_bound_c11"] == 1.0
+    assert res["bound_vacuous"] is True
     assert main(argv[:-1]) == 0
     assert "vacuous: no PL constant" in capsys.readouterr().out
 
@@ -225,7 +266,8 @@ def test_npz_first_array_or_a_named_key(data, tmp_path, capsys):
     np.savez(f, A=A, b=b)
     res = _json(capsys, ["run", "--A", str(f), "--b", f"{f}:b", *FAST])
     assert (res["n"], res["d"]) == A.shape
-    assert np.array_equal(cli.load_array(f"{f}:A", "--A", 2), A) and np.array_equal(cli.load_array(str(f), "--A", 2), A)
+    assert np.array_equal(cli.load_array(f"{f}:A", "--A", 2), A)
+    assert np.array_equal(cli.load_array(str(f), "--A", 2), A)
 
 
 @pytest.mark.parametrize(
@@ -264,7 +306,8 @@ def test_bad_own_data_exits_2_naming_the_argument(setup, argname, message, data,
     fa, fb = setup(data)
     assert main(["run", "--A", fa, "--b", fb, *FAST]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"zosoftmax: error: {argname}: ") and message in err, err
+    assert err.startswith(f"zosoftmax: error: {argname}: "), err
+    assert message in err, err
 
 
 @pytest.mark.parametrize(
@@ -289,4 +332,5 @@ def test_inconsistent_own_data_options_exit_2(argv, message, data, tmp_path, cap
 def test_w_and_reg_are_exclusive(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "--A", "A.npy", "--b", "b.npy", "--w", "w.npy", "--reg", "1"])
-    assert exc.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err

@@ -35,7 +35,8 @@ def test_figure_on_dask_equals_local_run(cluster, tmp_path):
                  "--cache-dir", str(tmp_path / "c2")]) == 0
     with distributed.Client(cluster.scheduler_address) as client:  # what the worker processes executed
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
-    assert len(executed) == 2 and sum(executed.values()) == N_TASKS
+    assert len(executed) == 2
+    assert sum(executed.values()) == N_TASKS
     assert len(list((tmp_path / "c2").glob(f"{FIGURE}-*.json"))) == N_TASKS  # written by the workers
     for ext in ("json", "png"):
         local = (tmp_path / "local" / f"{FIGURE}.{ext}").read_bytes()

@@ -1,5 +1,7 @@
-r"""C13 on real data: :func:`zosoftmax.load_instance` builds what its docstring says, and on a real instance the
-measured mean gap of ZO-GD matches :func:`zosoftmax.expected_gap_curve` within z * SE.
+r"""C13 on real data: :func:`zosoftmax.load_instance`, and the predicted mean gap on a real instance.
+
+:func:`zosoftmax.load_instance` builds what its docstring says, and on a real instance the measured mean gap of ZO-GD
+matches :func:`zosoftmax.expected_gap_curve` within z * SE.
 
 scikit-learn is in the ``test`` extra, so these run in CI (no ``importorskip``); its data sets are bundled files.
 """
@@ -38,7 +40,8 @@ def test_construction(name):
     assert np.isclose(np.mean(np.sum((p.A / 2.0) ** 2, axis=1)), varying.sum() / d)  # rows: mean squared norm 1
     member = y == 1
     np.testing.assert_allclose(p.b[member], 1 / member.sum())
-    assert np.all(p.b[~member] == 0) and math.isclose(p.b.sum(), 1.0)
+    assert np.all(p.b[~member] == 0)
+    assert math.isclose(p.b.sum(), 1.0)
     np.testing.assert_array_equal(p.w, np.full(n, 0.3))
 
 
@@ -47,7 +50,8 @@ def test_digits_is_rank_deficient_and_defaults():
     p = zs.load_instance("digits")
     assert np.linalg.matrix_rank(p.A) == 61
     np.testing.assert_array_equal(p.w, np.full(p.n, 0.6))
-    assert zs.load_instance("wine", w=None).w is None and zs.load_instance("wine", w=0).w is None
+    assert zs.load_instance("wine", w=None).w is None
+    assert zs.load_instance("wine", w=0).w is None
     assert zs.load_instance("wine", dtype="float32").A.dtype == np.float32
 
 
@@ -71,10 +75,12 @@ def test_missing_scikit_learn_is_a_clear_import_error(monkeypatch):
 
 @pytest.mark.parametrize("law", ["gaussian", "rademacher"])
 def test_real_instance_mean_gap_matches_prediction(law):
-    r"""wine (178 x 13), ZO-GD from x0 = 0 at half the stable step: the mean of 2000 runs' gaps matches the local
-    model's prediction at every tested ``t`` within a Bonferroni z * SE (SE from the runs' sample standard
-    deviation). From 0 the model is not exact: its gap at t = 0 differs from :math:`L(0) - L^*` (by a relative
-    1.3e-8 on wine; asserted below 1e-6), far under the SE."""
+    r"""On wine (178 x 13), ZO-GD from x0 = 0 at half the stable step.
+
+    The mean of 2000 runs' gaps matches the local model's prediction at every tested ``t`` within a Bonferroni z * SE
+    (SE from the runs' sample standard deviation). From 0 the model is not exact: its gap at t = 0 differs from
+    :math:`L(0) - L^*` (by a relative 1.3e-8 on wine; asserted below 1e-6), far under the SE.
+    """
     p = zs.load_instance("wine")
     sol = zs.newton(p)
     x_star, loss_star = sol.x, float(sol.losses[-1])

@@ -48,8 +48,10 @@ def _nearly_saturated() -> tuple[zs.SoftmaxRegression, np.ndarray]:
 @example(_saturated(4, 2))
 @example(_nearly_saturated())
 def test_gradient_matches_complex_step(case):
-    r"""C2: every component of ``gradient`` equals the complex-step derivative :math:`\mathrm{Im}L(x+ihe_i)/h`,
-    up to the roundoff of the two derivative evaluations (no cancellation in either)."""
+    r"""C2: every component of ``gradient`` equals the complex-step derivative :math:`\mathrm{Im}L(x+ihe_i)/h`.
+
+    Up to the roundoff of the two derivative evaluations (no cancellation in either).
+    """
     p, x = case
     g = p.gradient(x)
     tol = 2 * S.gradient_rounding(p, x)  # both sides: the same sums, evaluated two ways
@@ -62,8 +64,10 @@ def test_gradient_matches_complex_step(case):
 @example(_saturated(3, 3), None)
 @example(_nearly_saturated(), None)
 def test_gradient_matches_central_difference(case, data):
-    r"""C2: :math:`|\frac{L(x+hv)-L(x-hv)}{2h} - \nabla L^\top v| \le \frac{h^2}6 M_3 + \frac{\delta_L}{h}` at the
-    optimal step :math:`h^* = (3\delta_L/M_3)^{1/3}`, along a drawn unit direction."""
+    r"""C2: :math:`|\frac{L(x+hv)-L(x-hv)}{2h} - \nabla L^\top v| \le \frac{h^2}6 M_3 + \frac{\delta_L}{h}`.
+
+    At the optimal step :math:`h^* = (3\delta_L/M_3)^{1/3}`, along a drawn unit direction.
+    """
     p, x = case
     v = np.eye(p.d)[0] if data is None else data.draw(S.unit_vectors(p.d))
     m3 = zs.third_derivative_bound(p)
@@ -78,8 +82,11 @@ def test_gradient_matches_central_difference(case, data):
 @example(_saturated(3, 3), None)
 @example(_nearly_saturated(), None)
 def test_hessian_matches_central_difference_of_gradient(case, data):
-    r"""C3: :math:`\|\frac{\nabla L(x+hv)-\nabla L(x-hv)}{2h} - \nabla^2L\,v\| \le \frac{hM_3}2 + \frac{\delta_g}h
-    + \delta_H` at :math:`h^* = (2\delta_g/M_3)^{1/2}`."""
+    r"""C3: the central difference of ``gradient`` along ``v`` is within its error bound of :math:`\nabla^2L\,v`.
+
+    :math:`\|\frac{\nabla L(x+hv)-\nabla L(x-hv)}{2h} - \nabla^2L\,v\| \le \frac{hM_3}2 + \frac{\delta_g}h + \delta_H`
+    at :math:`h^* = (2\delta_g/M_3)^{1/2}`.
+    """
     p, x = case
     v = np.eye(p.d)[-1] if data is None else data.draw(S.unit_vectors(p.d))
     m3 = zs.third_derivative_bound(p)
@@ -95,13 +102,15 @@ def test_hessian_matches_central_difference_of_gradient(case, data):
 @example(S.maximiser("beta_minus_ball"), None)
 @example((np.array([S.SATURATION, 0.0, -S.SATURATION]), np.array([0.2, 0.3, 0.5])), None)
 def test_B_matches_central_difference_of_logit_gradient(yb, data):
-    r"""C3: ``B(y)`` is the Hessian of :math:`\ell(y) = \frac12\|\mathrm{softmax}(y) - b\|^2`, checked against an
-    independent reference, the central difference of the analytic logit gradient :math:`Sc` (``gradient`` with
-    ``A = I``, a separate formula from ``B``'s): per column
+    r"""C3: ``B(y)`` is the Hessian of :math:`\ell(y) = \frac12\|\mathrm{softmax}(y) - b\|^2` (independent reference).
+
+    The reference is the central difference of the analytic logit gradient :math:`Sc` (``gradient`` with ``A = I``, a
+    separate formula from ``B``'s): per column
     :math:`\|\frac{Sc(y+he_j) - Sc(y-he_j)}{2h} - Be_j\| \le \frac{hM_3}2 + \frac{\delta_g}h`, optimal
     :math:`h^* = (2\delta_g/M_3)^{1/2}`; plus the structure :math:`B = B^\top`, :math:`B\mathbf 1 = 0` (``B`` acts on
     logit differences only: C1 differentiated twice). The chain rule :math:`\nabla^2L = A^\top(B + W^2)A` is the
-    finite-difference test above, with ``A`` and ``W``."""
+    finite-difference test above, with ``A`` and ``W``.
+    """
     y, b = yb
     n = y.size
     p = zs.SoftmaxRegression(np.eye(n), b)
@@ -122,11 +131,13 @@ def test_B_matches_central_difference_of_logit_gradient(yb, data):
 
 @given(S.instance_and_point(saturate=False), st.data())
 def test_curvature_matches_central_difference_of_complex_step_slopes(case, data):
-    r"""C3: :math:`v^\top\nabla^2L\,v` against the central difference of two complex-step slopes
-    :math:`\varphi'(\pm h)` of :math:`\varphi(t) = L(x + tv)`: the quotient is the mean of :math:`\varphi''` over
-    :math:`[-h, h]`, within :math:`hM_3/2` of :math:`\varphi''(0)`; the slopes carry no cancellation, so the
-    roundoff is :math:`\delta_g/h` with :math:`\delta_g` that of one derivative (loss-only, independent of
-    ``gradient``); optimal :math:`h^* = (2\delta_g/M_3)^{1/2}`."""
+    r"""C3: :math:`v^\top\nabla^2L\,v` against the central difference of two complex-step slopes.
+
+    The slopes are :math:`\varphi'(\pm h)` of :math:`\varphi(t) = L(x + tv)`: the quotient is the mean of
+    :math:`\varphi''` over :math:`[-h, h]`, within :math:`hM_3/2` of :math:`\varphi''(0)`; the slopes carry no
+    cancellation, so the roundoff is :math:`\delta_g/h` with :math:`\delta_g` that of one derivative (loss-only,
+    independent of ``gradient``); optimal :math:`h^* = (2\delta_g/M_3)^{1/2}`.
+    """
     p, x = case
     v = data.draw(S.unit_vectors(p.d))
     m3 = zs.third_derivative_bound(p)

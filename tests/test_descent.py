@@ -47,9 +47,11 @@ def psd_with_rank(draw, d_max: int = 8):
 @given(st.integers(1, 64), st.integers(1, 16), st.floats(0.0, 1.0), st.sampled_from(["gaussian", "sphere"]),
        S.seeds)
 def test_gamma_is_attained_for_gaussian_and_sphere(d, k, frac, distribution, seed):
-    r"""C10: :math:`\mathrm{tr}(H\,E[\hat g\hat g^\top]) = \gamma\ell\|g\|^2` for ``H`` with spectrum
-    :math:`(\ell, \frac{r-1}{d-1}\ell, \dots)` (trace :math:`r\ell`) and ``g`` its top eigenvector: ``gamma``
-    is the exact supremum, so it depends on ``r`` (not only on ``d``)."""
+    r"""C10: :math:`\mathrm{tr}(H\,E[\hat g\hat g^\top]) = \gamma\ell\|g\|^2` for an extreme ``H`` and ``g``.
+
+    ``H`` has spectrum :math:`(\ell, \frac{r-1}{d-1}\ell, \dots)` (trace :math:`r\ell`) and ``g`` is its top
+    eigenvector: ``gamma`` is the exact supremum, so it depends on ``r`` (not only on ``d``).
+    """
     r = 1.0 + frac * (d - 1)
     lam = np.r_[1.0, np.full(d - 1, (r - 1) / max(d - 1, 1))]
     Q = np.linalg.qr(np.random.default_rng(seed).standard_normal((d, d)))[0]
@@ -62,9 +64,12 @@ def test_gamma_is_attained_for_gaussian_and_sphere(d, k, frac, distribution, see
 
 @given(st.integers(1, 32), st.integers(1, 16), st.data())
 def test_gamma_rademacher_between_construction_and_bound(d, k, data):
-    r"""C10 (Rademacher): for integer ``r``, ``g`` flat on ``d - r + 1`` coordinates and ``H`` = ``ell`` times
-    (its direction plus the ``r - 1`` other axes) gives :math:`1 + (r + 1 - 2/(d-r+1))/k`, which ``gamma``
-    must not undercut; and ``gamma`` is at most the Gaussian value :math:`1 + (r+1)/k`."""
+    r"""C10 (Rademacher): ``gamma`` lies between the attained value and the Gaussian value :math:`1 + (r+1)/k`.
+
+    For integer ``r``, ``g`` flat on ``d - r + 1`` coordinates and ``H`` = ``ell`` times (its direction plus the
+    ``r - 1`` other axes) gives :math:`1 + (r + 1 - 2/(d-r+1))/k`, which ``gamma`` must not undercut; and ``gamma`` is
+    at most the Gaussian value.
+    """
     r = data.draw(st.integers(1, d))
     m = d - r + 1
     g = np.r_[np.ones(m), np.zeros(d - m)] / np.sqrt(m)
@@ -78,8 +83,11 @@ def test_gamma_rademacher_between_construction_and_bound(d, k, data):
 
 @given(psd_with_rank(d_max=16), st.integers(1, 8), S.distributions, S.unit_vectors(16))
 def test_gamma_is_never_exceeded(Hlr, k, distribution, v):
-    r"""C10: :math:`\mathrm{tr}(H\,E[\hat g\hat g^\top]) \le \gamma(d, k, r)\,\ell\,\|g\|^2` for every PSD ``H`` with
-    :math:`\|H\| = \ell`, :math:`\mathrm{tr}H = r\ell`, every ``g``; ``target`` pushes the ratio toward 1."""
+    r"""C10: ``gamma(d, k, r)`` bounds the second-order descent term for every admissible ``H`` and ``g``.
+
+    :math:`\mathrm{tr}(H\,E[\hat g\hat g^\top]) \le \gamma(d, k, r)\,\ell\,\|g\|^2` for every PSD ``H`` with
+    :math:`\|H\| = \ell`, :math:`\mathrm{tr}H = r\ell`, every ``g``; ``target`` pushes the ratio toward 1.
+    """
     H, ell, r = Hlr
     d = H.shape[0]
     g = np.resize(v, d) + 1e-3 * (np.arange(d) == 0)
@@ -95,9 +103,12 @@ def _quadratic(H, c):
 
 @given(psd_with_rank(d_max=8), st.integers(1, 2), st.floats(-2.0, 1.0).map(lambda t: 10.0**t), S.seeds)
 def test_descent_on_quadratics_rademacher_enumerated(Hlr, k, eta_scale, seed):
-    r"""C10 (quadratics, Rademacher, exact): over all direction sets (:math:`2^d`, or :math:`4^d` for ``k = 2``),
+    r"""C10 (quadratics, Rademacher, exact).
+
+    Over all direction sets (:math:`2^d`, or :math:`4^d` for ``k = 2``),
     :math:`E[q(x-\eta\hat g)] = q - \eta\|g\|^2 + \frac12\eta^2\mathrm{tr}(H\,E[\hat g\hat g^\top])`
-    (``second_moment_matrix``) :math:`\le q - \eta\|g\|^2 + \frac12\eta^2\ell\gamma\|g\|^2`."""
+    (``second_moment_matrix``) :math:`\le q - \eta\|g\|^2 + \frac12\eta^2\ell\gamma\|g\|^2`.
+    """
     H, ell, r = Hlr
     d = H.shape[0]
     if k == 2:
@@ -133,16 +144,19 @@ def _descent_terms(p, x, k, distribution):
 
 
 def _pinned_softmax() -> zs.SoftmaxRegression:
-    """n = 2 at the C4 maximizer t = (9 + sqrt 33)/24 with b = (0, 1): the most curved point of the family."""
+    """At n = 2 with b = (0, 1), the C4 maximizer t = (9 + sqrt 33)/24: the most curved point of the family."""
     return zs.SoftmaxRegression(np.eye(2), np.array([0.0, 1.0]))
 
 
 @given(S.instance_and_point(d=(1, 6)), st.integers(1, 2), st.floats(-1.0, 0.5).map(lambda t: 10.0**t))
 @example((_pinned_softmax(), np.log(np.array([(9 + np.sqrt(33)) / 24, (15 - np.sqrt(33)) / 24]))), 1, 1.0)
 def test_descent_on_softmax_rademacher_enumerated(case, k, eta_scale):
-    r"""C10 on softmax regression with :math:`H_0 = A^\top(\beta^+I + W^2)A` (Rademacher, exact expectation over
-    all direction sets of the :math:`\varepsilon\to0` estimate): :math:`E[L(x-\eta\hat g)] \le L - \eta\|g\|^2 +
-    \frac12\eta^2\ell\gamma\|g\|^2` with :math:`\eta = s/(\ell\gamma)`, ``s`` from 0.1 to 3."""
+    r"""C10 on softmax regression with :math:`H_0 = A^\top(\beta^+I + W^2)A` (Rademacher, exact expectation).
+
+    Over all direction sets of the :math:`\varepsilon\to0` estimate:
+    :math:`E[L(x-\eta\hat g)] \le L - \eta\|g\|^2 + \frac12\eta^2\ell\gamma\|g\|^2` with :math:`\eta = s/(\ell\gamma)`,
+    ``s`` from 0.1 to 3.
+    """
     p, x = case
     d = p.d if k == 1 else min(p.d, 4)
     if d < p.d:
@@ -167,10 +181,12 @@ def test_descent_on_softmax_rademacher_enumerated(case, k, eta_scale):
 
 
 def check_softmax_descent_monte_carlo(p, x, distribution, eta_scale, seed, m):
-    r"""C10 on softmax regression by Monte Carlo (``k = 1``, :math:`\varepsilon\to0` estimate): the mean of the
-    second-order remainder ``Y`` is at most :math:`\frac12\eta^2\ell\gamma\|g\|^2 + z\sigma_Y/\sqrt m`.
+    r"""C10 on softmax regression by Monte Carlo (``k = 1``, :math:`\varepsilon\to0` estimate).
 
-    Returns the ratio of the measured mean to the bound (for ``target``)."""
+    The mean of the second-order remainder ``Y`` is at most :math:`\frac12\eta^2\ell\gamma\|g\|^2 + z\sigma_Y/\sqrt m`.
+
+    Returns the ratio of the measured mean to the bound (for ``target``).
+    """
     d = p.d
     g = p.gradient(x)
     gg = float(g @ g)
@@ -195,9 +211,11 @@ def check_softmax_descent_monte_carlo(p, x, distribution, eta_scale, seed, m):
 @given(S.instance_and_point(regularized=False, d=(1, 6)), st.sampled_from(["gaussian", "sphere"]),
        st.floats(-1.0, 0.5).map(lambda t: 10.0**t), S.seeds)
 def test_descent_on_softmax_monte_carlo(case, distribution, eta_scale, seed):
-    r"""C10 on softmax regression (Gaussian, sphere; ``k = 1``; Monte Carlo on the second-order remainder ``Y``):
-    :math:`\bar Y \le \frac12\eta^2\ell\gamma\|g\|^2 + z\sigma_Y/\sqrt m` with the exact bound on
-    :math:`\sigma_Y` of the module docstring."""
+    r"""C10 on softmax regression (Gaussian, sphere; ``k = 1``; Monte Carlo on the second-order remainder ``Y``).
+
+    :math:`\bar Y \le \frac12\eta^2\ell\gamma\|g\|^2 + z\sigma_Y/\sqrt m` with the exact bound on :math:`\sigma_Y` of
+    the module docstring.
+    """
     p, x = case
     ratio = check_softmax_descent_monte_carlo(p, x, distribution, eta_scale, seed, M_DESCENT)
     target(float(ratio), label="softmax MC descent ratio")

@@ -1,5 +1,7 @@
-"""The plain paths compute the plain formulas: in-place softmax and loss, one product for all logits, and a
-batched ZO step (one product for all runs) equals the two-point formula run by run.
+"""The plain paths compute the plain formulas.
+
+In-place softmax and loss, one product for all logits, and a batched ZO step (one product for all runs) equals the
+two-point formula run by run.
 
 No timing is asserted here (benchmarks are not tests). Bit for bit where the operations are the same, to the
 derived rounding bound where they are regrouped.
@@ -42,7 +44,8 @@ def test_in_place_softmax_and_loss_are_the_plain_formula_bit_for_bit(dtype, w):
     for Y in cases:
         assert np.array_equal(zs.softmax(np.asarray(Y)), _plain_softmax(np.asarray(Y)))
         got, want = p.loss_from_logits(Y), _plain_loss(p, Y)
-        assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want)
 
 
 def test_loss_of_float32_logits_on_a_float64_problem_is_promoted():
@@ -50,7 +53,8 @@ def test_loss_of_float32_logits_on_a_float64_problem_is_promoted():
     p = zs.random_instance(5, 3, rng=2)
     Y = np.random.default_rng(3).standard_normal((4, 5)).astype(np.float32)
     got = p.loss_from_logits(Y)
-    assert got.dtype == np.float64 and np.array_equal(got, _plain_loss(p, Y))
+    assert got.dtype == np.float64
+    assert np.array_equal(got, _plain_loss(p, Y))
 
 
 @pytest.mark.parametrize("rows", [1, 2, 3, 9])
@@ -78,9 +82,10 @@ def test_logits_are_the_product_to_rounding(rows):
 @pytest.mark.parametrize("scheme", ["central", "forward"])
 @pytest.mark.parametrize("w", [None, 1.3])
 def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
-    """One step of ``zo_gd_batch`` (one product, one batched loss call for all runs) equals, run by run,
-    ``x − (η/k) Σ_j s_j z_j`` with ``s_j`` from separate ``loss`` calls at ``x ± εz_j`` (or ``x + εz_j`` and
-    ``x``), to rounding; the recorded loss is ``loss(x0)``.
+    """One step of ``zo_gd_batch`` equals, run by run, ``x − (η/k) Σ_j s_j z_j`` from separate ``loss`` calls.
+
+    The batch makes one product and one batched loss call for all runs; ``s_j`` comes from separate ``loss`` calls at
+    ``x ± εz_j`` (or ``x + εz_j`` and ``x``), to rounding; the recorded loss is ``loss(x0)``.
 
     Tolerance: each loss is off by at most ``loss_rounding`` (the shared error model: sums, exp and the
     rounding of ``Ax`` and of ``x ± εz``), so a quotient by ``2·loss_rounding/(2ε)`` (central) or
@@ -112,9 +117,11 @@ def test_a_batched_step_is_the_plain_two_point_formula(scheme, w):
 @pytest.mark.parametrize("scheme", ["central", "forward"])
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
 def test_a_run_is_projected_gradients_at_its_iterates_bit_for_bit(scheme, distribution):
-    """Invariant (C12, one implementation of the quotient): the scalars of a ``zo_gd`` run are
-    ``projected_gradients`` at the replayed iterates, along ``step_directions`` of the recorded seeds, bit for bit,
-    and each recorded loss is ``loss`` of its iterate, bit for bit."""
+    """Invariant (C12, one implementation of the quotient).
+
+    The scalars of a ``zo_gd`` run are ``projected_gradients`` at the replayed iterates, along ``step_directions`` of
+    the recorded seeds, bit for bit, and each recorded loss is ``loss`` of its iterate, bit for bit.
+    """
     p = zs.random_instance(12, 5, rng=3, w=0.8)
     x0 = np.random.default_rng(4).standard_normal(p.d)
     traj = zs.zo_gd(p, x0, steps=6, lr=0.1, k=3, eps=1e-3, distribution=distribution, scheme=scheme, rng=5)
@@ -122,19 +129,24 @@ def test_a_run_is_projected_gradients_at_its_iterates_bit_for_bit(scheme, distri
     for t in range(traj.steps):
         Z = zs.step_directions(traj.seeds[t], 3, p.d, distribution)
         s = zs.projected_gradients(p, x, Z, eps=1e-3, scheme=scheme)
-        assert np.array_equal(s, traj.scalars[t]) and traj.losses[t] == p.loss(x)
+        assert np.array_equal(s, traj.scalars[t])
+        assert traj.losses[t] == p.loss(x)
         x = x - (traj.lr / 3) * (s @ Z)
-    assert np.array_equal(x, traj.x) and traj.losses[-1] == p.loss(x)
+    assert np.array_equal(x, traj.x)
+    assert traj.losses[-1] == p.loss(x)
 
 
 @pytest.mark.parametrize("distribution", zs.DISTRIBUTIONS)
 def test_step_directions_are_regenerated_and_a_column_is_iid_blocks(distribution):
-    """C12: a step's directions are a function of its seed (regenerated, not stored); a column of S seeds gives S
-    blocks from one generator, the first of which, for S = 1, is the single seed's."""
+    """C12: a step's directions are a function of its seed (regenerated, not stored).
+
+    A column of S seeds gives S blocks from one generator, the first of which, for S = 1, is the single seed's.
+    """
     one = zs.step_directions(123, 3, 7, distribution)
     assert np.array_equal(one, zs.step_directions(123, 3, 7, distribution))
     assert np.array_equal(zs.step_directions(np.array([123]), 3, 7, distribution)[0], one)
     col = zs.step_directions(np.array([5, 6, 7]), 3, 7, distribution)
-    assert col.shape == (3, 3, 7) and not np.array_equal(col[0], col[1])
+    assert col.shape == (3, 3, 7)
+    assert not np.array_equal(col[0], col[1])
     want = zs.sample_directions(9, 7, distribution, np.random.default_rng(np.array([5, 6, 7])))
     assert np.array_equal(col.reshape(9, 7), want)

@@ -18,7 +18,8 @@ import zosoftmax as zs
 
 def test_fig_prediction_quick(run_quick):
     data = run_quick(fig_prediction)
-    assert data["claim"] == "C13" and data["confirmed"] is True
+    assert data["claim"] == "C13"
+    assert data["confirmed"] is True
     names = list(fig_prediction.INSTANCES)
     assert data["instances"] == names
     compared = {}
@@ -27,9 +28,12 @@ def test_fig_prediction_quick(run_quick):
         floor = max(fig_prediction.FLOOR_RELATIVE * c["gap0"],
                     fig_prediction.FLOOR_ROUNDINGS * np.finfo(float).eps / 2 * abs(c["loss_star"]))
         at = {step: j for j, step in enumerate(c["t"])}  # stored steps
-        assert c["t"][0] == 0 and c["t"][-1] == c["steps"] and set(data["times"]) <= set(at)
+        assert c["t"][0] == 0
+        assert c["t"][-1] == c["steps"]
+        assert set(data["times"]) <= set(at)
         compared[name] = [t for t in data["times"] if c["predicted"][at[t]] >= floor]
-        assert c["compared_times"] == compared[name] and len(compared[name]) >= 3
+        assert c["compared_times"] == compared[name]
+        assert len(compared[name]) >= 3
     z = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * sum(map(len, compared.values()))))
     assert math.isclose(data["z_threshold"], z, rel_tol=1e-12)
     for name in names:
@@ -49,18 +53,23 @@ def test_fig_prediction_quick(run_quick):
         assert math.isclose(c["mu"], zs.pl_constant(p), rel_tol=1e-9, abs_tol=1e-12)
         mean, se, pred = (np.asarray(c[key])[[c["t"].index(t) for t in times]] for key in ("mean", "se", "predicted"))
         scores = (mean - pred) / se
-        assert np.all(se > 0) and np.all(np.abs(scores) <= z)  # the verdict, from the raw numbers
+        assert np.all(se > 0)
+        assert np.all(np.abs(scores) <= z)  # the verdict, from the raw numbers
         assert c["bound_vacuous"] == (c["mu"] <= 0 or c["bound"][-1] >= fig_prediction.VACUOUS * c["gap0"])
         assert c["max_stable_over_step_size"] >= 2  # the docstring's bound for Gaussian k = 1
         for r in c["sweep"]:
             if r["fraction"] < 1:
-                assert r["measured_ratio"] < 1 and r["predicted_ratio"] < 1
+                assert r["measured_ratio"] < 1
+                assert r["predicted_ratio"] < 1
             if r["fraction"] >= fig_prediction.SWEEP_GROWS_ABOVE:
-                assert r["measured_ratio"] > 1 and r["predicted_ratio"] > 1
+                assert r["measured_ratio"] > 1
+                assert r["predicted_ratio"] > 1
     rows = {row["instance"]: row for row in data["table"]}
     assert set(rows) == set(names)
-    assert rows["digits"]["rank"] == 61 and rows["digits"]["d"] == 64  # blank pixels: rank-deficient A
-    assert rows["digits"]["bound_vacuous"] and rows["breast_cancer"]["bound_vacuous"]  # at every profile's horizon
+    assert rows["digits"]["rank"] == 61  # blank pixels: rank-deficient A
+    assert rows["digits"]["d"] == 64
+    assert rows["digits"]["bound_vacuous"]  # at every profile's horizon
+    assert rows["breast_cancer"]["bound_vacuous"]
     # where the local model stops being exact: z-scores, verdicts and the t = 0 model error re-derived
     far = data["far"]
     z_far = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * len(far["times"])))
@@ -86,8 +95,11 @@ def test_fig_prediction_quick(run_quick):
 
 
 def test_pooled_chunks_are_the_mean_and_se_of_all_runs():
-    """The curve's runs come in chunks; pooling their means and M2 gives the mean and the SE of all runs to rounding
-    (a pooling that drops the between-chunk term would be off by the chunks' spread, O(1) here)."""
+    """The curve's runs come in chunks.
+
+    Pooling their means and M2 gives the mean and the SE of all runs to rounding (a pooling that drops the between-chunk
+    term would be off by the chunks' spread, O(1) here).
+    """
     rng = np.random.default_rng(0)
     gaps = [rng.standard_normal((n, 5)) + shift for n, shift in ((3, 0.0), (5, 2.0), (4, -1.0))]
     chunks = [{"runs": g.shape[0], "mean": g.mean(axis=0).tolist(),

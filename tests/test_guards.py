@@ -1,5 +1,8 @@
-"""Guards at the public boundary of the estimator and the runs: an ε that cannot move the loss, a run whose records
-would not fit in memory, and directions in the null space of ``A`` (which must not trip the guard)."""
+"""Guards at the public boundary of the estimator and the runs.
+
+An ε that cannot move the loss, a run whose records would not fit in memory, and directions in the null space of ``A``
+(which must not trip the guard).
+"""
 
 from __future__ import annotations
 
@@ -17,8 +20,11 @@ def problem():
 
 
 def test_an_eps_below_the_rounding_of_the_logits_is_refused_naming_eps(problem):
-    """``eps = 1e-20``: ε·max|Az| is far below u·max|Ax|, every perturbed loss equals L(x), and the estimate would be
-    exactly 0 while ‖∇L‖ is O(1). Refused with the smallest sensible ε, which then runs without a warning."""
+    """``eps = 1e-20`` cannot move the loss: refused with the smallest sensible ε, which then runs without a warning.
+
+    ε·max|Az| is far below u·max|Ax|, every perturbed loss equals L(x), and the estimate would be exactly 0 while ‖∇L‖
+    is O(1).
+    """
     x = np.random.default_rng(0).standard_normal(problem.d)
     assert np.linalg.norm(problem.gradient(x)) > 0.1
     with pytest.raises(ValueError, match=r"eps=1e-20 cannot move the loss.*use eps >= ") as info:
@@ -36,7 +42,9 @@ def test_an_eps_below_the_rounding_of_the_logits_is_refused_naming_eps(problem):
 
 def test_a_borderline_eps_warns_and_an_ordinary_one_does_not(problem):
     """Between 8u and √u (relative to the logits) the quotient loses more than half its digits: a PrecisionWarning.
-    The defaults (ε = 1e-3) and the ε of the bias experiments (down to 1e-6) stay silent."""
+
+    The defaults (ε = 1e-3) and the ε of the bias experiments (down to 1e-6) stay silent.
+    """
     x = np.zeros(problem.d)
     Z = zs.sample_directions(3, problem.d, rng=1)
     az = np.max(np.abs(Z @ problem.A.T))
@@ -67,9 +75,11 @@ def test_a_run_whose_records_do_not_fit_is_refused_with_the_memory_it_needs(prob
 
 
 def test_a_run_away_iterate_is_a_divergence_error_not_an_eps_error(problem):
-    """Far above the stable step the logits grow until ε cannot move the loss: that is reported as a
-    DivergenceError (a FloatingPointError) naming lr, for the single loop and the batch alike; the same ε at a
-    stable step raises nothing."""
+    """Far above the stable step the logits grow until ε cannot move the loss.
+
+    That is reported as a DivergenceError (a FloatingPointError) naming lr, for the single loop and the batch alike; the
+    same ε at a stable step raises nothing.
+    """
     x0 = np.zeros(problem.d)
     for run in (lambda lr: zs.zo_gd(problem, x0, steps=400, lr=lr, k=1, rng=0),
                 lambda lr: zs.zo_gd_batch(problem, x0, runs=3, steps=400, lr=lr, k=1, rng=0)):

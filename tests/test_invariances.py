@@ -41,7 +41,8 @@ def test_row_permutation_invariance(case, data):
 def test_softmax_shift_invariance(y, shift):
     """Invariant (C1): softmax(y + t 1) = softmax(y), including saturated logits (entries in [0, 1], sum 1)."""
     f, g = zs.softmax(y), zs.softmax(y + shift)
-    assert np.all((f >= 0) & (f <= 1)) and abs(f.sum() - 1) <= 6 * S.EPS_MACH
+    assert np.all((f >= 0) & (f <= 1))
+    assert abs(f.sum() - 1) <= 6 * S.EPS_MACH
     # both are exp(y_i - max y) normalized; the shift perturbs y_i - max y by <= 2 ulp(|y| + |t|)
     rounding = 4 * S.EPS_MACH * (np.max(np.abs(y)) + abs(shift) + 1)
     assert np.allclose(f, g, rtol=4 * rounding + 8 * S.EPS_MACH, atol=1e-300)
@@ -49,9 +50,11 @@ def test_softmax_shift_invariance(y, shift):
 
 @given(S.instances(regularized=False), st.data())
 def test_loss_invariant_along_the_ones_direction(p, data):
-    r"""Invariant (C1): with a column of ones in ``A`` (so ``Ax + t1`` is ``A(x + te_d)``), the unregularized loss
-    is constant along :math:`e_d`; hence :math:`\partial_d L = \mathbf 1^\top Sc = 0` and
-    :math:`\nabla^2L\,e_d = A^\top B\mathbf 1 = 0`."""
+    r"""Invariant (C1): with a column of ones in ``A``, the unregularized loss is constant along :math:`e_d`.
+
+    ``Ax + t1`` is ``A(x + te_d)``; hence :math:`\partial_d L = \mathbf 1^\top Sc = 0` and
+    :math:`\nabla^2L\,e_d = A^\top B\mathbf 1 = 0`.
+    """
     A = np.c_[p.A, np.ones(p.n)]
     q = zs.SoftmaxRegression(A, p.b)
     x = data.draw(S.points(q))
@@ -85,14 +88,18 @@ def test_batched_and_complex_paths_agree_with_loss(case):
     # X @ A.T and A @ x may sum in different orders (BLAS): equal up to one evaluation's roundoff each
     assert np.all(np.abs(batch - single) <= 2 * np.array([S.loss_rounding(p, r) for r in X]))
     z = p.loss_from_logits((p.A @ x).astype(complex))
-    assert np.imag(z) == 0 and abs(np.real(z) - p.loss(x)) <= S.loss_rounding(p, x)
+    assert np.imag(z) == 0
+    assert abs(np.real(z) - p.loss(x)) <= S.loss_rounding(p, x)
 
 
 @given(S.instance_and_point(), S.distributions, st.sampled_from(zs.SCHEMES), S.eps_values, S.seeds)
 def test_estimator_same_through_logits_and_through_a_callable(case, distribution, scheme, eps, seed):
-    r"""Invariant (C12): the one-product logit path of ``spsa_gradient`` on a ``SoftmaxRegression``
-    (:math:`A(x \pm \varepsilon z) = Ax \pm \varepsilon Az`) gives the estimate of the generic callable path
-    (``loss_batch`` at the perturbed points), up to the roundoff of the quotients, :math:`2\delta_L/\varepsilon`."""
+    r"""Invariant (C12): the one-product logit path of ``spsa_gradient`` gives the generic callable path's estimate.
+
+    On a ``SoftmaxRegression``, :math:`A(x \pm \varepsilon z) = Ax \pm \varepsilon Az`; the generic path calls
+    ``loss_batch`` at the perturbed points. They agree up to the roundoff of the quotients,
+    :math:`2\delta_L/\varepsilon`.
+    """
     p, x = case
     Z = zs.sample_directions(3, p.d, distribution, np.random.default_rng(seed))
     eps = S.resolvable_eps(p, x, Z, eps)

@@ -47,8 +47,10 @@ def test_seeded_peak_is_flat_in_the_steps(problem, traced):
 
 
 def test_stored_directions_baseline_grows_with_the_steps(problem, traced):
-    """The baseline that keeps every step's directions holds LONG blocks, SHORT at SHORT steps: the check above
-    would see such growth (it is LONG - SHORT blocks, far above its allowance)."""
+    """The baseline that keeps every step's directions holds LONG blocks, SHORT at SHORT steps.
+
+    The check above would see such growth (it is LONG - SHORT blocks, far above its allowance).
+    """
     x0 = np.zeros(D)
     short = peak_bytes(lambda: zo_gd_stored_directions(problem, x0, steps=SHORT, lr=1e-2, k=K, eps=1e-3,
                                                        rng=np.random.default_rng(1)))

@@ -48,9 +48,12 @@ def _batched(Q, c):
 
 
 def _quotient_rounding(Q, c, x, eps):
-    r"""Roundoff of a central quotient of the quadratic: :math:`\delta_q/\varepsilon` with
-    :math:`\delta_q = 8(d+1)\epsilon_{mach}(\frac12\|Q\|R^2 + \|c\|R)`, :math:`R = \|x\| + \varepsilon\sqrt d`
-    (the perturbed points themselves are rounded: their error :math:`\epsilon_{mach}R` times :math:`\|\nabla q\|`)."""
+    r"""Roundoff of a central quotient of the quadratic.
+
+    :math:`\delta_q/\varepsilon` with :math:`\delta_q = 8(d+1)\epsilon_{mach}(\frac12\|Q\|R^2 + \|c\|R)`,
+    :math:`R = \|x\| + \varepsilon\sqrt d` (the perturbed points themselves are rounded: their error
+    :math:`\epsilon_{mach}R` times :math:`\|\nabla q\|`).
+    """
     d = x.size
     R = np.linalg.norm(x) + eps * np.sqrt(d) + 1
     grad_sup = np.linalg.norm(Q, 2) * R + np.linalg.norm(c)
@@ -58,18 +61,23 @@ def _quotient_rounding(Q, c, x, eps):
 
 
 def _subnormal_slack(d):
-    """Absolute slack of the enumerated second-moment checks in gradual underflow (g g' below 2^-1022): the
-    bounds there are relative rounding, but every product and sum may also be off by one subnormal unit; at most
-    2d + 4 of them reach an entry or the trace, and the Frobenius norm gathers d^2 entries (a factor d)."""
+    """Absolute slack of the enumerated second-moment checks in gradual underflow (g g' below 2^-1022).
+
+    The bounds there are relative rounding, but every product and sum may also be off by one subnormal unit; at most 2d
+    + 4 of them reach an entry or the trace, and the Frobenius norm gathers d^2 entries (a factor d).
+    """
     return d * (2 * d + 4) * np.finfo(float).smallest_subnormal
 
 
 @given(quadratics(), S.eps_values)
 @example((np.zeros((1, 1)), np.array([2.37475351e-162]), np.zeros(1)), 1.0)  # g g' = 5.6e-324, subnormal
 def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
-    r"""C8, C9 (Rademacher, exact): over all :math:`2^d` sign vectors, :math:`E[\hat g] = g`,
-    :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, k)`` and :math:`E\|\hat g\|^2/\|g\|^2` =
-    ``second_moment_factor(d, k)`` for every ``k`` (the ``k``-average formula from the enumerated ``k = 1``)."""
+    r"""C8, C9 (Rademacher, exact).
+
+    Over all :math:`2^d` sign vectors, :math:`E[\hat g] = g`, :math:`E[\hat g\hat g^\top]` =
+    ``second_moment_matrix(g, k)`` and :math:`E\|\hat g\|^2/\|g\|^2` = ``second_moment_factor(d, k)`` for every ``k``
+    (the ``k``-average formula from the enumerated ``k = 1``).
+    """
     Q, c, x = quad
     d = x.size
     f = _batched(Q, c)
@@ -91,8 +99,11 @@ def test_rademacher_moments_enumerated_on_quadratics(quad, eps):
 
 @given(quadratics(d_max=4), S.eps_values)
 def test_rademacher_k2_enumerated_estimator_averages_both_directions(quad, eps):
-    r"""C9 for ``k = 2`` (Rademacher, exact): all :math:`4^d` direction pairs through ``spsa_gradient(k=2)``;
-    :math:`E[\hat g] = g` and :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, 2)``."""
+    r"""C9 for ``k = 2`` (Rademacher, exact).
+
+    All :math:`4^d` direction pairs through ``spsa_gradient(k=2)``; :math:`E[\hat g] = g` and
+    :math:`E[\hat g\hat g^\top]` = ``second_moment_matrix(g, 2)``.
+    """
     Q, c, x = quad
     d = x.size
     f = _batched(Q, c)
@@ -112,10 +123,13 @@ def test_rademacher_k2_enumerated_estimator_averages_both_directions(quad, eps):
 
 @given(S.instance_and_point(d=(1, 6)))
 def test_rademacher_moments_on_softmax_as_eps_to_zero(case):
-    r"""C8, C9 on softmax regression (Rademacher, enumerated): at small :math:`\varepsilon` the enumerated
-    :math:`E[\hat g\hat g^\top]` is within the Taylor remainder of ``second_moment_matrix(grad L, 1)``:
-    each quotient is within :math:`\tau = \frac{\varepsilon^2}6 M_3\|z\|^3 + \delta_L/\varepsilon` of
-    :math:`z^\top\nabla L`, at the :math:`\varepsilon` that minimizes :math:`\tau`."""
+    r"""C8, C9 on softmax regression (Rademacher, enumerated).
+
+    At small :math:`\varepsilon` the enumerated :math:`E[\hat g\hat g^\top]` is within the Taylor remainder of
+    ``second_moment_matrix(grad L, 1)``: each quotient is within
+    :math:`\tau = \frac{\varepsilon^2}6 M_3\|z\|^3 + \delta_L/\varepsilon` of :math:`z^\top\nabla L`, at the
+    :math:`\varepsilon` that minimizes :math:`\tau`.
+    """
     p, x = case
     d = p.d
     g = p.gradient(x)
@@ -205,8 +219,11 @@ def test_gaussian_sphere_second_moments_monte_carlo(distribution, d):
 @pytest.mark.parametrize("distribution", ["gaussian", "sphere", "rademacher"])
 @pytest.mark.parametrize("d", MC_DIMS)
 def test_direction_fourth_moment(distribution, d):
-    r""":math:`E\|z\|^4` (``direction_moment``): exactly :math:`d^2` for sphere and Rademacher (:math:`\|z\|^2 = d`);
-    Gaussian by Monte Carlo, :math:`\sigma^2 = E\|z\|^8 - (E\|z\|^4)^2`, :math:`E\|z\|^8 = d(d+2)(d+4)(d+6)`."""
+    r""":math:`E\|z\|^4` (``direction_moment``).
+
+    Exactly :math:`d^2` for sphere and Rademacher (:math:`\|z\|^2 = d`); Gaussian by Monte Carlo,
+    :math:`\sigma^2 = E\|z\|^8 - (E\|z\|^4)^2`, :math:`E\|z\|^8 = d(d+2)(d+4)(d+6)`.
+    """
     Z = zs.sample_directions(M_FAST, d, distribution, np.random.default_rng(d))
     r4 = np.sum(Z * Z, axis=1) ** 2
     assert zs.direction_moment(d, distribution, 2) == d

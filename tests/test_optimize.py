@@ -77,7 +77,8 @@ def test_replay_is_bit_exact(distribution, scheme):
     p = _instance(5)
     x0 = np.random.default_rng(6).standard_normal(p.d)
     traj = zs.zo_gd(p, x0, steps=40, lr=0.05, k=3, distribution=distribution, scheme=scheme, rng=7)
-    assert traj.seeds.shape == (40,) and traj.scalars.shape == (40, 3)
+    assert traj.seeds.shape == (40,)
+    assert traj.scalars.shape == (40, 3)
     assert np.array_equal(zs.replay(traj, p, x0), traj.x)
     assert not np.array_equal(x0, traj.x)
 
@@ -86,7 +87,9 @@ def test_replay_of_a_batch_is_bit_exact_and_runs_are_independent():
     p = _instance(8)
     x0 = np.zeros(p.d)
     traj = zs.zo_gd_batch(p, x0, runs=4, steps=25, lr=0.05, k=2, distribution="rademacher", rng=9)
-    assert traj.losses.shape == (4, 26) and traj.x.shape == (4, p.d) and traj.scalars.shape == (4, 25, 2)
+    assert traj.losses.shape == (4, 26)
+    assert traj.x.shape == (4, p.d)
+    assert traj.scalars.shape == (4, 25, 2)
     assert np.array_equal(zs.replay(traj, p, x0), traj.x)
     assert len({tuple(row) for row in traj.x}) == 4  # four different runs
 
@@ -99,7 +102,8 @@ def test_batch_of_one_is_the_single_run():
     # runs=1 draws zo_gd's directions; k = 2: both take the logits of [x, z_1, z_2] from one 3-row product, so the
     # steps agree bit for bit; the recorded loss is A x by a matrix-vector product in zo_gd and a row of the
     # product in the batch: a few roundings of the logits apart, 4 eps_mach relative.
-    assert np.array_equal(batch.x[0], single.x) and np.array_equal(batch.scalars[0], single.scalars)
+    assert np.array_equal(batch.x[0], single.x)
+    assert np.array_equal(batch.scalars[0], single.scalars)
     assert np.allclose(batch.losses[0], single.losses, rtol=4 * EPS_MACH, atol=0)
 
 
@@ -169,7 +173,8 @@ def test_pl_inequality_holds_for_rank_deficient_data(rank):
     s = np.r_[np.linspace(1.0, 0.6, rank), np.zeros(d - rank)]
     p = zs.random_instance(16, d, rng=rank, singular_values=s, w=1.5)
     mu = zs.pl_constant(p)
-    assert mu > 0 and zs.strong_convexity_bound(p) <= 1e-12  # no strong convexity, but PL
+    assert mu > 0  # no strong convexity, but PL
+    assert zs.strong_convexity_bound(p) <= 1e-12
     star = zs.newton(p, np.zeros(d)).losses[-1]
     rng = np.random.default_rng(0)
     for _ in range(20):

@@ -106,8 +106,10 @@ def test_fourth_moment_symbolic(law):
 
 
 def test_sphere_constant_with_d_symbolic():
-    r"""Sphere of radius :math:`\sqrt d`, ``d`` symbolic: :math:`E z_1^4 = 3d/(d+2)`, :math:`E z_1^2z_2^2 = d/(d+2)`,
-    so the diagonal correction :math:`E z_1^4 - 3E z_1^2 z_2^2` vanishes and :math:`c = d/(d+2)`.
+    r"""Sphere of radius :math:`\sqrt d`, ``d`` symbolic.
+
+    :math:`E z_1^4 = 3d/(d+2)`, :math:`E z_1^2z_2^2 = d/(d+2)`, so the diagonal correction
+    :math:`E z_1^4 - 3E z_1^2 z_2^2` vanishes and :math:`c = d/(d+2)`.
 
     From :math:`g = \|g\|u` with :math:`u` uniform and independent of :math:`\|g\|`: :math:`E g_1^4 = 3 =
     E\|g\|^4\,E u_1^4` and :math:`E g_1^2 g_2^2 = 1 = E\|g\|^4\,E u_1^2u_2^2`, where :math:`E\|g\|^4` is the
@@ -118,7 +120,8 @@ def test_sphere_constant_with_d_symbolic():
     assert sp.simplify(chi2_second - d * (d + 2)) == 0
     m4 = d**2 * 3 / chi2_second  # E z_1^4 = d² E u_1^4
     m22 = d**2 * 1 / chi2_second
-    assert sp.simplify(m4 - 3 * d / (d + 2)) == 0 and sp.simplify(m22 - d / (d + 2)) == 0
+    assert sp.simplify(m4 - 3 * d / (d + 2)) == 0
+    assert sp.simplify(m22 - d / (d + 2)) == 0
     assert sp.simplify(m4 - 3 * m22) == 0
     # the library's invariant constant c = E||z||^4 / (d(d+2)) agrees with m22 for d = 1..40
     for dd in range(1, 41):
@@ -127,9 +130,11 @@ def test_sphere_constant_with_d_symbolic():
 
 
 def test_pmp_and_one_step_recursion_enumerated():
-    r"""Rademacher, ``d = 2``, ``k = 2``, all 16 sign pairs, symbolic :math:`\eta`, ``H``, ``e``:
+    r"""Rademacher, ``d = 2``, ``k = 2``, all 16 sign pairs, symbolic :math:`\eta`, ``H``, ``e``.
+
     :math:`E[PMP] = \frac1k F(M) + (1-\frac1k)M` and
-    :math:`E[(I-\eta PH)ee^\top(I-\eta HP)] = \Sigma - \eta(H\Sigma+\Sigma H) + \eta^2E[PH\Sigma HP]`."""
+    :math:`E[(I-\eta PH)ee^\top(I-\eta HP)] = \Sigma - \eta(H\Sigma+\Sigma H) + \eta^2E[PH\Sigma HP]`.
+    """
     d, k = 2, 2
     M, H = _sym_matrix("m", d), _sym_matrix("h", d)
     e = sp.Matrix(sp.symbols(f"e0:{d}", real=True))
@@ -213,8 +218,10 @@ def _recursion_rtol(steps: int, d: int) -> float:
 @pytest.mark.parametrize("k", [1, 3])
 @pytest.mark.parametrize(("d", "rank"), [(1, 1), (4, 4), (7, 5)])
 def test_fast_recursion_equals_dense(law, k, d, rank):
-    """The O(d)-a-step diagonal recursion (and Rademacher's (r, r) one) is the full Sigma recursion, null space and
-    off-diagonal entries included: the gap needs only what the fast path carries."""
+    """The O(d)-a-step diagonal recursion (and Rademacher's (r, r) one) is the full Sigma recursion.
+
+    Null space and off-diagonal entries included: the gap needs only what the fast path carries.
+    """
     q, x0 = _random_quadratic(d, rank, seed=10 * d + rank)
     steps = 60
     lr = 0.7 * zs.max_stable_lr(q, k, law)
@@ -258,9 +265,9 @@ def test_threshold_is_where_the_spectral_radius_crosses_one(law, k):
 
 
 def test_rademacher_threshold_matrix_free_path():
-    """r = 25 (r² = 625 > the dense limit): ARPACK's spectral radius gives the same threshold as a dense solve."""
+    """With r = 25 (r² = 625 > the dense limit), ARPACK's spectral radius gives the same threshold as a dense solve."""
     q, _ = _random_quadratic(25, 25, seed=4)
-    lam, V = q._eig
+    lam, _V = q._eig
     assert lam.size**2 > prediction._DENSE_MAP_MAX
     arpack = zs.max_stable_lr(q, 2, "rademacher")
     old = prediction._DENSE_MAP_MAX
@@ -273,8 +280,11 @@ def test_rademacher_threshold_matrix_free_path():
 
 
 def test_above_threshold_the_curve_grows_with_a_warning_not_an_overflow():
-    """lr above max_stable_lr: UnstableStepWarning naming the threshold; the curve grows past float64's range to
-    inf without a FloatingPointError (overflow raises in this suite)."""
+    """With lr above max_stable_lr, an UnstableStepWarning names the threshold.
+
+    The curve grows past float64's range to inf without a FloatingPointError
+    (overflow raises in this suite).
+    """
     q, x0 = _random_quadratic(5, 4, seed=2)
     for law in zs.DISTRIBUTIONS:
         eta = zs.max_stable_lr(q, 1, law)
@@ -296,12 +306,16 @@ def test_long_converging_curve_does_not_underflow_to_subnormals():
     lr = 0.5 * zs.max_stable_lr(q, 1, "gaussian")
     curve = zs.expected_gap_curve(q, x0, steps=20_000, lr=lr)
     ratios = curve[1001:2001] / curve[1000:2000]
-    assert np.all(curve[:2001] > 0) and np.ptp(ratios) < 1e-9 * ratios.mean()  # geometric: the Perron rate
+    assert np.all(curve[:2001] > 0)
+    assert np.ptp(ratios) < 1e-9 * ratios.mean()  # geometric: the Perron rate
 
 
 def test_softmax_model_and_step_size_ratio():
-    """On a softmax instance the curve is the recursion for H = hessian(x*) (newton), and max_stable_lr is at
-    least twice the C11 step 1/(l*gamma) for Gaussian k = 1 (eta* >= 2/(2 lam_max + tr H) >= 2/(2 l + tr H0))."""
+    """On a softmax instance the curve is the recursion for H = hessian(x*) (newton).
+
+    And max_stable_lr is at least twice the C11 step 1/(l*gamma) for Gaussian k = 1 (eta* >= 2/(2 lam_max + tr H) >=
+    2/(2 l + tr H0)).
+    """
     p = zs.strongly_convex_instance(12, 5, rng=3)
     x_star = zs.newton(p).x
     x0 = x_star + 0.1 * np.random.default_rng(0).standard_normal(p.d)
@@ -316,7 +330,7 @@ def test_softmax_model_and_step_size_ratio():
 
 
 def test_wide_instance_uses_the_factored_eigenproblem():
-    """n < d: the QR route gives the same spectrum and curve as eigh of the d x d Hessian (rank n)."""
+    """When n < d, the QR route gives the same spectrum and curve as eigh of the d x d Hessian (rank n)."""
     p = zs.random_instance(6, 15, rng=2, w=0.8)
     x_star = zs.newton(p).x
     x0 = x_star + 0.05 * np.random.default_rng(1).standard_normal(p.d)
@@ -424,9 +438,10 @@ def _planted(d: int) -> dict[str, dict[str, object]]:
 @pytest.mark.parametrize("k", [1, 4])
 @pytest.mark.parametrize("law", zs.DISTRIBUTIONS)
 def test_measured_mean_gap_matches_prediction_and_planted_bugs_die(law, k, design):
-    r"""4000 ZO-GD runs on a quadratic (spectrum 4 .. 0.25 and a null direction): at every tested ``t``
-    :math:`|\bar L_t - \mathrm{pred}_t| \le z\,\mathrm{SE}_t` with a Bonferroni ``z`` over the tested points
-    (family-wise 1e-3), and every planted wrong fourth moment exceeds it at some ``t``.
+    r"""4000 ZO-GD runs on a quadratic (spectrum 4 .. 0.25 and a null direction) match the predicted mean gap.
+
+    At every tested ``t`` :math:`|\bar L_t - \mathrm{pred}_t| \le z\,\mathrm{SE}_t` with a Bonferroni ``z`` over the
+    tested points (family-wise 1e-3), and every planted wrong fourth moment exceeds it at some ``t``.
 
     The SE comes from the sample standard deviation of the same runs (the exact variance of the gap needs eighth
     moments of :math:`e_t`, which the recursion does not carry); with 4000 runs its relative error is a few percent
@@ -462,8 +477,9 @@ def test_forward_scheme_same_recursion_at_small_eps():
 
 @pytest.mark.parametrize("law", zs.DISTRIBUTIONS)
 def test_softmax_runs_near_the_minimizer_match_the_prediction(law):
-    r"""zo_gd_batch on a softmax instance started near :math:`x^*`: the mean measured gap :math:`L(x_t) - L^*`
-    matches the local model's prediction within the same Bonferroni z * SE.
+    r"""zo_gd_batch on a softmax instance started near :math:`x^*`.
+
+    The mean measured gap :math:`L(x_t) - L^*` matches the local model's prediction within the same Bonferroni z * SE.
 
     Model error: the cubic term changes the gap by a relative :math:`O(M_3\|e\|/\lambda_{\min})`; at
     :math:`\|e_0\| = 10^{-3}` that is far below the few-percent SE. The central bias (ε = 1e-4) is

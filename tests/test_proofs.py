@@ -107,8 +107,10 @@ def test_gradient_is_the_derivative() -> None:
 
 @pytest.mark.parametrize("n", [2, 3, 5])
 def test_B_and_hessian_are_the_proven_formula(n: int) -> None:
-    """Invariant: the library ``B`` and ``hessian`` = C3's ``B`` and ``A^T(B + W^2)A`` (proved equal to the
-    second derivative), at random points."""
+    """Invariant: the library ``B`` and ``hessian`` equal C3's ``B`` and ``A^T(B + W^2)A`` at random points.
+
+    C3's formulas are proved equal to the second derivative.
+    """
     f = sp.Matrix(sp.symbols(f"f1:{n + 1}", real=True))
     b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
     fnB = lambdify_flat([f, b], B_formula_sym(f, b))
@@ -123,8 +125,11 @@ def test_B_and_hessian_are_the_proven_formula(n: int) -> None:
 
 
 def test_beta_constants_and_residual_bound_are_the_proven_ones() -> None:
-    """Invariant: ``beta_constants(b)`` = C4's proven ``(3/8 + ρ/2, 1/4 + ρ/2)`` and
-    ``residual_gradient_bound(b)`` = C6's ``sqrt(1/2)(1 + ρ)/2``, as functions of ρ = max b - min b."""
+    """Invariant: ``beta_constants`` and ``residual_gradient_bound`` are C4's and C6's proven constants in ρ.
+
+    ``beta_constants(b)`` = C4's proven ``(3/8 + ρ/2, 1/4 + ρ/2)`` and ``residual_gradient_bound(b)`` = C6's
+    ``sqrt(1/2)(1 + ρ)/2``, as functions of ρ = max b - min b.
+    """
     bp, bm = (sp.lambdify(rho, e) for e in beta_bounds_sym())
     rb = sp.lambdify(rho, residual_bound_sym())
     rng = np.random.default_rng(4)
@@ -137,8 +142,10 @@ def test_beta_constants_and_residual_bound_are_the_proven_ones() -> None:
 
 @pytest.mark.parametrize("bset", ["simplex", "ball"])
 def test_beta_constants_dominate_the_exact_n2_suprema(bset: str) -> None:
-    """Validity (a too-small β breaks smoothness): the library constants at the set's largest range are at
-    least the exact n = 2 suprema of C4 and C6."""
+    """Validity (a too-small β breaks smoothness).
+
+    The library constants at the set's largest range are at least the exact n = 2 suprema of C4 and C6.
+    """
     b = np.array([1.0, 0.0]) if bset == "simplex" else np.array([1.0, -1.0]) / math.sqrt(2)
     beta_plus, beta_minus = zs.beta_constants(b)
     assert beta_plus >= float(n2_exact("beta_plus", bset)[0])
@@ -147,9 +154,12 @@ def test_beta_constants_dominate_the_exact_n2_suprema(bset: str) -> None:
 
 
 def test_third_derivative_and_bias_bounds_are_the_proven_ones() -> None:
-    """Invariant: ``third_derivative_bound = ||A||^3 (3/2 + 7(1+ρ)/(4√2))``, ``deviation_bound`` =
-    ``ε² M3 E||z||^4/6`` (central), ``(ε/2) ℓ (E||z||^4)^{3/4}`` (forward), with C7's moments, and
-    ``bias_bound`` = the central form for both schemes (capped by the forward deviation form)."""
+    """Invariant: ``third_derivative_bound``, ``deviation_bound`` and ``bias_bound`` are C7's formulas.
+
+    ``third_derivative_bound = ||A||^3 (3/2 + 7(1+ρ)/(4√2))``, ``deviation_bound`` = ``ε² M3 E||z||^4/6`` (central),
+    ``(ε/2) ℓ (E||z||^4)^{3/4}`` (forward), with C7's moments, and ``bias_bound`` = the central form for both schemes
+    (capped by the forward deviation form).
+    """
     m3 = sp.lambdify(rho, third_derivative_constant_sym())
     rng = np.random.default_rng(5)
     for _ in range(10):
@@ -178,9 +188,11 @@ def test_evaluations_are_the_counted_ones() -> None:
 
 
 def test_every_proof_module_runs_and_matches_the_committed_report() -> None:
-    """Each ``verify(quick=True)`` (quick profile: fewer n in the numeric searches) runs, returns the schema, a
-    verdict in the allowed set equal to the committed ``claims.json`` (a regression in the library or in a proof
-    changes a verdict and turns this red), and typed evidence."""
+    """Each ``verify(quick=True)`` runs and returns the schema, a committed verdict, and typed evidence.
+
+    The quick profile has fewer n in the numeric searches. The verdict is in the allowed set and equal to the committed
+    ``claims.json`` (a regression in the library or in a proof changes a verdict and turns this red).
+    """
     committed = {c["id"]: c for c in json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())}
     assert sorted(committed) == sorted(f"C{i}" for i in range(1, len(MODULES) + 1))
     for name in MODULES:
@@ -189,18 +201,22 @@ def test_every_proof_module_runs_and_matches_the_committed_report() -> None:
         assert set(SCHEMA_KEYS) <= set(res)
         assert res["verdict"] != "fails", res["correction"]
         assert res["verdict"] == committed[res["id"]]["verdict"], res["id"]
-        assert res["evidence"] and all(e["kind"] in EVIDENCE_KINDS and e["scope"] and e["detail"]
+        assert res["evidence"]
+        assert all(e["kind"] in EVIDENCE_KINDS and e["scope"] and e["detail"]
                                        for e in res["evidence"])
         assert res["strongest"] == strongest(res["evidence"])
 
 
 def test_committed_report_has_typed_evidence_and_honest_words() -> None:
-    """Invariant: every committed claim carries evidence of the allowed kinds and a computed ``strongest``; the
-    words "proven", "tight" and "for every n/d" appear in a claim's own texts only when evidence of a strong kind
-    (symbolic-general, certified-interval) backs it, and "tight" never (the n >= 3 suprema are numeric-search)."""
+    """Invariant: every committed claim carries evidence of the allowed kinds and a computed ``strongest``.
+
+    The words "proven", "tight" and "for every n/d" appear in a claim's own texts only when evidence of a strong kind
+    (symbolic-general, certified-interval) backs it, and "tight" never (the n >= 3 suprema are numeric-search).
+    """
     claims = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
     for c in claims:
-        assert c["evidence"] and all(e["kind"] in EVIDENCE_KINDS for e in c["evidence"]), c["id"]
+        assert c["evidence"], c["id"]
+        assert all(e["kind"] in EVIDENCE_KINDS for e in c["evidence"]), c["id"]
         assert c["strongest"] == strongest(c["evidence"]), c["id"]
         assert all(e["passed"] for e in c["evidence"]) == (c["verdict"] != "fails"), c["id"]
         texts = " ".join(str(c.get(k) or "") for k in ("title", "correction", "summary")).lower()
@@ -210,8 +226,11 @@ def test_committed_report_has_typed_evidence_and_honest_words() -> None:
 
 
 def test_a_failed_check_or_a_deviating_finding_changes_the_verdict() -> None:
-    """The verdict is computed from the checks, never typed in: all pass -> holds (a correction text is
-    dropped); a deviating finding -> holds-with-correction; a failed check -> fails, naming it."""
+    """The verdict is computed from the checks, never typed in.
+
+    All pass -> holds (a correction text is dropped); a deviating finding -> holds-with-correction; a failed check ->
+    fails, naming it.
+    """
     kw = {"id": "C9", "title": "t", "provenance": "[derived]", "statement": "s", "key_numbers": {}, "summary": "x"}
     ch = Checks()
     ch.add("symbolic-general", "every d", "an identity", True)
@@ -221,15 +240,18 @@ def test_a_failed_check_or_a_deviating_finding_changes_the_verdict() -> None:
     assert result(checks=ch, correction="text", **kw)["verdict"] == "holds-with-correction"
     ch.add("numeric-search", "n <= 8", "a bound that broke", False)
     res = result(checks=ch, correction="text", **kw)
-    assert res["verdict"] == "fails" and "a bound that broke" in res["correction"]
+    assert res["verdict"] == "fails"
+    assert "a bound that broke" in res["correction"]
     assert res["strongest"] == {"kind": "symbolic-general", "scope": "every d"}
     with pytest.raises(ValueError, match="kind"):
         ch.add("proof-by-intimidation", "all", "x", True)
 
 
 def test_nonneg_certificates_can_fail() -> None:
-    """The certificate checker rejects a wrong constant, a factor that is not a hypothesis, a negative
-    coefficient and a non-identity: the every-n steps of C4-C7 are checks that can fail."""
+    """The certificate checker rejects wrong certificates: the every-n steps of C4-C7 are checks that can fail.
+
+    Rejected: a wrong constant, a factor that is not a hypothesis, a negative coefficient and a non-identity.
+    """
     s, rho_, sig = sp.symbols("s rho_ sigma2", real=True)
     half = sp.Rational(1, 2)
     terms = [(1, s, half - sig), (1, rho_, half - sig), (half, half - s)]
@@ -276,18 +298,22 @@ def _claims_copy(tmp_path: Path, cid: str, verdict: str) -> Path:
 
 
 def test_verify_exits_nonzero_on_a_changed_verdict_and_update_accepts_it(tmp_path: Path) -> None:
-    """``python -m proofs`` fails (exit 1, nothing written) when a verdict differs from the committed report, in
-    either direction; ``--update`` accepts it and rewrites only what ran (``--only`` merges)."""
+    """``python -m proofs`` fails (exit 1, nothing written) when a verdict differs from the committed report.
+
+    A change in either direction fails; ``--update`` accepts it and rewrites only what ran (``--only`` merges).
+    """
     from proofs.__main__ import main
 
     path = _claims_copy(tmp_path, "C12", "fails")  # committed says fails, the code says holds
     before = path.read_text()
     assert main(["--only", "C12", "--outdir", str(tmp_path)]) == 1
-    assert path.read_text() == before and not (tmp_path / "claims.tex").exists()
+    assert path.read_text() == before
+    assert not (tmp_path / "claims.tex").exists()
     assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 1
     assert main(["--only", "C12", "--update", "--outdir", str(tmp_path)]) == 0
     after = {c["id"]: c for c in json.loads(path.read_text())}
-    assert after["C12"]["verdict"] == "holds" and len(after) == len(MODULES)
+    assert after["C12"]["verdict"] == "holds"
+    assert len(after) == len(MODULES)
     assert after["C4"]["verdict"] == "holds-with-correction"  # untouched entries kept
     assert main(["--only", "C12", "--outdir", str(tmp_path)]) == 0  # now it matches
     _claims_copy(tmp_path, "C12", "holds")
@@ -313,15 +339,19 @@ def test_verify_exits_nonzero_when_a_check_errors(tmp_path: Path, monkeypatch: p
 
 @pytest.mark.parametrize("quantity", ["beta_plus", "beta_minus", "sc"])
 def test_certified_n3_bracket_holds_and_a_lower_constant_is_refused(quantity: str) -> None:
-    """The n = 3 (simplex targets) certificate of C4/C6 succeeds at the n = 2 sup + 1e-6 and fails, with a
-    counterexample corner, at the n = 2 sup - 1e-5: the exact-rational branch and bound can fail."""
+    """The n = 3 (simplex targets) certificate of C4/C6 succeeds just above the n = 2 sup and fails just below.
+
+    It succeeds at the n = 2 sup + 1e-6 and fails, with a counterexample corner, at the n = 2 sup - 1e-5: the
+    exact-rational branch and bound can fail.
+    """
     from fractions import Fraction
 
     from proofs import _certify as C
 
     value = n2_exact(quantity, "simplex")[0]
     res = C.certify_n3(quantity, value)
-    assert res["certified"] and 0 < res["upper"] - res["lower"] <= float(C.WIDTH)
+    assert res["certified"]
+    assert 0 < res["upper"] - res["lower"] <= float(C.WIDTH)
     if quantity == "sc":
         polys = C.n3_polynomials("sc_squared", C.rational_above(sp.nsimplify(value) ** 2) - Fraction(1, 10**5))
     else:

@@ -34,12 +34,15 @@ def _top_level(text: str, key: str) -> str:
 def test_license_is_the_mit_license_pyproject_declares():
     assert PYPROJECT["license"] in ('{ text = "MIT" }', '"MIT"')
     text = (ROOT / "LICENSE").read_text()
-    assert text.startswith("MIT License\n") and "Permission is hereby granted, free of charge" in text
+    assert text.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in text
 
 
 def test_citation_matches_the_package():
-    """CITATION.cff (validated against schema 1.2.0 with ``cffconvert --validate``) names this version and the paper
-    whose claims are checked."""
+    """CITATION.cff names this version and the paper whose claims are checked.
+
+    It is validated against schema 1.2.0 with ``cffconvert --validate``.
+    """
     text = (ROOT / "CITATION.cff").read_text()
     assert _top_level(text, "cff-version") == "1.2.0"
     assert _top_level(text, "version") == PYPROJECT["version"] == zs.__version__
@@ -81,11 +84,14 @@ def test_claims_document_covers_every_claim_in_order():
 
 @pytest.mark.parametrize("claim", CLAIMS_JSON, ids=lambda c: c["id"])
 def test_claims_document_states_provenance_and_a_falsifier(claim):
-    """Each claim: its provenance tag as in claims.json (the report prints it), what is checked, what would falsify
-    it, and where it is checked; every tag used is one the document defines."""
+    """Each claim states its provenance tag as in claims.json, what is checked, what would falsify it, and where.
+
+    The report prints the tag; every tag used is one the document defines.
+    """
     body = SECTIONS[claim["id"]]
     provenance = re.search(r"^\*\*Provenance\.\*\* `([^`]+)`$", body, re.MULTILINE)
-    assert provenance and provenance.group(1) == claim["provenance"]
+    assert provenance
+    assert provenance.group(1) == claim["provenance"]
     for tag in re.findall(r"\[\w+\]", provenance.group(1)):
         assert f"| `{tag}` |" in CLAIMS_MD
     for field in ("**Claim", "**What is checked.**", "**Falsified by.**", "**Checked by.**"):

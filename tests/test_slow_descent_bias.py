@@ -1,5 +1,6 @@
-r"""Slow tier: C10 descent on softmax regression and C7 bias for Gaussian and sphere directions, by large
-Monte Carlo (the fast tier enumerates Rademacher directions exactly and samples 4000 directions).
+r"""Slow tier: C10 descent on softmax regression and C7 bias for Gaussian and sphere directions, by large Monte Carlo.
+
+The fast tier enumerates Rademacher directions exactly and samples 4000 directions.
 
 Bias: :math:`D = \hat g - zz^\top\nabla L` has mean :math:`E\hat g - \nabla L` (as :math:`E zz^\top = I`) and
 :math:`\|D\| \le \frac{\varepsilon^2}6 M_3\|z\|^4` pointwise, so the norm of the mean's error is at most
