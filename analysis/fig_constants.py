@@ -133,9 +133,11 @@ def plot(data: dict[str, Any]) -> Figure:
     x = np.arange(len(rows))
     emp = np.array([r["empirical_sup"] for r in rows])
     ax.vlines(x, emp, [r["paper"] for r in rows], color="0.75", lw=0.8)
-    ax.plot(x, emp, "o", color="C0", ms=5, label=f"empirical supremum, n = {data['ns'][0]}..{data['ns'][-1]}")
-    ax.plot(x, [r["proven"] for r in rows], "D", color="C2", ms=5, label=r"proven (library); $\times$: constant / supremum")
-    ax.plot(x, [r["paper"] for r in rows], "^", color="C1", ms=6, label="paper family (reconstructed)")
+    ax.plot(x, emp, "o", color="C0", ms=5, label=f"supremum found, n = {data['ns'][0]}..{data['ns'][-1]}")
+    ax.plot(x, [r["proven"] for r in rows], "D", color="C2", ms=5,
+            label=r"proven (library); $\times$: over the supremum")
+    ax.plot(x, [r["paper"] for r in rows], "^", color="C1", ms=6,
+            label="the paper's (as reconstructed)")
     for i, r in enumerate(rows):
         ax.annotate(f"{r['proven_over_empirical']:.2f}$\\times$", (i, r["proven"]), xytext=(6, 0),
                     textcoords="offset points", va="center")
@@ -155,6 +157,7 @@ def plot(data: dict[str, Any]) -> Figure:
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xticks(x, [f"{SHORT[r['quantity']]}, {r['set']}" for r in rows])
     ax.set_ylabel("constant (dimensionless, log scale)")
+    ax.set_xlabel("quantity, and the set of targets $b$ it is taken over")
     fig.legend(loc="outside lower center", ncol=3)
     ratios = [r["proven_over_empirical"] for r in rows]
     paper = [r["paper_over_empirical"] for r in rows]

@@ -204,7 +204,7 @@ def plot(data: dict[str, Any]) -> Figure:
     labels = {"gd": ("GD", "k", "^"), **{f"zo_k{k}": (f"ZO-GD, k = {k}", f"C{i}", "osD"[i % 3])
                                          for i, k in enumerate(KS)}}
     ax = axes[0]
-    for key, (label, color, marker) in labels.items():
+    for key, (_, color, marker) in labels.items():
         r = data["runs_by_method"][key]
         ax.fill_between(r["t"], r["q10"], r["q90"], color=color, alpha=0.15, lw=0)
         ax.plot(r["t"], r["mean_gap"], color=color, ls="-", marker=marker, markevery=0.1, ms=3.5)

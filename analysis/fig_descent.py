@@ -141,7 +141,8 @@ def plot(data: dict[str, Any]) -> Figure:
         ax.axvline(1 / (ell * gam), color="0.5", ls=":", lw=1, label=r"$\eta=1/(\ell\gamma)$" if i == 0 else None)
         ax.set_title(f"{dist}: $\\gamma$ = {gam:.2f}")
     axes[0].set_ylabel(r"$L(x)-E[L(x-\eta\hat g)]$ (loss units)")
-    axes[1].set_xlabel(r"step size $\eta$ (units of $x$ per unit gradient)")
+    for ax in axes:
+        ax.set_xlabel(r"step size $\eta$ ($x$ per unit gradient)")
     handles, labels = [], []
     for ax in axes:
         h, lab = ax.get_legend_handles_labels()

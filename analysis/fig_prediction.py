@@ -334,11 +334,12 @@ def plot(data: dict[str, Any]) -> Figure:
         for ax in axes[:-2, col]:
             ax.sharex(axes[-2][col])
             ax.tick_params(labelbottom=False)
-    key = {}
+    key: dict[str, Any] = {}  # label -> handle, both columns of the first row
     for ax in axes[0]:
-        key.update(zip(*reversed(ax.get_legend_handles_labels()), strict=True))
+        handles, labels = ax.get_legend_handles_labels()
+        key.update(zip(labels, handles, strict=True))
     runs = data[names[0]]["runs"]
-    fig.legend(list(key.values()), list(key), loc="outside lower center", ncol=4,
+    fig.legend(handles=list(key.values()), labels=list(key), loc="outside lower center", ncol=4,
                title=f"rows 1-{len(names)}: gap curves at $\\eta = 1/(\\ell\\gamma)$, {runs} runs (left); "
                      f"step-size sweep (right); error: the prediction's largest relative error")
     fig.suptitle(f"C13: the exact expected learning curve of ZO-GD ({data['distribution']}, k = {data['k']})\n"
