@@ -91,8 +91,11 @@ def _write(i: int, total: int, module: ModuleType, data: dict[str, Any], seconds
 
 
 def _record_timings(path: Path, seconds: dict[str, float], total: float, runner: str) -> None:
-    """Run times for the report's reproducibility appendix, merged into ``timings.json`` (git-ignored: not
-    byte-reproducible, unlike every figure and its JSON); ``total_s`` only for a run of every figure."""
+    """Merge this run's seconds per figure into ``timings.json``, for the report's reproducibility appendix.
+
+    The file is git-ignored: run times are not byte-reproducible, unlike every figure and its JSON. ``total_s``
+    is written only by a run of every figure.
+    """
     try:
         old = read_json(path) if path.exists() else {}
     except ValueError:

@@ -51,8 +51,8 @@ from zosoftmax.io import atomic_write_text
 from . import FIGURE_MODULES
 from ._common import GENERATED, ROOT
 
-__all__ = ["VOCABULARY", "Number", "tex_escape", "text_to_tex", "fmt_number", "exact_latex", "lookup", "render",
-           "readme_blocks", "benchmark_blocks", "replace_blocks", "main"]
+__all__ = ["VOCABULARY", "Number", "benchmark_blocks", "exact_latex", "fmt_number", "lookup", "main", "readme_blocks",
+           "render", "replace_blocks", "tex_escape", "text_to_tex"]
 
 MISSING = r"\NotGenerated"
 
@@ -690,8 +690,11 @@ def _names(names: list[str]) -> str:
 
 
 def _prediction(data: Any) -> list[str]:
-    r"""``\PredictionResult`` (the result, in words, from the numbers), ``\PredictionTable``, and the sentences
-    ``\PredictionAbstract`` and ``\PredictionConclusion``, each claiming only what fig_prediction's verdict says."""
+    r"""C13's generated text: result, table, and the abstract's and conclusion's sentences.
+
+    ``\PredictionResult`` (the result, in words, from the numbers), ``\PredictionTable``, and the sentences
+    ``\PredictionAbstract`` and ``\PredictionConclusion``, each claiming only what fig_prediction's verdict says.
+    """
     concl = (r"\newcommand{\PredictionConclusion}{Section~\ref{sec:prediction} compares the worst-case guarantee "
              r"with the exact expected learning curve of the local quadratic model on real data.}")
     neutral = (r"\newcommand{\PredictionAbstract}{We also compare the exact expected learning curve of ZO gradient "

@@ -35,7 +35,8 @@ def test_readme_api_example_runs_as_doctest():
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
     result = runner.summarize(verbose=False)
-    assert result.failed == 0 and result.attempted == len(test.examples)
+    assert result.failed == 0
+    assert result.attempted == len(test.examples)
     # one distribution and one k for the step size, the bound and the runs
     code = blocks[0]
     for call in ("step_size(p, k, dist)", "rate_bound(p, k, dist)", "k=k, distribution=dist, rng=1"):

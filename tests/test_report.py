@@ -107,10 +107,13 @@ def test_committed_json_fill_every_number():
 def test_one_claims_table_with_evidence(generated: Path):
     tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
     table = _macro(tex, "ClaimsTable")
-    assert table.count(r"\begin{longtable}") == 1 and r"\caption{#1}" in table
+    assert table.count(r"\begin{longtable}") == 1
+    assert r"\caption{#1}" in table
     c4 = next(line for line in table.splitlines() if line.startswith("C4 &"))
-    assert r"\prov{paper}/\allowbreak \prov{derived}" in c4 and "holds with correction" in c4
-    assert "numeric search" in c4 and r"\ensuremath{n} \ensuremath{\le} 8" in c4  # strongest kind, scope as LaTeX
+    assert r"\prov{paper}/\allowbreak \prov{derived}" in c4
+    assert "holds with correction" in c4
+    assert "numeric search" in c4
+    assert r"\ensuremath{n} \ensuremath{\le} 8" in c4
     c9 = next(line for line in table.splitlines() if line.startswith("C9 &"))
     assert report._notice("claims.json: strongest") in c9  # no `strongest` field yet: red, never blank
     assert "claims.tex" not in MAIN_TEX.read_text(encoding="utf-8")  # the table is printed once
@@ -119,11 +122,15 @@ def test_one_claims_table_with_evidence(generated: Path):
 def test_corrections_follow_the_verdicts(generated: Path):
     """A hand-written correction prints only while claims.json gives that claim one; others are converted."""
     tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
-    assert r"\csname zo@corrected@C4\endcsname" in tex and r"\csname zo@corrected@C1\endcsname" not in tex
+    assert r"\csname zo@corrected@C4\endcsname" in tex
+    assert r"\csname zo@corrected@C1\endcsname" not in tex
     others = _macro(tex, "OtherCorrections")
-    assert r"\item[C9]" in others and r"\item[C4]" not in others  # C4 has a paragraph in main.tex, C9 not
-    assert r"\ensuremath{\sqrt{d}}" in others and r"\texttt{sphere\_radius}" in others
-    assert r"\ensuremath{\varepsilon}" in others and r"\ensuremath{\to}" in others
+    assert r"\item[C9]" in others
+    assert r"\item[C4]" not in others
+    assert r"\ensuremath{\sqrt{d}}" in others
+    assert r"\texttt{sphere\_radius}" in others
+    assert r"\ensuremath{\varepsilon}" in others
+    assert r"\ensuremath{\to}" in others
     assert report.handled_corrections(MAIN_TEX) >= {"C4", "C5", "C6", "C7", "C8", "C10"}
 
 
@@ -139,9 +146,11 @@ def test_experiments_are_counted_from_the_figures(generated: Path):
     assert set(FIGURE_MODULES) <= set(included), "every figure of python -m analysis is in the report"
     tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
     assert _macro(tex, "NumExperiments") == "{" + report.NUMBER_WORDS[len(included)] + "}"
-    assert _macro(tex, "NumClaims") == "{three}" and _macro(tex, "NumCorrected") == "{two}"
+    assert _macro(tex, "NumClaims") == "{three}"
+    assert _macro(tex, "NumCorrected") == "{two}"
     sentence = _macro(tex, "ExperimentsConfirmed")
-    assert sentence.startswith("{One of the") and "one did not" in sentence  # fig_constants not confirmed
+    assert sentence.startswith("{One of the")
+    assert "one did not" in sentence
 
 
 def test_reproducibility_appendix(generated: Path):
@@ -151,7 +160,9 @@ def test_reproducibility_appendix(generated: Path):
                  "constants 12~s", "all figures 80~s"):
         assert text in repro
     env = report.environment()  # the real one: every field present
-    assert env["python"] and env["cores"] and env["versions"]["numpy"]
+    assert env["python"]
+    assert env["cores"]
+    assert env["versions"]["numpy"]
 
 
 def test_everything_missing_is_visible(tmp_path: Path):
@@ -165,16 +176,23 @@ def test_text_to_tex_leaves_no_ascii_math():
     text = "||Hess L|| <= 4 sqrt(33)/1152, beta+ >= eps^2 -> 0, w_i^2, A^T, E||g_hat||^2, bias_bound, 50% & #1"
     tex = report.text_to_tex(text)
     assert not any(op in _strip_math(tex) for op in ASCII_MATH), tex
-    assert r"\ensuremath{\sqrt{33}}" in tex and r"\ensuremath{\beta^+}" in tex and r"\ensuremath{w_{i}}" in tex
-    assert r"\ensuremath{^{\top}}" in tex and r"\ensuremath{\hat g}" in tex and r"\texttt{bias\_bound}" in tex
+    assert r"\ensuremath{\sqrt{33}}" in tex
+    assert r"\ensuremath{\beta^+}" in tex
+    assert r"\ensuremath{w_{i}}" in tex
+    assert r"\ensuremath{^{\top}}" in tex
+    assert r"\ensuremath{\hat g}" in tex
+    assert r"\texttt{bias\_bound}" in tex
     assert r"50\% \& \#1" in tex
 
 
 def test_fmt_number():
-    assert report.fmt_number(0.30811, "dec4") == "0.3081" and report.fmt_number(-0.0004, "dec3") == "0"
-    assert report.fmt_number(2.5e-12, "sig2") == r"2.5\times10^{-12}" and report.fmt_number(13.04, "sig3") == "13.0"
+    assert report.fmt_number(0.30811, "dec4") == "0.3081"
+    assert report.fmt_number(-0.0004, "dec3") == "0"
+    assert report.fmt_number(2.5e-12, "sig2") == r"2.5\times10^{-12}"
+    assert report.fmt_number(13.04, "sig3") == "13.0"
     assert report.fmt_number(99999.0, "sig2") == r"1.0\times10^{5}"  # the mantissa never reads 10
-    assert report.fmt_number(16384, "int") == r"16\,384" and report.fmt_number(8, "word") == r"\text{eight}"
+    assert report.fmt_number(16384, "int") == r"16\,384"
+    assert report.fmt_number(8, "word") == r"\text{eight}"
     assert report.fmt_number("(d+k+1)/k", "exact") == r"\frac{d + k + 1}{k}"
     with pytest.raises(ValueError, match="spec"):
         report.fmt_number(1.0, "pct")
@@ -185,7 +203,8 @@ def test_fmt_number():
 def test_main_writes_atomically(generated: Path):
     assert report.main(["--generated", str(generated)]) == 0
     text = (generated / "numbers.tex").read_text(encoding="utf-8")
-    assert text.startswith("% Generated by analysis/report.py") and r"\newcommand{\ClaimsTable}" in text
+    assert text.startswith("% Generated by analysis/report.py")
+    assert r"\newcommand{\ClaimsTable}" in text
     assert not list(generated.glob(".numbers.tex.*"))  # no temporary file left behind
 
 
@@ -193,7 +212,7 @@ def test_main_writes_atomically(generated: Path):
 
 
 def _drop_command(tex: str, command: str) -> str:
-    """``tex`` without every ``\\command{...}`` group (balanced braces)."""
+    r"""``tex`` without every ``\command{...}`` group (balanced braces)."""
     out, i = [], 0
     while (j := tex.find(f"\\{command}{{", i)) >= 0:
         out.append(tex[i:j])
@@ -209,7 +228,7 @@ def _drop_command(tex: str, command: str) -> str:
 
 
 def _strip_math(tex: str) -> str:
-    """LaTeX source without comments, math ($...$, \\[...\\], equation), \\ensuremath groups and red notices."""
+    r"""LaTeX source without comments, math ($...$, \[...\], equation), \ensuremath groups and red notices."""
     tex = re.sub(r"(?<!\\)%.*", "", tex)
     tex = re.sub(r"\\begin\{equation\}.*?\\end\{equation\}", " ", tex, flags=re.S)
     tex = re.sub(r"\\\[.*?\\\]", " ", tex, flags=re.S)
@@ -249,7 +268,8 @@ def test_source_reads_as_math():
     _check_reads_as_math(_prose(numbers), "numbers.tex from paper/generated")
     for section in ("Conclusion", "Reproducibility"):
         assert f"\\section{{{section}}}" in tex
-    assert r"\bibliography{refs}" in tex and (ROOT / "paper" / "refs.bib").exists()
+    assert r"\bibliography{refs}" in tex
+    assert (ROOT / "paper" / "refs.bib").exists()
 
 
 def test_bibliography_has_the_cited_works():
@@ -258,7 +278,8 @@ def test_bibliography_has_the_cited_works():
     cited = set()
     for group in re.findall(r"\\cite[tp]?\{([^}]*)\}", MAIN_TEX.read_text(encoding="utf-8")):
         cited.update(k.strip() for k in group.split(","))
-    assert cited and cited <= keys, cited - keys
+    assert cited
+    assert cited <= keys, cited - keys
     for ident in ("2307.08352", "2304.10411", "2305.17333", "10.1109/9.119632", "527--566"):
         assert ident in bib
 
@@ -267,9 +288,11 @@ def test_bibliography_has_the_cited_works():
                     reason="TeX not installed (see make paper)")
 @pytest.mark.parametrize("with_data", [True, False])
 def test_main_tex_builds_and_reads_as_math(tmp_path: Path, with_data: bool):
-    """paper/main.tex compiles with the committed JSONs and with nothing generated at all (placeholders only);
-    the PDF's text (figures left out: they are checked as figures) has References and a Conclusion, no ASCII
-    math and no JSON keys outside the red not-generated notices."""
+    """paper/main.tex compiles with the committed JSONs and with nothing generated (placeholders only).
+
+    The PDF's text (figures left out: they are checked as figures) has References and a Conclusion, no ASCII
+    math and no JSON keys outside the red not-generated notices.
+    """
     paper = tmp_path / "paper"
     (paper / "generated").mkdir(parents=True)
     for name in ("main.tex", "refs.bib"):
@@ -283,7 +306,9 @@ def test_main_tex_builds_and_reads_as_math(tmp_path: Path, with_data: bool):
     assert proc.returncode == 0, (paper / "main.log").read_text(errors="replace")[-3000:]
     text = subprocess.run(["pdftotext", "-layout", "main.pdf", "-"], cwd=paper, capture_output=True, text=True,
                           check=True).stdout
-    assert "References" in text and "Conclusion" in text and "Reproducibility" in text
+    assert "References" in text
+    assert "Conclusion" in text
+    assert "Reproducibility" in text
     assert "??" not in text  # every reference and citation resolved
     # the red notices (which may break across lines and even pages) name what is missing: not checked as prose
     visible = re.sub(r"\[not [^\[\]]*?\]", " ", re.sub(r"\s+", " ", text))
@@ -305,8 +330,13 @@ def _prediction_fixture(vacuous: bool, within: bool) -> dict:
 def test_prediction_section_says_what_was_measured(vacuous: bool, within: bool):
     """The C13 result sentence follows the numbers (verdict words included) and its table has no raw keys."""
     result, table, _, _ = report._prediction(_prediction_fixture(vacuous, within))
-    assert ("lies within" in result) is within and ("does not lie within" in result) is (not within)
+    assert ("lies within" in result) is within
+    assert ("does not lie within" in result) is (not within)
     assert ("worst-case bound is vacuous" in result) is vacuous
-    assert "breast cancer" in result and "breast_cancer" not in result and r"$3.60$" in result
-    assert r"$\le0$" in table and r"$\infty$" in table and r"1{,}797" in table  # mu <= 0, kappa infinite
+    assert "breast cancer" in result
+    assert "breast_cancer" not in result
+    assert r"$3.60$" in result
+    assert r"$\le0$" in table
+    assert r"$\infty$" in table
+    assert r"1{,}797" in table
     _check_reads_as_math(_prose(result + table), "the C13 result")
