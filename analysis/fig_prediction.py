@@ -29,6 +29,8 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 import zosoftmax as zs
 
@@ -286,95 +288,105 @@ def _far_text(far: dict[str, Any]) -> str:
 
 
 def plot(data: dict[str, Any]) -> Figure:
-    """One row per instance: gap curves (left) and the lr sweep (right); the far starts below; one key per column.
+    r"""Gap curves (one panel per instance), the step-size sweep of every instance, the far starts; one key.
 
-    The table is in the JSON. Each left title gives the instance and the prediction's largest relative error.
+    Fits the report's page: 6.7 in wide and at most 0.72 of the text height (the cap of ``\FigInclude``), so
+    it is printed at its size. An instance keeps its colour in its curve panel and in the sweep; the table is
+    in the JSON. Each curve panel's title gives the instance and the prediction's largest relative error.
     """
     names = data["instances"]
-    fig, axes = plt.subplots(len(names) + 1, 2, figsize=(6.7, 1.55 * (len(names) + 1) + 0.9), squeeze=False,
-                             layout="constrained")
+    if len(names) > 4:
+        raise ValueError(f"data['instances'] must name at most 4 instances (a 3 x 3 grid), got {len(names)}")
+    fig = plt.figure(figsize=(6.7, 6.5), layout="constrained")
+    grid = fig.add_gridspec(3, 3)  # the curves row by row, then the sweep and the far starts; the key on the right
+    cells = iter([*[grid[0, 0], grid[0, 1], grid[0, 2], grid[1, 0]][:len(names)], grid[1, 1], grid[2, 0], grid[2, 1]])
     z = data["z_threshold"]
-    _plot_far(axes[-1], data["far"])
-    for row, name in zip(axes[:-1], names, strict=True):
-        c = data[name]
+    colors = {name: f"C{i}" for i, name in enumerate(names)}
+    markers = {name: "osD^v"[i % 5] for i, name in enumerate(names)}
+    for name in names:
+        c, color = data[name], colors[name]
+        ax = fig.add_subplot(next(cells))
         t = np.asarray(c["t"])
         mean, se = np.asarray(c["mean"]), np.asarray(c["se"])
         at = {step: j for j, step in enumerate(c["t"])}
-        ax = row[0]
-        ax.fill_between(t, np.maximum(mean - z * se, 1e-300), mean + z * se, color="C0", alpha=0.3, lw=0,
-                        label=f"measured mean $\\pm$ {z:.1f} SE")
-        ax.plot(t, mean, color="C0", ls="-", lw=1.0)
-        ax.plot(t, c["predicted"], color="k", ls="--", lw=1.2, label="exact prediction (C13)")
-        ax.plot(c["compared_times"], [mean[at[step]] for step in c["compared_times"]], "o", color="C0", ms=3,
-                label="compared times")
-        ax.plot(t, c["bound"], color="C1", ls="-.", lw=1.2, label="C11 bound")
+        ax.fill_between(t, np.maximum(mean - z * se, 1e-300), mean + z * se, color=color, alpha=0.3, lw=0)
+        ax.plot(t, mean, color=color, ls="-", lw=1.0)
+        ax.plot(t, c["predicted"], color="k", ls="--", lw=1.1)
+        ax.plot(c["compared_times"], [mean[at[step]] for step in c["compared_times"]], ls="none",
+                marker=markers[name], color=color, ms=3)
+        ax.plot(t, c["bound"], color="0.45", ls="-.", lw=1.1)
+        if c["bound_vacuous"]:  # below the flat bound line, where the decaying curve is not
+            ax.text(0.98, 0.86, "bound vacuous", transform=ax.transAxes, ha="right", va="top", color="0.3")
         ax.set_yscale("log")
         ax.set_ylabel(r"$E[L(x_t)] - L^*$")
-        ax.set_title(f"{name}: n = {c['n']}, d = {c['d']}, $\\kappa$ = {c['kappa']:.2g}; "
+        ax.set_xlabel("iteration $t$")
+        ax.set_title(f"{name}: n = {c['n']}, d = {c['d']}\n$\\kappa$ = {c['kappa']:.2g}, "
                      f"error $\\leq$ {c['max_relative_error']:.1%}")
-        if c["bound_vacuous"]:  # below the flat bound line, where the decaying curve is not
-            ax.text(0.98, 0.86, "C11 bound vacuous", transform=ax.transAxes, ha="right", va="top", color="C1")
-        ax = row[1]
-        frac = np.asarray([r["fraction"] for r in c["sweep"]])
-        measured = np.asarray([r["measured_ratio"] for r in c["sweep"]])
-        predicted = np.asarray([r["predicted_ratio"] for r in c["sweep"]])
+    ax = fig.add_subplot(next(cells))
+    for name in names:
+        sweep = data[name]["sweep"]
+        frac = np.asarray([r["fraction"] for r in sweep])
+        measured = np.asarray([r["measured_ratio"] for r in sweep])
+        predicted = np.asarray([r["predicted_ratio"] for r in sweep])
         finite = np.isfinite(measured)
-        ax.plot(frac, predicted, "k--", marker="s", ms=3, lw=1, label="predicted")
-        ax.plot(frac[finite], measured[finite], color="C0", ls="-", marker="o", ms=3.5, lw=1,
-                label=f"measured mean ({data['profile_sizes']['sweep_runs']} runs)")
-        ax.plot(frac[~finite], np.full(np.sum(~finite), np.nanmax(predicted[np.isfinite(predicted)])), "x",
-                color="C3", ms=5, label="diverged (no finite mean)")
-        ax.axvline(1.0, color="C2", lw=1, ls=":", label=r"$\eta^*$, the largest stable step")
-        ax.axhline(1.0, color="0.5", lw=0.8)
-        ax.set_yscale("log")
-        ax.set_ylabel(f"gap after {data['profile_sizes']['sweep_steps']} steps\n/ initial gap")
-        ax.set_title(f"{name}: step-size sweep")
-    for col in range(2):
-        axes[-2][col].set_xlabel(("iteration $t$", r"step size $\eta / \eta^*$")[col])
-        for ax in axes[:-2, col]:
-            ax.sharex(axes[-2][col])
-            ax.tick_params(labelbottom=False)
-    key: dict[str, Any] = {}  # label -> handle, both columns of the first row
-    for ax in axes[0]:
-        handles, labels = ax.get_legend_handles_labels()
-        key.update(zip(labels, handles, strict=True))
+        ax.plot(frac, predicted, color=colors[name], ls="--", lw=1, marker=markers[name], mfc="none", ms=3.5)
+        ax.plot(frac[finite], measured[finite], color=colors[name], ls="-", lw=1, marker=markers[name], ms=3.5)
+        ax.plot(frac[~finite], predicted[~finite], "x", color="k", ms=6)
+    ax.axvline(1.0, color="0.3", lw=1, ls=":")
+    ax.axhline(1.0, color="0.5", lw=0.8)
+    ax.set_yscale("log")
+    ax.set_xlabel(r"step size $\eta / \eta^*$")
+    ax.set_ylabel(f"gap after {data['profile_sizes']['sweep_steps']} steps\n/ initial gap")
+    ax.set_title("step-size sweep:\nstable up to $\\eta^*$")
+    _plot_far((fig.add_subplot(next(cells)), fig.add_subplot(next(cells))), data["far"])
+    key = fig.add_subplot(grid[1:, 2])
+    key.axis("off")
     runs = data[names[0]]["runs"]
-    fig.legend(handles=list(key.values()), labels=list(key), loc="outside lower center", ncol=4,
-               title=f"rows 1-{len(names)}: gap curves at $\\eta = 1/(\\ell\\gamma)$, {runs} runs (left); "
-                     f"step-size sweep (right); error: the prediction's largest relative error")
-    fig.suptitle(f"C13: the exact expected learning curve of ZO-GD ({data['distribution']}, k = {data['k']})\n"
-                 "against the measured mean and the C11 bound")
+    line = Line2D
+    handles = [*(line([], [], color=colors[n], marker=markers[n], ls="-") for n in names),
+               Rectangle((0, 0), 1, 1, color="0.6", alpha=0.5, lw=0),
+               line([], [], color="k", ls="--"), line([], [], color="0.45", ls="-."),
+               line([], [], color="0.3", ls="--", marker="o", mfc="none"),
+               line([], [], color="k", ls="none", marker="x"), line([], [], color="0.3", ls=":")]
+    labels = [*names, f"measured mean $\\pm$ {z:.1f} SE", "exact prediction (C13)", "C11 bound",
+              "sweep: predicted (dashed)", "diverged (no finite mean)", r"$\eta^*$, the largest stable step"]
+    key.legend(handles, labels, loc="center", borderaxespad=0,
+               title=f"curves: $\\eta = 1/(\\ell\\gamma)$, {runs} runs;\nmarkers: the compared times;\n"
+                     "sweep: measured solid")
+    fig.suptitle(f"C13: the exact expected learning curve of ZO-GD ({data['distribution']}, k = {data['k']}) "
+                 "against the measured mean\nand the C11 bound, and where its quadratic model stops holding")
     return fig
 
 
-def _plot_far(row: Any, far: dict[str, Any]) -> None:
-    """Measured mean over predicted against t for each start distance (left); the largest |z| against it (right)."""
-    ax = row[0]
+def _plot_far(axes: Any, far: dict[str, Any]) -> None:
+    """Measured mean over predicted against t for each start distance; the largest |z| against it."""
+    ax = axes[0]
     for i, f in enumerate(far["points"]):
         mean, pred = np.asarray(f["mean"]), np.asarray(f["predicted"])
-        ax.plot(np.arange(mean.size), mean / pred, color=f"C{i}", lw=1.1, marker="osD^v"[i % 5],
-                markevery=(i * 5, 40), ms=3, label=f"r = {f['radius']:g}")
+        ax.plot(np.arange(mean.size), mean / pred, color=f"C{i}", lw=1.1, ls="-", marker="osD^v"[i % 5],
+                markevery=(i * 5, 40), ms=3, label=f"{f['radius']:g}")
     ax.axhline(1.0, color="k", ls="--", lw=1)
     ax.set_yscale("log")
     ax.set_xlabel("iteration $t$")
-    ax.set_ylabel("measured mean / predicted")
-    ax.set_title(f"{far['instance']}: starts $x^* + r v$ (lr {far['lr_fraction']:g} $\\eta^*$)")
-    ax.legend(ncol=3, loc="upper left", title="start distance $r$ (logit units)", borderaxespad=0.2)
-    ax.set_ylim(top=ax.get_ylim()[1] * 30)  # room for the key above the curves
-    ax = row[1]
+    ax.set_ylabel("measured mean\n/ predicted")
+    ax.set_title(f"{far['instance']}: starts $x^* + r v$\n(lr {far['lr_fraction']:g} $\\eta^*$)")
+    ax.legend(ncol=3, loc="upper left", title="$r$ (logit units)", borderaxespad=0.2, handlelength=1.5,
+              columnspacing=0.8)
+    ax.set_ylim(top=ax.get_ylim()[1] * 300)  # room for the key above the curves
+    ax = axes[1]
     radii = [f["radius"] for f in far["points"]]
     ax.plot(radii, [max(abs(v) for v in f["z_scores"]) for f in far["points"]], "o-", color="C0",
-            label="largest $|z|$ over the tested times")
+            label="largest $|z|$ over $t$")
     ax.axhline(far["z_threshold"], color="C3", lw=1, ls=":", label=f"Bonferroni $z$ = {far['z_threshold']:.2f}")
     ax.plot(radii, [f["model_gap0_relative_error"] * 100 for f in far["points"]], "s--", color="0.4", ms=3,
-            label="model's error at $t$ = 0 (%)")
+            label="model error at $t$ = 0 (%)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("start distance $r$ (logit units)")
     ax.set_ylabel(r"$|z|$, or error (%)")
-    ax.set_title("where the quadratic model stops holding")
+    ax.set_title("where the quadratic model\nstops holding")
     ax.legend(loc="upper left", borderaxespad=0.2)
-    ax.set_ylim(top=ax.get_ylim()[1] * 20)  # room for the key above the points
+    ax.set_ylim(top=ax.get_ylim()[1] * 100)  # room for the key above the points
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:

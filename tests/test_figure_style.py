@@ -1,7 +1,8 @@
 r"""Every figure is legible where it is printed: 6.7 in wide, every text >= 7 pt, titles in words.
 
 Each figure is a full-width figure of the report (paper/main.tex includes it with ``width=\linewidth``), so it
-is made 6.7 in wide with every text >= 7 pt and nothing drawn outside that width, and its titles state the
+is made 6.7 in wide with every text >= 7 pt, nothing drawn outside that width, no taller than the 0.72 of the
+text height that ``\FigInclude`` allows (else LaTeX shrinks it), and its titles state the
 claim in words, never a Python boolean or a file name.
 
 Each test computes the figure's quick profile (caches redirected to ``tmp_path``, so nothing stale is plotted),
@@ -24,6 +25,7 @@ from proofs import _search
 FIGURES = (*FIGURE_MODULES, "fig_cost")
 WIDTH_IN = 6.7  # the figure's width: the report's text width is 6.77 in (letter paper, 2.2 cm margins)
 TEXT_WIDTH_IN = 6.77  # what LaTeX scales a \linewidth figure to: drawn content wider than this shrinks the text
+HEIGHT_CAP_IN = 0.72 * (11.0 - 2 * 2.2 / 2.54)  # \FigInclude caps a figure at 0.72 \textheight (letter, 2.2 cm)
 MIN_PT = 7.0  # smallest legible size on the printed page
 PAD_IN = 0.02  # savefig.pad_inches of analysis/paper.mplstyle, added on each side of the drawn content
 FORBIDDEN = ("True", "False", "fig_")  # a boolean or a file name in a title
@@ -65,8 +67,9 @@ def test_figure_printed_size_and_titles(name: str, tmp_path: Any, monkeypatch: p
         small = sorted({(float(t.get_fontsize()), t.get_text()[:40]) for t in texts
                         if float(t.get_fontsize()) < MIN_PT})
         assert not small, f"texts below {MIN_PT} pt: {small}"
-        drawn = fig.get_tightbbox(fig.canvas.get_renderer()).width  # inches: what bbox_inches='tight' keeps
-        assert drawn + 2 * PAD_IN <= TEXT_WIDTH_IN, f"content {drawn:.2f} in wide: LaTeX would shrink the text"
+        drawn = fig.get_tightbbox(fig.canvas.get_renderer())  # inches: what bbox_inches='tight' keeps
+        assert drawn.width + 2 * PAD_IN <= TEXT_WIDTH_IN, f"{drawn.width:.2f} in wide: LaTeX would shrink the text"
+        assert drawn.height + 2 * PAD_IN <= HEIGHT_CAP_IN, f"{drawn.height:.2f} in tall: LaTeX would shrink it"
         titles = _titles(fig)
         assert titles, "a figure without a title"
         bad = [t for t in titles if any(word in t for word in FORBIDDEN)]
