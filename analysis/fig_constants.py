@@ -162,7 +162,7 @@ def plot(data: dict[str, Any]) -> Figure:
     ratios = [r["proven_over_empirical"] for r in rows]
     paper = [r["paper_over_empirical"] for r in rows]
     fig.suptitle(f"C4-C6: the constants of $B(x)$ and $Sc$ against the largest value found: the proven ones are\n"
-                 f"{min(ratios):.1f}-{max(ratios):.1f}$\\times$ above it, the paper family's "
+                 f"{min(ratios):.1f}-{max(ratios):.1f}$\\times$ above it, the paper's "
                  f"{min(paper):.1f}-{max(paper):.0f}$\\times$")
     return fig
 
