@@ -481,7 +481,10 @@ VOCABULARY: tuple[Number, ...] = (
         for s in ("simplex", "ball") for q in ("beta_plus", "beta_minus", "grad")), "sig2"),
     Number("ConstGeneralOverSupMax", "fig_constants", "max_proven_over_empirical", "sig3"),
     Number("ConstGeneralOverSupMin", "fig_constants", "min_proven_over_empirical", "sig3"),
-    Number("ConstSupGrowth", "fig_constants", lambda d: lookup(d, "max_sup_over_n2") - 1, "sig1"),
+    Number("ConstSupSpread", "fig_constants", lambda d: max(
+        (max(p["sup"] for p in pts) - min(p["sup"] for p in pts)) / max(p["sup"] for p in pts)
+        for per_set in lookup(d, "per_n").values() for pts in per_set.values()), "sig1",
+        doc="largest relative spread over n of the supremum found, over the quantities and target sets"),
     Number("ConstMaxN", "fig_constants", lambda d: max(lookup(d, "ns")), "int"),
     # Experiment 7, effective rank (C10).
     Number("RankN", "fig_effective_rank", "n", "int"),
