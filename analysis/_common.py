@@ -42,18 +42,34 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from joblib.externals.loky import get_reusable_executor  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from tqdm import tqdm  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from joblib.externals.loky import get_reusable_executor
+from matplotlib.figure import Figure
+from tqdm import tqdm
 
-import zosoftmax  # noqa: E402
-from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json  # noqa: E402
+import zosoftmax
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json
 
-__all__ = ["ROOT", "STYLE", "FIGURES", "GENERATED", "CACHE", "PROFILES", "Runner", "as_runner", "band", "cached",
-           "compute_figure", "write_figure", "produce", "add_runner_arguments", "run_figure", "runner_from_args",
-           "save_figure"]
+__all__ = [
+    "CACHE",
+    "FIGURES",
+    "GENERATED",
+    "PROFILES",
+    "ROOT",
+    "STYLE",
+    "Runner",
+    "add_runner_arguments",
+    "as_runner",
+    "band",
+    "cached",
+    "compute_figure",
+    "produce",
+    "run_figure",
+    "runner_from_args",
+    "save_figure",
+    "write_figure",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"

@@ -41,7 +41,7 @@ import zosoftmax as zs
 
 from ._common import Runner, as_runner, run_figure
 
-__all__ = ["NAME", "QUANTITIES", "TARGET_SETS", "compute", "plot", "main", "proven"]
+__all__ = ["NAME", "QUANTITIES", "TARGET_SETS", "compute", "main", "plot", "proven"]
 
 NAME = "fig_constants"
 QUANTITIES = ("beta_plus", "beta_minus", "grad")  # λ_max(B), −λ_min(B), ‖Sc‖

@@ -44,7 +44,7 @@ import zosoftmax as zs
 
 from ._common import Runner, as_runner, band, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main", "instance", "mean_ratio_summary", "run_zo", "run_gd"]
+__all__ = ["NAME", "compute", "instance", "main", "mean_ratio_summary", "plot", "run_gd", "run_zo"]
 
 NAME = "fig_convergence"
 N_ROWS, DIM = 64, 32  # rank(A) = d, so the regularizer makes L strongly convex

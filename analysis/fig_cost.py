@@ -39,7 +39,7 @@ import zosoftmax as zs
 
 from ._common import Runner, run_figure
 
-__all__ = ["NAME", "METHODS", "SETTINGS", "compute", "plot", "main"]
+__all__ = ["METHODS", "NAME", "SETTINGS", "compute", "main", "plot"]
 
 NAME = "fig_cost"
 EPS, LR = 1e-3, 1e-2  # the library's default perturbation; any stable step (only time is measured)

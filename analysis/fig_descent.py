@@ -29,7 +29,7 @@ import zosoftmax as zs
 
 from ._common import PROFILES, Runner, as_runner, band, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main"]
+__all__ = ["NAME", "compute", "main", "plot"]
 
 NAME = "fig_descent"
 N_ROWS, DIM, K = 48, 32, 4

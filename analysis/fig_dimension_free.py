@@ -60,8 +60,18 @@ import zosoftmax as zs
 
 from ._common import Runner, as_runner, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main", "design", "instance", "hitting_times", "bootstrap_mean_gap_times",
-           "bootstrap_slope", "run_point"]
+__all__ = [
+    "NAME",
+    "bootstrap_mean_gap_times",
+    "bootstrap_slope",
+    "compute",
+    "design",
+    "hitting_times",
+    "instance",
+    "main",
+    "plot",
+    "run_point",
+]
 
 NAME = "fig_dimension_free"
 INSTANCE_SEED, START_SEED, RUN_SEED, BOOT_SEED = 51, 52, 53, 54

@@ -36,7 +36,7 @@ import zosoftmax as zs
 
 from ._common import PROFILES, Runner, as_runner, band, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main", "instance"]
+__all__ = ["NAME", "compute", "instance", "main", "plot"]
 
 NAME = "fig_effective_rank"
 INSTANCE_SEED, START_SEED, RUN_SEED = 21, 22, 23
@@ -62,7 +62,7 @@ def _horizon(n: int, d: int) -> dict[str, Any]:
     p, x0 = instance(n, d)
     loss_star = float(zs.newton(p, x0).losses[-1])
     horizon = zs.iteration_bound(p, x0, K, DISTRIBUTION, REL_ACCURACY * (p.loss(x0) - loss_star), loss_star=loss_star)
-    return {"t": sorted({int(round(c * horizon)) for c in CHECKPOINTS}), "horizon": horizon, "loss_star": loss_star,
+    return {"t": sorted({round(c * horizon) for c in CHECKPOINTS}), "horizon": horizon, "loss_star": loss_star,
             "lr": zs.step_size(p, K, DISTRIBUTION)}
 
 

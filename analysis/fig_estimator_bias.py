@@ -33,7 +33,7 @@ import zosoftmax as zs
 
 from ._common import Runner, as_runner, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main"]
+__all__ = ["NAME", "compute", "main", "plot"]
 
 NAME = "fig_estimator_bias"
 N_ROWS, DIM = 6, 8  # 2^8 = 256 Rademacher directions: the expectation is an exact finite mean
@@ -116,7 +116,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     # The forward *bias* has order 2, not 1 (a correction: O(ε²) ⊂ O(ε), so C7's bound holds, loosely).
     confirmed = bool(order_ok["central_bias"] and order_ok["forward_deviation"] and order_ok["central_deviation"]
                      and all(below.values()))
-    forward_bias_order = int(round(slopes["forward_bias"]))
+    forward_bias_order = round(slopes["forward_bias"])
     return {
         "claim": "C7",
         "instance": {"n": N_ROWS, "d": DIM, "distribution": DISTRIBUTION, "instance_seed": INSTANCE_SEED,

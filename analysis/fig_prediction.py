@@ -36,7 +36,7 @@ import zosoftmax as zs
 
 from ._common import Runner, as_runner, run_figure
 
-__all__ = ["NAME", "INSTANCES", "compute", "plot", "main"]
+__all__ = ["INSTANCES", "NAME", "compute", "main", "plot"]
 
 NAME = "fig_prediction"
 INSTANCES = ("digits", "breast_cancer", "wine", "synthetic")
@@ -113,8 +113,10 @@ def _pooled(chunks: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
 
 
 def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any]:
-    """Measured mean gap and its SE at every step (pooled over the chunks of runs), the prediction, the C11 bound
-    and the instance's constants."""
+    """Measured mean gap and SE at every step, the prediction, the C11 bound and the instance's constants.
+
+    The mean and SE are pooled over the chunks of runs (:func:`_pooled`).
+    """
     p, x_star, loss_star, model = _solved(name)
     x0 = np.zeros(p.d)
     lr = zs.step_size(p, K, DISTRIBUTION)

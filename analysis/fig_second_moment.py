@@ -24,7 +24,7 @@ import zosoftmax as zs
 
 from ._common import PROFILES, Runner, as_runner, band, run_figure
 
-__all__ = ["NAME", "compute", "plot", "main"]
+__all__ = ["NAME", "compute", "main", "plot"]
 
 NAME = "fig_second_moment"
 N_ROWS, DIM = 8, 16  # d = 16: Gaussian's 2/k excess over MeZO is 2/(d+k) ≥ 2.5% of the factor for k <= 64
