@@ -120,9 +120,9 @@ class PrecisionWarning(RuntimeWarning):
 def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
     r"""Refuse an ε whose perturbation cannot move the loss in floating point; warn when it is borderline.
 
-    A logit :math:`y_i` is stored to :math:`u|y_i|` (unit roundoff ``u``), so :math:`y \pm arepsilon Az` differs
-    from :math:`y` only where :math:`arepsilon|Az_i| > u|y_i|`: with :math:`s = \max(1, \max|y|)` and
-    :math:`m = arepsilon\max|Az|`, below :math:`m \le 8us` the quotient is rounding noise (an error), and below
+    A logit :math:`y_i` is stored to :math:`u|y_i|` (unit roundoff ``u``), so :math:`y \pm \varepsilon Az` differs
+    from :math:`y` only where :math:`\varepsilon|Az_i| > u|y_i|`: with :math:`s = \max(1, \max|y|)` and
+    :math:`m = \varepsilon\max|Az|`, below :math:`m \le 8us` the quotient is rounding noise (an error), and below
     :math:`m < \sqrt u\, s` rounding takes more than half its digits (a :class:`PrecisionWarning`). Directions with
     :math:`Az = 0` (the null space of ``A``) leave the loss unchanged at every ε and are never refused.
     """
