@@ -137,7 +137,9 @@ def test_rademacher_moments_on_softmax_as_eps_to_zero(case):
     delta_l = max(S.loss_rounding(p, x + np.sqrt(d)), S.loss_rounding(p, x))
     Z = S.rademacher_signs(d)
     eps = (3 * delta_l / (m3 * d**1.5)) ** (1 / 3)  # minimizes eps^2/6 M3 d^1.5 + delta_L / eps
-    eps = S.resolvable_eps(p, x, Z, eps)  # above the library's resolution floor: tau below holds at any eps
+    # above the library's resolution floor, which each one-direction call below checks with its own max|Az|
+    # (tau below holds at any eps)
+    eps = max(S.resolvable_eps(p, x, z[None], eps) for z in Z)
     tau = eps**2 / 6 * m3 * d**1.5 + delta_l / eps + S.gradient_rounding(p, x) * np.sqrt(d)
     G = np.stack([zs.spsa_gradient(p, x, eps=eps, distribution="rademacher", directions=z[None]) for z in Z])
     assert np.linalg.norm(G.mean(axis=0) - g) <= tau * np.sqrt(d)
