@@ -901,6 +901,12 @@ def _timings(timings: Any, figures: dict[str, Any]) -> str:
     total = timings.get("total_s")
     if isinstance(total, (int, float)):
         parts.append(f"all figures {float(total):.0f}~s")
+    runner = str(timings.get("runner") or "")
+    jobs = re.search(r"jobs=(\d+)", runner)
+    if "scheduler" in runner:
+        parts.append("on a Dask cluster")
+    elif jobs and int(jobs.group(1)) > 1:
+        parts.append(f"on {jobs.group(1)} worker processes, figures computed concurrently")
     return "; ".join(parts) or f"{MISSING}{{timings.json}}"
 
 
