@@ -44,9 +44,9 @@ __all__ = ["METHODS", "NAME", "SETTINGS", "compute", "main", "plot"]
 NAME = "fig_cost"
 EPS, LR = 1e-3, 1e-2  # the library's default perturbation; any stable step (only time is measured)
 METHODS = ("estimate", "batched", "product", "naive", "approx_fprime", "gradient")
-LABELS = {"estimate": "ZO estimate, one product (spsa_gradient)", "batched": "ZO batched, per run-step "
-          "(zo_gd_batch, S={S})", "product": "bare product A[x, Z]", "naive": "ZO naive: 2k loss calls (MeZO step)",
-          "approx_fprime": "scipy approx_fprime (d+1 calls)", "gradient": "analytic gradient"}
+LABELS = {"estimate": "ZO estimate from one product", "batched": "ZO, S = {S} runs batched (per run and step)",
+          "product": "the bare product A[x, Z]", "naive": "ZO naive: 2k separate loss calls",
+          "approx_fprime": "finite differences: d + 1 loss calls", "gradient": "analytic gradient"}
 SETTINGS: dict[str, dict[str, Any]] = {
     "quick": {"n": 32, "k": 4, "d": [32, 64, 128], "S": 4, "steps": 2, "reps": 3, "min_time": 0.001},
     "default": {"n": 256, "k": 8, "d": [256, 512, 1024, 2048, 4096, 8192, 16384], "S": 32, "steps": 4, "reps": 5,
@@ -131,7 +131,7 @@ def plot(data: dict[str, Any]) -> Figure:
             label += " (partly extrapolated)"
             ax.loglog(d[~extra], t[~extra], label=label, **kw)
             ax.loglog(d, np.where(extra | np.roll(extra, -1), t, np.nan), **{**kw, "ls": "--"}, mfc="none",
-                      label="approx_fprime extrapolated: (d+1) $\\times$ one loss")
+                      label="finite differences extrapolated: (d + 1) $\\times$ one loss")
         else:
             ax.loglog(d, t, label=label, **kw)
     ax.set_xlabel("dimension $d$")

@@ -63,6 +63,8 @@ SIZES = {"quick": {"runs": 24, "steps": 120, "sweep_runs": 12, "sweep_steps": 60
 # model's gap is within 2e-4 of the true one up to r = 30 on wine), so the distance experiment uses wine with a weak
 # regularizer, FAR_W = 0.01 (no C11 guarantee there: mu <= 0), where the softmax term matters.
 FAR_INSTANCE, FAR_W, FAR_SEED, FAR_LR_FRACTION = "wine_weak", 0.01, 11, 0.5
+# How the instances are named in the figure (the JSON keeps the load_instance names).
+DISPLAY = {"breast_cancer": "breast cancer", FAR_INSTANCE: f"wine, $w$ = {FAR_W:g}"}
 FAR_RADII = {"quick": (1.0, 10.0, 30.0), "default": (0.3, 1.0, 3.0, 10.0, 30.0),
              "full": (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)}
 
@@ -322,7 +324,7 @@ def plot(data: dict[str, Any]) -> Figure:
         ax.set_yscale("log")
         ax.set_ylabel(r"$E[L(x_t)] - L^*$")
         ax.set_xlabel("iteration $t$")
-        ax.set_title(f"{name}: n = {c['n']}, d = {c['d']}\n$\\kappa$ = {c['kappa']:.2g}, "
+        ax.set_title(f"{DISPLAY.get(name, name)}: n = {c['n']}, d = {c['d']}\n$\\kappa$ = {c['kappa']:.2g}, "
                      f"error $\\leq$ {c['max_relative_error']:.1%}")
     ax = fig.add_subplot(next(cells))
     for name in names:
@@ -350,8 +352,9 @@ def plot(data: dict[str, Any]) -> Figure:
                line([], [], color="k", ls="--"), line([], [], color="0.45", ls="-."),
                line([], [], color="0.3", ls="--", marker="o", mfc="none"),
                line([], [], color="k", ls="none", marker="x"), line([], [], color="0.3", ls=":")]
-    labels = [*names, f"measured mean $\\pm$ {z:.1f} SE", "exact prediction (C13)", "C11 bound",
-              "sweep: predicted (dashed)", "diverged (no finite mean)", r"$\eta^*$, the largest stable step"]
+    labels = [*(DISPLAY.get(n, n) for n in names), f"measured mean $\\pm$ {z:.1f} SE", "exact prediction (C13)",
+              "C11 bound", "sweep: predicted (dashed)", "diverged (no finite mean)",
+              r"$\eta^*$, the largest stable step"]
     key.legend(handles, labels, loc="center", borderaxespad=0,
                title=f"curves: $\\eta = 1/(\\ell\\gamma)$, {runs} runs;\nmarkers: the compared times;\n"
                      "sweep: measured solid")
@@ -371,7 +374,8 @@ def _plot_far(axes: Any, far: dict[str, Any]) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("iteration $t$")
     ax.set_ylabel("measured mean\n/ predicted")
-    ax.set_title(f"{far['instance']}: starts $x^* + r v$\n(lr {far['lr_fraction']:g} $\\eta^*$)")
+    ax.set_title(f"{DISPLAY.get(far['instance'], far['instance'])}: starts $x^* + r v$\n"
+                 f"(step {far['lr_fraction']:g} $\\eta^*$)")
     ax.legend(ncol=3, loc="upper left", title="$r$ (logit units)", borderaxespad=0.2, handlelength=1.5,
               columnspacing=0.8)
     ax.set_ylim(top=ax.get_ylim()[1] * 300)  # room for the key above the curves
