@@ -129,7 +129,8 @@ def test_loss_is_finite_for_every_finite_x_without_a_regularizer(p, data):
     # where f ≈ b (L small, c a cancellation: found by Hypothesis at L = 3.8e-4).
     with np.errstate(over="ignore"):  # |A||x| beyond float64 (x ~ 1e308): no finer statement than the bound above
         scale = 1.0 + float(np.max(np.abs(p.A) @ np.abs(x)))
-        tol = (2 * p.n + p.d + 2) * U * (L + np.sqrt(2 * L) * (1 + np.linalg.norm(p.b)) * scale)
+        tol = (np.inf if not np.isfinite(scale)
+               else (2 * p.n + p.d + 2) * U * (L + np.sqrt(2 * L) * (1 + np.linalg.norm(p.b)) * scale))
     assert abs(p.loss_batch(np.stack([x, np.zeros(p.d)]))[0] - L) <= tol
 
 
