@@ -276,7 +276,7 @@ def round_units(problem: zs.SoftmaxRegression) -> float:
     ``m = 4(n + d)`` (the matrix product ``Ax``, the ``n``-term sums of the softmax normalizer and of the loss, a few
     ops each) and a factor 4 for ``exp``/division.
     """
-    return 16.0 * (problem.n + problem.d)
+    return 16.0 * (problem.m * problem.n + problem.d)  # m softmax rows: their sums are one (mn)-term sum
 
 
 def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
@@ -284,10 +284,14 @@ def logit_scale(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
 
     :math:`\|Sc\| \le 1` and :math:`\|w^2\circ y\|`, :math:`\|w\|_\infty^2\|A\|\|x\|`.
     """
-    y = problem.A @ x
+    y = problem.logits(np.asarray(x, dtype=np.float64))
     w2 = 0.0 if problem.w is None else problem.w**2
-    return 1.0 + float(np.linalg.norm(w2 * y)) + float(np.max(w2)) * float(np.linalg.norm(problem.A, 2)) * float(
-        np.linalg.norm(x))
+    return 1.0 + float(np.linalg.norm(w2 * y)) + float(np.max(w2)) * _norm_a(problem) * float(np.linalg.norm(x))
+
+
+def _norm_a(problem: zs.SoftmaxRegression) -> float:
+    """Spectral norm of the stacked rows ``[A_1; ..; A_m]``."""
+    return float(np.linalg.norm(problem.A.reshape(-1, problem.d), 2))
 
 
 def loss_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
@@ -297,23 +301,23 @@ def loss_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
     ``x + h v`` and of ``Ax`` propagated by :math:`\nabla_y L`).
     """
     X = np.atleast_2d(x)
-    norm_a = float(np.linalg.norm(problem.A, 2))
+    norm_a = _norm_a(problem)
     w2 = 0.0 if problem.w is None else problem.w**2
-    Y = X @ problem.A.T
-    s_y = 1.0 + np.linalg.norm(w2 * Y, axis=1) + float(np.max(w2)) * norm_a * np.linalg.norm(X, axis=1)
+    WY = (w2 * problem.logits(X)).reshape(X.shape[0], -1)
+    s_y = 1.0 + np.linalg.norm(WY, axis=1) + float(np.max(w2)) * norm_a * np.linalg.norm(X, axis=1)
     vals = 1.0 + np.abs(problem.loss_batch(X)) + norm_a * (1.0 + np.linalg.norm(X, axis=1)) * s_y
     return float(round_units(problem) * EPS_MACH * np.max(vals))
 
 
 def gradient_rounding(problem: zs.SoftmaxRegression, x: np.ndarray) -> float:
     r"""Absolute roundoff (2-norm) of one gradient evaluation: :math:`u\,\varepsilon\,\|A\|\,s_y`."""
-    return round_units(problem) * EPS_MACH * float(np.linalg.norm(problem.A, 2)) * logit_scale(problem, x)
+    return round_units(problem) * EPS_MACH * _norm_a(problem) * logit_scale(problem, x)
 
 
 def hessian_rounding(problem: zs.SoftmaxRegression) -> float:
     r"""Absolute roundoff (2-norm) of one Hessian: :math:`u\,\varepsilon\,\|A\|^2(2 + \|w\|_\infty^2)`, ``|B| <= 2``."""
     w2 = 0.0 if problem.w is None else float(np.max(problem.w**2))
-    return round_units(problem) * EPS_MACH * float(np.linalg.norm(problem.A, 2)) ** 2 * (2.0 + w2)
+    return round_units(problem) * EPS_MACH * _norm_a(problem) ** 2 * (2.0 + w2)
 
 
 def resolvable_eps(problem: zs.SoftmaxRegression, x: np.ndarray, Z: np.ndarray, eps: float) -> float:

@@ -13,7 +13,7 @@ import pytest
 
 import zosoftmax as zs
 from tests.strategies import EPS_MACH, loss_rounding
-from zosoftmax.estimators import _GEMV_MAX_ROWS, _logits
+from zosoftmax.problem import _GEMV_MAX_ROWS
 
 
 # ----------------------------------------------------------------------------- the plain formulas, for reference
@@ -59,7 +59,7 @@ def test_loss_of_float32_logits_on_a_float64_problem_is_promoted():
 
 @pytest.mark.parametrize("rows", [1, 2, 3, 9])
 def test_logits_are_the_product_to_rounding(rows):
-    """``_logits(A, W) = W Aᵀ`` whether it takes the GEMV branch (rows <= 2) or one GEMM.
+    """``p.logits(W) = W Aᵀ`` whether it takes the GEMV branch (rows <= 2) or one GEMM.
 
     Tolerance: the classical dot-product bound ``|fl(w·a) − w·a| <= γ_d |w|·|a|`` with ``γ_d = d u/(1 − d u)``,
     for the two summation orders (both sides are rounded), so twice that.
@@ -70,7 +70,7 @@ def test_logits_are_the_product_to_rounding(rows):
     exact_order = np.array([[float(np.dot(w, a)) for a in A] for w in W])
     gamma_d = d * EPS_MACH / 2 / (1 - d * EPS_MACH / 2)  # unit roundoff u = eps_mach / 2
     tol = 2 * gamma_d * (np.abs(W) @ np.abs(A).T)
-    got = _logits(A, W)
+    got = zs.SoftmaxRegression(A, np.full(n, 1 / n)).logits(W)
     assert got.shape == (rows, n)
     assert np.all(np.abs(got - exact_order) <= tol)
     if rows <= _GEMV_MAX_ROWS:  # the GEMV branch is NumPy's own matrix-vector product, row by row

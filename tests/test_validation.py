@@ -156,7 +156,7 @@ def test_optimizers_reject_bad_input(argname, fn):
         ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=np.nan)),
         ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star="0")),
         ("loss_star", lambda: zs.iteration_bound(P, X, 1, "sphere", 1e-6, loss_star=P.loss(X) + 1e-6)),
-        ("b", lambda: zs.beta_constants(np.array([[0.5, 0.5]]))),
+        ("b", lambda: zs.beta_constants(np.array([[[0.5, 0.5]]]))),  # (n,) or (m, n) only
         ("n", lambda: zs.random_instance(1, 3, rng=0)),
         ("rng", lambda: zs.random_instance(4, 3, rng=None)),
         ("singular_values", lambda: zs.random_instance(4, 3, rng=0, singular_values=[1.0, 2.0])),

@@ -16,11 +16,14 @@ from .bounds import (
     pl_constant,
     rate_bound,
     residual_gradient_bound,
+    row_beta_constants,
+    row_ranges,
     smoothness_bound,
     step_size,
     strong_convexity_bound,
     target_range,
     third_derivative_bound,
+    upper_spectrum,
 )
 from .datasets import load_instance
 from .estimators import (
@@ -41,16 +44,19 @@ from .estimators import (
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
 from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, max_stable_lr
-from .problem import SoftmaxRegression, softmax
+from .problem import DENSE_ROWS_MAX, AttentionRegression, Reduction, SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DENSE_ROWS_MAX",
     "DISTRIBUTIONS",
     "SCHEMES",
+    "AttentionRegression",
     "DivergenceError",
     "PrecisionWarning",
     "Quadratic",
+    "Reduction",
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",
@@ -80,6 +86,8 @@ __all__ = [
     "regularized",
     "replay",
     "residual_gradient_bound",
+    "row_beta_constants",
+    "row_ranges",
     "sample_directions",
     "second_moment_factor",
     "second_moment_matrix",
@@ -92,6 +100,7 @@ __all__ = [
     "strongly_convex_instance",
     "target_range",
     "third_derivative_bound",
+    "upper_spectrum",
     "zo_gd",
     "zo_gd_batch",
 ]

@@ -27,7 +27,7 @@ import numpy as np
 from . import _checks
 from ._checks import Array
 from .estimators import direction_moment, gamma
-from .problem import SoftmaxRegression
+from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = [
     "beta_constants",
@@ -40,11 +40,14 @@ __all__ = [
     "pl_constant",
     "rate_bound",
     "residual_gradient_bound",
+    "row_beta_constants",
+    "row_ranges",
     "smoothness_bound",
     "step_size",
     "strong_convexity_bound",
     "target_range",
     "third_derivative_bound",
+    "upper_spectrum",
 ]
 
 LAMBDA_MAX_S = 0.5  # λ_max(diag(f) − ffᵀ) ≤ 1/2 for every f in the simplex (Popoviciu), proofs/c04
@@ -57,25 +60,37 @@ def _problem(problem: Any) -> SoftmaxRegression:
 
 
 def target_range(problem: Any) -> float:
-    r""":math:`\rho = \max_i b_i - \min_i b_i`, the range of the target (C4-C6).
+    r""":math:`\rho = \max_i b_i - \min_i b_i`, the range of the target (C4-C6); the largest over the rows.
 
     Parameters
     ----------
-    problem : SoftmaxRegression or array_like (n,)
+    problem : SoftmaxRegression or array_like (n,) or (m, n)
         The instance, as for every function of this module, or its target ``b`` itself (the constants that
         depend on the target alone accept either).
 
     Returns
     -------
     float
-        :math:`\rho`; at most 1 for a probability vector, :math:`\sqrt2` for :math:`\|b\|_2 \le 1`.
+        :math:`\rho`; at most 1 for a probability vector, :math:`\sqrt2` for :math:`\|b\|_2 \le 1`. For ``m``
+        rows, :math:`\max_i \rho_i` (:func:`row_ranges` has each).
 
     Notes
     -----
     C4, C5, C6.
     """
-    b = problem.b if isinstance(problem, SoftmaxRegression) else _checks.as_array(problem, "b", ndim=1)
-    return float(np.max(b) - np.min(b))
+    return float(np.max(row_ranges(problem)))
+
+
+def row_ranges(problem: Any) -> Array:
+    r"""Each softmax row's target range :math:`\rho_i = \max_j b_{ij} - \min_j b_{ij}`, shape (m,) (C14)."""
+    if isinstance(problem, SoftmaxRegression):
+        b = problem.b
+    else:
+        b = _checks.as_array(problem, "b", ndim=np.ndim(problem))
+        if b.ndim not in (1, 2):
+            raise ValueError(f"b must be (n,) or (m, n), got shape {b.shape}")
+    b2 = b.reshape(-1, b.shape[-1]).astype(np.float64)
+    return np.max(b2, axis=1) - np.min(b2, axis=1)  # type: ignore[no-any-return]
 
 
 def beta_constants(problem: Any) -> tuple[float, float]:
@@ -109,10 +124,26 @@ def beta_constants(problem: Any) -> tuple[float, float]:
     (1.082, 0.957). Tight values (n = 2 exactly, n <= 8 numerically): simplex (0.3081, 0.2404), ball
     (0.3591, 0.3125).
     """
-    rho = target_range(problem)
+    return _betas(target_range(problem))  # type: ignore[no-any-return]
+
+
+def _betas(rho: Any) -> Any:
+    r""":math:`(\beta^+, \beta^-)` of a target range (a float or an array of row ranges)."""
     beta_plus = LAMBDA_MAX_S**2 + LAMBDA_MAX_S * (0.25 + rho)  # ||Sv||² + max(c_i − c̄)₊ · vᵀSv
     beta_minus = 0.25 + 0.5 * rho  # max over s = ‖f‖² in [0, 1] of (s + ρ)·min(1/2, 1 − s), at s = 1/2
     return beta_plus, beta_minus
+
+
+def row_beta_constants(problem: Any) -> tuple[Array, Array]:
+    r"""Each row's proven :math:`(\beta^+_i, \beta^-_i)`, arrays (m,): :func:`beta_constants` of row ``i`` (C14).
+
+    Notes
+    -----
+    C4, C5, C14: :math:`-\beta^-_i I \preceq B_i(x) \preceq \beta^+_i I` row by row, so
+    :math:`H_0 = \sum_i A_i^\top(\beta^+_i I + W_i^2)A_i \succeq \nabla^2 L(x)` for every ``x``.
+    """
+    bp, bm = _betas(row_ranges(problem))
+    return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=np.float64)
 
 
 def residual_gradient_bound(problem: Any) -> float:
@@ -141,6 +172,9 @@ def third_derivative_bound(problem: SoftmaxRegression) -> float:
     float
         .. math:: M_3 = \|A\|^3\Big(\tfrac32 + \tfrac{7}{4\sqrt2}(1+\rho)\Big)
 
+        with :math:`\|A\|` the norm of the stacked rows :math:`[A_1; \dots; A_m]` and :math:`\rho` the largest row
+        range (C14: :math:`\sum_i\|A_ih\|^3 \le (\sum_i\|A_ih\|^2)^{3/2}`).
+
     Notes
     -----
     C7. Along a unit direction ``v`` of the logits, with :math:`\sigma^2 = \mathrm{Var}_f(v)` and
@@ -152,50 +186,101 @@ def third_derivative_bound(problem: SoftmaxRegression) -> float:
     :math:`c` centred (range :math:`\le 1+\rho`). The regularizer is quadratic: no third derivative.
     """
     p = _problem(problem)
-    norm_A = float(np.linalg.norm(p.A, 2))
+    norm_A = _jacobian_norm(p)
     m3_logits = 1.5 + 7.0 / (4.0 * math.sqrt(2.0)) * (1.0 + target_range(p))
     return norm_A**3 * m3_logits
 
 
+def _weights(p: SoftmaxRegression, beta: Array, sign: float) -> Array:
+    """Per-entry weights ``sign * beta_i + w_ij^2`` of :attr:`logit_shape` (``beta`` per row)."""
+    V = np.broadcast_to((sign * beta)[:, None], (p.m, p.n)).reshape(p.logit_shape)
+    return V if p.w is None else V + p.w.astype(np.float64) ** 2
+
+
+def _jacobian_norm(p: SoftmaxRegression) -> float:
+    """Spectral norm of the stacked rows ``[A_1; ..; A_m]`` (C7, C14)."""
+    if isinstance(p, AttentionRegression):  # ‖(sK) ⊗ H~‖ = ‖sK‖ ‖H~‖ (C14)
+        K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64)
+        return float(np.linalg.norm(K, 2) * np.linalg.norm(Ht, 2))
+    return float(np.linalg.norm(p.A.reshape(-1, p.d).astype(np.float64), 2))
+
+
 def hessian_upper_bound(problem: SoftmaxRegression) -> Array:
-    r""":math:`H_0 = A^\top(\beta^+ I + W^2)A \succeq \nabla^2 L(x)` for every ``x`` (C4, C10).
+    r""":math:`H_0 = \sum_i A_i^\top(\beta^+_i I + W_i^2)A_i \succeq \nabla^2 L(x)` for every ``x`` (C4, C10, C14).
 
     Returns
     -------
     ndarray (d, d)
+        Dense; for an attention head prefer :func:`upper_spectrum` (C14), which never forms it.
     """
     p = _problem(problem)
-    beta_plus, _ = beta_constants(p)
-    diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
-    A = p.A.astype(np.float64)
-    H0 = A.T @ (diag[:, None] * A)  # Aᵀ(β⁺ I + W²)A
-    return 0.5 * (H0 + H0.T)
+    return p.gram(_weights(p, row_beta_constants(p)[0], 1.0))  # Σ_i A_iᵀ(β⁺_i I + W_i²)A_i
 
 
 def hessian_lower_bound(problem: SoftmaxRegression) -> Array:
-    r""":math:`A^\top(W^2 - \beta^- I)A \preceq \nabla^2 L(x)` for every ``x`` (C5)."""
+    r""":math:`\sum_i A_i^\top(W_i^2 - \beta^-_i I)A_i \preceq \nabla^2 L(x)` for every ``x`` (C5, C14)."""
     p = _problem(problem)
-    _, beta_minus = beta_constants(p)
-    diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2)
-    A = p.A.astype(np.float64)
-    H = A.T @ (diag[:, None] * A)  # Aᵀ(W² − β⁻ I)A
-    return 0.5 * (H + H.T)
+    return p.gram(_weights(p, row_beta_constants(p)[1], -1.0))  # Σ_i A_iᵀ(W_i² − β⁻_i I)A_i
+
+
+def upper_spectrum(problem: SoftmaxRegression) -> Array:
+    r"""The eigenvalues of :math:`H_0` (:func:`hessian_upper_bound`), ascending, without its zeros beyond ``rank``.
+
+    Notes
+    -----
+    C10, C14. Dense problems: ``eigvalsh`` of :math:`H_0`. An attention head without a regularizer:
+    :math:`H_0 = (sK)^\top(sK)\otimes\tilde H^\top\mathrm{diag}(\beta^+)\tilde H`, a Kronecker product, whose
+    eigenvalues are the products of the factors' (O(p³ + D³), never the (d, d) matrix); with a regularizer, the
+    eigenvalues of the reduced :math:`H_0` (:meth:`AttentionRegression.reduce`). The missing eigenvalues are zeros.
+    """
+    p = _problem(problem)
+    if isinstance(p, AttentionRegression):
+        beta_plus = row_beta_constants(p)[0]
+        if p.w is None:  # C14: H0 = (sK)ᵀ(sK) ⊗ H~ᵀ diag(β⁺) H~
+            K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64)
+            kk = np.linalg.eigvalsh(K.T @ K)
+            hh = np.linalg.eigvalsh(Ht.T @ (beta_plus[:, None] * Ht))
+            return np.sort(np.outer(kk, hh).ravel())
+        q = p.reduce().problem
+        return np.linalg.eigvalsh(q.gram(_weights(q, beta_plus, 1.0)))
+    return np.linalg.eigvalsh(hessian_upper_bound(p))
+
+
+def _upper_stats(p: SoftmaxRegression) -> tuple[float, float]:
+    r""":math:`(\|H_0\|_2, \mathrm{tr}\,H_0)`; for a head without regularizer from the Kronecker factors (C14)."""
+    if isinstance(p, AttentionRegression) and p.w is None:
+        K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64)
+        KK, HH = K.T @ K, Ht.T @ (row_beta_constants(p)[0][:, None] * Ht)
+        # ‖X ⊗ Y‖ = ‖X‖‖Y‖ and tr(X ⊗ Y) = tr X tr Y (C14)
+        return (float(np.linalg.eigvalsh(KK)[-1] * np.linalg.eigvalsh(HH)[-1]),
+                float(np.trace(KK) * np.trace(HH)))
+    if isinstance(p, AttentionRegression):
+        lam = upper_spectrum(p)
+        return float(lam[-1]), float(np.sum(lam))
+    H0 = hessian_upper_bound(p)
+    return float(np.linalg.eigvalsh(H0)[-1]), float(np.trace(H0))
 
 
 def smoothness_bound(problem: SoftmaxRegression) -> float:
-    r""":math:`\ell = \|H_0\|_2`, a global smoothness constant (C4)."""
-    return float(np.linalg.eigvalsh(hessian_upper_bound(problem))[-1])
+    r""":math:`\ell = \|H_0\|_2`, a global smoothness constant (C4; C14 for a head, without forming :math:`H_0`)."""
+    return _upper_stats(_problem(problem))[0]
 
 
 def strong_convexity_bound(problem: SoftmaxRegression) -> float:
-    r""":math:`\mu = \lambda_{\min}(A^\top(W^2 - \beta^- I)A)`; ``<= 0`` means no guarantee (C5).
+    r""":math:`\mu = \lambda_{\min}(\sum_i A_i^\top(W_i^2 - \beta^-_i I)A_i)`; ``<= 0`` means no guarantee (C5).
 
     Notes
     -----
     C5. Implies the paper family's sufficient condition: if :math:`w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2`
-    then :math:`\mu \ge l`. Strong convexity implies the PL inequality with the same constant (C11).
+    then :math:`\mu \ge l`. Strong convexity implies the PL inequality with the same constant (C11). For a head
+    the reduced matrix (C14), and 0 if the reduction drops directions (they are flat).
     """
-    return float(np.linalg.eigvalsh(hessian_lower_bound(problem))[0])
+    p = _problem(problem)
+    if isinstance(p, AttentionRegression):
+        q = p.reduce().problem
+        low = float(np.linalg.eigvalsh(hessian_lower_bound(q))[0])
+        return low if q.d == p.d else min(low, 0.0)
+    return float(np.linalg.eigvalsh(hessian_lower_bound(p))[0])
 
 
 def pl_constant(problem: SoftmaxRegression) -> float:
@@ -204,22 +289,26 @@ def pl_constant(problem: SoftmaxRegression) -> float:
     Returns
     -------
     float
-        .. math:: \mu = \lambda_{\min}\big(V_r^\top A^\top(W^2 - \beta^- I)A\,V_r\big)
+        .. math:: \mu = \lambda_{\min}\big(V_r^\top \textstyle\sum_i A_i^\top(W_i^2 - \beta^-_i I)A_i\,V_r\big)
 
-        with :math:`V_r` an orthonormal basis of the row space of ``A`` (numerical rank, NumPy's default
-        tolerance :math:`\max(n,d)\,\epsilon_{\rm mach}\,\sigma_{\max}`).
+        with :math:`V_r` an orthonormal basis of the row space of the stacked rows (numerical rank, NumPy's default
+        tolerance :math:`\max(mn,d)\,\epsilon_{\rm mach}\,\sigma_{\max}`).
 
     Notes
     -----
     C5, C11. :math:`L(x) = \psi(V_r^\top x)` depends on ``x`` only through the row space, and
     :math:`\psi` is :math:`\mu`-strongly convex by C5 restricted to it; a strongly convex function is PL
-    with the same constant, and :math:`\|\nabla L\| = \|\nabla\psi\|`. With ``rank(A) = d`` this is
-    :func:`strong_convexity_bound`; a rank-``r`` ``A`` still gives linear convergence (the setting of the
-    dimension-free experiment).
+    with the same constant, and :math:`\|\nabla L\| = \|\nabla\psi\|`. With full column rank this is
+    :func:`strong_convexity_bound`; a rank-deficient ``A`` still gives linear convergence (the setting of the
+    dimension-free experiment). For a head the reduced coordinates are that basis (C14).
     """
     p = _problem(problem)
-    _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False)
-    rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0
+    if isinstance(p, AttentionRegression):
+        q = p.reduce().problem
+        return float(np.linalg.eigvalsh(hessian_lower_bound(q))[0])
+    A = p.A.reshape(-1, p.d).astype(np.float64)
+    _, s, Vt = np.linalg.svd(A, full_matrices=False)
+    rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0
     if rank == 0:
         return 0.0
     V = Vt[:rank].T  # orthonormal basis of row(A)
@@ -227,12 +316,21 @@ def pl_constant(problem: SoftmaxRegression) -> float:
 
 
 def effective_rank(H: Any) -> float:
-    r"""Effective rank :math:`r = \mathrm{tr}(H)/\|H\|_2` of a symmetric PSD matrix (C10).
+    r"""Effective rank :math:`r = \mathrm{tr}(H)/\|H\|_2` of a symmetric PSD matrix, or of a problem's :math:`H_0`.
 
     Parameters
     ----------
-    H : array_like (d, d)
+    H : array_like (d, d), or SoftmaxRegression
+        A matrix, or a problem: then :math:`r(H_0)` from :func:`upper_spectrum` (for a head, C14:
+        :math:`r(K^\top K)\,r(\tilde H^\top\mathrm{diag}(\beta^+)\tilde H)`, without forming :math:`H_0`).
+
+    Notes
+    -----
+    C10, C14.
     """
+    if isinstance(H, SoftmaxRegression):
+        ell, trace = _upper_stats(H)
+        return trace / ell
     H = _checks.as_array(H, "H", ndim=2)
     if H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be square, got shape {H.shape}")
@@ -301,10 +399,12 @@ def bias_bound(problem: SoftmaxRegression, eps: float, distribution: str = "gaus
 
 
 def step_size(problem: SoftmaxRegression, k: int, distribution: str) -> float:
-    r"""The C11 step :math:`\eta = 1/(\ell\gamma)` with :math:`\gamma = \gamma(d, k, r(H_0))`."""
-    H0 = hessian_upper_bound(_problem(problem))
-    ell = float(np.linalg.eigvalsh(H0)[-1])
-    return 1.0 / (ell * gamma(problem.d, k, effective_rank(H0), distribution))
+    r"""The C11 step :math:`\eta = 1/(\ell\gamma)` with :math:`\gamma = \gamma(d, k, r(H_0))`.
+
+    For a head no :math:`H_0` is formed (C14, :func:`upper_spectrum`).
+    """
+    ell, trace = _upper_stats(_problem(problem))
+    return 1.0 / (ell * gamma(problem.d, k, trace / ell, distribution))
 
 
 def rate_bound(problem: SoftmaxRegression, k: int, distribution: str) -> float:

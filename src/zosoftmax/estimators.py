@@ -102,15 +102,16 @@ def _quotients(values: Array, k: int, eps: float, scheme: str) -> Array:
     return (values[..., 1:] - values[..., :1]) / eps  # [L(x+εz) − L(x)] / ε
 
 
-def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str) -> Array:
-    """Perturbed logits for (..., n) ``y0 = Ax`` and (..., k, n) ``AZ``: (..., 2k or k + 1, n).
+def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str, axis: int = -2) -> Array:
+    """Perturbed logits for ``y0 = Ax`` and ``AZ`` with the ``k`` directions on ``axis``: ``2k`` or ``k + 1`` there.
 
-    Central: rows ``[y0 + εAz_1 .. y0 + εAz_k, y0 − εAz_1 .. y0 − εAz_k]``; forward: ``[y0, y0 + εAz_1 ..]``.
+    Central: ``[y0 + εAz_1 .. y0 + εAz_k, y0 − εAz_1 .. y0 − εAz_k]``; forward: ``[y0, y0 + εAz_1 ..]``. ``axis``
+    counts from the end (``-2`` for one softmax row or for points in x-space, ``-3`` for (m, n) logits).
     """
-    y, eAZ = y0[..., None, :], eps * AZ
+    y, eAZ = np.expand_dims(y0, axis), eps * AZ
     if scheme == "central":
-        return np.concatenate([y + eAZ, y - eAZ], axis=-2)  # A(x ± εz) = Ax ± εAz
-    return np.concatenate([y, y + eAZ], axis=-2)
+        return np.concatenate([y + eAZ, y - eAZ], axis=axis)  # A(x ± εz) = Ax ± εAz
+    return np.concatenate([y, y + eAZ], axis=axis)
 
 
 class PrecisionWarning(RuntimeWarning):
@@ -142,37 +143,24 @@ def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
 
 def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
                      center: bool = False) -> Any:
-    """Quotients (..., k) at the logits ``y0 = Ax`` (..., n) along ``AZ`` (..., k, n).
+    r"""Quotients (..., k) at the logits ``y0 = Ax`` (..., \*logit_shape) along ``AZ`` (..., k, \*logit_shape).
 
     The one implementation behind :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`)
     and :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits. With ``center``,
     also the losses at ``y0`` (...,), from the same call: ``(quotients, center_losses)``.
     """
     _check_resolution(y0, AZ, eps)
-    Y = _stacked_logits(y0, AZ, eps, scheme)
+    ls = f.logit_shape
+    axis = -(len(ls) + 1)  # the directions' axis
+    Y = _stacked_logits(y0, AZ, eps, scheme, axis)
     if center and scheme == "central":
-        Y = np.concatenate([Y, y0[..., None, :]], axis=-2)  # one more row: L(x) itself
-    values = f.loss_from_logits(Y.reshape(-1, Y.shape[-1])).reshape(Y.shape[:-1])  # the 2k (or k + 1) losses
-    k = AZ.shape[-2]
+        Y = np.concatenate([Y, np.expand_dims(y0, axis)], axis=axis)  # one more point: L(x) itself
+    values = f.loss_from_logits(Y.reshape(-1, *ls)).reshape(Y.shape[: Y.ndim - len(ls)])  # the 2k (or k + 1) losses
+    k = AZ.shape[axis]
     quotients = _quotients(values[..., : 2 * k] if scheme == "central" else values, k, eps, scheme)
     if not center:
         return quotients
     return quotients, values[..., 2 * k] if scheme == "central" else values[..., 0]
-
-
-# m matrix-vector products beat one (n, d) x (d, m) GEMM for m <= 2 in OpenBLAS (the GEMM packs A first, which
-# costs more than a second pass over A); measured by the benchmarks at n = d = 512 and 2048.
-_GEMV_MAX_ROWS = 2
-
-
-def _logits(A: Array, W: Array) -> Array:
-    """``W @ A.T``: the logits ``A w`` of every row ``w`` of W (m, d), as (m, n), in one pass over ``A``.
-
-    One BLAS product; for ``m <= _GEMV_MAX_ROWS`` rows, ``m`` matrix-vector products instead (faster there).
-    """
-    if W.shape[0] <= _GEMV_MAX_ROWS:
-        return np.stack([A @ w for w in W])
-    return W @ A.T
 
 
 def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: Any, *, eps: float = 1e-3,
@@ -196,9 +184,9 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
     Notes
     -----
     C7, C12. For a :class:`SoftmaxRegression` the perturbed logits come from one product
-    :math:`A[x, z_1, \dots, z_k]`, using :math:`A(x\pm\varepsilon z) = Ax \pm \varepsilon Az`, and all
-    losses from one batched evaluation on the (2k, n) (or (k + 1, n)) logits; for ``k = 1`` the product is
-    two matrix-vector products (faster than a two-column GEMM in OpenBLAS).
+    :math:`A[x, z_1, \dots, z_k]` (:meth:`~zosoftmax.SoftmaxRegression.logits`), using
+    :math:`A(x\pm\varepsilon z) = Ax \pm \varepsilon Az`, and all losses from one batched evaluation on the
+    (2k, \*logit_shape) (or (k + 1, \*logit_shape)) logits.
     For a callable, all points go through one call of ``f``.
     """
     eps = _checks.positive_float(eps, "eps")
@@ -209,7 +197,7 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
         k = Z.shape[0]
         W = np.empty((k + 1, f.d), dtype=f.dtype)
         W[0], W[1:] = x, Z
-        P = _logits(f.A, W)  # one BLAS product: [Ax, Az_1 .. Az_k]
+        P = f.logits(W)  # one BLAS product: [Ax, Az_1 .. Az_k]
         quotients: Array = _logit_quotients(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
         return quotients
     if not callable(f):

@@ -10,6 +10,7 @@ quotients from the one implementation in :mod:`zosoftmax.estimators`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from tqdm.auto import tqdm
 from . import _checks
 from ._checks import Array
 from .estimators import _draw, _logit_quotients, evaluations, projected_gradients
-from .problem import SoftmaxRegression
+from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = [
     "DivergenceError",
@@ -312,8 +313,8 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     with _bar(steps, f"zo_gd[{distribution}, k={k}, runs={S}]", progress) as bar:
         for t in range(steps):
             Z = step_directions(seeds[:, t], k, p.d, distribution, p.dtype)  # (S, k, d), one generator a step
-            Y = np.concatenate([X, Z.reshape(S * k, p.d)]) @ p.A.T  # one product: A x_s and every A z_{s,j}
-            y0, AZ = Y[:S], Y[S:].reshape(S, k, p.n)
+            Y = p.logits(np.concatenate([X, Z.reshape(S * k, p.d)]))  # one product: A x_s and every A z_{s,j}
+            y0, AZ = Y[:S], Y[S:].reshape(S, k, *p.logit_shape)
             try:  # the quotients of projected_gradients, and L(x_t) from the same batched loss call
                 scalars[:, t], losses[:, t] = _logit_quotients(p, y0, AZ, eps, scheme, center=True)
             except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
@@ -323,7 +324,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
             X = _descend_batch(X, Z, scalars[:, t], lr)
             _check_finite(X, t + 1, lr)
             bar.update()
-    losses[:, steps] = p.loss_from_logits(X @ p.A.T)
+    losses[:, steps] = p.loss_from_logits(p.logits(X))
     return Trajectory(losses=losses, x=X, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
                       seeds=seeds, scalars=scalars)
@@ -383,12 +384,18 @@ def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, ma
     Notes
     -----
     C11 (:math:`L^*` for the convergence figures). Steps :math:`-(H + \lambda I)^{-1} g` with
-    Levenberg-Marquardt :math:`\lambda` raised until :math:`H + \lambda I \succ 0` and the loss decreases.
+    Levenberg-Marquardt :math:`\lambda` raised until :math:`H + \lambda I \succ 0` and the loss decreases. An
+    attention head is solved in its reduced coordinates (C14, :meth:`~zosoftmax.AttentionRegression.reduce`).
     """
     p = _problem(problem)
     x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=np.float64).copy()
     tol = _checks.positive_float(tol, "tol")
     max_iter = _checks.positive_int(max_iter, "max_iter")
+    red = p.reduce() if isinstance(p, AttentionRegression) else None
+    if red is not None and red.problem.d < p.d:  # C14: solve in the reduced coordinates; x0's flat part is kept
+        z0 = red.project(x)
+        sol = newton(red.problem, z0, tol=tol, max_iter=max_iter)
+        return dataclasses.replace(sol, x=x + red.embed(sol.x - z0))
     losses = [p.loss(x)]
     g0 = max(1.0, float(np.linalg.norm(p.gradient(x))))
     for _ in range(max_iter):

@@ -40,13 +40,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 import scipy.optimize
 import scipy.sparse.linalg
 
 from . import _checks
 from ._checks import Array
 from .estimators import direction_fourth_moment, direction_moment
-from .problem import SoftmaxRegression
+from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "max_stable_lr"]
 
@@ -151,25 +152,36 @@ def _local_model(problem: Any, x_star: Any, x0: Array | None) -> tuple[Array, Ar
 
         x_star = newton(problem, x0).x
     x_star = _checks.as_array(x_star, "x_star", ndim=1, shape=(problem.d,), dtype=np.float64)
-    n, d = problem.n, problem.d
-    A = problem.A.astype(np.float64)
-    if n < d:  # H = Aᵀ M A with M = B + W² (n, n): through Aᵀ = QR, H = Q (R M Rᵀ) Qᵀ, O(d n²) instead of O(d³)
-        Mid = problem.B(x_star)
-        if problem.w is not None:
-            Mid = Mid + np.diag(problem.w.astype(np.float64) ** 2)  # B + W²   (C3)
-        Q, R = np.linalg.qr(A.T)
-        core = R @ Mid @ R.T
-        lam, U = np.linalg.eigh(0.5 * (core + core.T))
-        V = Q @ U
+    if isinstance(problem, AttentionRegression):  # C14: the Hessian lives on the reduced coordinates
+        red = problem.reduce()
+        lam, U = np.linalg.eigh(red.problem.hessian(red.project(x_star)))
+        V = red.embed(U)  # orthonormal columns in x-space
+        rows, d = red.problem.m * red.problem.n, red.problem.d
     else:
-        lam, V = np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)
+        lam, V = _dense_local_eig(problem, x_star)
+        rows, d = problem.m * problem.n, problem.d
     top = max(float(np.max(np.abs(lam))), 1e-300)
-    tol = max(n, d) * np.finfo(np.float64).eps * top
+    tol = max(rows, d) * np.finfo(np.float64).eps * top
     if lam[0] < -math.sqrt(np.finfo(np.float64).eps) * top:
         raise ValueError(f"x_star must be a minimizer: the Hessian there has the eigenvalue {lam[0]:.3g} "
                          f"(largest {top:.3g})")
     keep = lam > tol
     return lam[keep], V[:, keep], x_star
+
+
+def _dense_local_eig(problem: SoftmaxRegression, x_star: Array) -> tuple[Array, Array]:
+    r"""Eigenpairs of :math:`\nabla^2 L(x^*) = \sum_i A_i^\top(B_i + W_i^2)A_i` for a dense problem."""
+    n, d = problem.m * problem.n, problem.d
+    A = problem.A.reshape(n, d).astype(np.float64)
+    if n < d:  # H = Jᵀ M J with M = blockdiag(B_i + W_i²) (mn, mn): through Jᵀ = QR, H = Q (R M Rᵀ) Qᵀ, O(d (mn)²)
+        Mid = scipy.linalg.block_diag(*problem.B(x_star).reshape(-1, problem.n, problem.n))  # blockdiag(B_i)
+        if problem.w is not None:
+            Mid = Mid + np.diag(problem.w.astype(np.float64).reshape(-1) ** 2)  # B + W²   (C3)
+        Q, R = np.linalg.qr(A.T)
+        core = R @ Mid @ R.T
+        lam, U = np.linalg.eigh(0.5 * (core + core.T))
+        return lam, Q @ U
+    return np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # (C3)
 
 
 def _invariant_constant(d: int, distribution: str) -> float:
