@@ -4,6 +4,7 @@ The objective, its derivatives and the constants of the convergence theory of ze
 methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
 """
 
+from .attention import HeadArrays, LoadedModel, ModelForward, default_text, load_model, run_model
 from .bias import bias_leading_term
 from .bounds import (
     beta_constants,
@@ -49,6 +50,9 @@ __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
     "DivergenceError",
+    "HeadArrays",
+    "LoadedModel",
+    "ModelForward",
     "PrecisionWarning",
     "Quadratic",
     "SoftmaxRegression",
@@ -57,6 +61,7 @@ __all__ = [
     "beta_constants",
     "bias_bound",
     "bias_leading_term",
+    "default_text",
     "deviation_bound",
     "direction_fourth_moment",
     "direction_moment",
@@ -71,6 +76,7 @@ __all__ = [
     "iteration_bound",
     "linear_rate",
     "load_instance",
+    "load_model",
     "max_stable_lr",
     "newton",
     "pl_constant",
@@ -80,6 +86,7 @@ __all__ = [
     "regularized",
     "replay",
     "residual_gradient_bound",
+    "run_model",
     "sample_directions",
     "second_moment_factor",
     "second_moment_matrix",
