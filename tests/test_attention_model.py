@@ -364,3 +364,34 @@ def test_import_without_extra_is_lazy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_torch_reference_has_second_derivatives(loaded, default_forward):
+    """Double backward through the model's modules works: Hessian-vector products of ½‖P − B‖² are symmetric.
+
+    uᵀ(Hv) = vᵀ(Hu) holds exactly for the Hessian; in floating point both sides are sums of d = d_head (D + 1)
+    products of the same Hessian entries in different orders, so they agree to a few hundred ulps of the scale
+    ‖u‖‖Hv‖ (bound used: 2 d u ‖u‖‖Hv‖ + the same for the other side). A broken graph (no create_graph, a detach
+    in the reference) gives zero or an error instead.
+    """
+    fwd = default_forward
+    a = fwd.head(4, 2)
+    rng = np.random.default_rng(1807)
+    W = a.Wq + 0.05 * np.abs(a.Wq).mean() * rng.standard_normal(a.Wq.shape)
+    Wt = torch.tensor(W, dtype=torch.float64, requires_grad=True)
+    target = torch.tensor(a.probs)  # the head's own pattern: the default teacher of issue 18
+
+    def grad_of_loss(X: torch.Tensor) -> torch.Tensor:
+        P = attention_probs(loaded, fwd, 4, 2, X)
+        (g,) = torch.autograd.grad(0.5 * ((P - target) ** 2).sum(), X, create_graph=True)
+        return g
+
+    g = grad_of_loss(Wt)
+    u, v = (torch.tensor(rng.standard_normal(a.Wq.shape)) for _ in range(2))
+    (Hv,) = torch.autograd.grad(g, Wt, grad_outputs=v, retain_graph=True)
+    (Hu,) = torch.autograd.grad(g, Wt, grad_outputs=u)
+    lhs, rhs = float((u * Hv).sum()), float((v * Hu).sum())
+    d = Wt.numel()
+    tol = 2 * d * U * (float(u.norm() * Hv.norm()) + float(v.norm() * Hu.norm()))
+    assert float(Hv.abs().max()) > 0
+    assert abs(lhs - rhs) <= tol
