@@ -110,6 +110,8 @@ def test_default_text_and_sizes(loaded, default_forward):
     assert fwd.tokens[-1] == "[SEP]"
     assert fwd.tokens[1:4] == ("beautiful", "is", "better")
     config = loaded.module.config
+    assert zs.load_model(loaded) is loaded
+    assert (loaded.num_layers, loaded.num_heads) == (fwd.num_layers, fwd.num_heads)
     assert (fwd.num_layers, fwd.num_heads, fwd.d_model) == (config.num_hidden_layers, config.num_attention_heads,
                                                             config.hidden_size)
     assert fwd.d_head * fwd.num_heads == config.hidden_size

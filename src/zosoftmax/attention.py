@@ -201,16 +201,27 @@ class LoadedModel:
         """``max_position_embeddings`` of the config: the longest sequence the model accepts."""
         return int(self.module.config.max_position_embeddings)
 
+    @property
+    def num_layers(self) -> int:
+        """``num_hidden_layers`` of the config (to validate a layer before running the model)."""
+        return int(self.module.config.num_hidden_layers)
 
-def load_model(model: str | os.PathLike[str] | None = None) -> LoadedModel:
+    @property
+    def num_heads(self) -> int:
+        """``num_attention_heads`` of the config (to validate a head before running the model)."""
+        return int(self.module.config.num_attention_heads)
+
+
+def load_model(model: str | os.PathLike[str] | LoadedModel | None = None) -> LoadedModel:
     r"""Load a BERT-family model and its tokenizer from a local directory, offline, in float64.
 
     Parameters
     ----------
-    model : path or None
+    model : path, LoadedModel or None
         ``None``: the bundled all-MiniLM-L6-v2, whose ``model.safetensors`` must have SHA-256 :data:`MINILM_SHA256`.
-        A path: a local Hugging Face directory with ``config.json`` (``model_type`` in :data:`MODEL_TYPES`, absolute
-        positions, not a decoder), ``model.safetensors`` and tokenizer files; no hash is checked.
+        A path: a local Hugging Face directory with ``config.json`` (``model_type`` in :data:`MODEL_TYPES`,
+        absolute positions, not a decoder), ``model.safetensors`` and tokenizer files; no hash is checked. A
+        :class:`LoadedModel` is returned as it is.
 
     Returns
     -------
@@ -228,6 +239,8 @@ def load_model(model: str | os.PathLike[str] | None = None) -> LoadedModel:
     -----
     Issue 18. Nothing is downloaded: ``local_files_only=True`` on a local directory.
     """
+    if isinstance(model, LoadedModel):
+        return model
     torch, transformers = _require_extra()
     if model is None:
         path = _bundled_path()
@@ -452,7 +465,7 @@ def run_model(text: str | None = None, *, model: str | os.PathLike[str] | Loaded
     if not text.strip():
         raise ValueError("text must not be empty (or only whitespace)")
     max_tokens = _checks.positive_int(max_tokens, "max_tokens")
-    loaded = model if isinstance(model, LoadedModel) else load_model(model)
+    loaded = load_model(model)
     if max_tokens > loaded.max_positions:
         raise ValueError(f"max_tokens must be at most the model's max_position_embeddings = {loaded.max_positions}, "
                          f"got {max_tokens}")
