@@ -13,7 +13,8 @@ ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]' && touch $@
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0  # CPU wheel on this machine; before the extra
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,attention]' && touch $@
 
 $(DEV): $(STAMP)
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,dev]' && touch $@

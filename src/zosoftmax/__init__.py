@@ -4,6 +4,7 @@ The objective, its derivatives and the constants of the convergence theory of ze
 methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
 """
 
+from .attention import HeadArrays, LoadedModel, ModelForward, default_text, load_model, run_model
 from .bias import bias_leading_term
 from .bounds import (
     beta_constants,
@@ -54,6 +55,9 @@ __all__ = [
     "SCHEMES",
     "AttentionRegression",
     "DivergenceError",
+    "HeadArrays",
+    "LoadedModel",
+    "ModelForward",
     "PrecisionWarning",
     "Quadratic",
     "Reduction",
@@ -63,6 +67,7 @@ __all__ = [
     "beta_constants",
     "bias_bound",
     "bias_leading_term",
+    "default_text",
     "deviation_bound",
     "direction_fourth_moment",
     "direction_moment",
@@ -77,6 +82,7 @@ __all__ = [
     "iteration_bound",
     "linear_rate",
     "load_instance",
+    "load_model",
     "max_stable_lr",
     "newton",
     "pl_constant",
@@ -88,6 +94,7 @@ __all__ = [
     "residual_gradient_bound",
     "row_beta_constants",
     "row_ranges",
+    "run_model",
     "sample_directions",
     "second_moment_factor",
     "second_moment_matrix",
