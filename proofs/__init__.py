@@ -31,6 +31,7 @@ MODULES = (
     "c11_rate",
     "c12_cost",
     "c13_learning_curve",
+    "c14_attention",
 )
 
 

@@ -4,7 +4,7 @@ The objective, its derivatives and the constants of the convergence theory of ze
 methods for softmax regression, claim by claim (``CLAIMS.md``, C1-C12).
 """
 
-from .attention import HeadArrays, LoadedModel, ModelForward, default_text, load_model, run_model
+from .attention import HeadArrays, LoadedModel, ModelForward, attention_head, default_text, load_model, run_model
 from .bias import bias_leading_term
 from .bounds import (
     beta_constants,
@@ -64,6 +64,7 @@ __all__ = [
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",
+    "attention_head",
     "beta_constants",
     "bias_bound",
     "bias_leading_term",

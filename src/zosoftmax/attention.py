@@ -54,6 +54,7 @@ import numpy as np
 
 from . import _checks
 from ._checks import Array
+from .problem import AttentionRegression
 
 __all__ = [
     "DEFAULT_SENTENCES",
@@ -63,6 +64,7 @@ __all__ = [
     "HeadArrays",
     "LoadedModel",
     "ModelForward",
+    "attention_head",
     "default_text",
     "load_model",
     "run_model",
@@ -104,8 +106,8 @@ def default_text(sentences: int = DEFAULT_SENTENCES) -> str:
 
     Notes
     -----
-    Issue 18 (the default text of :func:`run_model`). With the default 8 aphorisms MiniLM's tokenizer gives 55
-    tokens, [CLS] and [SEP] included.
+    C14 (the default text of :func:`run_model` and :func:`attention_head`). With the default 8 aphorisms MiniLM's
+    tokenizer gives 55 tokens, [CLS] and [SEP] included.
     """
     spec = importlib.util.find_spec("this")
     if spec is None or spec.origin is None:  # pragma: no cover - every CPython ships it
@@ -502,3 +504,60 @@ def run_model(text: str | None = None, *, model: str | os.PathLike[str] | Loaded
         model_path=loaded.path,
         sha256=loaded.sha256,
     )
+
+
+# ----------------------------------------------------------------------------------------- the head as an instance
+def attention_head(layer: int, head: int, text: str | None = None, *,
+                   model: str | os.PathLike[str] | LoadedModel | ModelForward | None = None,
+                   teacher: tuple[int, int] | None = None, w: Any = None,
+                   max_tokens: int = 128) -> tuple[AttentionRegression, Array]:
+    r"""One head of a pretrained model as softmax regression: ``(problem, x_pretrained)``.
+
+    Parameters
+    ----------
+    layer, head : int
+        The student head (0-based), whose query weights :math:`\tilde W = [W_Q \mid b_Q]` are the variable.
+    text : str or None
+        Every token is a query and a key, [CLS] and [SEP] included (``None``: :func:`default_text`).
+    model : path, LoadedModel, ModelForward or None
+        As :func:`run_model` (``None``: the bundled all-MiniLM-L6-v2, hash-checked); a :class:`ModelForward` of a
+        previous :func:`run_model` is used as it is (one forward for many heads; ``text`` must then be ``None``).
+    teacher : (int, int) or None
+        Whose attention pattern is the target. ``None``: the head itself, so ``x_pretrained`` is a minimizer with
+        :math:`L = 0` (without ``w``). ``(layer, head)``: another head's pattern, a distillation task with
+        :math:`L^* > 0` (MiniLM itself was trained by matching a teacher's self-attention distributions).
+    w : array_like (m, n), optional
+        Regularization weights; no regularizer by default.
+    max_tokens : int
+        As :func:`run_model`.
+
+    Returns
+    -------
+    (AttentionRegression, ndarray (d,))
+        The problem :math:`L(x) = \sum_i \tfrac12\|\mathrm{softmax}(A_ix) - b_i\|^2` with
+        :math:`(A_i)_j = (k_j\otimes\tilde h_i)/\sqrt{d_\mathrm{head}}` (factored: never the dense rows) and the
+        pretrained :math:`x = \mathrm{vec}(\tilde W)`, ``d = d_head (D + 1)`` (12 320 for MiniLM).
+
+    Notes
+    -----
+    C14. The targets are the teacher head's attention computed by the same formula from its own factors, so the
+    self-taught problem has :math:`c = 0` exactly at ``x_pretrained``; ``problem.attention(x_pretrained)`` equals the
+    model's own eager attention probabilities (``tests/test_attention_model.py``: within 1e-6, measured ~1e-15).
+    """
+    if isinstance(model, ModelForward):
+        if text is not None:
+            raise ValueError("text must be None when model is a ModelForward (it was run on its own text)")
+        fwd = model
+    else:
+        fwd = run_model(text, model=model, max_tokens=max_tokens)
+    arr = fwd.head(layer, head)
+    if teacher is None:
+        tarr = arr
+    else:
+        if not (isinstance(teacher, tuple) and len(teacher) == 2):
+            raise ValueError(f"teacher must be a (layer, head) pair or None, got {teacher!r}")
+        tarr = fwd.head(*teacher)
+    target = AttentionRegression.from_factors(tarr.Ht, tarr.K, np.full(tarr.probs.shape, 1.0 / tarr.probs.shape[1]),
+                                              scale=tarr.scale).attention(tarr.x)  # the teacher's own pattern
+    problem = AttentionRegression.from_factors(arr.Ht, arr.K, target, w, scale=arr.scale)
+    return problem, np.array(arr.x)

@@ -609,9 +609,11 @@ class AttentionRegression(SoftmaxRegression):
         Two products per point, through :math:`\tilde W\tilde H^\top` (p, m) and then :math:`K` (C14).
         """
         X = np.asarray(X)
-        W = X.reshape(X.shape[:-1] + self._shape_w)  # W~ (p, D) per point
-        T = W @ self.queries.T  # W~ H~ᵀ (p, m)
-        return np.swapaxes(T, -1, -2) @ self._Ks.T  # type: ignore[no-any-return]  # s H~ W~ᵀ Kᵀ (m, n)
+        lead, (p, D) = X.shape[:-1], self._shape_w
+        T = X.reshape(-1, D) @ self.queries.T  # W~ H~ᵀ, the (p, m) of every point stacked: one GEMM
+        T = np.ascontiguousarray(np.swapaxes(T.reshape(-1, p, self.m), -1, -2))  # H~ W~ᵀ (m, p) per point
+        Y = T.reshape(-1, p) @ self._Ks.T  # s H~ W~ᵀ Kᵀ: one more GEMM
+        return Y.reshape((*lead, self.m, self.n))
 
     def pullback(self, G: Any) -> Array:
         r""":math:`\sum_i A_i^\top g_i = \mathrm{vec}(s\,K^\top G^\top\tilde H)` for ``G`` (m, n) (C2, C14)."""
