@@ -104,8 +104,8 @@ def default_text(sentences: int = DEFAULT_SENTENCES) -> str:
 
     Notes
     -----
-    Issue 18 (the default text of :func:`run_model`). With the default 8 aphorisms MiniLM's tokenizer gives 55
-    tokens, [CLS] and [SEP] included.
+    C1-C3 on a real attention head (issue 18): the default text of :func:`run_model`. With the default 8 aphorisms
+    MiniLM's tokenizer gives 55 tokens, [CLS] and [SEP] included.
     """
     spec = importlib.util.find_spec("this")
     if spec is None or spec.origin is None:  # pragma: no cover - every CPython ships it
@@ -188,7 +188,8 @@ class LoadedModel:
 
     Notes
     -----
-    Issue 18. Load once with :func:`load_model` and pass it as ``model=`` to :func:`run_model` to run several texts.
+    C1-C3 on a real attention head (issue 18). Load once with :func:`load_model` and pass it as ``model=`` to
+    :func:`run_model` to run several texts.
     """
 
     module: Any
@@ -237,7 +238,7 @@ def load_model(model: str | os.PathLike[str] | LoadedModel | None = None) -> Loa
 
     Notes
     -----
-    Issue 18. Nothing is downloaded: ``local_files_only=True`` on a local directory.
+    C1-C3 on a real attention head (issue 18). Nothing is downloaded: ``local_files_only=True`` on a local directory.
     """
     if isinstance(model, LoadedModel):
         return model
@@ -288,7 +289,7 @@ class HeadArrays:
 
     Notes
     -----
-    Issue 18. Read-only arrays, float64.
+    C1-C3 on a real attention head (issue 18). Read-only arrays, float64.
     """
 
     layer: int
@@ -319,7 +320,7 @@ class HeadArrays:
 
         Notes
         -----
-        Issue 18: two small products, never the (m n) x d matrix of the :math:`A_i`.
+        C1-C3 on a real attention head (issue 18): two small products, never the (m n) x d matrix of the :math:`A_i`.
         """
         W = self.Wq if Wq is None else _checks.as_array(Wq, "Wq", ndim=2, shape=self.Wq.shape, dtype=np.float64)
         out: Array = (self.Ht @ W.T) @ self.K.T * self.scale  # Y = H~ W~ᵀ Kᵀ / sqrt(d_head)
@@ -355,7 +356,7 @@ class ModelForward:
 
     Notes
     -----
-    Issue 18. Sizes are read from the model's config, never assumed. Read-only arrays.
+    C1-C3 on a real attention head (issue 18). Sizes are read from the model's config, never assumed. Read-only arrays.
     """
 
     text: str
@@ -412,7 +413,7 @@ class ModelForward:
 
         Notes
         -----
-        Issue 18.
+        C1-C3 on a real attention head (issue 18).
         """
         for value, name, top in ((layer, "layer", self.num_layers), (head, "head", self.num_heads)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < top:
@@ -455,8 +456,8 @@ def run_model(text: str | None = None, *, model: str | os.PathLike[str] | Loaded
 
     Notes
     -----
-    Issue 18 (a real head as an instance of the problem of C1-C3 with m rows). The reference implementation's own
-    forward (``output_hidden_states``, ``output_attentions``), under ``torch.no_grad()``.
+    C1-C3 on a real attention head (issue 18): the head is an instance of the objective with m rows. The reference
+    implementation's own forward (``output_hidden_states``, ``output_attentions``), under ``torch.no_grad()``.
     """
     if text is None:
         text = default_text()
