@@ -27,8 +27,9 @@ itself computed, for every layer, head and query.
 
 **The default text** is the start of the Zen of Python (:func:`default_text`): real English, written for people
 rather than for a test, that ships offline with every Python (the stdlib module ``this``, read as source so nothing
-is printed) and has not changed since 2004. Its first :data:`DEFAULT_SENTENCES` = 8 aphorisms are 55 tokens with
-[CLS] and [SEP], which keeps every downstream experiment on a head (d = 32 x 385 = 12 320) fast.
+is printed) and does not depend on the model's files (a ``model=PATH`` directory need not have a model card). The
+tests pin its first and eighth aphorisms. The first :data:`DEFAULT_SENTENCES` = 8 aphorisms are 55 tokens with
+[CLS] and [SEP], which keeps every downstream experiment on a head (d = 32 x 385 = 12 320 for MiniLM) fast.
 
 **Long texts are refused, not truncated**: a text of more than ``max_tokens`` tokens raises a ``ValueError`` that
 gives its length. A truncated text would silently be another text than the one asked for.
