@@ -27,8 +27,9 @@ itself computed, for every layer, head and query.
 
 **The default text** is the start of the Zen of Python (:func:`default_text`): real English, written for people
 rather than for a test, that ships offline with every Python (the stdlib module ``this``, read as source so nothing
-is printed) and has not changed since 2004. Its first :data:`DEFAULT_SENTENCES` = 8 aphorisms are 55 tokens with
-[CLS] and [SEP], which keeps every downstream experiment on a head (d = 32 x 385 = 12 320) fast.
+is printed) and does not depend on the model's files (a ``model=PATH`` directory need not have a model card). The
+tests pin its first and eighth aphorisms. The first :data:`DEFAULT_SENTENCES` = 8 aphorisms are 55 tokens with
+[CLS] and [SEP], which keeps every downstream experiment on a head (d = 32 x 385 = 12 320 for MiniLM) fast.
 
 **Long texts are refused, not truncated**: a text of more than ``max_tokens`` tokens raises a ``ValueError`` that
 gives its length. A truncated text would silently be another text than the one asked for.
@@ -190,7 +191,8 @@ class LoadedModel:
 
     Notes
     -----
-    Issue 18. Load once with :func:`load_model` and pass it as ``model=`` to :func:`run_model` to run several texts.
+    C1-C3 on a real attention head (issue 18). Load once with :func:`load_model` and pass it as ``model=`` to
+    :func:`run_model` to run several texts.
     """
 
     module: Any
@@ -239,7 +241,7 @@ def load_model(model: str | os.PathLike[str] | LoadedModel | None = None) -> Loa
 
     Notes
     -----
-    Issue 18. Nothing is downloaded: ``local_files_only=True`` on a local directory.
+    C1-C3 on a real attention head (issue 18). Nothing is downloaded: ``local_files_only=True`` on a local directory.
     """
     if isinstance(model, LoadedModel):
         return model
@@ -290,7 +292,7 @@ class HeadArrays:
 
     Notes
     -----
-    Issue 18. Read-only arrays, float64.
+    C1-C3 on a real attention head (issue 18). Read-only arrays, float64.
     """
 
     layer: int
@@ -321,7 +323,7 @@ class HeadArrays:
 
         Notes
         -----
-        Issue 18: two small products, never the (m n) x d matrix of the :math:`A_i`.
+        C1-C3 on a real attention head (issue 18): two small products, never the (m n) x d matrix of the :math:`A_i`.
         """
         W = self.Wq if Wq is None else _checks.as_array(Wq, "Wq", ndim=2, shape=self.Wq.shape, dtype=np.float64)
         out: Array = (self.Ht @ W.T) @ self.K.T * self.scale  # Y = H~ W~ᵀ Kᵀ / sqrt(d_head)
@@ -357,7 +359,7 @@ class ModelForward:
 
     Notes
     -----
-    Issue 18. Sizes are read from the model's config, never assumed. Read-only arrays.
+    C1-C3 on a real attention head (issue 18). Sizes are read from the model's config, never assumed. Read-only arrays.
     """
 
     text: str
@@ -414,7 +416,7 @@ class ModelForward:
 
         Notes
         -----
-        Issue 18.
+        C1-C3 on a real attention head (issue 18).
         """
         for value, name, top in ((layer, "layer", self.num_layers), (head, "head", self.num_heads)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value < top:
@@ -457,8 +459,8 @@ def run_model(text: str | None = None, *, model: str | os.PathLike[str] | Loaded
 
     Notes
     -----
-    Issue 18 (a real head as an instance of the problem of C1-C3 with m rows). The reference implementation's own
-    forward (``output_hidden_states``, ``output_attentions``), under ``torch.no_grad()``.
+    C1-C3 on a real attention head (issue 18): the head is an instance of the objective with m rows. The reference
+    implementation's own forward (``output_hidden_states``, ``output_attentions``), under ``torch.no_grad()``.
     """
     if text is None:
         text = default_text()
