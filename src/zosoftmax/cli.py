@@ -31,6 +31,7 @@ from .bounds import (
 from .estimators import DISTRIBUTIONS, SCHEMES, gamma, projected_gradients, sample_directions
 from .instances import regularized, strongly_convex_instance
 from .optimize import gd, linear_rate, newton, zo_gd
+from .prediction import max_stable_lr
 from .problem import SoftmaxRegression
 
 __all__ = ["load_array", "main", "run"]
@@ -362,10 +363,84 @@ def _parser() -> argparse.ArgumentParser:
     out = p.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     out.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    a = sub.add_parser("attention", help="the theory's constants on one head of the pretrained all-MiniLM-L6-v2 "
+                       "(needs the [attention] extra)",
+                       description="One head of all-MiniLM-L6-v2 as softmax regression (C14): its smoothness l, "
+                       "effective rank r(H0), the C11 step and the largest step at which the mean gap converges.",
+                       epilog="exit status: 0 done, 2 bad arguments or data, or the [attention] extra missing "
+                       "(pip install -e '.[attention]').")
+    a.add_argument("--layer", type=int, required=True, help="layer, 0-based")
+    a.add_argument("--head", type=int, required=True, help="head, 0-based")
+    a.add_argument("--text", metavar="FILE", default=None, help="a UTF-8 text file (default: the first eight "
+                   "aphorisms of the Zen of Python, 55 tokens)")
+    a.add_argument("--teacher", type=_pair, default=None, metavar="LAYER,HEAD",
+                   help="target: this head's attention (distillation); default: the head's own")
+    a.add_argument("--k", type=int, default=1, help="directions per ZO estimate (default 1)")
+    a.add_argument("--distribution", choices=DISTRIBUTIONS, default="gaussian", help="(default gaussian)")
+    a.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
 
 
+def attention(layer: int, head: int, text: str | None = None, *, teacher: tuple[int, int] | None = None,
+              k: int = 1, distribution: str = "gaussian") -> dict[str, Any]:
+    r"""The theory's constants on one pretrained head (all-MiniLM-L6-v2): the ``zosoftmax attention`` command.
+
+    Returns
+    -------
+    dict
+        The head's sizes, :math:`L(x_\mathrm{pretrained})` and :math:`L^*`, :math:`\ell`, :math:`r(H_0)` and
+        :math:`r(H_0)/d` (C14, from the Kronecker factors), the C11 step :math:`1/(\ell\gamma)` and the mean-square
+        threshold :math:`\eta^*` of the local model at the minimizer (C13: the mean gap converges below it).
+
+    Notes
+    -----
+    C14, C15.
+    """
+    from .attention import attention_head  # the extra's module; torch is imported inside it, lazily
+
+    problem, x_pre = attention_head(layer, head, text, teacher=teacher)
+    x_star, loss_star = x_pre, problem.loss(x_pre)
+    if teacher is not None:
+        sol = newton(problem, x_pre)
+        x_star, loss_star = sol.x, float(sol.losses[-1])
+    ell, r = smoothness_bound(problem), effective_rank(problem)
+    c11 = step_size(problem, k, distribution)
+    eta_star = max_stable_lr(problem, k, distribution, x_star=x_star)
+    return {"command": "attention", "layer": layer, "head": head, "teacher": None if teacher is None else list(teacher),
+            "m": problem.m, "n": problem.n, "d": problem.d, "k": k, "distribution": distribution,
+            "loss_pretrained": problem.loss(x_pre), "loss_star": loss_star, "ell": ell, "r_H0": r,
+            "r_over_d": r / problem.d, "gamma": gamma(problem.d, k, r, distribution), "c11_step": c11,
+            "max_stable_lr": eta_star, "max_stable_over_c11": eta_star / c11}
+
+
+def _print_attention(res: dict[str, Any]) -> None:
+    teacher = "itself" if res["teacher"] is None else "head {}.{}".format(*res["teacher"])
+    print(f"head {res['layer']}.{res['head']} of all-MiniLM-L6-v2, target: the attention of {teacher}")
+    print(f"  m = n = {res['m']} tokens, d = {res['d']}; L(x_pretrained) = {res['loss_pretrained']:.6g}, "
+          f"L* = {res['loss_star']:.6g}")
+    print(f"  C14: l = {res['ell']:.6g}, r(H0) = {res['r_H0']:.4g} (r/d = {res['r_over_d']:.2e}), "
+          f"gamma = {res['gamma']:.4g} ({res['distribution']}, k = {res['k']})")
+    print(f"  C11 step 1/(l gamma) = {res['c11_step']:.4g}; largest step at which the mean gap converges "
+          f"(eta*, local model) = {res['max_stable_lr']:.4g}: {res['max_stable_over_c11']:.0f} x the C11 step")
+
+
+def _pair(value: str) -> tuple[int, int]:
+    try:
+        layer, head = (int(v) for v in value.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected LAYER,HEAD (two integers), got {value!r}") from exc
+    return layer, head
+
+
 def _main(args: argparse.Namespace) -> dict[str, Any]:
+    if args.command == "attention":
+        text = None
+        if args.text is not None:
+            try:
+                text = Path(args.text).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ValueError(f"--text: cannot read {args.text!r} as UTF-8 text ({exc})") from exc
+        return attention(args.layer, args.head, text, teacher=args.teacher, k=args.k, distribution=args.distribution)
     progress = False if args.no_progress else None
     settings = {"k": args.k, "steps": args.steps, "distribution": args.distribution, "scheme": args.scheme,
                 "eps": args.eps, "seed": args.seed, "progress": progress}
@@ -390,16 +465,18 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = _main(args)
-    except ValueError as exc:  # the library's ValueErrors name the argument: the CLI's message is theirs
+    except (ValueError, ImportError) as exc:  # the library's errors name the argument (or the extra to install)
         print(f"zosoftmax: error: {exc}", file=sys.stderr)
         return 2
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"zosoftmax: warning: {message}", file=sys.stderr)
     if args.json:
         print(json.dumps(res, indent=2))
+    elif args.command == "attention":
+        _print_attention(res)
     else:
         _print_table(res)
-    return 1 if res["verdict"] == "violated" else 0
+    return 1 if res.get("verdict") == "violated" else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -408,8 +408,8 @@ def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, ma
             try:
                 step = np.linalg.solve(H + lam * np.eye(p.d), -g)
                 np.linalg.cholesky(H + lam * np.eye(p.d))
-            except np.linalg.LinAlgError:
-                lam = max(2 * lam, 1e-12 * scale)
+            except np.linalg.LinAlgError:  # H + λI not positive definite: λ to just above −λ_min(H) at once
+                lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0]))
                 continue
             candidate = x + step
             loss = p.loss(candidate)
