@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -106,4 +107,7 @@ def _record_timings(path: Path, seconds: dict[str, float], total: float, runner:
 
 
 if __name__ == "__main__":
+    # The cache's reports on stderr: a damaged entry (WARNING) and, per task list, how many tasks were computed
+    # and how many read back (INFO), which is how tests/test_faults.py counts the work two concurrent runs did.
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     raise SystemExit(main())
