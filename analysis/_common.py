@@ -36,7 +36,6 @@ build one runner for all figures (see docs/parallel.md).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import inspect
 import io
@@ -54,13 +53,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from filelock import FileLock
 from joblib.externals.loky import get_reusable_executor
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
 import zosoftmax
-from zosoftmax.io import atomic_write_bytes, atomic_write_json, atomic_write_text
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, locked, read_entry, write_entry
 
 __all__ = [
     "CACHE",
@@ -76,11 +74,9 @@ __all__ = [
     "cached",
     "compute_figure",
     "produce",
-    "read_entry",
     "run_figure",
     "runner_from_args",
     "save_figure",
-    "write_entry",
     "write_figure",
 ]
 
@@ -90,7 +86,6 @@ GENERATED = ROOT / "paper" / "generated"
 CACHE = ROOT / ".cache" / "analysis"
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # local workers' env
 WORKER_IDLE_S = 300  # local worker processes outlive a pause this long (between figures, while plotting)
-LOCKS = ".locks"  # the lock files (one per cache entry or output, never deleted: see _locked) live in DIR/.locks/
 log = logging.getLogger("analysis.cache")  # corrupt entries (WARNING) and what each map computed (INFO)
 
 # quick: what the test suite runs (seconds); default: `make reproduce` (< 10 min for all figures on 2 cores);
@@ -127,11 +122,11 @@ def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_d
     The cache key covers the parameters and the source of ``zosoftmax`` and of ``analysis/`` (so a
     stale result never survives a code change). Results are written atomically under the entry's lock, so an
     interrupted run loses only the experiment in flight and the next run resumes after the last finished one;
-    an entry that fails :func:`read_entry`'s checks is reported and recomputed.
+    an entry that fails :func:`zosoftmax.io.read_entry`'s checks is reported and recomputed.
     """
     fingerprint = _code_fingerprint()
     path = _cache_path(key, params, CACHE if cache_dir is None else cache_dir, fingerprint)
-    with _locked(path):
+    with locked(path):
         found, result, problem = read_entry(path, key, params, fingerprint)
         if found:
             return result
@@ -142,79 +137,12 @@ def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_d
         return result
 
 
-def _digest(obj: Any) -> str:
-    """SHA-256 of the canonical JSON of ``obj`` (sorted keys, no spaces): the checksum a cache entry stores."""
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
-
-
-def _canonical_params(params: dict[str, Any]) -> Any:
-    """The task parameters as a cache entry stores them (their JSON round trip; non-JSON values as ``str``)."""
-    return json.loads(json.dumps(params, sort_keys=True, default=str))
-
-
-def write_entry(path: str | os.PathLike[str], key: str, params: dict[str, Any], fingerprint: str,
-                result: Any) -> None:
-    """Write a cache entry atomically: ``{"key", "params", "code", "sha256", "result"}``.
-
-    ``sha256`` is :func:`_digest` of ``result``, so :func:`read_entry` can tell a damaged entry from a sound one.
-    Call it under the entry's lock (:func:`_locked`), as :class:`Runner` and :func:`cached` do.
-    """
-    entry = {"key": key, "params": _canonical_params(params), "code": fingerprint, "sha256": _digest(result),
-             "result": result}
-    atomic_write_text(path, json.dumps(entry, separators=(",", ":")) + "\n")  # exactly the digested values
-
-
-def read_entry(path: str | os.PathLike[str], key: str, params: dict[str, Any],
-               fingerprint: str) -> tuple[bool, Any, str | None]:
-    """Read and check the cache entry at ``path``: ``(True, result, None)`` only for a sound entry.
-
-    An absent entry gives ``(False, None, None)``; any other failure ``(False, None, problem)``, ``problem`` a
-    phrase for the log: not UTF-8 JSON (truncated, overwritten), not an entry (an older format), another
-    entry's key, parameters or code, or a result whose checksum does not match (a changed byte).
-    """
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        return False, None, None
-    try:
-        entry = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return False, None, f"is not JSON ({len(raw)} bytes; {type(exc).__name__}: {exc})"
-    if not isinstance(entry, dict) or set(entry) != {"key", "params", "code", "sha256", "result"}:
-        return False, None, "is not a cache entry (fields key, params, code, sha256, result)"
-    if (entry["key"], entry["params"], entry["code"]) != (key, _canonical_params(params), fingerprint):
-        return False, None, "belongs to another key, parameters or code"
-    if entry["sha256"] != _digest(entry["result"]):
-        return False, None, "fails its checksum"
-    return True, entry["result"], None
-
-
 def _discard(path: str, key: str, params: dict[str, Any], fingerprint: str) -> None:
     """Remove the entry at ``path`` if, under its lock, it is still not sound (another run may have repaired it)."""
-    with _locked(path):
+    with locked(path):
         found, _, problem = read_entry(path, key, params, fingerprint)
         if not found and problem is not None:
             os.unlink(path)
-
-
-@contextlib.contextmanager
-def _locked(path: str | os.PathLike[str]) -> Iterator[None]:
-    """Hold the lock of the file ``path`` (``DIR/.locks/NAME.lock``) and remove a killed writer's temporaries.
-
-    Every writer of ``path`` holds this lock (a ``filelock`` lock: ``flock`` on POSIX, released by the operating
-    system when its process dies, so a killed run leaves no stale lock). Under it, no other process is writing
-    ``path``, so a temporary file of ``path`` (:func:`zosoftmax.io.atomic_write_bytes` names them
-    ``.NAME.*.tmp``) is a leftover of a writer that was killed, and is removed. Lock files stay: deleting one
-    while another process waits on it would let two holders in.
-    """
-    path = Path(path)
-    (path.parent / LOCKS).mkdir(parents=True, exist_ok=True)
-    with FileLock(path.parent / LOCKS / f"{path.name}.lock"):
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
-        yield
 
 
 def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
@@ -224,7 +152,7 @@ def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
         buf = io.BytesIO()
         fig.savefig(buf, format=ext, metadata=meta, bbox_inches="tight")
         path = outdir / f"{name}.{ext}"
-        with _locked(path):
+        with locked(path):
             atomic_write_bytes(path, buf.getvalue())
         paths.append(path)
     plt.close(fig)
@@ -254,7 +182,7 @@ def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]
     """
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
     path = (GENERATED if outdir is None else outdir) / f"{name}.json"
-    with _locked(path):
+    with locked(path):
         atomic_write_json(path, data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
 
@@ -321,7 +249,7 @@ def _run_task(func: Callable[..., Any], task: dict[str, Any], path: str | None, 
     """
     if path is None:
         return json.loads(json.dumps(func(**task), default=_json_default)), True
-    with _locked(path):
+    with locked(path):
         found, result, problem = read_entry(path, key, task, fingerprint)
         if found:
             return result, False

@@ -29,6 +29,8 @@ import pytest
 from analysis import _common
 from analysis._common import Runner
 
+from zosoftmax.io import LOCKS, digest, read_entry
+
 FIGURE = "fig_dimension_free"
 OUTPUTS = (f"{FIGURE}.json", f"{FIGURE}.png", f"{FIGURE}.pdf")  # timings.json is run times: not reproducible
 RUN_TIMEOUT_S = 600  # one quick run takes ~10 s alone on the 2-core VM; this bounds a hang, not the run
@@ -86,7 +88,7 @@ def test_a_damaged_cache_entry_is_reported_recomputed_and_never_loaded(tmp_path,
     assert len(warnings) == 1, warnings  # reported once
     assert str(paths[2]) in warnings[0]
     assert DAMAGE[how] in warnings[0]
-    found, result, problem = _common.read_entry(paths[2], "sq", tasks[2], _common._code_fingerprint())
+    found, result, problem = read_entry(paths[2], "sq", tasks[2], _common._code_fingerprint())
     assert (found, result, problem) == (True, expected[2], None)  # repaired in place
 
 
@@ -123,7 +125,7 @@ def test_a_killed_writers_temporary_file_is_removed_by_the_next_writer(tmp_path)
     stale.write_text('{"key": "sq", "res')  # half an entry
     assert Runner(cache_dir=cache).map(square, [task], key="sq") == [{"seed": 5, "square": 25 / 3}]
     assert not stale.exists()
-    assert sorted(p.name for p in cache.iterdir()) == sorted([path.name, _common.LOCKS])
+    assert sorted(p.name for p in cache.iterdir()) == sorted([path.name, LOCKS])
 
 
 def _map_in_subprocess(cache: Path, log: Path, seeds: int, sleep: float) -> subprocess.Popen:
@@ -146,7 +148,7 @@ def test_two_processes_on_one_cache_compute_each_task_once(tmp_path):
     tasks = [{"seed": s, "log": str(log), "sleep": 0.1} for s in range(seeds)]
     paths = Runner(cache_dir=cache)._paths("sq", tasks, _common._code_fingerprint())
     for task, path in zip(tasks, paths, strict=True):
-        assert _common.read_entry(path, "sq", task, _common._code_fingerprint())[0], path
+        assert read_entry(path, "sq", task, _common._code_fingerprint())[0], path
 
 
 # ------------------------------------------------------------------------------ python -m analysis as a user runs it
@@ -193,7 +195,7 @@ def _sound(path: Path) -> bool:
         entry = json.loads(path.read_bytes())
     except FileNotFoundError:
         return True
-    return entry["sha256"] == _common._digest(entry["result"])
+    return entry["sha256"] == digest(entry["result"])
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +295,7 @@ def test_a_dask_worker_killed_mid_sweep_leaves_the_same_bytes(tmp_path, referenc
     distributed = pytest.importorskip("dask.distributed")
     out, cache = tmp_path / "out", tmp_path / "cache"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster.scheduler_address) as client:
         proc = _analysis(out, cache, "--scheduler", cluster.scheduler_address, cwd=tmp_path)
         victim = None
@@ -317,3 +319,21 @@ def test_a_dask_worker_killed_mid_sweep_leaves_the_same_bytes(tmp_path, referenc
     assert len(_entries(cache)) == reference["entries"]
     assert all(_sound(p) for p in _entries(cache))
     assert "KilledWorker" not in output
+
+
+def test_a_damaged_search_entry_is_reported_and_recomputed(tmp_path, caplog):
+    """``proofs._search``'s own cache (fig_constants' suprema) checks its entries the same way."""
+    from proofs import _search
+
+    def run() -> dict:
+        _search._cached_search.cache_clear()  # past the in-process memo, to the disk cache
+        return _search.search("beta_plus", "simplex", 3, quick=True, cache_dir=tmp_path)
+
+    first = run()
+    [path] = tmp_path.glob("beta_plus-simplex-n3-*.json")
+    path.write_bytes(path.read_bytes()[:100])
+    with caplog.at_level("WARNING", logger="proofs.search"):
+        assert run() == first
+    assert "is not JSON" in caplog.text
+    assert str(path) in caplog.text
+    assert json.loads(path.read_bytes())["result"] == first  # rewritten whole
