@@ -18,7 +18,11 @@ arguments that carry everything the result depends on, seeds included::
 
 ``Runner.map`` caches each task's result under ``.cache/analysis`` (keyed on ``key``, the task's parameters and
 the source of ``zosoftmax`` and ``analysis``), written atomically by whichever process ran it: an interrupted
-run resumes, and cluster workers on a shared filesystem reuse each other's results.
+run resumes, and cluster workers on a shared filesystem reuse each other's results. Results come back as
+their JSON round trip (plain lists, dicts, floats), in task order, so the figure's output is byte-identical
+whether the tasks ran serially (``Runner()``), on local processes (``Runner(jobs=N)``, joblib) or on a Dask
+cluster (``Runner(scheduler="tcp://HOST:8786")``). ``python -m analysis -j N`` / ``--scheduler ADDRESS``
+build one runner for all figures (see docs/parallel.md).
 
 Faults (tested in ``tests/test_faults.py``). A cache entry carries its key, parameters, code fingerprint and the
 SHA-256 of its result; an entry that is truncated, corrupted or not the one asked for is reported (a warning on
@@ -26,11 +30,7 @@ the ``analysis.cache`` logger), never loaded, and recomputed. Each entry is comp
 ``filelock`` lock (``CACHE/.locks/``), so two runs in one clone, or two clients of one cluster, compute each task
 once and never interleave their writes; a lock dies with its process, so a killed run leaves no stale lock, and
 the temporary file a killed writer left is removed by the next writer of that entry. Figure outputs are written
-the same way (lock, then temporary file and rename), so no partial output is ever visible. Results come back as
-their JSON round trip (plain lists, dicts, floats), in task order, so the figure's output is byte-identical
-whether the tasks ran serially (``Runner()``), on local processes (``Runner(jobs=N)``, joblib) or on a Dask
-cluster (``Runner(scheduler="tcp://HOST:8786")``). ``python -m analysis -j N`` / ``--scheduler ADDRESS``
-build one runner for all figures (see docs/parallel.md).
+the same way (lock, then temporary file and rename), so no partial output is ever visible.
 """
 
 from __future__ import annotations
@@ -276,8 +276,9 @@ class Runner:
         ``None`` or ``-1`` uses ``os.cpu_count()``. Ignored when ``scheduler`` is given.
     scheduler : str, optional
         Address of a ``dask.distributed`` scheduler (``tcp://HOST:8786``); the tasks run on its workers,
-        which must be able to import ``analysis`` and ``zosoftmax`` (same checkout) and, for the cache to be
-        shared, see ``cache_dir`` (a shared filesystem).
+        which import ``analysis`` and ``zosoftmax`` as installed packages (the same commit, ``pip install -e .``;
+        any working directory, docs/parallel.md) and, for the cache to be shared, see ``cache_dir`` (a shared
+        filesystem with working file locks).
     cache_dir : Path, optional
         Where each task's result is cached; default: ``analysis._common.CACHE`` read at call time.
         ``False`` disables the cache.
