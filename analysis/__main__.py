@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from zosoftmax.io import atomic_write_json, read_json
+from zosoftmax.io import atomic_write_json, locked, read_json
 
 from . import FIGURE_MODULES
 from ._common import GENERATED, PROFILES, Runner, add_runner_arguments, compute_figure, runner_from_args, write_figure
@@ -96,14 +97,18 @@ def _record_timings(path: Path, seconds: dict[str, float], total: float, runner:
     The file is git-ignored: run times are not byte-reproducible, unlike every figure and its JSON. ``total_s``
     is written only by a run of every figure.
     """
-    try:
-        old = read_json(path) if path.exists() else {}
-    except ValueError:
-        old = {}
-    doc = {"figures": {**(old.get("figures") or {}), **seconds}, "runner": runner,
-           "total_s": round(total, 1) if set(seconds) >= set(FIGURE_MODULES) else old.get("total_s")}
-    atomic_write_json(path, doc)
+    with locked(path):  # two runs at once: each merges into what the other wrote, none overwrites the other's
+        try:
+            old = read_json(path) if path.exists() else {}
+        except ValueError:
+            old = {}
+        doc = {"figures": {**(old.get("figures") or {}), **seconds}, "runner": runner,
+               "total_s": round(total, 1) if set(seconds) >= set(FIGURE_MODULES) else old.get("total_s")}
+        atomic_write_json(path, doc)
 
 
 if __name__ == "__main__":
+    # The cache's reports on stderr: a damaged entry (WARNING) and, per task list, how many tasks were computed
+    # and how many read back (INFO), which is how tests/test_faults.py counts the work two concurrent runs did.
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     raise SystemExit(main())

@@ -23,6 +23,14 @@ their JSON round trip (plain lists, dicts, floats), in task order, so the figure
 whether the tasks ran serially (``Runner()``), on local processes (``Runner(jobs=N)``, joblib) or on a Dask
 cluster (``Runner(scheduler="tcp://HOST:8786")``). ``python -m analysis -j N`` / ``--scheduler ADDRESS``
 build one runner for all figures (see docs/parallel.md).
+
+Faults (tested in ``tests/test_faults.py``). A cache entry carries its key, parameters, code fingerprint and the
+SHA-256 of its result; an entry that is truncated, corrupted or not the one asked for is reported (a warning on
+the ``analysis.cache`` logger), never loaded, and recomputed. Each entry is computed and written under a
+``filelock`` lock (``CACHE/.locks/``), so two runs in one clone, or two clients of one cluster, compute each task
+once and never interleave their writes; a lock dies with its process, so a killed run leaves no stale lock, and
+the temporary file a killed writer left is removed by the next writer of that entry. Figure outputs are written
+the same way (lock, then temporary file and rename), so no partial output is ever visible.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import hashlib
 import inspect
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -49,7 +58,7 @@ from matplotlib.figure import Figure
 from tqdm import tqdm
 
 import zosoftmax
-from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, locked, read_entry, write_entry
 
 __all__ = [
     "CACHE",
@@ -77,6 +86,7 @@ GENERATED = ROOT / "paper" / "generated"
 CACHE = ROOT / ".cache" / "analysis"
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # local workers' env
 WORKER_IDLE_S = 300  # local worker processes outlive a pause this long (between figures, while plotting)
+log = logging.getLogger("analysis.cache")  # corrupt entries (WARNING) and what each map computed (INFO)
 
 # quick: what the test suite runs (seconds); default: `make reproduce` (< 10 min for all figures on 2 cores);
 # full: `make figures-full` (more seeds, larger d). Scripts read the keys they need and may add their own.
@@ -110,15 +120,29 @@ def cached(key: str, params: dict[str, Any], compute: Callable[[], Any], cache_d
     """Return the cached result of ``compute()`` for (key, params, code), computing it if absent.
 
     The cache key covers the parameters and the source of ``zosoftmax`` and of ``analysis/`` (so a
-    stale result never survives a code change). Results are written atomically, so an interrupted run
-    loses only the experiment in flight and the next run resumes after the last finished one.
+    stale result never survives a code change). Results are written atomically under the entry's lock, so an
+    interrupted run loses only the experiment in flight and the next run resumes after the last finished one;
+    an entry that fails :func:`zosoftmax.io.read_entry`'s checks is reported and recomputed.
     """
-    path = _cache_path(key, params, CACHE if cache_dir is None else cache_dir, _code_fingerprint())
-    if path.exists():
-        return read_json(path)
-    result = compute()
-    atomic_write_json(path, result)
-    return result
+    fingerprint = _code_fingerprint()
+    path = _cache_path(key, params, CACHE if cache_dir is None else cache_dir, fingerprint)
+    with locked(path):
+        found, result, problem = read_entry(path, key, params, fingerprint)
+        if found:
+            return result
+        if problem is not None:
+            log.warning("cache entry %s %s: recomputing it", path, problem)
+        result = compute()
+        write_entry(path, key, params, fingerprint, result)
+        return result
+
+
+def _discard(path: str, key: str, params: dict[str, Any], fingerprint: str) -> None:
+    """Remove the entry at ``path`` if, under its lock, it is still not sound (another run may have repaired it)."""
+    with locked(path):
+        found, _, problem = read_entry(path, key, params, fingerprint)
+        if not found and problem is not None:
+            os.unlink(path)
 
 
 def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
@@ -128,7 +152,8 @@ def save_figure(fig: Figure, name: str, outdir: Path) -> list[Path]:
         buf = io.BytesIO()
         fig.savefig(buf, format=ext, metadata=meta, bbox_inches="tight")
         path = outdir / f"{name}.{ext}"
-        atomic_write_bytes(path, buf.getvalue())
+        with locked(path):
+            atomic_write_bytes(path, buf.getvalue())
         paths.append(path)
     plt.close(fig)
     return paths
@@ -156,7 +181,9 @@ def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]
     is not thread-safe).
     """
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
-    atomic_write_json((GENERATED if outdir is None else outdir) / f"{name}.json", data)
+    path = (GENERATED if outdir is None else outdir) / f"{name}.json"
+    with locked(path):
+        atomic_write_json(path, data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
 
 
@@ -211,18 +238,26 @@ def _cache_path(key: str, params: dict[str, Any], cache_dir: Path, fingerprint: 
     return cache_dir / f"{key}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}.json"
 
 
-def _run_task(func: Callable[..., Any], task: dict[str, Any], path: str | None) -> Any:
+def _run_task(func: Callable[..., Any], task: dict[str, Any], path: str | None, key: str = "",
+              fingerprint: str = "") -> tuple[Any, bool]:
     """Run one task where it lands (this process, a joblib worker or a Dask worker) and write it through the cache.
 
-    The result is returned as its JSON round trip, so a fresh result and a cached one are the same objects
-    (lists, not tuples; Python floats, not NumPy scalars): the figure's output cannot depend on which it got.
+    Returns ``(result, computed)``: ``computed`` is false when the entry at ``path`` was found sound under its lock
+    (another run or client computed it meanwhile). The result is its JSON round trip, so a fresh result and a
+    cached one are the same objects (lists, not tuples; Python floats, not NumPy scalars): the figure's output
+    cannot depend on which it got. A damaged entry found here is reported on this process's log and overwritten.
     """
-    if path is not None and os.path.exists(path):
-        return read_json(path)
-    result = json.loads(json.dumps(func(**task), default=_json_default))
-    if path is not None:
-        atomic_write_json(path, result)
-    return result
+    if path is None:
+        return json.loads(json.dumps(func(**task), default=_json_default)), True
+    with locked(path):
+        found, result, problem = read_entry(path, key, task, fingerprint)
+        if found:
+            return result, False
+        if problem is not None:
+            log.warning("cache entry %s %s: recomputing it", path, problem)
+        result = json.loads(json.dumps(func(**task), default=_json_default))
+        write_entry(path, key, task, fingerprint, result)
+        return result, True
 
 
 def _json_default(obj: Any) -> Any:
@@ -241,8 +276,9 @@ class Runner:
         ``None`` or ``-1`` uses ``os.cpu_count()``. Ignored when ``scheduler`` is given.
     scheduler : str, optional
         Address of a ``dask.distributed`` scheduler (``tcp://HOST:8786``); the tasks run on its workers,
-        which must be able to import ``analysis`` and ``zosoftmax`` (same checkout) and, for the cache to be
-        shared, see ``cache_dir`` (a shared filesystem).
+        which import ``analysis`` and ``zosoftmax`` as installed packages (the same commit, ``pip install -e .``;
+        any working directory, docs/parallel.md) and, for the cache to be shared, see ``cache_dir`` (a shared
+        filesystem with working file locks).
     cache_dir : Path, optional
         Where each task's result is cached; default: ``analysis._common.CACHE`` read at call time.
         ``False`` disables the cache.
@@ -316,50 +352,60 @@ class Runner:
         if not key or any(ch in key for ch in "/\\\0"):
             raise ValueError(f"key must be a non-empty file-name-safe string, got {key!r}")
         tasks = list(tasks)
-        paths = self._paths(key, tasks) if cache else [None] * len(tasks)
+        fingerprint = _code_fingerprint() if cache else ""
+        paths = self._paths(key, tasks, fingerprint) if cache else [None] * len(tasks)
         results: list[Any] = [None] * len(tasks)
         todo = []
         for i, path in enumerate(paths):
-            if path is not None and os.path.exists(path):
-                results[i] = read_json(path)
-            else:
-                todo.append(i)
+            found, result, problem = (False, None, None) if path is None else \
+                read_entry(path, key, tasks[i], fingerprint)
+            if found:
+                results[i] = result
+                continue
+            if problem is not None:  # reported once, here, and removed: the task then finds no entry
+                log.warning("cache entry %s %s: recomputing it", path, problem)
+                _discard(path, key, tasks[i], fingerprint)
+            todo.append(i)
         bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), desc=key, unit="task", leave=False,
                    disable=not self.progress or not tasks, file=sys.stderr)
+        computed = 0
         with bar:
-            for i, result in self._execute(func, [tasks[i] for i in todo], [paths[i] for i in todo], todo):
+            for i, (result, fresh) in self._execute(func, [tasks[i] for i in todo], [paths[i] for i in todo], todo,
+                                                    key, fingerprint):
                 results[i] = result
+                computed += fresh
                 bar.update()
+        log.info("%s: %d tasks, %d computed, %d from the cache", key, len(tasks), computed, len(tasks) - computed)
         return results
 
-    def _paths(self, key: str, tasks: list[dict[str, Any]]) -> list[str | None]:
+    def _paths(self, key: str, tasks: list[dict[str, Any]], fingerprint: str) -> list[str | None]:
         cache_dir = CACHE if self.cache_dir is None or self.cache_dir is True else self.cache_dir
         if cache_dir is False:
             return [None] * len(tasks)
-        fingerprint = _code_fingerprint()
         return [str(_cache_path(key, task, Path(cache_dir), fingerprint)) for task in tasks]
 
     def _execute(self, func: Callable[..., Any], tasks: list[dict[str, Any]], paths: list[str | None],
-                 index: list[int]) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result)`` as tasks finish (in any order)."""
+                 index: list[int], key: str, fingerprint: str) -> Iterator[tuple[int, tuple[Any, bool]]]:
+        """Yield ``(index, (result, computed))`` as tasks finish (in any order)."""
         if not tasks:
             return
+        n = len(tasks)
         if self.scheduler is not None:
             from dask.distributed import as_completed as dask_completed  # the optional extra [dask]
 
             client = self._dask_client()
-            futures = client.map(_run_task, [func] * len(tasks), tasks, paths, pure=False)
+            futures = client.map(_run_task, [func] * n, tasks, paths, [key] * n, [fingerprint] * n, pure=False)
             position = {f.key: i for f, i in zip(futures, index, strict=True)}
             for future in dask_completed(futures, loop=client.loop):
                 yield position[future.key], future.result()
-        elif self.jobs == 1 or len(tasks) == 1:
+        elif self.jobs == 1 or n == 1:
             for i, task, path in zip(index, tasks, paths, strict=True):
-                yield i, _run_task(func, task, path)
+                yield i, _run_task(func, task, path, key, fingerprint)
         else:
             # joblib's process pool (loky), shared by every map and thread; one BLAS thread per worker process, as
             # on Dask workers: the parallelism is across tasks. A failing task fails its own future only.
             executor = get_reusable_executor(max_workers=self.jobs, timeout=WORKER_IDLE_S, env=ONE_BLAS_THREAD)
-            futures = {executor.submit(_run_task, func, task, path): i
+            futures = {executor.submit(_run_task, func, task, path, key, fingerprint): i
                        for i, task, path in zip(index, tasks, paths, strict=True)}
             try:
                 for future in as_completed(futures):

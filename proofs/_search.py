@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 import zosoftmax as zs
-from zosoftmax.io import atomic_write_json, read_json
+from zosoftmax.io import locked, read_entry, write_entry
 
 __all__ = ["CACHE", "N_VALUES", "QUANTITIES", "SETS", "n_values", "phi3", "samples", "search", "search_table"]
 
@@ -40,6 +41,7 @@ POPULATION = 96   # random starting points per (quantity, set, n)
 ES_STEPS = 120    # batched (1+1)-ES steps per point
 N_STARTS = 2      # best points polished by L-BFGS-B
 QUICK_N_VALUES = (2, 3)  # the quick profile's n (the test suite's)
+log = logging.getLogger("proofs.search")  # a damaged cache entry is reported here
 CACHE = Path(__file__).resolve().parents[1] / ".cache" / "search"  # one JSON per search (see the module docstring)
 
 
@@ -163,14 +165,19 @@ def _fingerprint() -> str:
 @cache
 def _cached_search(quantity: str, bset: str, n: int, seed: int, quick: bool, cache_dir: str) -> dict[str, Any]:
     """:func:`_search` through the disk cache (and, by ``functools.cache``, once per process)."""
-    params = {"quantity": quantity, "bset": bset, "n": n, "seed": seed, "quick": quick, "code": _fingerprint()}
+    code = _fingerprint()
+    params = {"quantity": quantity, "bset": bset, "n": n, "seed": seed, "quick": quick, "code": code}
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
     path = Path(cache_dir) / f"{quantity}-{bset}-n{n}-{digest}.json"
-    if path.exists():
-        return read_json(path)  # type: ignore[no-any-return]
-    result = _search(quantity, bset, n, seed, quick)
-    atomic_write_json(path, result)
-    return result
+    with locked(path):  # one search per entry, however many runs or workers ask for it at once
+        found, result, problem = read_entry(path, "search", params, code)
+        if found:
+            return result  # type: ignore[no-any-return]
+        if problem is not None:  # truncated, corrupted or misplaced: reported, never loaded
+            log.warning("cache entry %s %s: recomputing it", path, problem)
+        result = _search(quantity, bset, n, seed, quick)
+        write_entry(path, "search", params, code, result)
+        return result
 
 
 def _search(quantity: str, bset: str, n: int, seed: int, quick_profile: bool) -> dict[str, Any]:

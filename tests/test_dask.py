@@ -24,7 +24,7 @@ N_TASKS = len(zs.DISTRIBUTIONS) * len(fig_second_moment.KS)  # one task per (dis
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cl:
+                                  dashboard_address=":0") as cl:  # ":0": a free port (None still binds 8787)
         yield cl
 
 
