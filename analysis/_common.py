@@ -1,7 +1,8 @@
 """Shared plumbing for the figure scripts: profiles, the task runner, atomic cached results, deterministic saving.
 
 Every figure script ``analysis/fig_NAME.py`` has ``NAME``, ``compute(profile, runner=None) -> dict`` (numbers
-only), ``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`. Nothing here computes
+only), ``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`; optionally ``PRECISION``, the
+stored precision of its noise-dominated quantities (:func:`zosoftmax.io.canonical`). Nothing here computes
 mathematics: that lives in ``zosoftmax``.
 
 The task API (how a figure's expensive work runs in parallel)
@@ -49,7 +50,7 @@ from matplotlib.figure import Figure
 from tqdm import tqdm
 
 import zosoftmax
-from zosoftmax.io import atomic_write_bytes, atomic_write_json, read_json
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, canonical, read_json
 
 __all__ = [
     "CACHE",
@@ -153,8 +154,11 @@ def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]
     """Write ``NAME.png|pdf`` (``plot(data)``) to ``figures/`` and ``NAME.json`` to ``paper/generated/``.
 
     ``outdir`` receives all three files instead. Plotting happens here, in the calling thread only (matplotlib
-    is not thread-safe).
+    is not thread-safe). Both the JSON and the plot are made from ``canonical(data, PRECISION)``: every float at
+    its stated precision (6 significant digits unless the figure module's ``PRECISION`` says otherwise;
+    :func:`zosoftmax.io.canonical`, docs/reproducibility.md), so that another machine writes the same bytes.
     """
+    data = canonical(data, getattr(sys.modules.get(plot.__module__), "PRECISION", None))
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
     atomic_write_json((GENERATED if outdir is None else outdir) / f"{name}.json", data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)

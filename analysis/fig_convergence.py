@@ -41,12 +41,18 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import Runner, as_runner, band, run_figure
 
 __all__ = ["NAME", "compute", "instance", "main", "mean_ratio_summary", "plot", "run_gd", "run_zo"]
 
 NAME = "fig_convergence"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except
+# quantities whose rounding noise is absolute. Newton's residual norm (~1e-10 here, noise ~1e-19 across BLAS
+# kernels) is stored to 1e-12; the ratios to the bound (scale 1, noise up to 1e-15 where the mean gap is 0 to
+# rounding) to 1e-10.
+PRECISION = {"newton_grad_norm": Precision(quantum=1e-12), "runs_by_method.*ratio": Precision(quantum=1e-10)}
 N_ROWS, DIM = 64, 32  # rank(A) = d, so the regularizer makes L strongly convex
 INSTANCE_SEED, START_SEED = 7, 8
 MARGIN = 1.0  # w² = β⁻ + MARGIN: μ = MARGIN · σ_min(A)² > 0 (C5)

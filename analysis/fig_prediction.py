@@ -33,12 +33,19 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import Runner, as_runner, run_figure
 
 __all__ = ["INSTANCES", "NAME", "compute", "main", "plot"]
 
 NAME = "fig_prediction"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except
+# Newton's residual norms (~1e-15, noise up to 6e-4 of them across BLAS kernels): to 1e-12. The runs from far
+# starts amplify the kernels' rounding differences to up to 1e-3 of their means in 40 steps (quick profile):
+# 3 digits to 1e-10 (their SE is ~9%; at t = 0 the SE is 0 up to rounding), and still not byte-stable
+# (docs/reproducibility.md).
+PRECISION = {"*.newton_grad_norm": Precision(quantum=1e-12), "far.points.*": Precision(3, quantum=1e-10)}
 INSTANCES = ("digits", "breast_cancer", "wine", "synthetic")
 SYNTHETIC = {"n": 64, "d": 16, "seed": 7, "margin": 1.0}  # zs.strongly_convex_instance
 K, DISTRIBUTION, EPS = 1, "gaussian", 1e-4  # central bias O(ε²): far below the gaps measured here
