@@ -150,23 +150,28 @@ def compute_figure(name: str, compute: Callable[..., dict[str, Any]], *, profile
 
 
 def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]], Figure],
-                 outdir: Path | None = None) -> None:
+                 outdir: Path | None = None) -> dict[str, Any]:
     """Write ``NAME.png|pdf`` (``plot(data)``) to ``figures/`` and ``NAME.json`` to ``paper/generated/``.
 
     ``outdir`` receives all three files instead. Plotting happens here, in the calling thread only (matplotlib
     is not thread-safe). Both the JSON and the plot are made from ``canonical(data, PRECISION)``: every float at
     its stated precision (6 significant digits unless the figure module's ``PRECISION`` says otherwise;
     :func:`zosoftmax.io.canonical`, docs/reproducibility.md), so that another machine writes the same bytes.
+    Returns that stored data.
     """
     data = canonical(data, getattr(sys.modules.get(plot.__module__), "PRECISION", None))
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
     atomic_write_json((GENERATED if outdir is None else outdir) / f"{name}.json", data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
+    return data
 
 
 def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure], *,
             profile: str = "default", runner: Runner | None = None, outdir: Path | None = None) -> dict[str, Any]:
-    """:func:`compute_figure` then :func:`write_figure`: one figure, computed with ``runner``, written."""
+    """:func:`compute_figure` then :func:`write_figure`: one figure, computed with ``runner``, written.
+
+    Returns the data as computed (the files hold it at its stored precision, :func:`write_figure`).
+    """
     data = compute_figure(name, compute, profile=profile, runner=runner)
     write_figure(name, data, plot, outdir)
     return data

@@ -79,14 +79,15 @@ def proven(n: int, target_set: str) -> dict[str, float]:
 
 
 def _maximizer(f: list[float], b: list[float]) -> dict[str, list[float]]:
-    """The maximizer ``(f, b)`` as stored: its entries ordered by ``(f_i, b_i)``, largest first.
+    """The maximizer ``(f, b)`` as stored: its entries ordered by ``(b_i, f_i)``, largest first.
 
     Every quantity is invariant under a common permutation of the entries of ``f`` and ``b``, so a search finds any
     permutation of a maximizer (OpenBLAS' Sandybridge kernel found another one than SkylakeX's): the order is
-    fixed by the values at their stored precision (:data:`PRECISION`).
+    fixed by the values at their stored precision (:data:`PRECISION`). A simplex target, a vertex ``e_1`` in the
+    search, keeps its 1 first.
     """
     rule = PRECISION["per_n.*.*.f"]
-    pairs = sorted(zip(f, b, strict=True), key=lambda fb: (rule.round(fb[0]), rule.round(fb[1])), reverse=True)
+    pairs = sorted(zip(f, b, strict=True), key=lambda fb: (rule.round(fb[1]), rule.round(fb[0])), reverse=True)
     return {"f": [fi for fi, _ in pairs], "b": [bi for _, bi in pairs]}
 
 
