@@ -91,6 +91,8 @@ def test_a_quantum_folds_rounding_noise_of_a_difference_to_zero(noise):
     rule = {"gap": Precision(quantum=1e-12)}
     assert _bytes({"gap": noise}, rule) == b'{"gap": 0.0}'
     assert canonical({"gap": 3.456789e-5}, rule)["gap"] == 3.45679e-05
+    assert canonical({"gap": 1.23456789e27}, rule)["gap"] == 1.23457e27  # a diverged run: the digits decide
+    assert canonical({"gap": 4.4e-12}, rule)["gap"] == 4e-12  # the quantum decides
 
 
 def test_exact_values_stay_exact_and_paths_select_the_rule():

@@ -116,7 +116,7 @@ class Precision:
         """``x`` at this precision: correctly rounded (half to even), the same on every machine; -0.0 becomes 0.0."""
         if not math.isfinite(x):
             return x
-        if self.quantum is not None:
+        if self.quantum is not None and abs(x) < self.quantum * 10.0**self.digits:  # else the digits are coarser
             x = float(Decimal(x).quantize(Decimal(repr(float(self.quantum))), rounding=ROUND_HALF_EVEN))
         return float(f"{x:.{self.digits - 1}e}") + 0.0  # str formatting rounds correctly; + 0.0 folds -0.0
 
