@@ -135,7 +135,7 @@ def test_atomic_write_json_stores_what_canonical_returns(tmp_path):
 
 # ---------------------------------------------------------------------------------- another machine, emulated
 KERNELS = ("SkylakeX", "Sandybridge")  # OpenBLAS kernels with different GEMM blocking (FMA vs no FMA)
-FIGURES = ("fig_descent", "fig_second_moment", "fig_dimension_free")  # cheap, and their raw JSON differs
+FIGURES = ("fig_descent", "fig_second_moment")  # cheap, and their raw JSON differs between kernels
 
 
 def _kernel(coretype: str) -> str | None:
@@ -148,9 +148,9 @@ def _kernel(coretype: str) -> str | None:
 
 
 def test_two_blas_kernels_write_identical_bytes(tmp_path):
-    """The quick profile of three figures under two OpenBLAS kernels (another machine, emulated) writes the same JSON.
+    """The quick profile of two figures under two OpenBLAS kernels (another machine, emulated) writes the same JSON.
 
-    Their raw floats differ between the kernels (up to 3e-11 relative, and 0 against -1.8e-15 for a bound that is
+    Their raw JSON differs between these kernels (up to 6e-11 relative, and 0 against -1.8e-15 for a bound that is
     a difference of near-equal terms: docs/reproducibility.md); the stored ones do not.
     """
     pytest.importorskip("threadpoolctl")
