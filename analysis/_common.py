@@ -1,7 +1,8 @@
 """Shared plumbing for the figure scripts: profiles, the task runner, atomic cached results, deterministic saving.
 
 Every figure script ``analysis/fig_NAME.py`` has ``NAME``, ``compute(profile, runner=None) -> dict`` (numbers
-only), ``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`. Nothing here computes
+only), ``plot(data) -> Figure`` and ``main(argv)``, which calls :func:`run_figure`; optionally ``PRECISION``, the
+stored precision of its noise-dominated quantities (:func:`zosoftmax.io.canonical`). Nothing here computes
 mathematics: that lives in ``zosoftmax``.
 
 The task API (how a figure's expensive work runs in parallel)
@@ -58,7 +59,7 @@ from matplotlib.figure import Figure
 from tqdm import tqdm
 
 import zosoftmax
-from zosoftmax.io import atomic_write_bytes, atomic_write_json, locked, read_entry, write_entry
+from zosoftmax.io import atomic_write_bytes, atomic_write_json, canonical, locked, read_entry, write_entry
 
 __all__ = [
     "CACHE",
@@ -174,22 +175,30 @@ def compute_figure(name: str, compute: Callable[..., dict[str, Any]], *, profile
 
 
 def write_figure(name: str, data: dict[str, Any], plot: Callable[[dict[str, Any]], Figure],
-                 outdir: Path | None = None) -> None:
+                 outdir: Path | None = None) -> dict[str, Any]:
     """Write ``NAME.png|pdf`` (``plot(data)``) to ``figures/`` and ``NAME.json`` to ``paper/generated/``.
 
     ``outdir`` receives all three files instead. Plotting happens here, in the calling thread only (matplotlib
-    is not thread-safe).
+    is not thread-safe). Both the JSON and the plot are made from ``canonical(data, PRECISION)``: every float at
+    its stated precision (6 significant digits unless the figure module's ``PRECISION`` says otherwise;
+    :func:`zosoftmax.io.canonical`, docs/reproducibility.md), so that another machine writes the same bytes.
+    Returns that stored data.
     """
+    data = canonical(data, getattr(sys.modules.get(plot.__module__), "PRECISION", None))
     save_figure(plot(data), name, FIGURES if outdir is None else outdir)
     path = (GENERATED if outdir is None else outdir) / f"{name}.json"
     with locked(path):
         atomic_write_json(path, data)
     print(f"{name}: {data.get('finding', '')} [confirmed={data.get('confirmed')}]", file=sys.stderr)
+    return data
 
 
 def produce(name: str, compute: Callable[..., dict[str, Any]], plot: Callable[[dict[str, Any]], Figure], *,
             profile: str = "default", runner: Runner | None = None, outdir: Path | None = None) -> dict[str, Any]:
-    """:func:`compute_figure` then :func:`write_figure`: one figure, computed with ``runner``, written."""
+    """:func:`compute_figure` then :func:`write_figure`: one figure, computed with ``runner``, written.
+
+    Returns the data as computed (the files hold it at its stored precision, :func:`write_figure`).
+    """
     data = compute_figure(name, compute, profile=profile, runner=runner)
     write_figure(name, data, plot, outdir)
     return data

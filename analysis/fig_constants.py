@@ -38,12 +38,19 @@ from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
 from proofs import _search
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import Runner, as_runner, run_figure
 
 __all__ = ["NAME", "QUANTITIES", "TARGET_SETS", "compute", "main", "plot", "proven"]
 
 NAME = "fig_constants"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): the numerical suprema are the
+# maxima of a search stopped at L-BFGS-B's tolerance, and differ by up to 5e-8 of their value between BLAS kernels:
+# 5 significant digits (the report reads 4), and so every ratio made of them. The maximizers lie on flat ridges
+# (their entries move by up to 1e-4 between kernels, entries near 0 by 1e-5): 3 digits to 1e-3.
+PRECISION = {"per_n.*.*.f": Precision(3, quantum=1e-3), "per_n.*.*.b": Precision(3, quantum=1e-3),
+             "*": Precision(5)}
 QUANTITIES = ("beta_plus", "beta_minus", "grad")  # λ_max(B), −λ_min(B), ‖Sc‖
 SEARCHED = {"beta_plus": "beta_plus", "beta_minus": "beta_minus", "grad": "sc"}  # the search's names
 TARGET_SETS = _search.SETS  # ("simplex", "ball")
@@ -71,6 +78,19 @@ def proven(n: int, target_set: str) -> dict[str, float]:
     return {"beta_plus": beta_plus, "beta_minus": beta_minus, "grad": zs.residual_gradient_bound(b)}
 
 
+def _maximizer(f: list[float], b: list[float]) -> dict[str, list[float]]:
+    """The maximizer ``(f, b)`` as stored: its entries ordered by ``(b_i, f_i)``, largest first.
+
+    Every quantity is invariant under a common permutation of the entries of ``f`` and ``b``, so a search finds any
+    permutation of a maximizer (OpenBLAS' Sandybridge kernel found another one than SkylakeX's): the order is
+    fixed by the values at their stored precision (:data:`PRECISION`). A simplex target, a vertex ``e_1`` in the
+    search, keeps its 1 first.
+    """
+    rule = PRECISION["per_n.*.*.f"]
+    pairs = sorted(zip(f, b, strict=True), key=lambda fb: (rule.round(fb[1]), rule.round(fb[0])), reverse=True)
+    return {"f": [fi for fi, _ in pairs], "b": [bi for _, bi in pairs]}
+
+
 def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     """The proofs' suprema for n = 2..8 (quick: 2, 3) and both target sets; ratios to the constants.
 
@@ -83,7 +103,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
              for ts in TARGET_SETS for q in QUANTITIES for n in ns]
     found = iter(as_runner(runner).map(_search.search, tasks, key="search", cache=False))
     per_n: dict[str, dict[str, list[dict[str, Any]]]] = {
-        ts: {q: [{"n": n, "sup": (r := next(found))["value"], "f": r["f"], "b": r["b"]} for n in ns]
+        ts: {q: [{"n": n, "sup": (r := next(found))["value"], **_maximizer(r["f"], r["b"])} for n in ns]
              for q in QUANTITIES} for ts in TARGET_SETS}
     rows = []
     for ts in TARGET_SETS:

@@ -41,12 +41,20 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import Runner, as_runner, band, run_figure
 
 __all__ = ["NAME", "compute", "instance", "main", "mean_ratio_summary", "plot", "run_gd", "run_zo"]
 
 NAME = "fig_convergence"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except
+# quantities whose rounding noise is absolute. Newton's residual norm (~1e-10 here, noise ~1e-19 across BLAS
+# kernels) is stored to 1e-12; the ratios to the bound (scale 1, noise up to 1e-15 where the mean gap is 0 to
+# rounding) to 1e-10; the gaps L(x_t) - L* (loss units; at the floor they are the rounding of L, ~1e-18, and
+# differ by 100% between kernels) to 1e-14, the figure's floor 1e-14 * gap0 and 1e4 times that rounding.
+PRECISION = {"newton_grad_norm": Precision(quantum=1e-12), "runs_by_method.*ratio": Precision(quantum=1e-10),
+             **{f"runs_by_method.*.{key}": Precision(quantum=1e-14) for key in ("mean_gap", "median", "q10", "q90")}}
 N_ROWS, DIM = 64, 32  # rank(A) = d, so the regularizer makes L strongly convex
 INSTANCE_SEED, START_SEED = 7, 8
 MARGIN = 1.0  # w² = β⁻ + MARGIN: μ = MARGIN · σ_min(A)² > 0 (C5)

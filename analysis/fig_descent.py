@@ -26,12 +26,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import PROFILES, Runner, as_runner, band, run_figure
 
 __all__ = ["NAME", "compute", "main", "plot"]
 
 NAME = "fig_descent"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except the
+# C10 bound, a difference of near-equal terms of scale 1 (noise 5e-15 across BLAS kernels): to 1e-10.
+PRECISION = {"*.bound": Precision(quantum=1e-10)}
 N_ROWS, DIM, K = 48, 32, 4
 W = 2.0  # w² = 4 against β⁺ <= 7/8: the Hessian is close to its upper bound H0
 INSTANCE_SEED = 5

@@ -57,6 +57,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import Runner, as_runner, run_figure
 
@@ -74,6 +75,10 @@ __all__ = [
 ]
 
 NAME = "fig_dimension_free"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except
+# quantities that are 0 in exact arithmetic and rounding noise (~1e-16) in floating point: to 1e-10.
+PRECISION = {"prediction.overhead_slope_fixed_r.*": Precision(quantum=1e-10),
+             "rank_design_max_rel_err": Precision(quantum=1e-10)}
 INSTANCE_SEED, START_SEED, RUN_SEED, BOOT_SEED = 51, 52, 53, 54
 K = 1
 R_TOP = 2  # singular values equal to 1 (the top of the spectrum); the tail carries the rest of the trace

@@ -33,12 +33,18 @@ from matplotlib.figure import Figure
 from scipy import linalg
 
 import zosoftmax as zs
+from zosoftmax.io import Precision
 
 from ._common import PROFILES, Runner, as_runner, band, run_figure
 
 __all__ = ["NAME", "compute", "instance", "main", "plot"]
 
 NAME = "fig_effective_rank"
+# Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md): 6 significant digits, except the
+# excess of the Hessian's norm over ell (<= 0 in exact arithmetic, rounding noise ~1e-15 of a scale-1 norm): to 1e-10.
+# The mean gap at the checkpoints is L - L* of losses of scale 1 (noise up to 4e-14 across kernels): to 1e-10.
+PRECISION = {"checkpoints.max_excess": Precision(quantum=1e-10), "max_excess_over_ell": Precision(quantum=1e-10),
+             "checkpoints.mean_gap": Precision(quantum=1e-10)}
 INSTANCE_SEED, START_SEED, RUN_SEED = 21, 22, 23
 MARGIN = 0.25  # w² = β⁻ + MARGIN: ∇²L ⪰ MARGIN · AᵀA ⪰ 0 (C5), so effective ranks are defined
 A_SCALE = 3.0  # ‖A‖ = 3: logits of a few units, so B(x) (softmax curvature) is visible next to W²

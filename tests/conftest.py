@@ -17,6 +17,8 @@ from analysis import _common
 from hypothesis import HealthCheck, settings
 from proofs import _search
 
+from zosoftmax import io as _io
+
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -40,10 +42,13 @@ def run_quick(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(_search, "CACHE", tmp_path / "search")
 
     def run(module: Any) -> dict[str, Any]:
-        module.main(["--quick", "--outdir", str(tmp_path)])
+        """The figure's data as computed (a JSON round trip); its JSON file must hold it at the stated precision."""
+        computed = json.loads(json.dumps(module.main(["--quick", "--outdir", str(tmp_path)]), default=_io._default))
         for ext in ("png", "pdf"):
             assert (tmp_path / f"{module.NAME}.{ext}").stat().st_size > 0
-        data = json.loads((tmp_path / f"{module.NAME}.json").read_text())
+        stored = _io.canonical(computed, getattr(module, "PRECISION", None))
+        assert (tmp_path / f"{module.NAME}.json").read_text() == json.dumps(stored, indent=2) + "\n"
+        data = computed
         assert data.keys() >= COMMON_KEYS
         assert data["figure"] == module.NAME
         assert data["profile"] == "quick"

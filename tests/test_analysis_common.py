@@ -14,6 +14,7 @@ from analysis import _common
 from analysis._common import Runner
 
 import zosoftmax as zs
+from zosoftmax.io import canonical
 
 
 def draw(seed: int, n: int) -> dict:
@@ -160,7 +161,10 @@ def test_produce_writes_figure_and_json(tmp_path):
     data = _common.produce("fig_test", compute, plot, profile="quick", runner=runner, outdir=tmp_path)
     assert seen["runner"] is runner
     assert data["figure"] == "fig_test"
-    assert json.loads((tmp_path / "fig_test.json").read_text()) == data
+    stored = json.loads((tmp_path / "fig_test.json").read_text())
+    assert stored == canonical(data)  # the data as computed, stored at the stated precision
+    raw_sum = float(np.random.default_rng(0).standard_normal(3).sum())  # task 0: seed 0, n = 3
+    assert data["values"][0]["sum"] == raw_sum != stored["values"][0]["sum"]
     assert (tmp_path / "fig_test.png").stat().st_size > 0
     assert (tmp_path / "fig_test.pdf").stat().st_size > 0
     old = _common.produce("fig_old", lambda profile: {"profile": profile}, plot, profile="quick", outdir=tmp_path)

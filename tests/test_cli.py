@@ -1,7 +1,7 @@
 """The command line: ``zosoftmax run`` on generated instances and on the user's own files (C11, C7, C1).
 
 Exit status 0 (bound holds), 1 (violated, with the reason), 2 (bad arguments or data, the message naming the
-argument); numbers in the output agree with the library's functions on the same instance.
+argument), 3 (not measured); numbers in the output agree with the library's functions on the same instance.
 """
 
 from __future__ import annotations
@@ -105,16 +105,17 @@ def test_steps_at_the_minimum_give_a_rate(capsys):
 def test_a_rate_from_too_few_points_is_not_measured(capsys):
     """With d = 1 and a large margin, kappa ~ 1, both methods reach the fit's floor within 2 steps.
 
-    No rate is fitted to fewer than MIN_RATE_POINTS points: the verdict is 'not measured' (exit 0), never a 3-point
-    'holds'.
+    No rate is fitted to fewer than MIN_RATE_POINTS points: the verdict is 'not measured', with its own exit status
+    3 (not 0 like a pass), never a 3-point 'holds'.
     """
-    res = _json(capsys, ["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress", "--json"])
+    res = _json(capsys, ["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress", "--json"],
+                status=3)
     assert res["rate_zo_points"] < MIN_RATE_POINTS
     assert res["rate_gd_points"] < MIN_RATE_POINTS
     assert res["rate_zo_measured"] is None
     assert res["rate_gd_measured"] is None
     assert res["verdict"] == "not measured"
-    assert main(["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress"]) == 0
+    assert main(["run", "--n", "4", "--d", "1", "--reg", "1000", "--steps", "50", "--no-progress"]) == 3
     out = capsys.readouterr().out
     assert "ZO not measured" in out
     assert "holds" not in out
@@ -186,8 +187,9 @@ def test_help_is_plain_text_and_describes_every_option():
             assert rst not in out, (argv, rst)
         assert max(len(line) for line in out.splitlines()) <= 80
     for option in ["--n", "--d", "--k", "--steps", "--distribution", "--scheme", "--eps", "--reg", "--seed", "--json",
-                   "--A", "--b", "--w", ".npz:KEY", "exit status"]:
-        assert option in out
+                   "--A", "--b", "--w", ".npz:KEY", "exit status", "3 not measured", "x0", "unit ball",
+                   "zo_gd's is gaussian", "zo_gd's is 1", "zo_gd's\nis 1e-3"]:
+        assert option in out or option.replace("\n", " ") in " ".join(out.split()), option
 
 
 # ------------------------------------------------------------------------------------------------ own data
@@ -226,7 +228,7 @@ def test_own_data_in_each_format(fmt, data, tmp_path, capsys):
     assert res["effective_rank"] == zs.effective_rank(zs.hessian_upper_bound(p))
     assert res["rate_bound_c11"] == zs.rate_bound(p, 2, "sphere")
     assert 0 < res["rate_zo_measured"] <= res["rate_bound_c11"]
-    assert res["data"] == {"A": fa, "b": fb, "w": None, "reg": 0.5}
+    assert res["data"] == {"A": fa, "b": fb, "w": None, "reg": 0.5, "target_set": "simplex"}
 
 
 def test_own_weights_and_the_formats_agree(data, tmp_path, capsys):
@@ -334,3 +336,51 @@ def test_w_and_reg_are_exclusive(capsys):
         main(["run", "--A", "A.npy", "--b", "b.npy", "--w", "w.npy", "--reg", "1"])
     assert exc.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("b", "admissible"), [
+    (np.full(12, 1 / 12), "simplex"),
+    (np.r_[1.0, np.zeros(11)], "simplex"),
+    (np.r_[-0.5, 0.5, np.zeros(10)], "ball"),
+    (np.arange(12.0) % 3, None),  # raw class labels: ||b|| = 3.7, sum 12
+    (np.r_[-1e-3, 1.001, np.zeros(10)], None),  # a negative entry and ||b|| > 1
+])
+def test_a_target_outside_both_admissible_sets_exits_2_naming_them(b, admissible, data, tmp_path, capsys):
+    """--b must be a probability vector (the simplex) or lie in the unit ball, the two sets the claims assume.
+
+    Raw labels used to run, print 'holds' and exit 0: now refused with exit 2, the message naming --b, its norm and
+    both sets; an admissible b runs and the JSON says which set it is in.
+    """
+    A = data[0]
+    fa, fb = _write(tmp_path / "A.npy", A, "npy"), _write(tmp_path / "b.npy", b, "npy")
+    status = main(["run", "--A", fa, "--b", fb, *FAST])
+    captured = capsys.readouterr()
+    if admissible is None:
+        assert status == 2
+        for part in ("--b", "probability vector", "unit ball", "||b||_2 =", "CLAIMS.md"):
+            assert part in captured.err
+    else:
+        assert status in (0, 3)  # a measured or unmeasured rate; never refused
+        assert json.loads(captured.out)["data"]["target_set"] == admissible
+
+
+def test_the_table_states_which_defaults_differ_from_the_library(capsys):
+    """A run at the CLI's defaults says so, with zo_gd's; a run at the library's values prints no such note."""
+    assert main([*SMALL[:5], "--steps", "60", "--seed", "3", "--no-progress"]) in (0, 3)
+    out = capsys.readouterr().out
+    assert "distribution=sphere, k=4, eps=0.0001: the CLI's defaults; the library's zo_gd defaults to " \
+           "distribution=gaussian, k=1, eps=0.001" in out
+    argv = [*SMALL[:5], "--k", "1", "--distribution", "gaussian", "--eps", "1e-3", "--steps", "60", "--no-progress"]
+    assert main(argv) in (0, 3)
+    assert "the CLI's defaults" not in capsys.readouterr().out
+
+
+def test_an_npz_of_several_arrays_hints_at_the_key(data, tmp_path, capsys):
+    """--b Ab.npz on an archive of A and b takes A (the first), a matrix: the error suggests Ab.npz:b."""
+    A, b, _ = data
+    f = tmp_path / "Ab.npz"
+    np.savez(f, A=A, b=b)
+    assert main(["run", "--A", f"{f}:A", "--b", str(f), *FAST]) == 2
+    err = capsys.readouterr().err
+    assert f"e.g. {f}:b" in err
+    assert "arrays A, b" in err

@@ -85,6 +85,62 @@ def test_a_run_away_iterate_is_a_divergence_error_not_an_eps_error(problem):
                 lambda lr: zs.zo_gd_batch(problem, x0, runs=3, steps=400, lr=lr, k=1, rng=0)):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", zs.PrecisionWarning)
-            with pytest.raises(zs.DivergenceError, match="lr=500"):
+            with pytest.raises(zs.DivergenceError, match="lr=500") as info:
                 run(500.0)
+        # the advice is a smaller step, with the functions that give one; never the eps guard's "use eps >= ..."
+        assert "smaller lr" in str(info.value)
+        assert "zosoftmax.max_stable_lr" in str(info.value)
+        assert "zosoftmax.step_size" in str(info.value)
+        assert "use eps" not in str(info.value)
         run(0.05)
+
+
+def test_a_borderline_eps_warns_once_per_run_with_the_largest_advice(problem):
+    """A borderline ε in every one of 17 steps gives one PrecisionWarning per run, not 17, for the loop and the batch.
+
+    The one warning carries the largest ε any step suggested (following it clears every step), and the count. With
+    lr = 1e-12 the iterate stays at x = 0 (logits below 1, so each step's advice depends on its directions only), and
+    the advice of each step is that of ``projected_gradients`` with the step's directions, replayed from its seed.
+    """
+    x = np.zeros(problem.d)
+    Z = zs.sample_directions(3, problem.d, rng=1)
+    eps = 1e-3 * np.sqrt(np.finfo(float).eps / 2) / np.max(np.abs(Z @ problem.A.T))  # borderline at x = 0
+
+    def advice(w: warnings.WarningMessage) -> float:
+        return float(str(w.message).split("eps >= ")[1].split()[0])
+
+    given = {}
+    for batch in (False, True):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            if batch:
+                zs.zo_gd_batch(problem, x, runs=2, steps=17, lr=1e-12, eps=eps, rng=0)
+            else:
+                traj = zs.zo_gd(problem, x, steps=17, lr=1e-12, eps=eps, rng=0)
+        assert [w.category for w in caught] == [zs.PrecisionWarning]
+        assert "(at 17 of the run's steps)" in str(caught[0].message)
+        given[batch] = advice(caught[0])
+    per_step = []
+    for seed in traj.seeds:
+        with warnings.catch_warnings(record=True) as one:
+            warnings.simplefilter("always")
+            zs.projected_gradients(problem, x, zs.step_directions(seed, 1, problem.d), eps=eps)
+        per_step += [advice(w) for w in one]
+    assert len(per_step) == 17
+    assert len(set(per_step)) > 1  # the steps advise different values: which one is given matters
+    assert given[False] == max(per_step)  # both printed to 2 digits from the same float
+
+
+def test_float32_runs_are_silent_and_stay_float32():
+    """A float32 instance runs GD, ZO-GD and its batch without a warning (warnings are errors here, overflow raises).
+
+    The run-away bound 1e150 is not a float32: comparing a float32 iterate with it once cast the literal to float32
+    (inf, "overflow encountered in cast") on every step.
+    """
+    p64 = zs.strongly_convex_instance(16, 8, rng=0)
+    p = zs.SoftmaxRegression(p64.A, p64.b, p64.w, dtype="float32")
+    lr = zs.step_size(p, 1, "gaussian")
+    x0 = np.zeros(p.d)
+    assert zs.zo_gd(p, x0, steps=20, lr=lr, eps=1e-2, rng=0).scalars.dtype == np.float32
+    assert zs.zo_gd_batch(p, x0, runs=3, steps=20, lr=lr, eps=1e-2, rng=0).scalars.dtype == np.float32
+    assert zs.gd(p, x0, steps=20, lr=lr).x.dtype == np.float32

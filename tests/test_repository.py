@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,38 @@ def test_claims_document_states_provenance_and_a_falsifier(claim):
         assert f"| `{tag}` |" in CLAIMS_MD
     for field in ("**Claim", "**What is checked.**", "**Falsified by.**", "**Checked by.**"):
         assert field in body, field
+
+
+# Control and format characters that do not belong in a source file: C0/C1 controls (a stray \x08 or \x1b from a
+# terminal paste, a form feed, a carriage return) and Unicode format characters (zero-width spaces, bidirectional
+# overrides that make code read differently from how it runs). Newline everywhere, and tab in the Makefile's
+# recipes, are the only ones allowed.
+ALLOWED_CONTROLS = {"\n"}
+TAB_FILES = {"Makefile"}
+
+
+BINARY_SUFFIXES = {".png", ".pdf", ".npy", ".npz"}
+
+
+def _tracked_text_files() -> list[Path]:
+    try:
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout: no list of tracked files")
+    paths = [ROOT / name for name in out.decode().split("\0") if name]
+    return [p for p in paths if p.is_file() and p.suffix not in BINARY_SUFFIXES]
+
+
+def test_no_control_characters_in_source_files():
+    """Every tracked text file is UTF-8 without control or format characters (tabs only in the Makefile)."""
+    files = _tracked_text_files()
+    assert any(p.suffix == ".py" for p in files)  # the scan saw the sources
+    found = []
+    for path in files:
+        text = path.read_bytes().decode("utf-8")  # a file that is not UTF-8 fails here, naming itself
+        allowed = ALLOWED_CONTROLS | ({"\t"} if path.name in TAB_FILES else set())
+        for lineno, line in enumerate(text.splitlines(keepends=True), 1):
+            bad = [ch for ch in line if unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed]
+            if bad:
+                found.append(f"{path.relative_to(ROOT)}:{lineno}: {', '.join(f'U+{ord(c):04X}' for c in bad)}")
+    assert not found, "control characters in source files:\n" + "\n".join(found)

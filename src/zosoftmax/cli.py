@@ -34,7 +34,7 @@ from .optimize import gd, linear_rate, newton, zo_gd
 from .prediction import max_stable_lr
 from .problem import SoftmaxRegression
 
-__all__ = ["load_array", "main", "run"]
+__all__ = ["load_array", "main", "run", "target_set"]
 
 # A fitted rate needs this many points of the gap curve above its floor. Two points fit any curve exactly and
 # three leave one degree of freedom, so one noisy ZO step would decide the verdict; with 10 points the fit has
@@ -45,6 +45,17 @@ FIT_FLOOR = 1e-9
 ROUNDING_MARGIN = 1e3  # rounding then moves log(gap) by at most 1e-3
 # Directions for measuring the bias of a violated run: BIAS_BATCHES batches of BIAS_BATCH directions each.
 BIAS_BATCHES, BIAS_BATCH = 20, 100
+# A target read from a file is admissible (CLAIMS.md: the simplex, b >= 0 with sum 1, or the unit ball, ||b||_2 <= 1)
+# up to this slack: a probability vector written to text with 7 significant digits per entry is off by < 1e-6
+# in sum for n up to 20, and a ball target by < 1e-6 relative in its norm.
+TARGET_SLACK = 1e-6
+# Exit statuses (listed in `zosoftmax run --help`).
+EXIT_HOLDS, EXIT_VIOLATED, EXIT_BAD_INPUT, EXIT_NOT_MEASURED = 0, 1, 2, 3
+# The CLI's ZO-GD defaults are MeZO's setting (sphere directions, a few of them, a small eps); the library's zo_gd,
+# expected_gap_curve and max_stable_lr default to the paper's (gaussian, k = 1, eps = 1e-3). Stated in --help and in
+# the table.
+CLI_DEFAULTS = {"distribution": "sphere", "k": 4, "eps": 1e-4}
+API_DEFAULTS = {"distribution": "gaussian", "k": 1, "eps": 1e-3}
 
 
 def _check_reg(reg: Any) -> float:
@@ -219,7 +230,7 @@ def load_array(spec: str, arg: str, ndim: int) -> Array:
     -----
     C1 (the instance of the user's own data).
     """
-    path_str, key = spec, None
+    path_str, key, names = spec, None, []
     lower = spec.lower()
     if ".npz:" in lower:
         cut = lower.rindex(".npz:") + 4
@@ -255,11 +266,43 @@ def load_array(spec: str, arg: str, ndim: int) -> Array:
         raise ValueError(f"{arg}: {path_str} holds {arr.dtype} values; expected real numbers")
     if arr.ndim != ndim:
         what = "a vector (one row or one column)" if ndim == 1 else "a matrix (rows x columns)"
-        raise ValueError(f"{arg}: {path_str} holds an array of shape {arr.shape}; expected {what}")
+        hint = ""
+        if suffix == ".npz" and key is None and len(names) > 1:  # the first array was taken: name the right one
+            fits = [name for name in names if name != names[0]]
+            with np.load(path, allow_pickle=False) as archive:
+                fits = [name for name in fits if archive[name].ndim == ndim] or fits
+            hint = (f" (the first of the archive's arrays {', '.join(names)}; name another with "
+                    f"{path_str}:KEY, e.g. {path_str}:{fits[0]})")
+        raise ValueError(f"{arg}: {path_str} holds an array of shape {arr.shape}{hint}; expected {what}")
     out: Array = arr.astype(np.float64)
     if not np.all(np.isfinite(out)):
         raise ValueError(f"{arg}: {path_str} contains NaN or inf entries")
     return out
+
+
+def target_set(b: Array) -> str:
+    r"""The admissible set of CLAIMS.md that the target ``b`` lies in: ``"simplex"`` or ``"ball"``.
+
+    Raises
+    ------
+    ValueError
+        ``b`` is in neither (raw class labels, say, with :math:`\|b\|_2 = 15.8`): every claim's constants assume one
+        of them, so a verdict on such a ``b`` would check nothing. The message names ``--b`` and both sets.
+
+    Notes
+    -----
+    C4-C6 (the constants for simplex and ball targets), within ``TARGET_SLACK``.
+    """
+    total, norm, low = float(np.sum(b)), float(np.linalg.norm(b)), float(np.min(b))
+    if low >= 0 and abs(total - 1.0) <= TARGET_SLACK:
+        return "simplex"
+    if norm <= 1.0 + TARGET_SLACK:
+        return "ball"
+    raise ValueError(
+        f"--b: the target is neither a probability vector (b >= 0 with sum 1: min {low:.3g}, sum {total:.6g}) nor in "
+        f"the unit ball (||b||_2 = {norm:.4g} > 1). The claims (CLAIMS.md) assume one of these two admissible sets; "
+        "rescale it (b / sum(b) for nonnegative scores, b / ||b||_2 otherwise), or for class labels use one row of "
+        "one-hot targets")
 
 
 def _instance_from_files(args: argparse.Namespace) -> SoftmaxRegression:
@@ -270,6 +313,7 @@ def _instance_from_files(args: argparse.Namespace) -> SoftmaxRegression:
         raise ValueError(f"--A: needs at least 2 rows (softmax over one entry is constant), got shape {A.shape}")
     if b.shape != (n,):
         raise ValueError(f"--b: expected {n} entries (one per row of --A), got {b.size}")
+    target_set(b)
     if args.w is not None:
         w = load_array(args.w, "--w", 1)
         if w.shape != (n,):
@@ -307,6 +351,13 @@ def _print_table(res: dict[str, Any]) -> None:
     gd_rate = res["rate_gd_measured"]
     gd_text = "not measured (converged within a few steps)" if gd_rate is None else f"measured {gd_rate:.6f}"
     print(f"          (GD, step 1/l: {gd_text}, bound 1-mu/l {res['rate_gd_bound']:.6f})")
+    at_default = [name for name, value in CLI_DEFAULTS.items() if res[name] == value]
+    if at_default:
+        print("defaults  (" + ", ".join(f"{name}={CLI_DEFAULTS[name]:g}" if name == "eps" else
+                                        f"{name}={CLI_DEFAULTS[name]}" for name in at_default)
+              + ": the CLI's defaults; the library's zo_gd defaults to "
+              + ", ".join(f"{name}={API_DEFAULTS[name]:g}" if name == "eps" else f"{name}={API_DEFAULTS[name]}"
+                          for name in at_default) + ")")
 
 
 DESCRIPTION = """\
@@ -318,7 +369,17 @@ L(x_t) - L* (L* from Newton's method) and compare it with the C11 bound
 The instance is generated (--n, --d, --seed) or read from your files (--A FILE
 --b FILE, with --w FILE or --reg R). Unless --w gives the weights, w_i^2 =
 beta^- + R (default R = 1), where beta^- bounds the negative curvature of the
-softmax part (C5), so that the instance is strongly convex."""
+softmax part (C5), so that the instance is strongly convex. Both methods start
+from x0, a standard normal vector of d entries drawn with seed --seed + 1 (the
+instance uses --seed, the directions --seed + 2).
+
+The target b must be admissible for the claims (CLAIMS.md): a probability
+vector (b >= 0, sum 1: the simplex) or a vector in the unit ball
+(||b||_2 <= 1); any other b is refused (exit status 2).
+
+Defaults: the CLI runs MeZO's setting, --distribution sphere, --k 4,
+--eps 1e-4; the library's zo_gd, expected_gap_curve and max_stable_lr default
+to gaussian directions, k = 1, eps = 1e-3. The table says which were used."""
 
 EPILOG = """\
 files: .npy; .npz (the first array stored, or FILE.npz:KEY for a named one);
@@ -328,9 +389,10 @@ exceed n: A then has rank < d and L is not strongly convex, but it satisfies
 the PL inequality on the row space of A with the constant mu printed, which is
 all C11 needs.
 
-exit status: 0 the bound holds (or no rate could be measured), 1 the measured
-rate violates the bound (the output says why), 2 bad arguments or data (the
-message names the argument)."""
+exit status: 0 the bound holds, 1 the measured rate violates the bound (the
+output says why), 2 bad arguments or data (the message names the argument),
+3 not measured (too few points of the gap above the fit's floor: try more
+--steps or a smaller --reg)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -353,13 +415,14 @@ def _parser() -> argparse.ArgumentParser:
     reg.add_argument("--reg", type=float, default=None, metavar="R", help="regularization margin R > 0: "
                      "w_i^2 = beta^- + R (default 1)")
     zo = p.add_argument_group("ZO-GD")
-    zo.add_argument("--k", type=int, default=4, help="directions per ZO estimate (default 4)")
+    zo.add_argument("--k", type=int, default=4, help="directions per ZO estimate (default 4; zo_gd's is 1)")
     zo.add_argument("--steps", type=int, default=500, help=f"iterations of each method, >= {MIN_RATE_POINTS - 1} "
                     "(default 500)")
     zo.add_argument("--distribution", choices=DISTRIBUTIONS, default="sphere",
-                    help="direction distribution (default sphere, MeZO's)")
+                    help="direction distribution (default sphere, MeZO's; zo_gd's is gaussian)")
     zo.add_argument("--scheme", choices=SCHEMES, default="central", help="finite-difference scheme (default central)")
-    zo.add_argument("--eps", type=float, default=1e-4, help="perturbation scale epsilon (default 1e-4)")
+    zo.add_argument("--eps", type=float, default=1e-4, help="perturbation scale epsilon (default 1e-4; zo_gd's "
+                    "is 1e-3)")
     out = p.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     out.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -453,13 +516,15 @@ def _main(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(f"{'--A' if args.A is None else '--b'} is missing: your own data needs both --A and --b")
     if args.n is not None or args.d is not None:
         raise ValueError("--n and --d describe a generated instance; with --A the shape is the file's")
-    res = run(_instance_from_files(args), **settings)
-    res["data"] = {"A": args.A, "b": args.b, "w": args.w, "reg": None if args.w else (args.reg or 1.0)}
+    problem = _instance_from_files(args)
+    res = run(problem, **settings)
+    res["data"] = {"A": args.A, "b": args.b, "w": args.w, "reg": None if args.w else (args.reg or 1.0),
+                   "target_set": target_set(problem.b)}
     return res
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``zosoftmax``; returns the exit status (0 holds, 1 violated, 2 bad input)."""
+    """Entry point of ``zosoftmax``; returns the exit status (0 holds, 1 violated, 2 bad input, 3 not measured)."""
     args = _parser().parse_args(argv)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -467,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
             res = _main(args)
     except (ValueError, ImportError) as exc:  # the library's errors name the argument (or the extra to install)
         print(f"zosoftmax: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
     for message in dict.fromkeys(str(w.message) for w in caught):
         print(f"zosoftmax: warning: {message}", file=sys.stderr)
     if args.json:
@@ -476,7 +541,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_attention(res)
     else:
         _print_table(res)
-    return 1 if res.get("verdict") == "violated" else 0
+    if args.command == "attention":
+        return EXIT_HOLDS
+    return {"holds": EXIT_HOLDS, "violated": EXIT_VIOLATED, "not measured": EXIT_NOT_MEASURED}[res["verdict"]]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -118,14 +118,16 @@ class PrecisionWarning(RuntimeWarning):
     """ε is so small that rounding of the logits takes a large share of the difference quotients' digits."""
 
 
-def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
+def _check_resolution(y0: Array, AZ: Array, eps: float, borderline: list[float] | None = None) -> None:
     r"""Refuse an ε whose perturbation cannot move the loss in floating point; warn when it is borderline.
 
     A logit :math:`y_i` is stored to :math:`u|y_i|` (unit roundoff ``u``), so :math:`y \pm \varepsilon Az` differs
     from :math:`y` only where :math:`\varepsilon|Az_i| > u|y_i|`: with :math:`s = \max(1, \max|y|)` and
     :math:`m = \varepsilon\max|Az|`, below :math:`m \le 8us` the quotient is rounding noise (an error), and below
     :math:`m < \sqrt u\, s` rounding takes more than half its digits (a :class:`PrecisionWarning`). Directions with
-    :math:`Az = 0` (the null space of ``A``) leave the loss unchanged at every ε and are never refused.
+    :math:`Az = 0` (the null space of ``A``) leave the loss unchanged at every ε and are never refused. With
+    ``borderline`` (a run's list), a borderline ε appends its suggested ε there instead of warning: a run warns once
+    (:func:`_warn_borderline`).
     """
     az = float(np.max(np.abs(AZ), initial=0.0))
     if az == 0.0:
@@ -137,19 +139,33 @@ def _check_resolution(y0: Array, AZ: Array, eps: float) -> None:
         raise ValueError(f"eps={eps:g} cannot move the loss in floating point: eps*max|Az| = {move:.2g} is within "
                          f"8 roundings of the logits (u*max(1, max|Ax|) = {u * scale:.2g}); use eps >= {smallest:.2g}")
     if move < math.sqrt(u) * scale:
-        warnings.warn(f"eps={eps:g} is borderline: rounding of the logits takes more than half the digits of the "
-                      f"difference quotients; eps >= {smallest:.2g} avoids it", PrecisionWarning, stacklevel=3)
+        if borderline is not None:
+            borderline.append(smallest)
+            return
+        warnings.warn(_borderline_message(eps, smallest), PrecisionWarning, stacklevel=3)
+
+
+def _borderline_message(eps: float, smallest: float) -> str:
+    return (f"eps={eps:g} is borderline: rounding of the logits takes more than half the digits of the difference "
+            f"quotients; eps >= {smallest:.2g} avoids it")
+
+
+def _warn_borderline(eps: float, borderline: list[float]) -> None:
+    """One :class:`PrecisionWarning` for a run whose steps found ``eps`` borderline: the largest suggested ε."""
+    if borderline:
+        warnings.warn(f"{_borderline_message(eps, max(borderline))} (at {len(borderline)} of the run's steps)",
+                      PrecisionWarning, stacklevel=3)
 
 
 def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, scheme: str,
-                     center: bool = False) -> Any:
+                     center: bool = False, borderline: list[float] | None = None) -> Any:
     r"""Quotients (..., k) at the logits ``y0 = Ax`` (..., \*logit_shape) along ``AZ`` (..., k, \*logit_shape).
 
     The one implementation behind :func:`projected_gradients` (and so :func:`spsa_gradient` and :func:`zosoftmax.zo_gd`)
     and :func:`zosoftmax.zo_gd_batch`. Every loss is ``loss_from_logits`` of its own perturbed logits. With ``center``,
     also the losses at ``y0`` (...,), from the same call: ``(quotients, center_losses)``.
     """
-    _check_resolution(y0, AZ, eps)
+    _check_resolution(y0, AZ, eps, borderline)
     ls = f.logit_shape
     axis = -(len(ls) + 1)  # the directions' axis
     Y = _stacked_logits(y0, AZ, eps, scheme, axis)
@@ -164,7 +180,7 @@ def _logit_quotients(f: SoftmaxRegression, y0: Array, AZ: Array, eps: float, sch
 
 
 def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: Any, *, eps: float = 1e-3,
-                        scheme: str = "central") -> Array:
+                        scheme: str = "central", _borderline: list[float] | None = None) -> Array:
     r"""The scalars :math:`\hat g^\top z_j`-estimates, one per direction.
 
     Parameters
@@ -187,7 +203,8 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
     :math:`A[x, z_1, \dots, z_k]` (:meth:`~zosoftmax.SoftmaxRegression.logits`), using
     :math:`A(x\pm\varepsilon z) = Ax \pm \varepsilon Az`, and all losses from one batched evaluation on the
     (2k, \*logit_shape) (or (k + 1, \*logit_shape)) logits.
-    For a callable, all points go through one call of ``f``.
+    For a callable, all points go through one call of ``f``. (``_borderline`` is :func:`zosoftmax.zo_gd`'s: it
+    collects a borderline ε's advice so that a run warns once.)
     """
     eps = _checks.positive_float(eps, "eps")
     scheme = _checks.choice(scheme, "scheme", SCHEMES)
@@ -198,7 +215,7 @@ def projected_gradients(f: SoftmaxRegression | BatchedLoss, x: Any, directions: 
         W = np.empty((k + 1, f.d), dtype=f.dtype)
         W[0], W[1:] = x, Z
         P = f.logits(W)  # one BLAS product: [Ax, Az_1 .. Az_k]
-        quotients: Array = _logit_quotients(f, P[0], P[1:], eps, scheme)  # one batched loss evaluation
+        quotients: Array = _logit_quotients(f, P[0], P[1:], eps, scheme, borderline=_borderline)  # one batch
         return quotients
     if not callable(f):
         raise ValueError(f"f must be a SoftmaxRegression or a callable (m, d) -> (m,); got {type(f).__name__}")

@@ -1,4 +1,4 @@
-"""Atomic file writes and JSON reading: how every result of a long run reaches the disk.
+"""Atomic file writes, JSON reading, and the stored precision of computed outputs: how results reach the disk.
 
 A result is written to a temporary file in the target folder and renamed over the target, so a reader (or a run
 interrupted mid-write) sees either the old file or the new one, never a half-written one. Used by the proofs'
@@ -7,6 +7,10 @@ claims report and the analysis scripts' cache and outputs.
 A cache entry (:func:`write_entry`, :func:`read_entry`) carries its key, parameters, code fingerprint and the
 SHA-256 of its result, so a truncated, corrupted or misplaced entry is told from a sound one; :func:`locked`
 holds a file's lock (``filelock``), under which one process at a time writes it.
+Committed outputs (``paper/generated/*.json``) pass through :func:`canonical` first: every float is stored at a
+stated precision, so that the same computation on another machine (another BLAS kernel, another thread count)
+writes the same bytes. The rule and its measured basis are in docs/reproducibility.md; this module is its one
+implementation.
 """
 
 from __future__ import annotations
@@ -14,18 +18,45 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock
 
-__all__ = ["LOCKS", "atomic_write_bytes", "atomic_write_json", "atomic_write_text", "digest", "locked", "read_entry",
-           "read_json", "write_entry"]
+__all__ = [
+    "LOCKS",
+    "NOISE_BOUND",
+    "SIGNIFICANT_DIGITS",
+    "Precision",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_text",
+    "canonical",
+    "digest",
+    "locked",
+    "read_entry",
+    "read_json",
+    "write_entry",
+]
 
 LOCKS = ".locks"  # the lock files (one per locked file, never deleted: see locked) live in DIR/.locks/
+# The stored precision of a computed float: 6 significant digits (a relative quantum between 5e-7 and 5e-6). The
+# figures and the report read at most 4 (a ratio printed as 0.985, a slope as +0.003); the relative difference
+# between BLAS kernels (OpenBLAS Haswell / SkylakeX / Sandybridge / Prescott, 1 or 2 threads) measured on every
+# figure's outputs is at most NOISE_BOUND outside the quantities that a figure's PRECISION names
+# (docs/reproducibility.md).
+SIGNIFICANT_DIGITS = 6
+# The relative noise the rule is built for: a value x and x * (1 + delta), |delta| <= NOISE_BOUND, store the same
+# bytes unless a rounding boundary lies between them: for x = m 10^e that has probability |delta| m 10^(DIGITS-1),
+# 5.5e-4 for a mantissa m uniform in [1, 10) (one value in 1800), at most 1e-3.
+NOISE_BOUND = 1e-9
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -54,8 +85,98 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
-    """Write ``obj`` as indented JSON to ``path`` atomically; NumPy arrays and scalars become lists and numbers."""
+    """Write ``obj`` as indented JSON to ``path`` atomically; NumPy arrays and scalars become lists and numbers.
+
+    Floats are written as computed (a cache entry must round-trip exactly); pass ``canonical(obj)`` for an output
+    that is committed.
+    """
     atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=False, default=_default) + "\n")
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How one computed quantity is stored: ``digits`` significant digits, after rounding to ``quantum`` if given.
+
+    Parameters
+    ----------
+    digits : int >= 1
+        Significant decimal digits kept.
+    quantum : float, optional
+        An absolute quantum, a power of ten (``1e-12``): the value is first rounded to a multiple of it. For a
+        quantity whose rounding noise is relative to something larger than itself (a gap ``L - L*`` near 1e-19,
+        a residual norm near 1e-15, a slope that is 0 in exact arithmetic): its noise is absolute, of the order
+        of ``u`` times the scale of its operands, and the quantum states that scale.
+
+    Notes
+    -----
+    Reproducibility of the committed outputs (no claim; docs/reproducibility.md).
+    """
+
+    digits: int = SIGNIFICANT_DIGITS
+    quantum: float | None = None
+
+    def __post_init__(self) -> None:
+        """Validate ``digits`` and ``quantum``."""
+        if isinstance(self.digits, bool) or not isinstance(self.digits, int) or not 1 <= self.digits <= 17:
+            raise ValueError(f"digits must be an int in [1, 17], got {self.digits!r}")
+        if self.quantum is not None:
+            q = self.quantum
+            if isinstance(q, bool) or not isinstance(q, (int, float)) or not math.isfinite(q) or q <= 0 or \
+                    Decimal(repr(float(q))).normalize().as_tuple().digits != (1,):
+                raise ValueError(f"quantum must be a positive power of ten (1e-12), got {q!r}")
+
+    def round(self, x: float) -> float:
+        """``x`` at this precision: correctly rounded (half to even), the same on every machine; -0.0 becomes 0.0."""
+        if not math.isfinite(x):
+            return x
+        if self.quantum is not None and abs(x) < self.quantum * 10.0**self.digits:  # else the digits are coarser
+            x = float(Decimal(x).quantize(Decimal(repr(float(self.quantum))), rounding=ROUND_HALF_EVEN))
+        return float(f"{x:.{self.digits - 1}e}") + 0.0  # str formatting rounds correctly; + 0.0 folds -0.0
+
+
+def canonical(obj: Any, precision: Mapping[str, Precision] | None = None, *, _path: str = "") -> Any:
+    r"""``obj`` with every float stored at its stated precision: what a committed output holds.
+
+    Parameters
+    ----------
+    obj : JSON-able data
+        Dicts, lists, tuples, strings, ints, bools, None, floats; NumPy arrays and scalars are converted.
+    precision : mapping of str to Precision, optional
+        Overrides by path: the dict keys from the top, joined by ``.``, list positions left out
+        (``"far.points.se"``), matched with :func:`fnmatch.fnmatchcase` (``"*.newton_grad_norm"``); the first
+        matching pattern wins. Every other float gets :data:`SIGNIFICANT_DIGITS` significant digits.
+
+    Returns
+    -------
+    The same structure (tuples become lists), floats rounded by :meth:`Precision.round`. Exact results stay
+    exact: ints, bools, strings (rationals and symbolic expressions are strings) and None are untouched.
+
+    Notes
+    -----
+    Reproducibility of the committed outputs (no claim). The rule, in docs/reproducibility.md: a float ``x`` is
+    stored as :math:`\operatorname{round}_{s}(x)` with :math:`s` significant digits (after rounding to the
+    quantum where one is stated), NaN and infinities as they are. Idempotent: ``canonical(canonical(x)) ==
+    canonical(x)``.
+    """
+    if isinstance(obj, Mapping):
+        return {k: canonical(v, precision, _path=f"{_path}.{k}" if _path else str(k)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [canonical(v, precision, _path=_path) for v in obj]
+    if isinstance(obj, (bool, int, str)) or obj is None:
+        return obj
+    if isinstance(obj, float):
+        return _precision_at(_path, precision).round(obj)
+    return canonical(_default(obj), precision, _path=_path)  # NumPy arrays and scalars
+
+
+def _precision_at(path: str, precision: Mapping[str, Precision] | None) -> Precision:
+    for pattern, rule in (precision or {}).items():
+        if fnmatchcase(path, pattern):
+            return rule
+    return _DEFAULT
+
+
+_DEFAULT = Precision()
 
 
 def read_json(path: str | os.PathLike[str]) -> Any:

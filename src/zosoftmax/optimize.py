@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from ._checks import Array
-from .estimators import _draw, _logit_quotients, evaluations, projected_gradients
+from .estimators import _draw, _logit_quotients, _warn_borderline, evaluations, projected_gradients
 from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = [
@@ -96,16 +96,25 @@ class DivergenceError(FloatingPointError):
     """A run's iterate ran away: it left float64's range, or its logits grew until ε could not move the loss."""
 
 
+_LOWER_LR = ("use a smaller lr (zosoftmax.step_size gives the C11 step 1/(l*gamma), zosoftmax.max_stable_lr the "
+             "largest stable one)")
+_RUNAWAY = 1e150  # |x| beyond this is a run-away iterate (float32 overflows first: its own inf check catches it)
+
+
 def _check_finite(X: Array, step: int, lr: float) -> None:
-    if not np.all(np.isfinite(X)) or np.max(np.abs(X)) > 1e150:
-        raise DivergenceError(
-            f"the iterate diverged at step {step} with lr={lr:g}; use a smaller lr "
-            "(zosoftmax.step_size gives the C11 step 1/(l*gamma), zosoftmax.max_stable_lr the largest stable one)")
+    # the bound compared as a Python float: in float32 the literal 1e150 itself would overflow in the cast
+    if not np.all(np.isfinite(X)) or float(np.max(np.abs(X))) > _RUNAWAY:
+        raise DivergenceError(f"the iterate diverged at step {step} with lr={lr:g}; {_LOWER_LR}")
 
 
 def _diverged(step: int, lr: float, error: ValueError) -> DivergenceError:
-    """The ε guard (or the loss's domain) refusing a later step: the iterate grew after an accepted first step."""
-    return DivergenceError(f"the run diverged by step {step} with lr={lr:g}: its logits grew until {error}")
+    """The ε guard (or the loss's domain) refusing a later step: the iterate grew after an accepted first step.
+
+    The guard's own advice (a larger ε) fits a bad ε at the start, not a run-away iterate: the advice here is lr.
+    """
+    why = str(error).split("; use eps >=")[0]  # what the guard saw, without its advice for the first step
+    return DivergenceError(f"the run diverged by step {step} with lr={lr:g}: its logits grew until {why}. "
+                           f"The step is too large, not eps too small: {_LOWER_LR}")
 
 
 def _bar(steps: int, desc: str, progress: bool | None) -> Any:
@@ -238,12 +247,14 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
     _check_memory(1, steps, k, p.dtype.itemsize)
     seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, dtype=np.int64)
     losses, scalars = np.empty(steps + 1), np.empty((steps, k), dtype=p.dtype)
+    borderline: list[float] = []  # a borderline eps's advice, one per step: warned once, after the run
     with _bar(steps, f"zo_gd[{distribution}, k={k}]", progress) as bar:
         for t in range(steps):
             losses[t] = p.loss(x)
             Z = step_directions(seeds[t], k, p.d, distribution, p.dtype)  # regenerated from the step's seed
             try:
-                scalars[t] = projected_gradients(p, x, Z, eps=eps, scheme=scheme)  # 2k (or k + 1) losses
+                scalars[t] = projected_gradients(p, x, Z, eps=eps, scheme=scheme,  # 2k (or k + 1) losses
+                                                 _borderline=borderline)
             except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
                 if t == 0:
                     raise
@@ -252,6 +263,7 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
             _check_finite(x, t + 1, lr)
             bar.update()
     losses[steps] = p.loss(x)
+    _warn_borderline(eps, borderline)
     return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
                       seeds=seeds, scalars=scalars)
@@ -310,13 +322,15 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     _check_memory(S, steps, k, p.dtype.itemsize)
     seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
     losses, scalars = np.empty((S, steps + 1)), np.empty((S, steps, k), dtype=p.dtype)
+    borderline: list[float] = []  # as in zo_gd: one warning per run
     with _bar(steps, f"zo_gd[{distribution}, k={k}, runs={S}]", progress) as bar:
         for t in range(steps):
             Z = step_directions(seeds[:, t], k, p.d, distribution, p.dtype)  # (S, k, d), one generator a step
             Y = p.logits(np.concatenate([X, Z.reshape(S * k, p.d)]))  # one product: A x_s and every A z_{s,j}
             y0, AZ = Y[:S], Y[S:].reshape(S, k, *p.logit_shape)
             try:  # the quotients of projected_gradients, and L(x_t) from the same batched loss call
-                scalars[:, t], losses[:, t] = _logit_quotients(p, y0, AZ, eps, scheme, center=True)
+                scalars[:, t], losses[:, t] = _logit_quotients(p, y0, AZ, eps, scheme, center=True,
+                                                               borderline=borderline)
             except ValueError as error:  # the ε guard: at t = 0 a bad ε, later a run-away iterate
                 if t == 0:
                     raise
@@ -325,6 +339,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
             _check_finite(X, t + 1, lr)
             bar.update()
     losses[:, steps] = p.loss_from_logits(p.logits(X))
+    _warn_borderline(eps, borderline)
     return Trajectory(losses=losses, x=X, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
                       seeds=seeds, scalars=scalars)
