@@ -4,11 +4,13 @@ Exit status (for CI, ``make verify``):
 
 * 0: every check ran, and every verdict equals the committed ``claims.json`` (the report files are rewritten,
   so their evidence and numbers follow the code);
-* 1: a check errored (an exception), or a verdict differs from the committed ``claims.json`` (a regression,
-  or an improvement not yet accepted): nothing is written;
+* 1: a check errored (an exception), a verdict differs from the committed ``claims.json`` (a regression,
+  or an improvement not yet accepted), or a claim's chain weakened (its weakest step's kind is weaker than the
+  committed one, or it no longer covers every size): nothing is written;
 * 2: bad arguments.
 
-``--update`` (``make verify-update``) accepts changed verdicts on purpose and writes the files. ``--only C4 C7``
+``--update`` (``make verify-update``) accepts changed verdicts and weakened chains on purpose and writes the
+files. ``--only C4 C7``
 runs a subset (with ``--update`` its entries are merged into the existing report). ``--quick`` runs the test
 tier's profile (n = 2, 3 in the searches, fewer random samples); it compares verdicts but never writes. A
 ``fails`` verdict is a finding, not an error: it exits 0 only once committed with ``--update``.
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import MODULES, load
-from ._common import VERDICTS
+from ._common import EVIDENCE_KINDS, VERDICTS
 from ._report import to_text, write
 
 __all__ = ["main", "regressions", "run"]
@@ -57,12 +59,29 @@ def run(wanted: set[str] | None = None, *, quick: bool = False) -> tuple[list[di
 
 
 def regressions(results: list[dict[str, Any]], committed: list[dict[str, Any]] | None) -> list[str]:
-    """One line per claim whose verdict differs from the committed report (or is missing from it)."""
+    """One line per claim whose verdict differs from the committed report, or whose chain weakened.
+
+    A chain weakens when its weakest step's kind is weaker (later in ``EVIDENCE_KINDS``) than the committed
+    one, or when it covered every size and no longer does; a claim missing from the committed report, or
+    committed without a chain, counts as changed.
+    """
     if committed is None:
         return [f"{r['id']}: no committed claims.json to compare with" for r in results]
-    old = {c.get("id"): c.get("verdict") for c in committed}
-    return [f"{r['id']}: verdict {r['verdict']!r}, committed {old.get(r['id'])!r}"
-            for r in results if old.get(r["id"]) != r["verdict"]]
+    old = {c.get("id"): c for c in committed}
+    out = []
+    for r in results:
+        c = old.get(r["id"]) or {}
+        if c.get("verdict") != r["verdict"]:
+            out.append(f"{r['id']}: verdict {r['verdict']!r}, committed {c.get('verdict')!r}")
+        new_chain, old_chain = r.get("chain") or {}, c.get("chain")
+        if not isinstance(old_chain, dict) or old_chain.get("weakest") not in EVIDENCE_KINDS:
+            out.append(f"{r['id']}: no committed chain to compare with")
+            continue
+        if EVIDENCE_KINDS.index(new_chain["weakest"]) > EVIDENCE_KINDS.index(old_chain["weakest"]):
+            out.append(f"{r['id']}: weakest step {new_chain['weakest']!r}, committed {old_chain['weakest']!r}")
+        if old_chain.get("every_size") and not new_chain.get("every_size"):
+            out.append(f"{r['id']}: the chain no longer covers every size (scope {new_chain.get('scope')!r})")
+    return out
 
 
 def _read(path: Path) -> list[dict[str, Any]] | None:
@@ -102,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     committed = _read(jpath)
     changed = regressions(results, committed)
     if changed and not args.update:
-        print("verdicts differ from the committed " + str(jpath) + " (rerun with --update, or `make verify-update`, "
+        print("verdicts or chains differ from the committed " + str(jpath) + " (rerun with --update, or "
+              "`make verify-update`, "
               "to accept them on purpose):\n  " + "\n  ".join(changed), file=sys.stderr)
         return 1
     if args.quick:
