@@ -36,6 +36,7 @@ __all__ = [
     "spectrum_steps",
     "split_steps",
     "weighted_sum",
+    "weighted_sum_steps",
 ]
 
 SCOPE = "every n, f in the simplex, every target b"  # rho = max b - min b throughout
@@ -49,12 +50,14 @@ rho = sp.Symbol("rho", nonnegative=True)  # the same symbol as proofs.c04_smooth
 lam = sp.Symbol("lambda", real=True)  # lambda_max(S)
 
 GLUE = {
-    "beta_plus": "lambda_max(B) = max over unit v of v^T B v; per-index bounds f_k q_k vt_k^2 <= (..) f_k vt_k^2 "
-                 "summed over k; S is symmetric PSD with spectrum in [0, lambda_max(S)].",
-    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v; the per-index bound -q_k <= s + rho summed "
-                  "with weights f_k vt_k^2 >= 0; sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
-    "sc": "||Sc||^2 = c^T S^2 c <= lambda_max(S) c^T S c (spectral theorem), c^T S c = Var_f(c), the range of c "
-          "bounds |c_k - mid| for the mid-range.",
+    "beta_plus": "lambda_max(B) = max over unit v of v^T B v (Rayleigh quotient, spectral theorem), so the bound "
+                 "on v^T B v for every unit v (weighted sums, machine-checked) bounds lambda_max(B); S symmetric "
+                 "PSD with spectrum in [0, lambda_max(S)] gives sigma^2 = v^T S v <= lambda_max(S).",
+    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v (Rayleigh quotient, spectral theorem), so the "
+                  "bound on -v^T B v for every unit v (weighted sums, machine-checked) bounds -lambda_min(B); "
+                  "sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
+    "sc": "c^T S^2 c <= lambda_max(S) c^T S c: the weighted sum (machine-checked) over the eigen-coordinates of S "
+          "(spectral theorem); c^T S c = Var_f(c); the range of c bounds |c_k - mid| for the mid-range.",
     "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0), Hoelder with "
           "||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, triangle inequality on ||fdddot||_1; "
           "along x the logit direction is A h with ||A h|| <= ||A||, and phi''' is cubic in the direction.",
@@ -308,3 +311,30 @@ def m3_steps() -> tuple[Steps, Any]:
                                    [(3, half - a_), (3, a_, 1 - b_), (1, (1 + rho) / 2 - R, t_max), (1, R, t_max - Tm)],
                                    (a_, half - a_, b_, 1 - b_, R, (1 + rho) / 2 - R, t_max - Tm))))
     return out, sp.nsimplify(bound)
+
+
+def weighted_sum_steps() -> Steps:
+    r"""Every n (index sums, ``n`` a symbol): the weighted-sum glue of C4, C6 and C7 as certificates.
+
+    A per-index bound :math:`a_k \le A` summed with weights :math:`w_k \ge 0` gives
+    :math:`\sum_k w_ka_k \le A\sum_kw_k`: with :math:`a_k = A - g_k`, :math:`g_k \ge 0`, the gap is
+    :math:`\sum_k w_kg_k \ge 0`, a sum of products of non-negative symbols (SymPy's assumptions on the index
+    sum). It carries beta+ (weights :math:`f_k\tilde v_k^2`, :math:`a_k = c_k - \bar c`), beta- (same weights,
+    :math:`a_k = -q_k`), the variance bound of C6 (weights :math:`f_k`) and, over the eigen-coordinates
+    :math:`u_j^2` of ``S``, :math:`\|Su\|^2 = \sum_j\lambda_j^2u_j^2 \le \lambda_{\max}\sum_j\lambda_ju_j^2`.
+    """
+    from ._common import canonical_sums
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    fk, gk = sp.IndexedBase("f", nonnegative=True), sp.IndexedBase("g", nonnegative=True)
+    vk = sp.IndexedBase("v", real=True)
+    A = sp.Symbol("A", real=True)
+    out: Steps = []
+    for name, weight in (("f_k vt_k^2 (beta+, beta-)", fk[k] * vk[k] ** 2), ("f_k (Var_f, C6)", fk[k]),
+                         ("u_j^2 lambda_j (S^2 <= lambda_max S)", fk[k] * vk[k] ** 2)):
+        gap = canonical_sums(A * sp.Sum(weight, (k, 1, n)) - sp.Sum(weight * (A - gk[k]), (k, 1, n)))
+        ok = sp.expand(gap - canonical_sums(sp.Sum(weight * gk[k], (k, 1, n)))) == 0 and bool(gap.is_nonnegative)
+        out.append((f"weights {name}: A sum_k w_k - sum_k w_k a_k = sum_k w_k g_k >= 0 for a_k = A - g_k <= A, "
+                    "w_k >= 0, n symbolic", ok))
+    return out

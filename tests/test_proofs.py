@@ -307,6 +307,18 @@ def test_the_chain_is_as_strong_as_its_weakest_step() -> None:
         ch.step("x", "symbolic-general", "every n \u2264 3", "x", True, tex="x")
 
 
+def test_weighted_sum_glue_can_fail() -> None:
+    """The weighted-sum certificates of C4/C6 need non-negative weights and gaps: a signed weight is rejected."""
+    from proofs._common import canonical_sums
+    from proofs._lemmas import weighted_sum_steps
+
+    assert all(ok for _, ok in weighted_sum_steps())
+    n, k = sp.Symbol("n", integer=True, positive=True), sp.Symbol("k", integer=True, positive=True)
+    g, v = sp.IndexedBase("g", nonnegative=True), sp.IndexedBase("v", real=True)
+    signed = canonical_sums(sp.Sum(v[k] * g[k], (k, 1, n)))  # a weight v_k of either sign
+    assert signed.is_nonnegative is not True
+
+
 def test_index_sums_and_outward_rounding_can_fail() -> None:
     """``kron_sum`` (C1, C3's every-n steps) tells a wrong index identity from a right one; bounds round outward."""
     from proofs._common import canonical_sums, kron_sum, outward, round_up
