@@ -48,6 +48,7 @@ from ._lemmas import (
     SCOPE,
     beta_minus_steps,
     beta_plus_steps,
+    hypothesis_counts,
     spectrum_steps,
     split_steps,
     weighted_sum_steps,
@@ -163,6 +164,11 @@ def general_n_steps(ch: Checks) -> tuple[Any, Any]:
     steps_m, bm = beta_minus_steps()
     for detail, ok in steps_p + steps_m:
         ch.add("symbolic-general", SCOPE, detail, ok)
+    counts = hypothesis_counts()
+    ch.add("symbolic-general", SCOPE, "every hypothesis of the scalar certificates is listed in proofs._lemmas."
+           f"HYPOTHESES with its discharge ({counts.get('step', 0)} by machine-checked steps, "
+           f"{counts.get('definition', 0)} by the definition of a symbol, {counts.get('claim', 0)} by another claim); "
+           "an unlisted one fails its certificate", all(ok for _, ok in lemmas + steps_p + steps_m))
     dep = by_claim("B is a function of f and b only (C3's formula)", "C3")
     ch.step(("per-index bounds", r"f_kq_k\tilde v_k^2 \le \ldots,\ -q_k \le s+\rho"), "symbolic-general", SCOPE,
             f"the {len(lemmas) + len(steps_p) + len(steps_m)} scalar steps above (C3's split, the spectrum of S, "

@@ -307,6 +307,19 @@ def test_the_chain_is_as_strong_as_its_weakest_step() -> None:
         ch.step("x", "symbolic-general", "every n \u2264 3", "x", True, tex="x")
 
 
+def test_certificate_hypotheses_are_in_the_ledger() -> None:
+    """Every hypothesis of the every-n certificates has a recorded discharge; an unlisted one is refused."""
+    from proofs import _lemmas as L
+
+    assert all(status in ("step", "claim", "definition", "assumption") for status, _ in L.HYPOTHESES.values())
+    half, lam, sig = sp.Rational(1, 2), sp.Symbol("lambda", real=True), sp.Symbol("sigma2", real=True)
+    terms = [(1, lam, lam - sig), (1, half - lam, lam), (half, half - lam)]
+    good = sp.Rational(1, 4) - lam * sig
+    assert L._certificate(good, terms, (lam, half - lam, sig, lam - sig))
+    unlisted = sp.Symbol("zeta", real=True)
+    assert not L._certificate(good + unlisted, [*terms, unlisted], (lam, half - lam, sig, lam - sig, unlisted))
+
+
 def test_weighted_sum_glue_can_fail() -> None:
     """The weighted-sum certificates of C4/C6 need non-negative weights and gaps: a signed weight is rejected."""
     from proofs._common import canonical_sums
