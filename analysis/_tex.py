@@ -11,11 +11,8 @@ import re
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-import sympy as sp
-from sympy.parsing.sympy_parser import parse_expr, standard_transformations
-
-__all__ = ["EVIDENCE_WORDS", "MISSING", "NUMBER_WORDS", "VERDICT_COLORS", "VERDICT_WORDS", "exact_latex",
-           "figure_label", "fmt_number", "fmt_pct", "notice", "tex_escape", "word"]
+__all__ = ["EVIDENCE_WORDS", "MISSING", "NUMBER_WORDS", "VERDICT_COLORS", "VERDICT_WORDS", "figure_label",
+           "fmt_number", "fmt_pct", "notice", "tex_escape", "word"]
 
 MISSING = r"\NotGenerated"
 
@@ -81,11 +78,14 @@ def fmt_number(value: Any, spec: str) -> str:
     r"""One value as a LaTeX math body (no delimiters), rounded as ``spec`` says.
 
     ``dec<k>``: ``k`` decimals; ``sig<k>``: ``k`` significant digits, as :math:`a\times10^{b}` when
-    :math:`|b|\ge4`; ``int``: an integer with thin-space groups; ``exact``: a SymPy expression string as
-    LaTeX; ``word``: a small integer as an English word; ``text``: the value as text.
+    :math:`|b|\ge4`; ``sig<k>up``: the same rounded up (a bound or a width stays one); ``int``: an integer with
+    thin-space groups; ``tex``: LaTeX the proofs wrote, as is; ``word``: a small integer as an English word;
+    ``text``: the value as text.
     """
-    if spec == "exact":
-        return exact_latex(value)
+    if spec == "tex":  # LaTeX the proofs wrote (SymPy's printer): inserted as is, never parsed or converted
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"value must be a LaTeX string for spec 'tex', got {value!r}")
+        return value
     if spec == "text":
         return r"\text{" + tex_escape(value) + "}"
     if spec == "everyn":  # an evidence kind: may the text say "for every n"?
@@ -107,7 +107,7 @@ def fmt_number(value: Any, spec: str) -> str:
         return r"\text{" + (NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)) + "}"
     m = re.fullmatch(r"(dec|sig)(\d)(up)?", spec)
     if m is None:
-        raise ValueError(f"spec must be dec<k>, sig<k>, sig<k>up, int, exact, word or text, got {spec!r}")
+        raise ValueError(f"spec must be dec<k>, sig<k>, sig<k>up, int, tex, word or text, got {spec!r}")
     digits = int(m.group(2))
     if m.group(3):  # an upper bound (a width, a bracket end): rounded up, so the printed value is still a bound
         if value <= 0 or m.group(1) != "sig":
@@ -131,17 +131,6 @@ def fmt_number(value: Any, spec: str) -> str:
     rounded = float(f"{value:.{digits - 1}e}")  # digits significant, then fixed decimals: 1000 not 1.0e+03
     exponent = math.floor(math.log10(abs(rounded)))
     return f"{rounded:.{max(digits - 1 - exponent, 0)}f}"
-
-
-_TRANSFORMS = standard_transformations  # SymPy's own printing of the proofs' expressions: no guessing
-
-
-def exact_latex(expr: Any) -> str:
-    """A SymPy expression string (``"13/384 + 55*sqrt(33)/1152"``, ``"(d+k+1)/k"``) as LaTeX."""
-    if not isinstance(expr, str):
-        raise TypeError(f"expr must be a string, got {expr!r}")
-    parsed = parse_expr(expr, transformations=_TRANSFORMS, evaluate=True)
-    return sp.latex(parsed)
 
 
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import sympy as sp
-
 from . import FIGURE_MODULES
 from ._tex import (
     EVIDENCE_WORDS,
@@ -86,13 +84,13 @@ C4, C5, C6, C7 = "claims:C4", "claims:C5", "claims:C6", "claims:C7"
 VOCABULARY: tuple[Number, ...] = (
     # C4-C6: the tight constants (exact for n = 2, numeric search beyond) and the general ones.
     Number("BetaPlusSimplex", C4, "key_numbers.beta_plus_simplex.exact_n2_value", "dec4", doc="tight beta+ (simplex)"),
-    Number("BetaPlusSimplexExact", C4, "key_numbers.beta_plus_simplex.exact_n2", "exact"),
+    Number("BetaPlusSimplexExact", C4, "key_numbers.beta_plus_simplex.exact_n2_tex", "tex"),
     Number("BetaMinusSimplex", C4, "key_numbers.beta_minus_simplex.exact_n2_value", "dec4"),
-    Number("BetaMinusSimplexExact", C4, "key_numbers.beta_minus_simplex.exact_n2", "exact"),
+    Number("BetaMinusSimplexExact", C4, "key_numbers.beta_minus_simplex.exact_n2_tex", "tex"),
     Number("BetaPlusBall", C4, "key_numbers.beta_plus_ball.exact_n2_value", "dec4"),
-    Number("BetaPlusBallExact", C4, "key_numbers.beta_plus_ball.exact_n2", "exact"),
+    Number("BetaPlusBallExact", C4, "key_numbers.beta_plus_ball.exact_n2_tex", "tex"),
     Number("BetaMinusBall", C4, "key_numbers.beta_minus_ball.exact_n2_value", "dec4"),
-    Number("BetaMinusBallExact", C4, "key_numbers.beta_minus_ball.exact_n2", "exact"),
+    Number("BetaMinusBallExact", C4, "key_numbers.beta_minus_ball.exact_n2_tex", "tex"),
     Number("BetaPlusGeneralSimplex", C4,
            _kn("beta_plus_simplex.bound_all_n", "beta_plus_simplex.proven_all_n"), "dec3"),
     Number("BetaMinusGeneralSimplex", C4,
@@ -100,9 +98,9 @@ VOCABULARY: tuple[Number, ...] = (
     Number("BetaPlusGeneralBall", C4, _kn("beta_plus_ball.bound_all_n", "beta_plus_ball.proven_all_n"), "dec3"),
     Number("BetaMinusGeneralBall", C4, _kn("beta_minus_ball.bound_all_n", "beta_minus_ball.proven_all_n"), "dec3"),
     Number("BetaPlusGeneralFormula", C4,
-           _kn("beta_plus_simplex.bound_all_n_formula", "beta_plus_simplex.proven_formula"), "exact"),
+           _kn("beta_plus_simplex.bound_all_n_formula_tex"), "tex"),
     Number("BetaMinusGeneralFormula", C4,
-           _kn("beta_minus_simplex.bound_all_n_formula", "beta_minus_simplex.proven_formula"), "exact"),
+           _kn("beta_minus_simplex.bound_all_n_formula_tex"), "tex"),
     Number("EveryNBeta", C4, "key_numbers.beta_plus_simplex.bound_all_n_evidence", "everyn",
            doc="'for every n' where the general bound's evidence is symbolic-general or certified-interval"),
     Number("PaperOverBetaPlus", C4, "key_numbers.beta_plus_simplex.ratio_paper_over_attained", "sig3",
@@ -122,9 +120,9 @@ VOCABULARY: tuple[Number, ...] = (
     Number("OverRegularization", C5, _diff(4.0, _kn("beta_minus_n2_simplex", "tight_beta_minus_simplex")), "dec2",
            doc="4 - beta- (simplex): how much the paper family's condition over-regularizes"),
     Number("SupScSimplex", C6, "key_numbers.simplex.exact_n2_value", "dec4"),
-    Number("SupScSimplexExact", C6, "key_numbers.simplex.exact_n2", "exact"),
+    Number("SupScSimplexExact", C6, "key_numbers.simplex.exact_n2_tex", "tex"),
     Number("SupScBall", C6, "key_numbers.ball.exact_n2_value", "dec4"),
-    Number("SupScBallExact", C6, "key_numbers.ball.exact_n2", "exact"),
+    Number("SupScBallExact", C6, "key_numbers.ball.exact_n2_tex", "tex"),
     Number("SupScGeneralSimplex", C6, _kn("simplex.bound_all_n", "simplex.proven_all_n"), "dec3"),
     Number("SupScGeneralBall", C6, _kn("ball.bound_all_n", "ball.proven_all_n"), "dec3"),
     Number("EveryNSc", C6, "key_numbers.simplex.bound_all_n_evidence", "everyn"),
@@ -136,13 +134,13 @@ VOCABULARY: tuple[Number, ...] = (
     Number("MThreeRatio", C7,
            _kn("m3_simplex.ratio_bound_over_attained", "m3_simplex.ratio_proven_over_attained"), "sig2"),
     # C8-C10: the exact factors, from the proofs' derivations.
-    Number("FactorGaussian", "claims:C8", "key_numbers.gaussian", "exact"),
-    Number("FactorSphere", "claims:C8", "key_numbers.sphere", "exact"),
-    Number("FactorRademacher", "claims:C8", "key_numbers.rademacher", "exact"),
-    Number("GammaGaussian", "claims:C10", "key_numbers.gaussian", "exact"),
-    Number("GammaSphere", "claims:C10", "key_numbers.sphere", "exact"),
-    Number("GammaRademacherLow", "claims:C10", "key_numbers.rademacher_attained", "exact"),
-    Number("GammaRademacherHigh", "claims:C10", "key_numbers.rademacher_bound", "exact"),
+    Number("FactorGaussian", "claims:C8", "key_numbers.gaussian_tex", "tex"),
+    Number("FactorSphere", "claims:C8", "key_numbers.sphere_tex", "tex"),
+    Number("FactorRademacher", "claims:C8", "key_numbers.rademacher_tex", "tex"),
+    Number("GammaGaussian", "claims:C10", "key_numbers.gaussian_tex", "tex"),
+    Number("GammaSphere", "claims:C10", "key_numbers.sphere_tex", "tex"),
+    Number("GammaRademacherLow", "claims:C10", "key_numbers.rademacher_attained_tex", "tex"),
+    Number("GammaRademacherHigh", "claims:C10", "key_numbers.rademacher_bound_tex", "tex"),
     # Experiment 1, estimator bias (C7).
     Number("BiasN", "fig_estimator_bias", "instance.n", "int"),
     Number("BiasD", "fig_estimator_bias", "instance.d", "int"),
@@ -310,7 +308,7 @@ def _number(num: Number, sources: dict[str, Any]) -> str:
     try:
         value = num.path(data) if callable(num.path) else lookup(data, num.path)
         body = fmt_number(value, num.spec)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError, sp.SympifyError, SyntaxError):
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return notice(label)
     return f"\\ensuremath{{{body}{num.unit}}}"
 

@@ -27,7 +27,7 @@ from . import FIGURE_MODULES
 from ._common import GENERATED, ROOT
 from ._readme import BENCH_RESULTS, benchmark_blocks, readme_blocks, replace_blocks
 from ._runrecord import PACKAGES, environment, render_run_record
-from ._tex import NUMBER_WORDS, exact_latex, fmt_number, fmt_pct, tex_escape
+from ._tex import NUMBER_WORDS, fmt_number, fmt_pct, tex_escape
 from ._tex import notice as _notice
 from ._vocabulary import (
     EXTRA_FIGURES,
@@ -42,7 +42,7 @@ from ._vocabulary import (
 )
 
 __all__ = ["BENCH_RESULTS", "EXTRA_FIGURES", "NUMBER_WORDS", "PACKAGES", "VOCABULARY", "Number", "_notice",
-           "_prediction", "benchmark_blocks", "environment", "exact_latex", "fmt_number", "fmt_pct",
+           "_prediction", "benchmark_blocks", "environment", "fmt_number", "fmt_pct",
            "handled_corrections", "included_figures", "load_sources", "lookup", "main", "readme_blocks", "render",
            "render_run_record", "replace_blocks", "tex_escape"]
 

@@ -281,8 +281,9 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                        f"constant 4 exceeds the exact n = 2 sup {exact_f:.4f} by {PAPER_CONSTANT / exact_f:.1f}x",
                        deviates=exact_f < PAPER_CONSTANT, passed=exact_f <= PAPER_CONSTANT)
             key[f"{quantity}_{bset}"] = {
-                "exact_n2": str(exact), "exact_n2_value": exact_f, "argmax_t": str(arg),
-                "bound_all_n": proven[qi], "bound_all_n_formula": str(beta_bounds_sym()[qi]),
+                "exact_n2": str(exact), "exact_n2_tex": sp.latex(exact), "exact_n2_value": exact_f,
+                "argmax_t": str(arg), "bound_all_n": proven[qi], "bound_all_n_formula": str(beta_bounds_sym()[qi]),
+                "bound_all_n_formula_tex": sp.latex(beta_bounds_sym()[qi]),
                 "bound_all_n_evidence": weakest_of(ch, ("per-index bounds", "weighted sums", "Rayleigh quotient beta+",
                                                            "Rayleigh quotient beta-")),
                 "numeric_sup_by_n": {str(n): v for n, v in table.items()}, "numeric_sup_evidence": "numeric-search",

@@ -136,7 +136,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"the reconstructed bound 2 exceeds the exact "
                    f"n = 2 sup {exact_f:.4f} by {PAPER_BOUND / exact_f:.1f}x", deviates=exact_f < PAPER_BOUND,
                    passed=exact_f <= PAPER_BOUND)
-        key[bset] = {"exact_n2": str(exact), "exact_n2_value": exact_f, "argmax_t": str(arg),
+        key[bset] = {"exact_n2": str(exact), "exact_n2_tex": sp.latex(exact), "exact_n2_value": exact_f,
+                     "argmax_t": str(arg),
                      "bound_all_n": proven,
                      "bound_all_n_evidence": weakest_of(ch, GENERAL_STEPS),
                      "numeric_sup_by_n": {str(n): v for n, v in table.items()},

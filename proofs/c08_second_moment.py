@@ -116,7 +116,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         correction="(d + k - 1)/k holds exactly for sphere (radius sqrt d) and Rademacher directions; for Gaussian "
                    "directions the exact factor is (d + k + 1)/k, larger by 2/k (E||z||^4 = d(d+2) instead of d^2). "
                    "Symbolic for every d and k.",
-        key_numbers={"gaussian": str(exact["gaussian"]), "sphere": str(exact["sphere"]),
-                     "rademacher": str(exact["rademacher"]), "gaussian_minus_mezo": "2/k"},
+        key_numbers={**{dist: str(exact[dist]) for dist in DISTS},
+                     **{f"{dist}_tex": sp.latex(sp.factor(exact[dist])) for dist in DISTS},
+                     "gaussian_minus_mezo": str(sp.simplify(exact["gaussian"] - MEZO_FACTOR))},
         summary="symbolic for every d, k: (d+k−1)/k for sphere, Rademacher; Gaussian (d+k+1)/k",
     )

@@ -245,6 +245,13 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             count += 1
     ch.add("numeric-search", f"library float64, {count} random (instance, x), n, d <= 8",
            "Hess L(x) <= H0 = A^T(beta+ I + W^2)A", ok_h0)
+    # the derived gammas themselves (never retyped): 1 + (r + 1)/k is the Gaussian value and the Rademacher bound
+    gammas = {"gaussian": 1 + (r_sym + 1) / k_sym, "sphere": mezo, "rademacher_bound": 1 + (r_sym + 1) / k_sym,
+              "rademacher_attained": 1 + (r_sym + 1 - 2 / (d_sym - r_sym + 1)) / k_sym}
+    same = {"gaussian": gam["gaussian"], "sphere": gam["sphere"], "rademacher_bound": gam["rademacher"],
+            "rademacher_attained": att}
+    ch.add("symbolic-general", "every d, k, r", "the printed forms of gamma are the derived ones (exact difference 0)",
+           all(is_zero(gammas[key] - same[key]) for key in gammas))
     return result(
         id="C10", title="Dimension-free descent factor gamma", provenance="[MeZO] / [paper]",
         statement="If Hess L <= H0, ||H0|| = l, tr H0 <= r l, then E[L(x - eta g_hat)] <= L(x) - eta ||grad L||^2 + "
@@ -270,8 +277,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                    f"numeric sup for d <= {d_max} (the bound exceeds the sup by at most "
                    f"{round_up(gap_max, 2)}/k there). "
                    "H0 = A^T(beta+ I + W^2)A is valid globally.",
-        key_numbers={"gaussian": "1+(r+1)/k", "sphere": "1+(dr+d-2)/(k(d+2))",
-                     "rademacher_bound": "1+(r+1)/k", "rademacher_attained": "1+(r+1-2/(d-r+1))/k",
-                     "rademacher_search": rows},
+        key_numbers={**{key: str(v) for key, v in gammas.items()},
+                     **{f"{key}_tex": sp.latex(v) for key, v in gammas.items()}, "rademacher_search": rows},
         summary="symbolic for every d, k, r: γ Gauss 1+(r+1)/k; sphere MeZO's; Rad. ∈ [1+(r+1−2/(d−r+1))/k, 1+(r+1)/k]",
     )

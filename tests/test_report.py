@@ -45,6 +45,7 @@ CLAIMS = [
                "label": "symbolic-general except 1 prose-argument step: glue",
                "label_tex": r"symbolic-general except 1 prose-argument step: $\text{glue}$"},
      "key_numbers": {"beta_plus_simplex": {"exact_n2": "13/384 + 55*sqrt(33)/1152",
+                                           "exact_n2_tex": r"\frac{13}{384} + \frac{55 \sqrt{33}}{1152}",
                                            "exact_n2_value": 0.30811714024270104, "numeric_sup_by_n": {"2": 0.3,
                                                                                                      "8": 0.3}}}},
     {"id": "C9", "title": "Exact E[g_hat g_hat^T]", "provenance": "[derived]", "verdict": "holds-with-correction",
@@ -232,7 +233,9 @@ def test_fmt_number():
     assert report.fmt_number(9.43e-7, "sig1") == r"9\times10^{-7}"
     assert report.fmt_number(0.3081, "sig2up") == "0.31"
     assert report.fmt_number(8, "word") == r"\text{eight}"
-    assert report.fmt_number("(d+k+1)/k", "exact") == r"\frac{d + k + 1}{k}"
+    assert report.fmt_number(r"\frac{d + k + 1}{k}", "tex") == r"\frac{d + k + 1}{k}"  # the proofs' LaTeX, as is
+    with pytest.raises(TypeError, match="LaTeX"):
+        report.fmt_number(0.5, "tex")
     with pytest.raises(ValueError, match="spec"):
         report.fmt_number(1.0, "pct")
     with pytest.raises(TypeError, match="number"):
