@@ -388,7 +388,7 @@ def _corrections(claims: Any, handled: set[str]) -> list[str]:
 def _verdict_counts(claims: Any) -> list[str]:
     if not isinstance(claims, list):
         return [f"\\newcommand{{\\{m}}}{{{notice('claims.json')}}}" for m in
-                ("NumClaims", "NumHold", "NumCorrected", "NumFail")]
+                ("NumClaims", "NumHold", "NumCorrected", "NumFail", "FailVerb")]
     count = {v: sum(1 for c in claims if c.get("verdict") == v) for v in VERDICT_COLORS}
 
     def count_word(n: int) -> str:
@@ -397,7 +397,8 @@ def _verdict_counts(claims: Any) -> list[str]:
     return [f"\\newcommand{{\\NumClaims}}{{{word(len(claims))}}}",
             f"\\newcommand{{\\NumHold}}{{{count_word(count['holds'])}}}",
             f"\\newcommand{{\\NumCorrected}}{{{count_word(count['holds-with-correction'])}}}",
-            f"\\newcommand{{\\NumFail}}{{{count_word(count['fails'])}}}"]
+            f"\\newcommand{{\\NumFail}}{{{count_word(count['fails'])}}}",
+            f"\\newcommand{{\\FailVerb}}{{{'fails' if count['fails'] == 1 else 'fail'}}}"]
 
 
 # ------------------------------------------------------------------------------------------------ figures
