@@ -471,6 +471,8 @@ def in_range(expr: Any, bounds: dict[sp.Symbol, Any]) -> Any:
 def canonical_sums(expr: Any) -> Any:
     """``expr`` with every ``Sum`` split term by term into (factors free of its index) x Sum(the rest), expanded."""
     def split(s: sp.Sum) -> Any:
+        if len(s.limits) > 1:  # a multiple sum: the innermost limit first, each split in turn
+            return split(sp.Sum(canonical_sums(sp.Sum(s.function, s.limits[0])), *s.limits[1:]))
         (idx, lo, hi), = s.limits
         out = sp.Integer(0)
         for term in sp.Add.make_args(sp.expand(s.function)):

@@ -12,8 +12,8 @@ Verified
   - f_kf_i(\delta_{ij}-f_j)` for all five index patterns, with the rest of the partition function a symbol
   :math:`R>0`; summing :math:`\sum_{k=1}^n S_{ki}S_{kj} + c_k\,\partial^2 f_k` over ``k`` gives ``B`` with
   ``n`` a symbol (SymPy ``Sum`` with ``KroneckerDelta``; cross-checked with explicit sums for n = 2, 3).
-* Prose (one step, counted in the chain): the Hessian through :math:`y = Ax` is :math:`A^\top(\cdot)A`
-  (C2's index-sum step applied to each entry of the gradient).
+* Symbolic, every n, d (index sums): the Hessian through :math:`y = Ax` is :math:`A^\top(\cdot)A`, C2's
+  index-sum step applied to each entry of the gradient (the chain rule of calculus an assumption, as in C2).
 * Symbolic split (n = 2..4, ``f`` on the simplex): with :math:`P = I - \mathbf 1 f^\top`,
   :math:`q = f + c - \bar c\mathbf 1`, :math:`\bar c = \langle f, c\rangle`:
   :math:`B = P^\top\mathrm{diag}(f\circ q)P = \mathrm{diag}(f\circ q) + [\langle f,q\rangle ff^\top -
@@ -47,6 +47,7 @@ from ._common import (
     by_claim,
     by_step,
     canonical_sums,
+    in_range,
     is_zero,
     kron_sum,
     lambdify_flat,
@@ -146,17 +147,33 @@ def _entrywise_every_n(ch: Checks) -> None:
                     matrix_is_zero(H - B_formula_sym(fsym, b)))
 
 
+def _through_linear_map(ch: Checks) -> None:
+    """Hess_x l(Ax) = A^T (Hess_y l) A with n, d symbolic: C2's index-sum step applied to each gradient entry."""
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    i, j, l_, m, p = sp.symbols("i j l m p", integer=True, positive=True)
+    A, x, H = (sp.IndexedBase(name, real=True) for name in ("A", "x", "H"))
+    Ax = sp.Sum(A[m, p] * x[p], (p, 1, d))
+    # the x-gradient entry j is sum_i A_ij G_i(Ax) (C2); to first order G_i(Ax) = sum_m H_im (Ax)_m + const, so the
+    # derivative in x_l of that entry is the (j, l) entry of the x-Hessian
+    entry = sp.Sum(A[i, j] * sp.Sum(H[i, m] * Ax, (m, 1, n)), (i, 1, n))
+    hess_jl = canonical_sums(in_range(sp.diff(entry, x[l_]).doit(), {l_: d}))
+    target = sp.Sum(sp.Sum(A[i, j] * H[i, m] * A[m, l_], (m, 1, n)), (i, 1, n))
+    ch.step(("through y = Ax", r"\nabla^2_x = A^\top\nabla^2_y A"), "symbolic-general", "every n, d",
+            "index sums with n, d symbolic: d/dx_l of the gradient entry sum_i A_ij G_i(Ax), with G linearized as "
+            "sum_m H_im (Ax)_m, is sum_i sum_m A_ij H_im A_ml = (A^T H A)_jl: Hess_x [l(Ax) + ||WAx||^2/2] = "
+            "A^T (Hess_y l + W^2) A", sp.expand(hess_jl - canonical_sums(target)) == 0,
+            tex=r"\partial_{x_l}" + sp.latex(entry) + " = " + sp.latex(target),
+            hypotheses=(by_claim("grad_x = A^T grad_y, regularizer gradient A^T W^2 A x", "C2"),
+                        by_step("Hess_y l = B", "sum over k is B"),
+                        assumption("the multivariate chain rule (calculus): H = Hess_y l at y = Ax")))
+
+
 def verify(*, quick: bool = False) -> dict[str, Any]:
     """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     del quick  # no sampled searches here
     ch = Checks()
     _entrywise_every_n(ch)
-    ch.step(("through y = Ax", r"\nabla^2_x = A^\top\nabla^2_y A"), "prose-argument", "every n, d",
-            "Hess_x [l(Ax) + ||WAx||^2/2] = A^T (Hess_y l + W^2) A: the linear map y = Ax twice (C2's index-sum "
-            "step for the first derivative, applied to each entry of the gradient)", True,
-            tex=r"\nabla^2_x\big[\ell(Ax) + \tfrac12\|WAx\|^2\big] = A^\top(\nabla^2_y\ell + W^2)A",
-            hypotheses=(by_claim("grad_x = A^T grad_y, regularizer gradient A^T W^2 A x", "C2"),
-                        by_step("Hess_y l = B", "sum over k is B")))
+    _through_linear_map(ch)
     for idx, (detail, ok) in enumerate(split_steps()):
         names = [("split P^T diag(f∘q) P", r"B = P^\top\mathrm{diag}(f\circ q)P"),
                  ("quadratic form of B", r"v^\top Bv = \|Sv\|^2 + \sum_k f_k(c_k-\bar c)\tilde v_k^2"),
