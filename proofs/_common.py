@@ -46,6 +46,7 @@ __all__ = [
     "round_up",
     "strongest",
     "tex_text",
+    "tex_text_lenient",
     "weakest_of",
 ]
 
@@ -363,9 +364,22 @@ def by_kind(evidence: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {k: v for k, v in out.items() if v}
 
 
+def _checks_as_steps(checks: Checks) -> list[Step]:
+    """Every check of a module that declared no steps, as an unnamed step each (conservative: the weakest counts)."""
+    return [Step(f"check {i + 1}", tex_text(f"check {i + 1}"), r.detail, r"\text{a check of the module}", r.kind,
+                 r.scope, tex_text_lenient(r.scope),
+                 r.scope.lower().startswith(_GENERAL_PREFIXES), (), r.passed)
+            for i, r in enumerate(checks.records)]
+
+
+def tex_text_lenient(text: str) -> str:
+    """:func:`tex_text` for text that may hold non-ASCII characters (each becomes ``?``, visible, never a TeX error)."""
+    return tex_text("".join(ch if ord(ch) < 128 else "?" for ch in text))
+
+
 def result(*, id: str, title: str, provenance: str, statement: str, checks: Checks, correction: str | None,
-           key_numbers: dict[str, Any], summary: str, statement_tex: str, title_tex: str,
-           correction_tex: str | None = None) -> dict[str, Any]:
+           key_numbers: dict[str, Any], summary: str, statement_tex: str | None = None,
+           title_tex: str | None = None, correction_tex: str | None = None) -> dict[str, Any]:
     """The claim's verdict dictionary (the ``claims.json`` schema plus ``key_numbers`` and ``summary``).
 
     The verdict is computed: ``fails`` if a check failed (the failed checks become the counterexample),
@@ -373,11 +387,15 @@ def result(*, id: str, title: str, provenance: str, statement: str, checks: Chec
     ``holds`` (``correction`` is dropped); a refuting finding makes it ``fails`` with the corrected statement.
     ``steps`` lists the chain (:meth:`Checks.step`), ``chain`` its
     :func:`chain_summary`; ``*_tex`` carry the LaTeX of the statement, title and correction, so that no report
-    converts text to math.
+    converts text to math (a missing one prints as a red notice in the report, never as converted text).
+
+    A module that declares no steps (one written before the chain existed) is as strong as its *weakest
+    check*: every check becomes a step, which never overstates it; declaring the steps is how it says more.
     """
     if provenance not in PROVENANCES:
         raise ValueError(f"provenance must be one of {PROVENANCES}, got {provenance!r}")
-    _check_hypotheses(id, checks.steps)
+    steps = checks.steps or _checks_as_steps(checks)
+    _check_hypotheses(id, steps)
     if not checks.ok:
         verdict = "fails"
         correction = "Counterexample / failed checks: " + "; ".join(checks.failures())
@@ -397,8 +415,8 @@ def result(*, id: str, title: str, provenance: str, statement: str, checks: Chec
     evidence = checks.evidence()
     return {"id": id, "title": title, "title_tex": title_tex, "provenance": provenance, "verdict": verdict,
             "statement": statement, "statement_tex": statement_tex, "correction": correction,
-            "correction_tex": correction_tex, "steps": [s.as_dict() for s in checks.steps],
-            "chain": chain_summary(checks.steps), "evidence": evidence, "strongest": strongest(evidence),
+            "correction_tex": correction_tex, "steps": [s.as_dict() for s in steps],
+            "chain": chain_summary(steps), "evidence": evidence, "strongest": strongest(evidence),
             "evidence_by_kind": by_kind(evidence), "key_numbers": key_numbers, "summary": summary}
 
 

@@ -307,6 +307,23 @@ def test_the_chain_is_as_strong_as_its_weakest_step() -> None:
         ch.step("x", "symbolic-general", "every n \u2264 3", "x", True, tex="x")
 
 
+def test_a_module_without_steps_is_as_strong_as_its_weakest_check() -> None:
+    """A proof module written before the chain (no ``Checks.step``) still reports, conservatively.
+
+    Each check is a step, so its weakest check is its weakest link; its missing LaTeX stays missing (the report
+    shows a notice).
+    """
+    ch = Checks()
+    ch.add("symbolic-general", "every n", "an identity", True)
+    ch.add("numeric-search", "n <= 8", "a search", True)
+    res = result(id="C14", title="t", provenance="[derived]", statement="s", checks=ch, correction=None,
+                 key_numbers={}, summary="x")
+    assert res["chain"]["weakest"] == "numeric-search"
+    assert res["chain"]["every_size"] is False
+    assert res["title_tex"] is None
+    assert len(res["steps"]) == 2
+
+
 def test_certificate_hypotheses_are_in_the_ledger() -> None:
     """Every hypothesis of the every-n certificates has a recorded discharge; an unlisted one is refused."""
     from proofs import _lemmas as L
