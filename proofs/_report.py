@@ -94,7 +94,7 @@ def to_tex(results: list[dict[str, Any]]) -> str:
 
 
 def to_text(results: list[dict[str, Any]], timings: dict[str, float] | None = None) -> str:
-    """A fixed-width table for stdout."""
+    """A fixed-width table for stdout, each claim followed by its weakest link."""
     head = f"{'id':<4} {'claim':<44} {'provenance':<20} {'verdict':<22} key numbers"
     rows = [head, "-" * len(head)]
     for r in results:
@@ -102,6 +102,10 @@ def to_text(results: list[dict[str, Any]], timings: dict[str, float] | None = No
         t = f" [{timings[r['id']]:.1f}s]" if timings and r["id"] in timings else ""
         rows.append(f"{r['id']:<4} {r['title'][:44]:<44} {r['provenance']:<20} {r['verdict']:<22} {summary[0]}{t}")
         rows.extend(" " * 93 + s for s in summary[1:])
+        label = (r.get("chain") or {}).get("label")
+        if label:
+            rows.extend(" " * 5 + ("weakest link: " if i == 0 else "  ") + s
+                        for i, s in enumerate(textwrap.wrap(label, 110)))
     return "\n".join(rows)
 
 
