@@ -10,9 +10,11 @@ the index only through a handful of *weighted moments*: :math:`\sum_k f_k = 1`, 
 * a scalar inequality proved by an exact certificate (:func:`proofs._common.nonneg_certificate`): the
   difference equals a sum of products of hypotheses and squares.
 
-The glue between the steps is standard linear algebra (Rayleigh quotients of a symmetric matrix, the
-triangle and Hölder inequalities, a convex combination lies between its extremes); it is recorded as
-``prose-argument`` evidence next to the machine-checked steps. Every function returns a list of
+The glue between the steps is standard linear algebra. The weighted sums of per-index bounds are
+certificates too (:func:`weighted_sum_steps`, ``n`` symbolic); what remains (Rayleigh quotients of a
+symmetric matrix, the spectral theorem, the triangle and Hölder inequalities of C7) is a ``prose-argument``
+step of the claim's chain, named and counted. Every hypothesis a certificate uses is listed in
+:data:`HYPOTHESES` with its discharge. Every function returns a list of
 ``(detail, passed)`` pairs and never raises on a false statement.
 """
 

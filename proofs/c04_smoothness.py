@@ -19,7 +19,8 @@ Verified
   :math:`-q_i \le s + \rho`; :math:`\lambda_{\max}(S) \le \frac12` (Popoviciu) and :math:`\le \mathrm{tr}\,S = 1 - s`;
   :math:`\|Sv\|^2 \le \lambda_{\max}(S)\,v^\top Sv`; hence :math:`\beta^+ \le \frac38 + \frac\rho2` and
   :math:`\beta^- \le \max_s (s+\rho)\min(\frac12, 1-s) = \frac14 + \frac\rho2` (both cases of ``s``
-  certified). The glue (Rayleigh quotients, weighted sums of per-index bounds) is recorded as prose.
+  certified). The weighted sums of the per-index bounds are index-sum certificates (n symbolic); the Rayleigh
+  quotients (lambda_max(B) = max over unit v of v^T B v) are the two prose steps of the chain.
 * Numeric: adversarial search (``proofs/_search.py``) for n = 2..8 over both target sets; the library's
   ``beta_constants`` dominate every attained value and 4000 random ``(f, b)`` of every range ρ.
 
@@ -307,16 +308,16 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         "rho = max b - min b (simplex: 7/8, 3/4; ball: 1.082, 0.957), so ||Hess L|| <= ||A||^2 max(beta+, beta-) "
         "+ max w^2 ||A||^2.")
     bp_x, bm_x = beta_bounds_sym()
-    ex = {q: sp.sympify(key[q]["exact_n2"]) for q in key}
+    ex = {q: key[q]["exact_n2_tex"] for q in key}  # the LaTeX of the exact values, printed once by SymPy
     correction_tex = (
         r"The paper-family constant 4 is valid but loose. Exact for $n = 2$ (symbolic): simplex targets "
-        rf"$\beta^+ = {sp.latex(ex['beta_plus_simplex'])} = {kp['exact_n2_value']:.4f}$, "
-        rf"$\beta^- = {sp.latex(ex['beta_minus_simplex'])} = {km['exact_n2_value']:.4f}$ (4 is "
+        rf"$\beta^+ = {ex['beta_plus_simplex']} = {kp['exact_n2_value']:.4f}$, "
+        rf"$\beta^- = {ex['beta_minus_simplex']} = {km['exact_n2_value']:.4f}$ (4 is "
         rf"{4 / kp['exact_n2_value']:.1f}$\times$ and {4 / km['exact_n2_value']:.1f}$\times$ too large); ball targets "
-        rf"$\beta^+ = {sp.latex(ex['beta_plus_ball'])}$, $\beta^- = {sp.latex(ex['beta_minus_ball'])}$. For $n = 3$ "
+        rf"$\beta^+ = {ex['beta_plus_ball']}$, $\beta^- = {ex['beta_minus_ball']}$. For $n = 3$ "
         r"(simplex) the sups are certified within $10^{-6}$ of these (interval branch and bound); for "
         rf"$n \le {nmax}$ they are numerically the same (numeric search, not certified). For every $n$ "
-        r"(symbolic-general steps, glued in prose): "
+        r"(symbolic-general steps and weighted sums, joined by the Rayleigh quotient in prose): "
         rf"$\beta^+ \le {sp.latex(bp_x)}$, $\beta^- \le {sp.latex(bm_x)}$ with $\rho = \max b - \min b$ (simplex: "
         rf"$\rho \le 1$, bounds $7/8$, $3/4$; ball: $\rho \le \sqrt2$, bounds "
         rf"{round_up(proven_constants('ball')[0], 3)}, "

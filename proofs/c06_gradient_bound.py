@@ -153,14 +153,16 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         f"{s_['exact_n2_value']:.4f} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and 7/27 + "
         f"5 sqrt(10)/54 = {bl['exact_n2_value']:.4f} for ball targets (exact for n = 2; for simplex targets certified "
         f"within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not certified). For every "
-        f"n (symbolic-general steps, glued in prose): ||Sc|| <= sqrt(1/2)(1 + rho)/2 ({su} simplex, {bu} ball).")
+        f"n (symbolic-general steps, the spectral theorem for S in prose): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
+        f"({su} simplex, {bu} ball).")
     correction_tex = (
         r"The inequality holds; the paper family's $\|Sc\| \le 2$ is loose: "
-        rf"$\sup\|Sc\| = {sp.latex(sp.sympify(s_['exact_n2']))} = {s_['exact_n2_value']:.4f}$ for simplex targets "
-        rf"({2 / s_['exact_n2_value']:.1f}$\times$ smaller) and ${sp.latex(sp.sympify(bl['exact_n2']))} = "
+        rf"$\sup\|Sc\| = {s_['exact_n2_tex']} = {s_['exact_n2_value']:.4f}$ for simplex targets "
+        rf"({2 / s_['exact_n2_value']:.1f}$\times$ smaller) and ${bl['exact_n2_tex']} = "
         rf"{bl['exact_n2_value']:.4f}$ for ball targets (exact for $n = 2$; for simplex targets certified within "
         rf"$10^{{-6}}$ for $n = 3$; numerically the same for $n \le {ns[-1]}$, numeric search, not certified). For "
-        rf"every $n$ (symbolic-general steps, glued in prose): $\|Sc\| \le {sp.latex(residual_bound_sym())}$ "
+        r"every $n$ (symbolic-general steps, the spectral theorem for $S$ in prose): "
+        rf"$\|Sc\| \le {sp.latex(residual_bound_sym())}$ "
         rf"(${su}$ simplex, ${bu}$ ball).")
     return result(
         id="C6", title="Gradient bound: sup ||Sc||", provenance="[paper] / [derived]",
