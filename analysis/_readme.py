@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,15 @@ from ._tex import figure_label
 from ._vocabulary import _max_of, _min_of, _names, load_sources, lookup, read_json
 
 __all__ = ["BENCH_RESULTS", "benchmark_blocks", "readme_blocks", "replace_blocks"]
+
+def _outward(path: str, decimals: int, *, up: bool) -> Callable[[Any], Any]:
+    """An interval end at ``path``, rounded outward to ``decimals`` (so the printed interval contains the true one)."""
+    def get(d: Any) -> float:
+        q = Decimal(repr(float(lookup(d, path)))).quantize(Decimal(1).scaleb(-decimals),
+                                                           rounding=ROUND_CEILING if up else ROUND_FLOOR)
+        return float(q)
+    return get
+
 
 # One-line findings of the README's figure table: a template over the figure's JSON (str.format with the
 # looked-up values); a missing key prints "(not generated)".
@@ -45,10 +55,12 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
                                        "directions; of the iterations themselves {it:.2f} (κ ≥ d/r); with a planted "
                                        "r ∝ d^{e:g}: {p:+.3f} [{plo:+.3f}, {phi:+.3f}]",
                            {"r": "r_fixed", "dmax": "max_d", "g": "series.gaussian.slope_overhead.slope",
-                            "glo": "series.gaussian.slope_overhead.lo", "ghi": "series.gaussian.slope_overhead.hi",
+                            "glo": _outward("series.gaussian.slope_overhead.lo", 3, up=False),
+                            "ghi": _outward("series.gaussian.slope_overhead.hi", 3, up=True),
                             "it": "series.gaussian.slope_iterations.slope", "e": "planted_exponent",
-                            "p": "planted.slope_overhead.slope", "plo": "planted.slope_overhead.lo",
-                            "phi": "planted.slope_overhead.hi"}),
+                            "p": "planted.slope_overhead.slope",
+                            "plo": _outward("planted.slope_overhead.lo", 3, up=False),
+                            "phi": _outward("planted.slope_overhead.hi", 3, up=True)}),
     "fig_constants": ("C4–C6", "the paper family's constants are {pmin:.1f}–{pmax:.1f}× the numerical suprema "
                                "(n ≤ {n}), the general bounds {gmin:.2f}–{gmax:.2f}×",
                       {"pmin": lambda d: min(lookup(d, f"paper_constants.{q}") / lookup(d, f"{s}_{q}_empirical")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 __all__ = ["EVIDENCE_WORDS", "MISSING", "NUMBER_WORDS", "VERDICT_COLORS", "VERDICT_WORDS", "figure_label",
@@ -78,7 +78,8 @@ def fmt_number(value: Any, spec: str) -> str:
     r"""One value as a LaTeX math body (no delimiters), rounded as ``spec`` says.
 
     ``dec<k>``: ``k`` decimals; ``sig<k>``: ``k`` significant digits, as :math:`a\times10^{b}` when
-    :math:`|b|\ge4`; ``sig<k>up``: the same rounded up (a bound or a width stays one); ``int``: an integer with
+    :math:`|b|\ge4`; ``dec<k>up``, ``sig<k>up`` (``down``): rounded up (down), so a
+    printed upper (lower) bound stays one; ``int``: an integer with
     thin-space groups; ``tex``: LaTeX the proofs wrote, as is; ``word``: a small integer as an English word;
     ``text``: the value as text.
     """
@@ -105,21 +106,25 @@ def fmt_number(value: Any, spec: str) -> str:
     if spec == "word":
         n = round(value)
         return r"\text{" + (NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)) + "}"
-    m = re.fullmatch(r"(dec|sig)(\d)(up)?", spec)
+    m = re.fullmatch(r"(dec|sig)(\d)(up|down)?", spec)
     if m is None:
-        raise ValueError(f"spec must be dec<k>, sig<k>, sig<k>up, int, tex, word or text, got {spec!r}")
+        raise ValueError(f"spec must be dec<k>, sig<k> (each optionally +up/down), int, tex, word or text, "
+                         f"got {spec!r}")
     digits = int(m.group(2))
-    if m.group(3):  # an upper bound (a width, a bracket end): rounded up, so the printed value is still a bound
-        if value <= 0 or m.group(1) != "sig":
-            raise ValueError(f"spec {spec!r} needs sig<k>up and a positive value, got {value!r}")
-        exponent = math.floor(math.log10(value)) - (digits - 1)
-        mant = Decimal(repr(value)).scaleb(-exponent).to_integral_value(rounding=ROUND_CEILING)
-        if mant >= 10**digits:  # 9.9 -> 10: one more digit
-            mant, exponent = (mant / 10).to_integral_value(rounding=ROUND_CEILING), exponent + 1
-        value = float(mant.scaleb(exponent))
+    # an upper bound (a width, a sup, the upper end of an interval) rounds up, a lower one down: outward, so the
+    # printed value is still a bound; without a suffix, to nearest
+    rounding = {"up": ROUND_CEILING, "down": ROUND_FLOOR}.get(m.group(3) or "")
     if m.group(1) == "dec":
+        if rounding is not None:
+            value = float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=rounding))
         text = f"{value:.{digits}f}"
         return "0" if float(text) == 0 else text  # no "-0.000"
+    if rounding is not None and value != 0:
+        exponent = math.floor(math.log10(abs(value))) - (digits - 1)
+        mant = Decimal(repr(value)).scaleb(-exponent).to_integral_value(rounding=rounding)
+        if abs(mant) >= 10**digits:  # 9.9 -> 10: one more digit
+            mant, exponent = (mant / 10).to_integral_value(rounding=rounding), exponent + 1
+        value = float(mant.scaleb(exponent))
     if value == 0:
         return "0"
     exponent = math.floor(math.log10(abs(value)))

@@ -301,9 +301,10 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         f"n = 3 sup is certified within 1e-6 of it (interval branch and bound), and for 3 <= n <= {nmax} (ball "
         f"targets) and 4 <= n <= {nmax} (simplex) it is numerically the same (numeric search, not certified): "
         "simplex targets beta+ = 13/384 + 55 sqrt(33)/1152 "
-        f"= {kp['exact_n2_value']:.4f}, beta- = 55 sqrt(33)/1152 - 13/384 = {km['exact_n2_value']:.4f} (4 is "
+        f"<= {round_up(kp['exact_n2_value'], 4)}, beta- = 55 sqrt(33)/1152 - 13/384 <= "
+        f"{round_up(km['exact_n2_value'], 4)} (4 is "
         f"{4 / kp['exact_n2_value']:.1f}x and {4 / km['exact_n2_value']:.1f}x too large); ball targets beta+ = "
-        f"1/6 + sqrt(3)/9 = {key['beta_plus_ball']['exact_n2_value']:.4f}, beta- = 5/16. Bound for every n "
+        f"1/6 + sqrt(3)/9 <= {round_up(key['beta_plus_ball']['exact_n2_value'], 4)}, beta- = 5/16. Bound for every n "
         "(symbolic-general, scalar steps machine-checked): beta+ <= 3/8 + rho/2, beta- <= 1/4 + rho/2 with "
         "rho = max b - min b (simplex: 7/8, 3/4; ball: 1.082, 0.957), so ||Hess L|| <= ||A||^2 max(beta+, beta-) "
         "+ max w^2 ||A||^2.")
@@ -311,8 +312,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ex = {q: key[q]["exact_n2_tex"] for q in key}  # the LaTeX of the exact values, printed once by SymPy
     correction_tex = (
         r"The paper-family constant 4 is valid but loose. Exact for $n = 2$ (symbolic): simplex targets "
-        rf"$\beta^+ = {ex['beta_plus_simplex']} = {kp['exact_n2_value']:.4f}$, "
-        rf"$\beta^- = {ex['beta_minus_simplex']} = {km['exact_n2_value']:.4f}$ (4 is "
+        rf"$\beta^+ = {ex['beta_plus_simplex']} \le {round_up(kp['exact_n2_value'], 4)}$, "
+        rf"$\beta^- = {ex['beta_minus_simplex']} \le {round_up(km['exact_n2_value'], 4)}$ (4 is "
         rf"{4 / kp['exact_n2_value']:.1f}$\times$ and {4 / km['exact_n2_value']:.1f}$\times$ too large); ball targets "
         rf"$\beta^+ = {ex['beta_plus_ball']}$, $\beta^- = {ex['beta_minus_ball']}$. For $n = 3$ "
         r"(simplex) the sups are certified within $10^{-6}$ of these (interval branch and bound); for "

@@ -175,16 +175,19 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                    deviates=tight[bset] < PAPER_CONSTANT)
     pu, bu = round_up(ps, 3), round_up(pb, 3)
     correction = (
-        f"Valid but loose. For every n (symbolic-general chain), w_i^2 >= beta- + l/sigma_min(A)^2 suffices with "
+        f"Valid but loose. For every n (C5's own steps symbolic-general, beta- from C4's chain), w_i^2 >= "
+        f"beta- + l/sigma_min(A)^2 suffices with "
         f"beta- = 1/4 + rho/2 <= {pu} (simplex targets) or {bu} (ball targets). The sharper beta- = "
-        f"{tight['simplex']:.4f} (simplex; 55 sqrt(33)/1152 - 13/384) and 5/16 (ball) is proven sufficient for "
-        "n = 2, certified within 1e-6 for n = 3 (simplex), and only numerically supported for 4 <= n <= 8; no "
+        f"55 sqrt(33)/1152 - 13/384 <= {round_up(tight['simplex'], 4)} (simplex) and 5/16 (ball) is proven "
+        "sufficient for n = 2, certified within 1e-6 for n = 3 (simplex), and only numerically supported for "
+        "4 <= n <= 8; no "
         f"smaller constant works (n = 2 example). The paper family's 4 over-regularizes by 4 - beta- = "
         f"{4 - tight['simplex']:.2f}.")
     correction_tex = (
-        r"Valid but loose. For every $n$ (symbolic-general chain), $w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2$ "
+        r"Valid but loose. For every $n$ (C5's own steps symbolic-general, $\beta^-$ from C4's chain), "
+        r"$w_i^2 \ge \beta^- + l/\sigma_{\min}(A)^2$ "
         rf"suffices with $\beta^- = {sp.latex(sp.Rational(1, 4) + rho / 2)} \le {pu}$ (simplex targets) or "
-        rf"${bu}$ (ball targets). The sharper $\beta^- = {tight['simplex']:.4f}$ (simplex; "
+        rf"${bu}$ (ball targets). The sharper $\beta^- \le {round_up(tight['simplex'], 4)}$ (simplex; "
         rf"${sp.latex(n2_exact('beta_minus', 'simplex')[0])}$) and $5/16$ (ball) is proven sufficient for $n = 2$, "
         r"certified within $10^{-6}$ for $n = 3$ (simplex), and only numerically supported for $4 \le n \le 8$; no "
         rf"smaller constant works ($n = 2$ example). The paper family's 4 over-regularizes by $4 - \beta^- = "

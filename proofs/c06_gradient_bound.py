@@ -149,18 +149,20 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     s_, bl = key["simplex"], key["ball"]
     su, bu = round_up(s_["bound_all_n"], 3), round_up(bl["bound_all_n"], 3)
     correction = (
-        f"The inequality holds; the paper family's ||Sc|| <= 2 is loose: sup ||Sc|| = 8 sqrt(2)/27 = "
-        f"{s_['exact_n2_value']:.4f} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and 7/27 + "
-        f"5 sqrt(10)/54 = {bl['exact_n2_value']:.4f} for ball targets (exact for n = 2; for simplex targets certified "
-        f"within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not certified). For every "
+        f"The inequality holds; the paper family's ||Sc|| <= 2 is loose: sup ||Sc|| = 8 sqrt(2)/27 <= "
+        f"{round_up(s_['exact_n2_value'], 4)} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and "
+        f"7/27 + 5 sqrt(10)/54 <= {round_up(bl['exact_n2_value'], 4)} for ball targets (exact for n = 2; for simplex "
+        f"targets certified within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not "
+        "certified). For every "
         f"n (symbolic-general steps, the spectral theorem for S in prose): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
         f"({su} simplex, {bu} ball).")
     correction_tex = (
         r"The inequality holds; the paper family's $\|Sc\| \le 2$ is loose: "
-        rf"$\sup\|Sc\| = {s_['exact_n2_tex']} = {s_['exact_n2_value']:.4f}$ for simplex targets "
-        rf"({2 / s_['exact_n2_value']:.1f}$\times$ smaller) and ${bl['exact_n2_tex']} = "
-        rf"{bl['exact_n2_value']:.4f}$ for ball targets (exact for $n = 2$; for simplex targets certified within "
-        rf"$10^{{-6}}$ for $n = 3$; numerically the same for $n \le {ns[-1]}$, numeric search, not certified). For "
+        rf"$\sup\|Sc\| = {s_['exact_n2_tex']} \le {round_up(s_['exact_n2_value'], 4)}$ for simplex targets "
+        rf"({2 / s_['exact_n2_value']:.1f}$\times$ smaller) and ${bl['exact_n2_tex']} "
+        rf"\le {round_up(bl['exact_n2_value'], 4)}$ for ball targets (exact for $n = 2$; for simplex targets "
+        rf"certified within $10^{{-6}}$ for $n = 3$; numerically the same for $n \le {ns[-1]}$, numeric search, "
+        r"not certified). For "
         r"every $n$ (symbolic-general steps, the spectral theorem for $S$ in prose): "
         rf"$\|Sc\| \le {sp.latex(residual_bound_sym())}$ "
         rf"(${su}$ simplex, ${bu}$ ball).")

@@ -77,7 +77,7 @@ def test_named_numbers_are_rounded_and_missing_ones_visible(generated: Path):
     assert _macro(tex, "DimSlopeGauss") == r"{\ensuremath{0.006}}"  # dec3
     assert _macro(tex, "DimSlopeGaussLo") == r"{\ensuremath{-0.007}}"
     assert _macro(tex, "DimRank") == r"{\ensuremath{8}}"
-    assert _macro(tex, "BetaPlusSimplex") == r"{\ensuremath{0.3081}}"
+    assert _macro(tex, "BetaPlusSimplex") == r"{\ensuremath{0.3082}}"  # dec4up: 0.30812 is an upper bound
     assert _macro(tex, "BetaPlusSimplexExact") == r"{\ensuremath{\frac{13}{384} + \frac{55 \sqrt{33}}{1152}}}"
     assert _macro(tex, "SearchMaxN") == r"{\ensuremath{8}}"
     # a key the JSON lacks, a figure never run, a claim absent: each a red notice naming what is missing
@@ -232,6 +232,9 @@ def test_fmt_number():
     assert report.fmt_number(9.43e-7, "sig1up") == r"1\times10^{-6}"  # a width: rounded up, never down
     assert report.fmt_number(9.43e-7, "sig1") == r"9\times10^{-7}"
     assert report.fmt_number(0.3081, "sig2up") == "0.31"
+    assert report.fmt_number(0.30811714, "dec4up") == "0.3082"  # a sup, printed as an upper bound
+    assert report.fmt_number(-0.00678, "dec3down") == "-0.007"  # a lower interval end, printed below it
+    assert report.fmt_number(0.5714, "dec4down") == "0.5714"
     assert report.fmt_number(8, "word") == r"\text{eight}"
     assert report.fmt_number(r"\frac{d + k + 1}{k}", "tex") == r"\frac{d + k + 1}{k}"  # the proofs' LaTeX, as is
     with pytest.raises(TypeError, match="LaTeX"):
