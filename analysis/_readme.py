@@ -118,6 +118,8 @@ def readme_blocks(generated: Path) -> dict[str, str]:
         for c in claims:
             chain = c.get("chain") if isinstance(c.get("chain"), dict) else {}
             label = str(chain.get("label_tex") or "not generated: run `make verify`")
+            if chain.get("weaker_cited_claims"):
+                label += f"; through {', '.join(chain['weaker_cited_claims'])}: {chain.get('weakest_with_cited')}"
             scope = str(chain.get("scope_tex") or chain.get("scope") or "")
             if chain.get("every_size"):
                 scope += " (every step covers every size)"

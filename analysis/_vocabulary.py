@@ -337,7 +337,12 @@ def weakest_link(c: dict[str, Any]) -> tuple[str, str]:
     scope = chain.get("scope_tex") or tex_escape(chain.get("scope") or "")
     if chain.get("every_size"):
         scope += r" (every step covers every size)"
-    return str(chain.get("label_tex") or notice("claims.json: chain label")), scope or "--"
+    label = str(chain.get("label_tex") or notice("claims.json: chain label"))
+    weaker = chain.get("weaker_cited_claims") or []
+    if weaker:  # a cited claim's chain is weaker than this claim's own steps: say so, and how weak
+        label += (f"; through {', '.join(tex_escape(c) for c in weaker)}: "
+                  f"{tex_escape(str(chain.get('weakest_with_cited')))}")
+    return label, scope or "--"
 
 
 def _claims_table(claims: Any) -> str:

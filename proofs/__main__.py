@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import MODULES, load
-from ._common import EVIDENCE_KINDS, VERDICTS
+from ._common import EVIDENCE_KINDS, VERDICTS, propagate_citations
 from ._report import to_text, write
 
 __all__ = ["main", "regressions", "run"]
@@ -79,6 +79,10 @@ def regressions(results: list[dict[str, Any]], committed: list[dict[str, Any]] |
             continue
         if EVIDENCE_KINDS.index(new_chain["weakest"]) > EVIDENCE_KINDS.index(old_chain["weakest"]):
             out.append(f"{r['id']}: weakest step {new_chain['weakest']!r}, committed {old_chain['weakest']!r}")
+        old_cited, new_cited = old_chain.get("weakest_with_cited"), new_chain.get("weakest_with_cited")
+        if old_cited in EVIDENCE_KINDS and new_cited in EVIDENCE_KINDS and (
+                EVIDENCE_KINDS.index(new_cited) > EVIDENCE_KINDS.index(old_cited)):
+            out.append(f"{r['id']}: weakest link through cited claims {new_cited!r}, committed {old_cited!r}")
         if old_chain.get("every_size") and not new_chain.get("every_size"):
             out.append(f"{r['id']}: the chain no longer covers every size (scope {new_chain.get('scope')!r})")
     return out
@@ -110,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--only: unknown claim id(s) {', '.join(sorted(unknown))}; expected C1..C{len(MODULES)}")
     start = time.perf_counter()
     results, timings, errors = run(wanted, quick=args.quick)
+    if wanted is None and not errors:
+        propagate_citations(results)  # the weakest link through cited claims, compared below
     print(to_text(results, timings))
     counts = {v: sum(r["verdict"] == v for r in results) for v in VERDICTS}
     print(f"\n{len(results)} claims: " + ", ".join(f"{n} {v}" for v, n in counts.items())
@@ -135,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         merged = {c["id"]: c for c in committed or []}
         merged.update({r["id"]: r for r in results})
         results = [merged[k] for k in sorted(merged, key=lambda s: int(s[1:]))]
+    propagate_citations(results)
     jp, tp = write(results, args.outdir)
     for p in (jp, tp):
         print(f"wrote {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")

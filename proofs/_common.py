@@ -41,6 +41,7 @@ __all__ = [
     "matrix_is_zero",
     "nonneg_certificate",
     "outward",
+    "propagate_citations",
     "result",
     "round_down",
     "round_up",
@@ -529,3 +530,33 @@ def weakest_of(checks: Checks, names: tuple[str, ...]) -> str:
     if len(kinds) != len(names):
         raise ValueError(f"names must all be steps of the chain, got {names!r}")
     return max(kinds, key=EVIDENCE_KINDS.index)
+
+
+def propagate_citations(results: list[dict[str, Any]]) -> None:
+    """Add to each claim's ``chain`` the claims its steps cite (transitively) and the weakest kind through them.
+
+    A step whose hypothesis is carried by another claim is only as strong as that claim's chain, so
+    ``chain["cited_claims"]`` lists them, ``chain["weaker_cited_claims"]`` those whose chain is weaker than the
+    claim's own, and ``chain["weakest_with_cited"]`` is the weakest kind over the claim's own steps and theirs
+    (``proofs.__main__`` calls this on the whole report before writing it).
+    """
+    by_id = {r["id"]: r for r in results}
+
+    def cited(cid: str, seen: set[str]) -> set[str]:
+        out: set[str] = set()
+        for st in by_id[cid].get("steps", []):
+            for h in st.get("hypotheses", []):
+                other = h.get("by", "")
+                if h.get("status") == "claim" and other in by_id and other not in seen:
+                    seen.add(other)
+                    out |= {other} | cited(other, seen)
+        return out
+
+    for r in results:
+        claims = sorted(cited(r["id"], {r["id"]}), key=lambda s: int(s[1:]))
+        kinds = [r["chain"]["weakest"], *(by_id[c]["chain"]["weakest"] for c in claims)]
+        own = EVIDENCE_KINDS.index(r["chain"]["weakest"])
+        r["chain"]["cited_claims"] = claims
+        r["chain"]["weaker_cited_claims"] = [c for c in claims
+                                             if EVIDENCE_KINDS.index(by_id[c]["chain"]["weakest"]) > own]
+        r["chain"]["weakest_with_cited"] = max(kinds, key=EVIDENCE_KINDS.index)

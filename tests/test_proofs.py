@@ -307,6 +307,32 @@ def test_the_chain_is_as_strong_as_its_weakest_step() -> None:
         ch.step("x", "symbolic-general", "every n \u2264 3", "x", True, tex="x")
 
 
+def test_a_claim_is_no_stronger_than_the_claims_it_cites() -> None:
+    """``propagate_citations``: a step carried by another claim inherits that claim's weakest link, transitively."""
+    from proofs._common import by_claim, propagate_citations
+
+    def claim(cid: str, kind: str, cites: str | None) -> dict:
+        ch = Checks()
+        hyps = (by_claim("a fact", cites),) if cites else ()
+        ch.step("s", kind, "every n", "x", True, tex="x", hypotheses=hyps)
+        return result(id=cid, title="t", provenance="[derived]", statement="s", checks=ch, correction=None,
+                      key_numbers={}, summary="x", statement_tex="s", title_tex="t")
+
+    results = [claim("C1", "prose-argument", None), claim("C2", "symbolic-general", "C1"),
+               claim("C3", "symbolic-general", "C2")]
+    propagate_citations(results)
+    c3 = results[2]["chain"]
+    assert c3["cited_claims"] == ["C2", "C1"] or c3["cited_claims"] == ["C1", "C2"]
+    assert c3["weaker_cited_claims"] == ["C1"]
+    assert c3["weakest"] == "symbolic-general"
+    assert c3["weakest_with_cited"] == "prose-argument"
+    committed = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+    by_id = {c["id"]: c for c in committed}
+    for c in committed:  # the committed report is consistent with its own citations
+        kinds = [c["chain"]["weakest"], *(by_id[o]["chain"]["weakest"] for o in c["chain"]["cited_claims"])]
+        assert c["chain"]["weakest_with_cited"] == max(kinds, key=EVIDENCE_KINDS.index), c["id"]
+
+
 def test_a_module_without_steps_is_as_strong_as_its_weakest_check() -> None:
     """A proof module written before the chain (no ``Checks.step``) still reports, conservatively.
 

@@ -129,6 +129,11 @@ def test_one_claims_table_with_the_weakest_link(generated: Path):
     assert "(every step covers every size)" not in c4
     c9 = next(line for line in table.splitlines() if line.startswith("C9 &"))
     assert report._notice("claims.json C9: chain") in c9  # no chain yet: red, never blank
+    claims = json.loads((generated / "claims.json").read_text(encoding="utf-8"))
+    claims[0]["chain"] = {**claims[0]["chain"], "weaker_cited_claims": ["C4"], "weakest_with_cited": "prose-argument"}
+    _write(generated, "claims", claims)
+    table = _macro(report.render(generated, main_tex=MAIN_TEX), "ClaimsTable")
+    assert "symbolic-general; through C4: prose-argument" in table  # a cited claim's weaker link is shown
     assert report._notice("claims.json C9: title_tex") in c9  # and no title converted from the plain text
     assert "claims.tex" not in MAIN_TEX.read_text(encoding="utf-8")  # the table is printed once
 
