@@ -22,6 +22,7 @@ for n = 3 (let :math:`f_3 \to 0`), so the n = 3 supremum lies in a bracket of wi
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from math import comb
 from typing import Any
@@ -144,9 +145,27 @@ def certify_n3(quantity: str, n2_value: Any) -> dict[str, Any]:
         M = rational_above(n2_value)
         polys = n3_polynomials(quantity, M)
     results = [certify_positive(p) for p in polys]
-    upper = float(sp.sqrt(sp.Rational(M.numerator, M.denominator))) if quantity == "sc" else float(M)
+    exact_upper = sp.sqrt(sp.Rational(M.numerator, M.denominator)) if quantity == "sc" else sp.Rational(
+        M.numerator, M.denominator)
     return {"certified": all(ok for ok, _ in results), "boxes": sum(b for _, b in results),
-            "lower": float(sp.N(n2_value, 20)), "upper": upper, "M_rational": f"{M.numerator}/{M.denominator}"}
+            "lower": float_outward(n2_value, down=True), "upper": float_outward(exact_upper, down=False),
+            "M_rational": f"{M.numerator}/{M.denominator}"}
+
+
+def float_outward(value: Any, *, down: bool) -> float:
+    """The float64 next to the exact ``value`` on the outward side (below it if ``down``, else above it).
+
+    A certified bracket printed as floats must still contain the exact sup, so its ends round outward, never
+    to nearest.
+    """
+    exact = sp.nsimplify(value) if not isinstance(value, sp.Basic) else value
+    f = float(sp.N(exact, 40))
+    q = sp.Rational(f)  # the float's exact value
+    if down and q > exact:
+        f = math.nextafter(f, -math.inf)
+    elif not down and q < exact:
+        f = math.nextafter(f, math.inf)
+    return f
 
 
 def reduction_checks() -> list[tuple[str, bool]]:

@@ -10,9 +10,11 @@ the index only through a handful of *weighted moments*: :math:`\sum_k f_k = 1`, 
 * a scalar inequality proved by an exact certificate (:func:`proofs._common.nonneg_certificate`): the
   difference equals a sum of products of hypotheses and squares.
 
-The glue between the steps is standard linear algebra (Rayleigh quotients of a symmetric matrix, the
-triangle and Hölder inequalities, a convex combination lies between its extremes); it is recorded as
-``prose-argument`` evidence next to the machine-checked steps. Every function returns a list of
+The glue between the steps is standard linear algebra. The weighted sums of per-index bounds are
+certificates too (:func:`weighted_sum_steps`, ``n`` symbolic); what remains (Rayleigh quotients of a
+symmetric matrix, the spectral theorem, the triangle and Hölder inequalities of C7) is a ``prose-argument``
+step of the claim's chain, named and counted. Every hypothesis a certificate uses is listed in
+:data:`HYPOTHESES` with its discharge. Every function returns a list of
 ``(detail, passed)`` pairs and never raises on a false statement.
 """
 
@@ -26,9 +28,11 @@ from ._common import is_zero, nonneg_certificate
 
 __all__ = [
     "GLUE",
+    "HYPOTHESES",
     "SCOPE",
     "beta_minus_steps",
     "beta_plus_steps",
+    "hypothesis_counts",
     "index_sum",
     "m3_steps",
     "sc_steps",
@@ -36,6 +40,7 @@ __all__ = [
     "spectrum_steps",
     "split_steps",
     "weighted_sum",
+    "weighted_sum_steps",
 ]
 
 SCOPE = "every n, f in the simplex, every target b"  # rho = max b - min b throughout
@@ -49,16 +54,82 @@ rho = sp.Symbol("rho", nonnegative=True)  # the same symbol as proofs.c04_smooth
 lam = sp.Symbol("lambda", real=True)  # lambda_max(S)
 
 GLUE = {
-    "beta_plus": "lambda_max(B) = max over unit v of v^T B v; per-index bounds f_k q_k vt_k^2 <= (..) f_k vt_k^2 "
-                 "summed over k; S is symmetric PSD with spectrum in [0, lambda_max(S)].",
-    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v; the per-index bound -q_k <= s + rho summed "
-                  "with weights f_k vt_k^2 >= 0; sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
-    "sc": "||Sc||^2 = c^T S^2 c <= lambda_max(S) c^T S c (spectral theorem), c^T S c = Var_f(c), the range of c "
-          "bounds |c_k - mid| for the mid-range.",
+    "beta_plus": "lambda_max(B) = max over unit v of v^T B v (Rayleigh quotient, spectral theorem), so the bound "
+                 "on v^T B v for every unit v (weighted sums, machine-checked) bounds lambda_max(B); S symmetric "
+                 "PSD with spectrum in [0, lambda_max(S)] gives sigma^2 = v^T S v <= lambda_max(S).",
+    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v (Rayleigh quotient, spectral theorem), so the "
+                  "bound on -v^T B v for every unit v (weighted sums, machine-checked) bounds -lambda_min(B); "
+                  "sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
+    "sc": "c^T S^2 c <= lambda_max(S) c^T S c: the weighted sum (machine-checked) over the eigen-coordinates of S "
+          "(spectral theorem); c^T S c = Var_f(c); the range of c bounds |c_k - mid| for the mid-range.",
     "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0), Hoelder with "
           "||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, triangle inequality on ||fdddot||_1; "
           "along x the logit direction is A h with ||A h|| <= ||A||, and phi''' is cubic in the direction.",
 }
+
+
+# Every hypothesis a certificate below uses (``hypotheses`` of :func:`proofs._common.nonneg_certificate`), keyed by
+# its expanded form, with how it is discharged: ``step`` (a machine-checked step of this module, named by the
+# start of its text), ``claim`` (another claim's chain), ``definition`` (true of the symbol by its definition:
+# a sum of squares, an absolute value, a max or min) or ``assumption`` (of the claim: the admissible targets).
+# :func:`_certificate` refuses a hypothesis that is not listed, so no hypothesis is typed in unexamined.
+HYPOTHESES: dict[str, tuple[str, str]] = {
+    "-lo + v_k": ("definition", "lo = min_k v_k"),
+    "hi - v_k": ("definition", "hi = max_k v_k"),
+    "lambda_j": ("step", "v^T S v = sum f_k vt_k^2 (S is PSD, so its eigenvalues are >= 0)"),
+    "lambda - lambda_j": ("definition", "lambda = lambda_max(S) >= every eigenvalue lambda_j"),
+    "s_rest": ("definition", "s_rest = sum_{k != i} f_k^2, a sum of squares"),
+    "bmax - fb": ("step", "weights f_k (Var_f, C6): a weighted mean of b under f is at most max b"),
+    "-bmin + fb": ("step", "weights f_k (Var_f, C6): a weighted mean of b under f is at least min b"),
+    "b_i - bmin": ("definition", "bmin = min_k b_k"),
+    "-b_i + bmax": ("definition", "bmax = max_k b_k"),
+    "-b_j + bmax": ("definition", "bmax = max_k b_k"),
+    "lambda": ("step", "v^T S v = sum f_k vt_k^2 (S is PSD)"),
+    "1/2 - lambda": ("step", "(hi - lo)^2/4 <= (hi^2 + lo^2)/2 (Popoviciu, lambda_max(S) <= 1/2)"),
+    "sigma2": ("definition", "sigma^2 = sum_k f_k vt_k^2, a weighted sum of squares"),
+    "lambda - sigma2": ("step", "the Rayleigh quotient: sigma^2 = v^T S v <= lambda_max(S) for unit v (prose step)"),
+    "a": ("step", "c_i - cbar <= 1/4 + rho (a = 1/4 + rho >= 0 since rho >= 0)"),
+    "f_i": ("claim", "C1: f in the simplex"),
+    "f_j": ("claim", "C1: f in the simplex"),
+    "1 - f_i": ("claim", "C1: f in the simplex"),
+    "s": ("definition", "s = ||f||^2"),
+    "rho": ("definition", "rho = max b - min b"),
+    "1/2 - sigma2": ("step", "sigma^2 <= lambda_max(S) <= 1/2 (Popoviciu), in the case s <= 1/2"),
+    "1/2 - s": ("step", "the case s <= 1/2 (the other case s >= 1/2 is certified too)"),
+    "s - 1/2": ("step", "the case s >= 1/2 (the other case s <= 1/2 is certified too)"),
+    "-s - sigma2 + 1": ("step", "sigma^2 <= lambda_max(S) <= tr S = 1 - s"),
+    "V": ("definition", "V = Var_f(c), a weighted sum of squares"),
+    "R**2/4 - V": ("step", "Popoviciu: Var_f <= range^2/4"),
+    "R": ("definition", "R = range(c) >= 0"),
+    "-R + rho + 1": ("step", "range(c) <= 1 + rho"),
+    "x": ("definition", "x = |.| >= 0"),
+    "y": ("definition", "y = |.| >= 0"),
+    "-hi**2 - lo**2 + 1": ("definition", "hi^2 + lo^2 <= ||v||^2 = 1 for two distinct entries of a unit v"),
+    "-x + sqrt(2)": ("step", "|vt_k| <= range(v) <= sqrt 2 for unit v"),
+    "-sigma + sqrt(2)/2": ("step", "sigma^2 <= lambda_max(S) <= 1/2"),
+    "sigma": ("definition", "sigma = sqrt(sigma^2) >= 0"),
+    "sigma + sqrt(2)/2": ("definition", "sigma >= 0"),
+    "1/2 - a": ("step", "|fdot_k| <= ||Sv|| and ||Sv||^2 <= lambda sigma^2 <= 1/4"),
+    "b": ("definition", "b = ||fddot||_1 >= 0"),
+    "1 - b": ("step", "||fddot||_1 = sum f_k |vt_k^2 - sigma^2| <= 2 sigma^2 <= 1"),
+    "-R + rho/2 + 1/2": ("step", "range(c) <= 1 + rho, so max|c_k - mid| <= (1 + rho)/2"),
+    "-T + 7*sqrt(2)/4": ("step", "||fdddot||_1 <= 7/(2 sqrt2)"),
+}
+
+
+def _certificate(expr: Any, terms: list[Any], hypotheses: tuple[Any, ...] = ()) -> bool:
+    """:func:`proofs._common.nonneg_certificate`, refusing (False) any hypothesis not in :data:`HYPOTHESES`."""
+    if any(str(sp.expand(sp.sympify(h))) not in HYPOTHESES for h in hypotheses):
+        return False
+    return nonneg_certificate(expr, terms, hypotheses)
+
+
+def hypothesis_counts() -> dict[str, int]:
+    """How the certificates' hypotheses are discharged: ``{status: count}`` over :data:`HYPOTHESES`."""
+    out: dict[str, int] = {}
+    for status, _ in HYPOTHESES.values():
+        out[status] = out.get(status, 0) + 1
+    return out
 
 
 def weighted_sum(expr: Any, moments: dict[int, Any]) -> Any:
@@ -180,18 +251,18 @@ def spectrum_steps() -> Steps:
     vk, lo, hi = sp.symbols("v_k lo hi", real=True)
     out.append(("Popoviciu: lo <= v_k <= hi gives ((hi - lo)/2)^2 - (v_k - (hi + lo)/2)^2 = (v_k - lo)(hi - v_k) "
                 ">= 0, so Var_f(v) <= (hi - lo)^2/4",
-                nonneg_certificate((hi - lo) ** 2 / 4 - (vk - (hi + lo) / 2) ** 2, [(1, vk - lo, hi - vk)],
+                _certificate((hi - lo) ** 2 / 4 - (vk - (hi + lo) / 2) ** 2, [(1, vk - lo, hi - vk)],
                                    (vk - lo, hi - vk))))
     out.append(("(hi - lo)^2/4 <= (hi^2 + lo^2)/2 = (sum of two distinct squares)/2 <= ||v||^2/2: "
                 "(hi^2 + lo^2)/2 - (hi - lo)^2/4 = (hi + lo)^2/4, so lambda_max(S) <= 1/2",
-                nonneg_certificate((hi**2 + lo**2) / 2 - (hi - lo) ** 2 / 4, [(sp.Rational(1, 4), (hi + lo) ** 2)])))
+                _certificate((hi**2 + lo**2) / 2 - (hi - lo) ** 2 / 4, [(sp.Rational(1, 4), (hi + lo) ** 2)])))
     out.append(("tr S = sum f_k - sum f_k^2 = 1 - s, and lambda_max(S) <= tr S (other eigenvalues >= 0)",
                 is_zero(index_sum(f - f**2, {}, {}, {(1, 0): sp.Integer(1), (2, 0): s}, *sp.symbols("a b e"))
                         - (1 - s))))
     lj = sp.Symbol("lambda_j", real=True)
     out.append(("S^2 <= lambda_max(S) S: per eigenvalue lambda_max lambda_j - lambda_j^2 = lambda_j (lambda_max - "
                 "lambda_j) >= 0, so ||Su||^2 <= lambda_max(S) u^T S u",
-                nonneg_certificate(lam * lj - lj**2, [(1, lj, lam - lj)], (lj, lam - lj))))
+                _certificate(lam * lj - lj**2, [(1, lj, lam - lj)], (lj, lam - lj))))
     return out
 
 
@@ -208,14 +279,14 @@ def beta_plus_steps() -> tuple[Steps, Any]:
     lhs = (fi - bi) - ((fi**2 + srest) - fb)
     out.append(("c_i - cbar <= 1/4 + rho: 1/4 + rho - (c_i - cbar) = (f_i - 1/2)^2 + s_rest + (bmax - <f,b>) + "
                 "(b_i - bmin), cbar = s - <f,b>, s = f_i^2 + s_rest",
-                nonneg_certificate((sp.Rational(1, 4) + rho - lhs).subs(rho, bmax - bmin),
+                _certificate((sp.Rational(1, 4) + rho - lhs).subs(rho, bmax - bmin),
                                    [(fi - half) ** 2, srest, bmax - fb, bi - bmin],
                                    (srest, bmax - fb, bi - bmin))))
     # v^T B v <= lambda sigma^2 + a sigma^2 with a = 1/4 + rho, sigma^2 <= lambda <= 1/2
     hyps = (lam, half - lam, sig, lam - sig, a)
     out.append(("(lambda + a) sigma^2 <= (1/2 + a)/2 for 0 <= sigma^2 <= lambda <= 1/2, a >= 0: gap = "
                 "(lambda + a)(lambda - sigma^2) + (1/2 - lambda)(1/2 + a + lambda)",
-                nonneg_certificate((half + a) / 2 - (lam + a) * sig,
+                _certificate((half + a) / 2 - (lam + a) * sig,
                                    [(1, lam, lam - sig), (1, a, lam - sig), (half, half - lam), (1, half - lam, a),
                                     (1, half - lam, lam)], hyps)))
     out.append(("beta+ = (1/2 + a)/2 at a = 1/4 + rho is 3/8 + rho/2",
@@ -231,17 +302,17 @@ def beta_minus_steps() -> tuple[Steps, Any]:
     out: Steps = []
     q_i = 2 * fi - bi - (s - fb)  # q_i = f_i + c_i - cbar
     out.append(("-q_i <= s + rho: s + rho + q_i = 2 f_i + (bmax - b_i) + (<f,b> - bmin)",
-                nonneg_certificate((s + rho + q_i).subs(rho, bmax - bmin), [(2, fi), bmax - bi, fb - bmin],
+                _certificate((s + rho + q_i).subs(rho, bmax - bmin), [(2, fi), bmax - bi, fb - bmin],
                                    (fi, bmax - bi, fb - bmin))))
     base = (s, rho, sig)
     out.append(("s <= 1/2: (s + rho) sigma^2 <= 1/4 + rho/2 for sigma^2 <= 1/2; gap = (s + rho)(1/2 - sigma^2) + "
                 "(1/2 - s)/2",
-                nonneg_certificate(target - (s + rho) * sig,
+                _certificate(target - (s + rho) * sig,
                                    [(1, s, half - sig), (1, rho, half - sig), (half, half - s)],
                                    (*base, half - sig, half - s))))
     out.append(("s >= 1/2: (s + rho) sigma^2 <= 1/4 + rho/2 for sigma^2 <= 1 - s; gap = (s + rho)(1 - s - sigma^2) "
                 "+ (s - 1/2)^2 + rho (s - 1/2)",
-                nonneg_certificate(target - (s + rho) * sig,
+                _certificate(target - (s + rho) * sig,
                                    [(1, s, 1 - s - sig), (1, rho, 1 - s - sig), (s - half) ** 2, (1, rho, s - half)],
                                    (*base, 1 - s - sig, s - half))))
     return out, target
@@ -253,13 +324,13 @@ def sc_steps() -> tuple[Steps, Any]:
     R, V = sp.symbols("R V", real=True)
     out: Steps = []
     out.append(("range(c) <= 1 + rho: 1 + rho - (c_i - c_j) = (1 - f_i) + f_j + (b_i - bmin) + (bmax - b_j)",
-                nonneg_certificate((1 + rho - ((fi - bi) - (fj - bj))).subs(rho, bmax - bmin),
+                _certificate((1 + rho - ((fi - bi) - (fj - bj))).subs(rho, bmax - bmin),
                                    [1 - fi, fj, bi - bmin, bmax - bj], (1 - fi, fj, bi - bmin, bmax - bj))))
     hyps = (lam, half - lam, V, R**2 / 4 - V, R, 1 + rho - R, rho)
     out.append(("||Sc||^2 <= lambda Var_f(c) <= (1/2)(R^2/4) <= (1 + rho)^2/8 for lambda <= 1/2, Var <= R^2/4, "
                 "R = range(c) <= 1 + rho: gap = lambda (R^2/4 - V) + (1/2 - lambda) R^2/4 "
                 "+ (1 + rho - R)(1 + rho + R)/8",
-                nonneg_certificate((1 + rho) ** 2 / 8 - lam * V,
+                _certificate((1 + rho) ** 2 / 8 - lam * V,
                                    [(1, lam, R**2 / 4 - V), (sp.Rational(1, 4), half - lam, R**2),
                                     (sp.Rational(1, 8), 1 + rho - R), (sp.Rational(1, 8), 1 + rho - R, rho),
                                     (sp.Rational(1, 8), 1 + rho - R, R)], hyps)))
@@ -276,27 +347,27 @@ def m3_steps() -> tuple[Steps, Any]:
     sg = sp.Symbol("sigma", real=True)  # sigma = sqrt(sigma^2) in [0, 1/sqrt 2]
     r2 = sp.sqrt(2)
     out.append(("|fdot_k| <= ||Sv|| and ||Sv||^2 <= lambda sigma^2 <= 1/4 (0 <= sigma^2 <= lambda <= 1/2)",
-                nonneg_certificate(sp.Rational(1, 4) - lam * s2, [(1, lam, lam - s2), (1, half - lam, lam),
+                _certificate(sp.Rational(1, 4) - lam * s2, [(1, lam, lam - s2), (1, half - lam, lam),
                                                                   (half, half - lam)],
                                    (lam, half - lam, s2, lam - s2))))
     out.append(("||fddot||_1 = sum f_k |vt_k^2 - sigma^2| <= sum f_k (vt_k^2 + sigma^2) = 2 sigma^2 <= 1: "
                 "(x + y)^2 - (x - y)^2 = 4xy for x, y >= 0",
-                nonneg_certificate((x + y) ** 2 - (x - y) ** 2, [(4, x, y)], (x, y))
+                _certificate((x + y) ** 2 - (x - y) ** 2, [(4, x, y)], (x, y))
                 and is_zero(weighted_sum(f * (vt**2 + s2), VT_MOMENTS) - 2 * s2)))
     out.append(("|vt_k| <= range(v) <= sqrt 2 for unit v: 2 - (hi - lo)^2 = 2 (1 - hi^2 - lo^2) + (hi + lo)^2",
-                nonneg_certificate(2 - (hi - lo) ** 2, [(2, 1 - hi**2 - lo**2), (hi + lo) ** 2], (1 - hi**2 - lo**2,))))
+                _certificate(2 - (hi - lo) ** 2, [(2, 1 - hi**2 - lo**2), (hi + lo) ** 2], (1 - hi**2 - lo**2,))))
     absv, mu1 = sp.symbols("absvt_k mu1", real=True)
     out.append(("sum f_k |vt_k| <= sigma: sigma^2 - (sum f |vt|)^2 = sum f_k (|vt_k| - mu1)^2 >= 0 (|vt_k|^2 = vt_k^2)",
                 is_zero(weighted_sum((f * (vt - mu1) ** 2), {0: 1, 1: mu1, 2: s2, 3: k3}) - (s2 - mu1**2))))
     del absv
     out.append(("sum f|vt|^3 <= sqrt2 sigma^2 and |kappa3| <= sum f|vt|^3: sqrt2 vt_k^2 - |vt_k|^3 = vt_k^2 "
                 "(sqrt2 - |vt_k|) >= 0",
-                nonneg_certificate(r2 * x**2 - x**3, [(1, x**2, r2 - x)], (r2 - x,))))
+                _certificate(r2 * x**2 - x**3, [(1, x**2, r2 - x)], (r2 - x,))))
     T = 2 * r2 * sg**2 + 3 * sg**3  # ||fdddot||_1 <= 2 sqrt2 sigma^2 + 3 sigma^3
     t_max = 7 / (2 * r2)
     out.append(("||fdddot||_1 <= sum f|vt|^3 + 3 sigma^2 sum f|vt| + |kappa3| <= 2 sqrt2 sigma^2 + 3 sigma^3 <= "
                 "7/(2 sqrt2) for 0 <= sigma <= 1/sqrt2",
-                nonneg_certificate(t_max - T, [(2 * r2, 1 / r2 - sg, 1 / r2 + sg),
+                _certificate(t_max - T, [(2 * r2, 1 / r2 - sg, 1 / r2 + sg),
                                                (3, 1 / r2 - sg, sp.Rational(1, 2)), (3 / r2, 1 / r2 - sg, sg),
                                                (3, 1 / r2 - sg, sg**2)],
                                    (1 / r2 - sg, sg, 1 / r2 + sg))))
@@ -304,7 +375,34 @@ def m3_steps() -> tuple[Steps, Any]:
     bound = sp.Rational(3, 2) + (1 + rho) / 2 * t_max
     out.append(("|phi'''| <= 3 a b + R T <= 3/2 + (1 + rho)/2 * 7/(2 sqrt2) for a = ||fdot||_inf <= 1/2, b = "
                 "||fddot||_1 <= 1, R = max|c_k - mid| <= (1 + rho)/2, T = ||fdddot||_1 <= 7/(2 sqrt2)",
-                nonneg_certificate(bound - 3 * a_ * b_ - R * Tm,
+                _certificate(bound - 3 * a_ * b_ - R * Tm,
                                    [(3, half - a_), (3, a_, 1 - b_), (1, (1 + rho) / 2 - R, t_max), (1, R, t_max - Tm)],
                                    (a_, half - a_, b_, 1 - b_, R, (1 + rho) / 2 - R, t_max - Tm))))
     return out, sp.nsimplify(bound)
+
+
+def weighted_sum_steps() -> Steps:
+    r"""Every n (index sums, ``n`` a symbol): the weighted-sum glue of C4, C6 and C7 as certificates.
+
+    A per-index bound :math:`a_k \le A` summed with weights :math:`w_k \ge 0` gives
+    :math:`\sum_k w_ka_k \le A\sum_kw_k`: with :math:`a_k = A - g_k`, :math:`g_k \ge 0`, the gap is
+    :math:`\sum_k w_kg_k \ge 0`, a sum of products of non-negative symbols (SymPy's assumptions on the index
+    sum). It carries beta+ (weights :math:`f_k\tilde v_k^2`, :math:`a_k = c_k - \bar c`), beta- (same weights,
+    :math:`a_k = -q_k`), the variance bound of C6 (weights :math:`f_k`) and, over the eigen-coordinates
+    :math:`u_j^2` of ``S``, :math:`\|Su\|^2 = \sum_j\lambda_j^2u_j^2 \le \lambda_{\max}\sum_j\lambda_ju_j^2`.
+    """
+    from ._common import canonical_sums
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    k = sp.Symbol("k", integer=True, positive=True)
+    fk, gk = sp.IndexedBase("f", nonnegative=True), sp.IndexedBase("g", nonnegative=True)
+    vk = sp.IndexedBase("v", real=True)
+    A = sp.Symbol("A", real=True)
+    out: Steps = []
+    for name, weight in (("f_k vt_k^2 (beta+, beta-)", fk[k] * vk[k] ** 2), ("f_k (Var_f, C6)", fk[k]),
+                         ("u_j^2 lambda_j (S^2 <= lambda_max S)", fk[k] * vk[k] ** 2)):
+        gap = canonical_sums(A * sp.Sum(weight, (k, 1, n)) - sp.Sum(weight * (A - gk[k]), (k, 1, n)))
+        ok = sp.expand(gap - canonical_sums(sp.Sum(weight * gk[k], (k, 1, n)))) == 0 and bool(gap.is_nonnegative)
+        out.append((f"weights {name}: A sum_k w_k - sum_k w_k a_k = sum_k w_k g_k >= 0 for a_k = A - g_k <= A, "
+                    "w_k >= 0, n symbolic", ok))
+    return out

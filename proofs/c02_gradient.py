@@ -29,7 +29,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, is_zero, lambdify_flat, result
+from ._common import FLOAT_RTOL, Checks, assumption, by_step, canonical_sums, in_range, is_zero, lambdify_flat, result
 from ._lemmas import c as ck
 from ._lemmas import cbar, index_sum
 from ._lemmas import f as fk
@@ -101,16 +101,37 @@ def _jacobian_entry_checks(ch: Checks) -> None:
     alpha = sp.exp(yi) + sp.exp(yj) + R
     fi, fj = sp.exp(yi) / alpha, sp.exp(yj) / alpha
     scope = "every n"  # the rest R > 0 of the partition function a symbol
-    ch.add("symbolic-general", scope, "d f_i / d y_i = f_i (1 - f_i) and d f_i / d y_j = -f_i f_j (i != j): the "
+    S = sp.Symbol("S")
+    ch.step(("softmax Jacobian", r"\partial f/\partial y = S"), "symbolic-general", scope,
+            "d f_i / d y_i = f_i (1 - f_i) and d f_i / d y_j = -f_i f_j (i != j): the "
            "Jacobian of softmax is S = diag(f) - f f^T",
-           is_zero(sp.diff(fi, yi) - fi * (1 - fi)) and is_zero(sp.diff(fi, yj) + fi * fj))
+           is_zero(sp.diff(fi, yi) - fi * (1 - fi)) and is_zero(sp.diff(fi, yj) + fi * fj),
+           tex=sp.latex(sp.Eq(sp.Derivative(sp.Function("f")(sp.Symbol("y")), sp.Symbol("y")), S)) + r" = "
+               r"\mathrm{diag}(f) - ff^\top", hypotheses=(assumption("the rest of the partition function R > 0"),))
     fi_, ci_ = sp.symbols("f_i c_i", real=True)
     dki, dkj, dij = sp.symbols("delta_ki delta_kj delta_ij", real=True)
     Sc_i = index_sum((fk * dki - fk * fi_) * ck, {fk: fi_, ck: ci_}, {}, {(1, 1): cbar, (1, 0): sp.Integer(1)},
                      dki, dkj, dij)
-    ch.add("symbolic-general", "every n", "chain rule: d/dy_i ||f - b||^2/2 = sum_k S_ki c_k = f_i c_i - "
+    ch.step(("S c", r"\nabla_y \tfrac12\|f-b\|^2 = Sc"), "symbolic-general", "every n",
+            "chain rule: d/dy_i ||f - b||^2/2 = sum_k S_ki c_k = f_i c_i - "
            "<f,c> f_i, i.e. S c = f∘c - <f,c> f (sum over k reduced with sum f c = cbar); d/dx = A^T d/dy",
-           is_zero(Sc_i - (fi_ * ci_ - cbar * fi_)))
+            is_zero(Sc_i - (fi_ * ci_ - cbar * fi_)), tex=r"(Sc)_i = " + sp.latex(fi_ * ci_ - cbar * fi_),
+            hypotheses=(by_step("d f/d y = S", "softmax Jacobian"),))
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    i, j, m = sp.symbols("i j m", integer=True, positive=True)
+    A, x, w, g = (sp.IndexedBase(name, real=True) for name in ("A", "x", "w", "g"))
+    Ax = sp.Sum(A[i, m] * x[m], (m, 1, d))
+    lin = sp.Sum(g[i] * Ax, (i, 1, n))  # <g, Ax>: the first-order term of the loss in y = Ax
+    reg = sp.Sum(w[i] ** 2 * Ax**2, (i, 1, n)) / 2
+    grad_lin = canonical_sums(in_range(sp.diff(lin, x[j]).doit(), {j: d}))
+    grad_reg = canonical_sums(in_range(sp.diff(reg, x[j]).doit(), {j: d}))
+    ch.step(("through y = Ax", r"\nabla_x = A^\top\nabla_y"), "symbolic-general", "every n, d",
+            "index sums with n, d symbolic: d/dx_j <g, Ax> = sum_i A_ij g_i (so grad_x = A^T grad_y by the chain "
+            "rule) and d/dx_j ||W A x||^2/2 = sum_i A_ij w_i^2 (Ax)_i = (A^T W^2 A x)_j",
+            sp.expand(grad_lin - canonical_sums(sp.Sum(A[i, j] * g[i], (i, 1, n)))) == 0
+            and sp.expand(grad_reg - canonical_sums(sp.Sum(A[i, j] * w[i] ** 2 * Ax, (i, 1, n)))) == 0,
+            tex=r"\partial_{x_j}" + sp.latex(reg) + " = " + sp.latex(sp.Sum(A[i, j] * w[i] ** 2 * Ax, (i, 1, n))),
+            hypotheses=(by_step("grad_y = S c", "S c"), assumption("the multivariate chain rule (calculus)")))
 
 
 def verify(*, quick: bool = False) -> dict[str, Any]:
@@ -155,6 +176,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     return result(
         id="C2", title="Gradient formula", provenance="[paper]",
         statement="grad L = A^T (S c) + A^T diag(w^2) A x = A^T (f∘c - <f,c> f) + A^T W^2 A x.",
+        statement_tex=r"\nabla L = A^\top(Sc) + A^\top W^2Ax = A^\top(f\circ c - \langle f,c\rangle f) + A^\top W^2Ax",
+        title_tex=r"Gradient $\nabla L=A^\top(Sc+W^2Ax)$",
         checks=ch, correction=None,
         key_numbers={"max_rel_err_vs_symbolic": worst, "max_rel_err_vs_complex_step": worst_cs},
         summary=f"symbolic for every n (entrywise), explicit n<=3, d<=2; lib err {max(worst, worst_cs):.0e}",

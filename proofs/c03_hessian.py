@@ -10,8 +10,10 @@ Verified
   cancel to 0 exactly.
 * Symbolic, every n: :math:`\partial^2 f_k/\partial y_i\partial y_j = f_k(\delta_{ki}-f_i)(\delta_{kj}-f_j)
   - f_kf_i(\delta_{ij}-f_j)` for all five index patterns, with the rest of the partition function a symbol
-  :math:`R>0`; summing :math:`\sum_k S_{ki}S_{kj} + c_k\,\partial^2 f_k` over ``k`` gives ``B`` (the
-  summation checked for n = 2..5 with free symbols ``f``, ``b``).
+  :math:`R>0`; summing :math:`\sum_{k=1}^n S_{ki}S_{kj} + c_k\,\partial^2 f_k` over ``k`` gives ``B`` with
+  ``n`` a symbol (SymPy ``Sum`` with ``KroneckerDelta``; cross-checked with explicit sums for n = 2, 3).
+* Symbolic, every n, d (index sums): the Hessian through :math:`y = Ax` is :math:`A^\top(\cdot)A`, C2's
+  index-sum step applied to each entry of the gradient (the chain rule of calculus an assumption, as in C2).
 * Symbolic split (n = 2..4, ``f`` on the simplex): with :math:`P = I - \mathbf 1 f^\top`,
   :math:`q = f + c - \bar c\mathbf 1`, :math:`\bar c = \langle f, c\rangle`:
   :math:`B = P^\top\mathrm{diag}(f\circ q)P = \mathrm{diag}(f\circ q) + [\langle f,q\rangle ff^\top -
@@ -38,7 +40,20 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, is_zero, lambdify_flat, matrix_is_zero, result
+from ._common import (
+    FLOAT_RTOL,
+    Checks,
+    assumption,
+    by_claim,
+    by_step,
+    canonical_sums,
+    in_range,
+    is_zero,
+    kron_sum,
+    lambdify_flat,
+    matrix_is_zero,
+    result,
+)
 from ._lemmas import SCOPE, split_steps
 from .c02_gradient import objective_sym, to_u
 
@@ -91,10 +106,32 @@ def _entrywise_every_n(ch: Checks) -> None:
         lhs = sp.diff(f[k], ys[i], ys[j])
         rhs = f[k] * (delta(k, i) - f[i]) * (delta(k, j) - f[j]) - f[k] * f[i] * (delta(i, j) - f[j])
         ok &= is_zero(lhs - rhs)
-    ch.add("symbolic-general", "every n",  # the rest R > 0 of the partition function a symbol
-           "d^2 f_k/dy_i dy_j = f_k(d_ki - f_i)(d_kj - f_j) - f_k f_i (d_ij - f_j), all 5 index "
-                "patterns (rest of the partition function a symbol R > 0)", ok)
-    for n in range(2, 6):
+    ch.step(("second derivative of f", r"\partial^2 f_k/\partial y_i\partial y_j"), "symbolic-general", "every n",
+            "d^2 f_k/dy_i dy_j = f_k(d_ki - f_i)(d_kj - f_j) - f_k f_i (d_ij - f_j), all 5 index "
+            "patterns (rest of the partition function a symbol R > 0)", ok,
+            tex=r"\frac{\partial^2 f_k}{\partial y_i\partial y_j} = f_k(\delta_{ki}-f_i)(\delta_{kj}-f_j) - f_kf_i"
+                r"(\delta_{ij}-f_j)", hypotheses=(assumption("the rest of the partition function R > 0"),))
+    # every n: the sum over k with Kronecker deltas, n a symbol (SymPy Sum + KroneckerDelta)
+    nn = sp.Symbol("n", integer=True, positive=True)
+    k, i, j = sp.symbols("k i j", integer=True, positive=True)
+    fI, cI = sp.IndexedBase("f", real=True), sp.IndexedBase("c", real=True)
+    dl = sp.KroneckerDelta
+
+    def Sx(a: Any, b_: Any) -> Any:  # S_ab = f_a (delta_ab - f_b)
+        return fI[a] * (dl(a, b_) - fI[b_])
+
+    d2f = fI[k] * (dl(k, i) - fI[i]) * (dl(k, j) - fI[j]) - fI[k] * fI[i] * (dl(i, j) - fI[j])
+    lhs = kron_sum(Sx(k, i) * Sx(k, j) + cI[k] * d2f, k, nn, (i, j))
+    cbar = sp.Sum(cI[k] * fI[k], (k, 1, nn))
+    claimed = (kron_sum(Sx(i, k) * Sx(k, j), k, nn, (i, j)) + dl(i, j) * cI[i] * fI[i] - cI[i] * fI[i] * fI[j]
+               - fI[i] * cI[j] * fI[j] + canonical_sums(2 * cbar * fI[i] * fI[j] - cbar * dl(i, j) * fI[i]))
+    ch.step(("sum over k is B", r"\sum_k S_{ki}S_{kj} + c_k\partial^2 f_k = B_{ij}"), "symbolic-general", "every n",
+            "sum_{k=1}^n [S_ki S_kj + c_k d^2 f_k/dy_i dy_j] = B_ij with n a symbol (SymPy Sum with Kronecker deltas, "
+            "i, j in 1..n), B = S^2 + diag(c∘f) - (c∘f)f^T - f(c∘f)^T + 2<c,f> ff^T - <c,f> diag(f)",
+            sp.expand(lhs - claimed) == 0,
+            tex=sp.latex(sp.Sum(Sx(k, i) * Sx(k, j) + cI[k] * d2f, (k, 1, nn))) + " = B_{ij}",
+            hypotheses=(by_step("d^2 f_k", "second derivative of f"), assumption("i, j in 1..n")))
+    for n in range(2, 4):  # the explicit sums, a cross-check of the general step
         fsym = sp.Matrix(sp.symbols(f"f1:{n + 1}", real=True))
         b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
         c = fsym - b
@@ -110,12 +147,42 @@ def _entrywise_every_n(ch: Checks) -> None:
                     matrix_is_zero(H - B_formula_sym(fsym, b)))
 
 
+def _through_linear_map(ch: Checks) -> None:
+    """Hess_x l(Ax) = A^T (Hess_y l) A with n, d symbolic: C2's index-sum step applied to each gradient entry."""
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    i, j, l_, m, p = sp.symbols("i j l m p", integer=True, positive=True)
+    A, x, H = (sp.IndexedBase(name, real=True) for name in ("A", "x", "H"))
+    Ax = sp.Sum(A[m, p] * x[p], (p, 1, d))
+    # the x-gradient entry j is sum_i A_ij G_i(Ax) (C2); to first order G_i(Ax) = sum_m H_im (Ax)_m + const, so the
+    # derivative in x_l of that entry is the (j, l) entry of the x-Hessian
+    entry = sp.Sum(A[i, j] * sp.Sum(H[i, m] * Ax, (m, 1, n)), (i, 1, n))
+    hess_jl = canonical_sums(in_range(sp.diff(entry, x[l_]).doit(), {l_: d}))
+    target = sp.Sum(sp.Sum(A[i, j] * H[i, m] * A[m, l_], (m, 1, n)), (i, 1, n))
+    ch.step(("through y = Ax", r"\nabla^2_x = A^\top\nabla^2_y A"), "symbolic-general", "every n, d",
+            "index sums with n, d symbolic: d/dx_l of the gradient entry sum_i A_ij G_i(Ax), with G linearized as "
+            "sum_m H_im (Ax)_m, is sum_i sum_m A_ij H_im A_ml = (A^T H A)_jl: Hess_x [l(Ax) + ||WAx||^2/2] = "
+            "A^T (Hess_y l + W^2) A", sp.expand(hess_jl - canonical_sums(target)) == 0,
+            tex=r"\partial_{x_l}" + sp.latex(entry) + " = " + sp.latex(target),
+            hypotheses=(by_claim("grad_x = A^T grad_y, regularizer gradient A^T W^2 A x", "C2"),
+                        by_step("Hess_y l = B", "sum over k is B"),
+                        assumption("the multivariate chain rule (calculus): H = Hess_y l at y = Ax")))
+
+
 def verify(*, quick: bool = False) -> dict[str, Any]:
     """Run the checks of this claim (see the module docstring) and return its verdict dictionary."""
     del quick  # no sampled searches here
     ch = Checks()
-    for detail, ok in split_steps():
-        ch.add("symbolic-general", SCOPE, detail, ok)
+    _entrywise_every_n(ch)
+    _through_linear_map(ch)
+    for idx, (detail, ok) in enumerate(split_steps()):
+        names = [("split P^T diag(f∘q) P", r"B = P^\top\mathrm{diag}(f\circ q)P"),
+                 ("quadratic form of B", r"v^\top Bv = \|Sv\|^2 + \sum_k f_k(c_k-\bar c)\tilde v_k^2"),
+                 ("S is PSD", r"v^\top Sv = \sum_k f_k\tilde v_k^2")]
+        if idx < len(names):
+            ch.step((names[idx][0].replace("∘", "o"), names[idx][1]), "symbolic-general", SCOPE, detail, ok,
+                    tex=names[idx][1], hypotheses=(by_step("B", "sum over k is B"),))
+        else:
+            ch.add("symbolic-general", SCOPE, detail, ok)
     lambdified = {}
     for n, d in ((2, 2), (3, 1)):
         o = objective_sym(n, d)
@@ -125,7 +192,6 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         claim = o["A"].T * (Bm + sp.diag(*[wi**2 for wi in o["w"]])) * o["A"]
         ch.add("symbolic-fixed-size", f"(n, d) = ({n}, {d}), symbolic A, b, w, x",
                "d^2L/dx^2 - A^T(B + W^2)A cancels to 0", matrix_is_zero(H - claim))
-    _entrywise_every_n(ch)
     for n in (2, 3, 4):
         f = simplex_f_sym(n)
         b = sp.Matrix(sp.symbols(f"b1:{n + 1}", real=True))
@@ -177,6 +243,10 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         id="C3", title="Hessian formula; B = diagonal + rank <= 2", provenance="[paper]",
         statement="Hess L = A^T (B(x) + W^2) A with B = S^2 + diag(c∘f) - (c∘f)f^T - f(c∘f)^T + 2<c,f> ff^T "
                   "- <c,f> diag(f); B splits into a low-rank part plus a diagonal part.",
+        statement_tex=r"\nabla^2L = A^\top(B(x)+W^2)A,\ B = S^2 + \mathrm{diag}(c\circ f) - (c\circ f)f^\top - "
+                      r"f(c\circ f)^\top + 2\langle c,f\rangle ff^\top - \langle c,f\rangle\mathrm{diag}(f)"
+                      r" = \text{diagonal} + \text{rank} \le 2",
+        title_tex=r"Hessian $A^\top(B+W^2)A$, $B$ diagonal plus rank $\le2$",
         checks=ch, correction=None,
         key_numbers={"low_rank_part_rank_at_most": 2, "max_err_B_vs_symbolic": worst, "max_err_fd": worst_fd},
         summary="symbolic for every n (entrywise); B = P^T diag(f∘q) P = diag + rank<=2",

@@ -19,7 +19,8 @@ Verified
   :math:`-q_i \le s + \rho`; :math:`\lambda_{\max}(S) \le \frac12` (Popoviciu) and :math:`\le \mathrm{tr}\,S = 1 - s`;
   :math:`\|Sv\|^2 \le \lambda_{\max}(S)\,v^\top Sv`; hence :math:`\beta^+ \le \frac38 + \frac\rho2` and
   :math:`\beta^- \le \max_s (s+\rho)\min(\frac12, 1-s) = \frac14 + \frac\rho2` (both cases of ``s``
-  certified). The glue (Rayleigh quotients, weighted sums of per-index bounds) is recorded as prose.
+  certified). The weighted sums of the per-index bounds are index-sum certificates (n symbolic); the Rayleigh
+  quotients (lambda_max(B) = max over unit v of v^T B v) are the two prose steps of the chain.
 * Numeric: adversarial search (``proofs/_search.py``) for n = 2..8 over both target sets; the library's
   ``beta_constants`` dominate every attained value and 4000 random ``(f, b)`` of every range ρ.
 
@@ -42,8 +43,17 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._certify import WIDTH, certify_n3, reduction_checks
-from ._common import FLOAT_RTOL, Checks, fmt, is_zero, result
-from ._lemmas import GLUE, SCOPE, beta_minus_steps, beta_plus_steps, spectrum_steps, split_steps
+from ._common import FLOAT_RTOL, Checks, by_claim, by_step, fmt, is_zero, outward, result, round_up, weakest_of
+from ._lemmas import (
+    GLUE,
+    SCOPE,
+    beta_minus_steps,
+    beta_plus_steps,
+    hypothesis_counts,
+    spectrum_steps,
+    split_steps,
+    weighted_sum_steps,
+)
 from ._search import SETS, n_values, samples, search_table
 from .c03_hessian import B_formula_sym
 
@@ -148,14 +158,40 @@ def _n2_steps(ch: Checks) -> None:
 
 def general_n_steps(ch: Checks) -> tuple[Any, Any]:
     """Record the machine-checked every-n steps of the beta bounds; returns the derived (beta+, beta-)(rho)."""
-    for detail, ok in split_steps() + spectrum_steps():
+    lemmas = split_steps() + spectrum_steps()
+    for detail, ok in lemmas:
         ch.add("symbolic-general", SCOPE, detail, ok)
     steps_p, bp = beta_plus_steps()
     steps_m, bm = beta_minus_steps()
     for detail, ok in steps_p + steps_m:
         ch.add("symbolic-general", SCOPE, detail, ok)
-    ch.add("prose-argument", SCOPE, "glue for beta+: " + GLUE["beta_plus"], True)
-    ch.add("prose-argument", SCOPE, "glue for beta-: " + GLUE["beta_minus"], True)
+    counts = hypothesis_counts()
+    ch.add("symbolic-general", SCOPE, "every hypothesis of the scalar certificates is listed in proofs._lemmas."
+           f"HYPOTHESES with its discharge ({counts.get('step', 0)} by machine-checked steps, "
+           f"{counts.get('definition', 0)} by the definition of a symbol, {counts.get('claim', 0)} by another claim); "
+           "an unlisted one fails its certificate", all(ok for _, ok in lemmas + steps_p + steps_m))
+    dep = by_claim("B is a function of f and b only (C3's formula)", "C3")
+    ch.step(("per-index bounds", r"f_kq_k\tilde v_k^2 \le \ldots,\ -q_k \le s+\rho"), "symbolic-general", SCOPE,
+            f"the {len(lemmas) + len(steps_p) + len(steps_m)} scalar steps above (C3's split, the spectrum of S, "
+            "the per-index bounds of beta+ and beta-, both cases of s), each an exact identity or certificate",
+            all(ok for _, ok in lemmas + steps_p + steps_m),
+            tex=r"\beta^+ \le " + sp.latex(bp) + r",\quad \beta^- \le " + sp.latex(bm), hypotheses=(dep,))
+    sums = weighted_sum_steps()
+    for detail, ok in sums:
+        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
+    ch.step(("weighted sums", r"\textstyle\sum_k w_ka_k \le A\sum_k w_k"), "symbolic-general",
+            "every n (index sums, n symbolic)", "the per-index bounds summed with weights f_k vt_k^2 >= 0: "
+            "sum_k w_k (A - g_k) <= A sum_k w_k, g_k >= 0, as an index-sum certificate", all(ok for _, ok in sums),
+            tex=r"A\textstyle\sum_k w_k - \sum_k w_k(A - g_k) = \sum_k w_kg_k \ge 0",
+            hypotheses=(by_step("per-index bounds", "per-index bounds"),))
+    ch.step(("Rayleigh quotient beta+", r"\lambda_{\max}(B) = \max_{\|v\|=1}v^\top Bv"), "prose-argument", SCOPE,
+            "glue for beta+: " + GLUE["beta_plus"], True,
+            tex=r"\lambda_{\max}(B) = \max_{\|v\|=1} v^\top Bv",
+            hypotheses=(by_step("v^T B v <= beta+ for unit v", "weighted sums"),))
+    ch.step(("Rayleigh quotient beta-", r"-\lambda_{\min}(B) = \max_{\|v\|=1}-v^\top Bv"), "prose-argument",
+            SCOPE, "glue for beta-: " + GLUE["beta_minus"], True,
+            tex=r"-\lambda_{\min}(B) = \max_{\|v\|=1} -v^\top Bv",
+            hypotheses=(by_step("-v^T B v <= beta- for unit v", "weighted sums"),))
     return bp, bm
 
 
@@ -217,30 +253,40 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             exact_f = float(exact.evalf(30))
             table = search_table(quantity, bset, quick=quick)
             attained = max(table.values())
-            ch.add("symbolic-fixed-size", f"n = 2, {bset} targets", f"{quantity}: exact sup over t in [0, 1] "
-                   f"(critical points and endpoints) = {exact} = {exact_f:.8f}, below the every-n bound "
-                   f"{proven[qi]:.4f}", exact_f <= proven[qi])
+            qtex = r"\beta^+" if quantity == "beta_plus" else r"\beta^-"
+            ch.step((f"{quantity} {bset} n = 2", f"{qtex}_{{n=2}} = {sp.latex(exact)}"), "symbolic-fixed-size",
+                    f"n = 2, {bset} targets", f"{quantity}: exact sup over t in [0, 1] (critical points and endpoints) "
+                    f"= {exact} = {exact_f:.8f}, below the every-n bound {proven[qi]:.4f}", exact_f <= proven[qi],
+                    tex=f"{qtex} = {sp.latex(exact)}")
             ch.add("numeric-search", scope_search, f"{bset} {quantity}: numeric n=2 sup {table[2]:.8f} matches the "
                    f"exact value within {SEARCH_RTOL:g}", abs(table[2] - exact_f) <= SEARCH_RTOL * exact_f)
-            ch.add("numeric-search", scope_search, f"{bset} {quantity}: numeric sup for n >= 3 never exceeds the "
-                   f"n = 2 value (max {max(table[n] for n in table if n > 2):.8f})",
-                   all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table))
+            ch.step((f"{quantity} {bset} n <= {ns[-1]}", f"{qtex}_{{n\\le{ns[-1]}}} = {qtex}_{{n=2}}"),
+                    "numeric-search",
+                    scope_search, f"{bset} {quantity}: numeric sup for n >= 3 never exceeds the "
+                    f"n = 2 value (max {max(table[n] for n in table if n > 2):.8f})",
+                    all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table),
+                    tex=f"\\sup_{{3\\le n\\le{ns[-1]}}} {qtex} \\le (1 + 10^{{-6}})\\,{qtex}_{{n=2}}")
             ch.add("numeric-search", scope_search, f"{bset} {quantity}: library constant {proven[qi]:.4f} >= every "
                    "attained value", proven[qi] >= attained)
             if bset == "simplex":
                 cert = certify_n3(quantity, exact)
-                ch.add("certified-interval", "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
-                       f"{quantity}: the n = 3 sup lies in [{cert['lower']:.8f}, {cert['upper']:.8f}] (width <= 1e-6; "
-                       f"the n = 2 value is the lower end; {cert['boxes']} boxes)",
-                       cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH))
+                lo8, hi8 = outward(cert["lower"], cert["upper"], 8)
+                ch.step((f"{quantity} simplex n = 3", f"{qtex}_{{n=3}}"), "certified-interval",
+                        "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
+                        f"{quantity}: the n = 3 sup lies in [{lo8}, {hi8}] (rounded outward; width <= 1e-6; "
+                        f"the n = 2 value is the lower end; {cert['boxes']} boxes)",
+                        cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH),
+                        tex=f"{qtex}_{{n=3}} \\in [{lo8}, {hi8}]")
                 certified[quantity] = cert
             ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"{bset} {quantity}: the reconstructed "
                        f"constant 4 exceeds the exact n = 2 sup {exact_f:.4f} by {PAPER_CONSTANT / exact_f:.1f}x",
                        deviates=exact_f < PAPER_CONSTANT, passed=exact_f <= PAPER_CONSTANT)
             key[f"{quantity}_{bset}"] = {
-                "exact_n2": str(exact), "exact_n2_value": exact_f, "argmax_t": str(arg),
-                "bound_all_n": proven[qi], "bound_all_n_formula": str(beta_bounds_sym()[qi]),
-                "bound_all_n_evidence": "symbolic-general",
+                "exact_n2": str(exact), "exact_n2_tex": sp.latex(exact), "exact_n2_value": exact_f,
+                "argmax_t": str(arg), "bound_all_n": proven[qi], "bound_all_n_formula": str(beta_bounds_sym()[qi]),
+                "bound_all_n_formula_tex": sp.latex(beta_bounds_sym()[qi]),
+                "bound_all_n_evidence": weakest_of(ch, ("per-index bounds", "weighted sums", "Rayleigh quotient beta+",
+                                                           "Rayleigh quotient beta-")),
                 "numeric_sup_by_n": {str(n): v for n, v in table.items()}, "numeric_sup_evidence": "numeric-search",
                 "ratio_bound_over_attained": proven[qi] / attained,
                 "ratio_paper_over_attained": PAPER_CONSTANT / attained}
@@ -255,17 +301,37 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         f"n = 3 sup is certified within 1e-6 of it (interval branch and bound), and for 3 <= n <= {nmax} (ball "
         f"targets) and 4 <= n <= {nmax} (simplex) it is numerically the same (numeric search, not certified): "
         "simplex targets beta+ = 13/384 + 55 sqrt(33)/1152 "
-        f"= {kp['exact_n2_value']:.4f}, beta- = 55 sqrt(33)/1152 - 13/384 = {km['exact_n2_value']:.4f} (4 is "
+        f"<= {round_up(kp['exact_n2_value'], 4)}, beta- = 55 sqrt(33)/1152 - 13/384 <= "
+        f"{round_up(km['exact_n2_value'], 4)} (4 is "
         f"{4 / kp['exact_n2_value']:.1f}x and {4 / km['exact_n2_value']:.1f}x too large); ball targets beta+ = "
-        f"1/6 + sqrt(3)/9 = {key['beta_plus_ball']['exact_n2_value']:.4f}, beta- = 5/16. Bound for every n "
+        f"1/6 + sqrt(3)/9 <= {round_up(key['beta_plus_ball']['exact_n2_value'], 4)}, beta- = 5/16. Bound for every n "
         "(symbolic-general, scalar steps machine-checked): beta+ <= 3/8 + rho/2, beta- <= 1/4 + rho/2 with "
         "rho = max b - min b (simplex: 7/8, 3/4; ball: 1.082, 0.957), so ||Hess L|| <= ||A||^2 max(beta+, beta-) "
         "+ max w^2 ||A||^2.")
+    bp_x, bm_x = beta_bounds_sym()
+    ex = {q: key[q]["exact_n2_tex"] for q in key}  # the LaTeX of the exact values, printed once by SymPy
+    correction_tex = (
+        r"The paper-family constant 4 is valid but loose. Exact for $n = 2$ (symbolic): simplex targets "
+        rf"$\beta^+ = {ex['beta_plus_simplex']} \le {round_up(kp['exact_n2_value'], 4)}$, "
+        rf"$\beta^- = {ex['beta_minus_simplex']} \le {round_up(km['exact_n2_value'], 4)}$ (4 is "
+        rf"{4 / kp['exact_n2_value']:.1f}$\times$ and {4 / km['exact_n2_value']:.1f}$\times$ too large); ball targets "
+        rf"$\beta^+ = {ex['beta_plus_ball']}$, $\beta^- = {ex['beta_minus_ball']}$. For $n = 3$ "
+        r"(simplex) the sups are certified within $10^{-6}$ of these (interval branch and bound); for "
+        rf"$n \le {nmax}$ they are numerically the same (numeric search, not certified). For every $n$ "
+        r"(symbolic-general steps and weighted sums, joined by the Rayleigh quotient in prose): "
+        rf"$\beta^+ \le {sp.latex(bp_x)}$, $\beta^- \le {sp.latex(bm_x)}$ with $\rho = \max b - \min b$ (simplex: "
+        rf"$\rho \le 1$, bounds $7/8$, $3/4$; ball: $\rho \le \sqrt2$, bounds "
+        rf"{round_up(proven_constants('ball')[0], 3)}, "
+        rf"{round_up(proven_constants('ball')[1], 3)}), so "
+        r"$\|\nabla^2L\| \le \|A\|^2\max(\beta^+,\beta^-) + \max_i w_i^2\|A\|^2$.")
     return result(
         id="C4", title="Smoothness: sup of lambda_max(B) and -lambda_min(B)", provenance="[paper] / [derived]",
         statement="B(x) depends on x only through f in the simplex, so ||Hess L(x)|| <= l for every x; the paper "
                   "family bounds ||B|| by a constant like 4.",
-        checks=ch, correction=correction, key_numbers=key,
+        statement_tex=r"B(x) \text{ depends on } x \text{ only through } f \in \Delta_n, \text{ so } "
+                      r"\|\nabla^2L(x)\| \le \ell \text{ for every } x;\ \|B\| \le 4 \text{ (paper family)}",
+        title_tex=r"Smoothness: $\|B(x)\|$ bounded by a constant (4)",
+        checks=ch, correction=correction, correction_tex=correction_tex, key_numbers=key,
         summary="exact n=2: " + "; ".join(parts) + f" (simplex n=3 certified ±1e-6; n<={nmax} numerically); every n: "
                 "3/8+ρ/2, 1/4+ρ/2; paper 4",
     )

@@ -31,10 +31,13 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._certify import WIDTH, certify_n3, reduction_checks
-from ._common import FLOAT_RTOL, Checks, fmt, is_zero, result
-from ._lemmas import GLUE, SCOPE, sc_steps, spectrum_steps
+from ._common import FLOAT_RTOL, Checks, by_claim, by_step, fmt, is_zero, outward, result, round_up, weakest_of
+from ._lemmas import GLUE, SCOPE, sc_steps, spectrum_steps, weighted_sum_steps
 from ._search import SETS, n_values, samples, search_table
 from .c04_smoothness import SEARCH_RTOL, n2_exact, residual_bound_sym, rho, t
+
+# the steps that carry the every-n bound on ||Sc||
+GENERAL_STEPS = ("scalar steps", "weighted sums", "spectral theorem for S")
 
 __all__ = ["PAPER_BOUND", "verify"]
 
@@ -55,13 +58,29 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch.add("symbolic-fixed-size", "n = 2, f = (t, 1 - t), b = (b2 + delta, b2) symbolic",
            "||Sc||^2 = 2 t^2 (1-t)^2 (2t - 1 - delta)^2 (depends on b only through delta)",
            is_zero(Sc.dot(Sc) - 2 * t**2 * (1 - t) ** 2 * (2 * t - 1 - dl) ** 2))
-    for detail, ok in spectrum_steps():
+    spec = spectrum_steps()
+    for detail, ok in spec:
         ch.add("symbolic-general", SCOPE, detail, ok)
     steps, bound_sym = sc_steps()
     for detail, ok in steps:
         ch.add("symbolic-general", SCOPE, detail, ok)
-    ch.add("prose-argument", SCOPE, "glue: " + GLUE["sc"] + " grad L_exp = A^T S c (C2), ||A^T u|| <= ||A|| ||u||",
-           True)
+    ch.step(("scalar steps", r"\|Sc\| \le " + sp.latex(bound_sym)), "symbolic-general", SCOPE,
+            f"the {len(spec) + len(steps)} scalar steps above (spectrum of S, variance and range of c), each an "
+            "exact identity or certificate", all(ok for _, ok in spec + steps),
+            tex=r"\|Sc\| \le " + sp.latex(bound_sym),
+            hypotheses=(by_claim("grad L_exp = A^T S c", "C2"),))
+    sums = weighted_sum_steps()
+    for detail, ok in sums:
+        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
+    ch.step(("weighted sums", r"\textstyle\sum_k w_ka_k \le A\sum_k w_k"), "symbolic-general",
+            "every n (index sums, n symbolic)", "Popoviciu's per-index bound summed with weights f_k, and "
+            "S^2 <= lambda_max S summed over eigen-coordinates: index-sum certificates", all(ok for _, ok in sums),
+            tex=r"A\textstyle\sum_k w_k - \sum_k w_k(A - g_k) = \sum_k w_kg_k \ge 0",
+            hypotheses=(by_step("per-index bounds", "scalar steps"),))
+    ch.step(("spectral theorem for S", r"S = Q\Lambda Q^\top"), "prose-argument", SCOPE,
+            "glue: " + GLUE["sc"] + " grad L_exp = A^T S c (C2), ||A^T u|| <= ||A|| ||u||", True,
+            tex=r"\|Sc\|^2 = c^\top S^2c \le \lambda_{\max}(S)\,c^\top Sc,\ \|A^\top u\| \le \|A\|\|u\|",
+            hypotheses=(by_step("weighted sums", "weighted sums"),))
     ch.add("symbolic-general", SCOPE, "the derived bound sqrt((1 + rho)^2/8) is residual_bound_sym() = "
            "sqrt(1/2)(1 + rho)/2, the formula of zosoftmax.residual_gradient_bound",
            is_zero(bound_sym - residual_bound_sym()))
@@ -93,26 +112,34 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         attained = max(table.values())
         proven = zs.residual_gradient_bound(np.array([1.0, 0.0]) if bset == "simplex"
                                             else np.array([1.0, -1.0]) / np.sqrt(2))
-        ch.add("symbolic-fixed-size", f"n = 2, {bset} targets", f"exact sup ||Sc|| = {exact} = {exact_f:.8f} "
-               f"(critical points and endpoints of a polynomial in t), below the every-n bound {proven:.4f}",
-               exact_f <= proven)
+        ch.step((f"sup {bset} n = 2", rf"\sup\|Sc\|_{{n=2}} = {sp.latex(exact)}"), "symbolic-fixed-size",
+                f"n = 2, {bset} targets", f"exact sup ||Sc|| = {exact} = {exact_f:.8f} "
+                f"(critical points and endpoints of a polynomial in t), below the every-n bound {proven:.4f}",
+                exact_f <= proven, tex=rf"\sup\|Sc\| = {sp.latex(exact)}")
         ch.add("numeric-search", scope_search, f"{bset}: numeric n=2 sup {table[2]:.8f} matches the exact value",
                abs(table[2] - exact_f) <= SEARCH_RTOL * exact_f)
-        ch.add("numeric-search", scope_search, f"{bset}: numeric sup for n >= 3 never exceeds the n = 2 value",
-               all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table))
+        ch.step((f"sup {bset} n <= {ns[-1]}", rf"\sup\|Sc\|_{{n\le{ns[-1]}}}"), "numeric-search", scope_search,
+                f"{bset}: numeric sup for n >= 3 never exceeds the n = 2 value",
+                all(table[n] <= exact_f * (1 + SEARCH_RTOL) for n in table),
+                tex=rf"\sup_{{3\le n\le{ns[-1]}}}\|Sc\| \le (1+10^{{-6}})\sup\|Sc\|_{{n=2}}")
         ch.add("numeric-search", scope_search, f"{bset}: library bound {proven:.4f} and paper bound 2 >= every "
                "attained value", proven >= attained and attained <= PAPER_BOUND)
         if bset == "simplex":
             cert = certify_n3("sc", exact)
-            ch.add("certified-interval", "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
-                   f"the n = 3 sup of ||Sc|| lies in [{cert['lower']:.8f}, {cert['upper']:.8f}] (width <= 1e-6; the "
-                   f"n = 2 value is the lower end; {cert['boxes']} boxes)",
-                   cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH))
+            lo8, hi8 = outward(cert["lower"], cert["upper"], 8)
+            ch.step(("sup simplex n = 3", r"\sup\|Sc\|_{n=3}"), "certified-interval",
+                    "n = 3, simplex targets (exact-rational Bernstein branch and bound)",
+                    f"the n = 3 sup of ||Sc|| lies in [{lo8}, {hi8}] (rounded outward; width <= 1e-6; the "
+                    f"n = 2 value is the lower end; {cert['boxes']} boxes)",
+                    cert["certified"] and cert["upper"] - cert["lower"] <= float(WIDTH),
+                    tex=rf"\sup\|Sc\|_{{n=3}} \in [{lo8}, {hi8}]")
         ch.finding("symbolic-fixed-size", f"n = 2, {bset} targets", f"the reconstructed bound 2 exceeds the exact "
                    f"n = 2 sup {exact_f:.4f} by {PAPER_BOUND / exact_f:.1f}x", deviates=exact_f < PAPER_BOUND,
                    passed=exact_f <= PAPER_BOUND)
-        key[bset] = {"exact_n2": str(exact), "exact_n2_value": exact_f, "argmax_t": str(arg),
-                     "bound_all_n": proven, "bound_all_n_evidence": "symbolic-general",
+        key[bset] = {"exact_n2": str(exact), "exact_n2_tex": sp.latex(exact), "exact_n2_value": exact_f,
+                     "argmax_t": str(arg),
+                     "bound_all_n": proven,
+                     "bound_all_n_evidence": weakest_of(ch, GENERAL_STEPS),
                      "numeric_sup_by_n": {str(n): v for n, v in table.items()},
                      "numeric_sup_evidence": "numeric-search",
                      "ratio_bound_over_attained": proven / attained,
@@ -120,18 +147,32 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         if bset == "simplex":
             key[bset]["certified_n3_bracket"] = [cert["lower"], cert["upper"]]
     s_, bl = key["simplex"], key["ball"]
+    su, bu = round_up(s_["bound_all_n"], 3), round_up(bl["bound_all_n"], 3)
     correction = (
-        f"The inequality holds; the paper family's ||Sc|| <= 2 is loose: sup ||Sc|| = 8 sqrt(2)/27 = "
-        f"{s_['exact_n2_value']:.4f} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and 7/27 + "
-        f"5 sqrt(10)/54 = {bl['exact_n2_value']:.4f} for ball targets (exact for n = 2; for simplex targets certified "
-        f"within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not certified). For every "
-        "n (symbolic-general): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
-        f"({s_['bound_all_n']:.3f} simplex, {bl['bound_all_n']:.3f} ball).")
+        f"The inequality holds; the paper family's ||Sc|| <= 2 is loose: sup ||Sc|| = 8 sqrt(2)/27 <= "
+        f"{round_up(s_['exact_n2_value'], 4)} for simplex targets ({2 / s_['exact_n2_value']:.1f}x smaller) and "
+        f"7/27 + 5 sqrt(10)/54 <= {round_up(bl['exact_n2_value'], 4)} for ball targets (exact for n = 2; for simplex "
+        f"targets certified within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not "
+        "certified). For every "
+        f"n (symbolic-general steps, the spectral theorem for S in prose): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
+        f"({su} simplex, {bu} ball).")
+    correction_tex = (
+        r"The inequality holds; the paper family's $\|Sc\| \le 2$ is loose: "
+        rf"$\sup\|Sc\| = {s_['exact_n2_tex']} \le {round_up(s_['exact_n2_value'], 4)}$ for simplex targets "
+        rf"({2 / s_['exact_n2_value']:.1f}$\times$ smaller) and ${bl['exact_n2_tex']} "
+        rf"\le {round_up(bl['exact_n2_value'], 4)}$ for ball targets (exact for $n = 2$; for simplex targets "
+        rf"certified within $10^{{-6}}$ for $n = 3$; numerically the same for $n \le {ns[-1]}$, numeric search, "
+        r"not certified). For "
+        r"every $n$ (symbolic-general steps, the spectral theorem for $S$ in prose): "
+        rf"$\|Sc\| \le {sp.latex(residual_bound_sym())}$ "
+        rf"(${su}$ simplex, ${bu}$ ball).")
     return result(
         id="C6", title="Gradient bound: sup ||Sc||", provenance="[paper] / [derived]",
         statement="||grad L_exp(x)|| <= ||A|| sup ||S c||; the paper family bounds it by a 2R-type constant "
                   "(||Sc|| <= 2).",
-        checks=ch, correction=correction, key_numbers=key,
+        statement_tex=r"\|\nabla L_{\mathrm{exp}}(x)\| \le \|A\|\sup\|Sc\|,\ \sup\|Sc\| \le 2 \text{ (paper family)}",
+        title_tex=r"$\|\nabla L\|\le\|A\|\sup\|Sc\|$ with $\sup\|Sc\|\le2$",
+        checks=ch, correction=correction, correction_tex=correction_tex, key_numbers=key,
         summary=f"exact n=2: sup‖Sc‖={fmt(s_['exact_n2_value'])} (simplex), {fmt(bl['exact_n2_value'])} (ball), "
-                f"simplex n=3 certified ±1e-6, n<={ns[-1]} numerically; every n: {fmt(s_['bound_all_n'])}; paper 2",
+                f"simplex n=3 certified ±1e-6, n<={ns[-1]} numerically; every n: {su}; paper 2",
     )

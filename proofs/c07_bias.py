@@ -37,7 +37,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import Checks, fmt, is_zero, result
+from ._common import Checks, assumption, by_claim, by_step, fmt, is_zero, result, round_up, weakest_of
 from ._lemmas import GLUE, SCOPE, m3_steps
 from ._search import SETS, n_values, phi3, search_table
 from .c09_second_moment_matrix import DISTS, fourth_moment, scalar_moments
@@ -74,6 +74,12 @@ def bias_constant_sym(scheme: str, distribution: str) -> Any:
     return m4 / 6 if scheme == "central" else m4 ** sp.Rational(3, 4) / 2
 
 
+def _zero_matrix(expr: Any) -> bool:
+    """A matrix expression (symbolic sizes) that expands to the zero matrix."""
+    e = sp.expand(sp.sympify(expr).doit())
+    return bool(e == 0 or isinstance(e, sp.ZeroMatrix))
+
+
 def _taylor(ch: Checks) -> None:
     e = sp.Symbol("epsilon", positive=True)
     a = sp.symbols("a0:6", real=True)  # a_k = phi^(k)(0): a generic degree-5 Taylor polynomial
@@ -88,14 +94,29 @@ def _taylor(ch: Checks) -> None:
     p0, p1, p2, t3p, t3m, t2 = sp.symbols("p0 p1 p2 t3p t3m t2", real=True)
     plus = p0 + e * p1 + e**2 / 2 * p2 + e**3 / 6 * t3p   # Lagrange remainders phi'''(xi_+)
     minus = p0 - e * p1 + e**2 / 2 * p2 - e**3 / 6 * t3m
-    ch.add("symbolic-general", sc,
-           "Lagrange: central quotient - phi'(0) = e^2 (phi'''(xi+) + phi'''(xi-))/12, |.| <= e^2 M3 |z|^3/6",
-                is_zero((plus - minus) / (2 * e) - p1 - e**2 * (t3p + t3m) / 12))
+    ch.step(("Lagrange central", r"\tfrac{\varphi(\varepsilon)-\varphi(-\varepsilon)}{2\varepsilon} - \varphi'(0)"),
+            "symbolic-general", sc,
+            "Lagrange: central quotient - phi'(0) = e^2 (phi'''(xi+) + phi'''(xi-))/12, |.| <= e^2 M3 |z|^3/6",
+            is_zero((plus - minus) / (2 * e) - p1 - e**2 * (t3p + t3m) / 12),
+            tex=sp.latex((plus - minus) / (2 * e) - p1) + " = " + sp.latex(e**2 * (t3p + t3m) / 12),
+            hypotheses=(assumption("phi(t) = L(x + t z) three times differentiable (Lagrange remainder)"),))
     ch.add("symbolic-general", sc, "Lagrange: forward quotient - phi'(0) = e phi''(xi)/2, |.| <= e l |z|^2 / 2",
                 is_zero(((p0 + e * p1 + e**2 / 2 * t2) - p0) / e - p1 - e * t2 / 2))
-    ch.add("symbolic-general", sc,
-           "Lagrange, one order further: forward quotient - phi'(0) - e phi''(0)/2 = e^2 phi'''(xi)/6",
-                is_zero(((p0 + e * p1 + e**2 / 2 * p2 + e**3 / 6 * t3p) - p0) / e - p1 - e * p2 / 2 - e**2 * t3p / 6))
+    ch.step(("Lagrange forward", r"\tfrac{\varphi(\varepsilon)-\varphi(0)}{\varepsilon} - \varphi'(0)"),
+            "symbolic-general", sc,
+            "Lagrange, one order further: forward quotient - phi'(0) - e phi''(0)/2 = e^2 phi'''(xi)/6",
+            is_zero(((p0 + e * p1 + e**2 / 2 * p2 + e**3 / 6 * t3p) - p0) / e - p1 - e * p2 / 2 - e**2 * t3p / 6),
+            tex=sp.latex(((p0 + e * p1 + e**2 / 2 * p2 + e**3 / 6 * t3p) - p0) / e - p1 - e * p2 / 2) + " = "
+                + sp.latex(e**2 * t3p / 6),
+            hypotheses=(assumption("phi three times differentiable"),))
+    dd = sp.Symbol("d", integer=True, positive=True)
+    zz, HH = sp.MatrixSymbol("z", dd, 1), sp.MatrixSymbol("H", dd, dd)
+    odd = (zz * (zz.T * HH * zz)) + ((-zz) * ((-zz).T * HH * (-zz)))
+    ch.step(("odd term vanishes", r"E[z\,z^\top Hz] = 0"), "symbolic-general", "every d, every law with z ~ -z",
+            "matrix symbols z (d x 1), H (d x d), d symbolic: F(z) = z (z^T H z) is odd, F(-z) + F(z) = 0, so its mean "
+            "under a law with z ~ -z (Gaussian, sphere, Rademacher) is 0: the O(e) term of the forward bias vanishes",
+            _zero_matrix(odd), tex=r"F(-z) + F(z) = 0,\ F(z) = z\,z^\top Hz",
+            hypotheses=(assumption("the direction law is symmetric, z ~ -z"),))
     H = sp.Matrix(3, 3, lambda i, j: sp.Symbol(f"h{min(i, j) + 1}{max(i, j) + 1}", real=True))
     signs = [sp.Matrix(s_) for s_ in itertools.product((-1, 1), repeat=3)]
     ch.finding("exact-enumeration", "Rademacher d = 3, all 8 sign vectors, symbolic H", "symmetric directions: "
@@ -121,10 +142,16 @@ def _taylor(ch: Checks) -> None:
 
 
 def _softmax_identities(ch: Checks) -> Any:
-    for detail, ok in m3_steps()[0]:
+    steps, m3 = m3_steps()
+    for detail, ok in steps:
         ch.add("symbolic-general", SCOPE, detail, ok)  # every unit logit direction v
-    ch.add("prose-argument", SCOPE, "glue for M3: " + GLUE["m3"], True)
-    _, m3 = m3_steps()
+    ch.step(("M3 scalar steps", r"|\varphi'''| \le M_3"), "symbolic-general", SCOPE,
+            f"the {len(steps)} scalar steps above (derivatives of softmax along v, Hoelder, range of c), each an exact "
+            "identity or certificate", all(ok for _, ok in steps),
+            tex=r"M_3/\|A\|^3 = " + sp.latex(m3), hypotheses=(by_claim("f in the simplex", "C1"),))
+    ch.step(("glue M3", r"\text{glue } M_3"), "prose-argument", SCOPE, "glue for M3: " + GLUE["m3"], True,
+            tex=r"|\varphi'''| \le 3|\langle\dot f,\ddot f\rangle| + |\langle c - m\mathbf 1, \dddot f\rangle|",
+            hypotheses=(by_step("per-index bounds", "M3 scalar steps"),))
     ch.add("symbolic-general", SCOPE, "the derived bound is the library's M3/||A||^3 = 3/2 + 7(1+rho)/(4 sqrt2)",
            is_zero(m3 - third_derivative_constant_sym()))
     tau = sp.Symbol("tau", real=True)
@@ -169,11 +196,16 @@ def _contraction(ch: Checks) -> None:
                 ok &= is_zero(lhs - rhs)
         ch.add("symbolic-fixed-size", f"d = {d}, symbolic symmetric T, all three laws", "E[z_a T[z,z,z]] = 3 m22 "
                "sum_c T_acc + (m4 - 3 m22) T_aaa with C9's derived fourth moments", ok)
-    ch.add("symbolic-general", "every d, all three laws",  # C9's pairing rule
-           "contracting the deltas of the pairing rule over b, c, e: sum E[z_a z_b z_c z_e] T_bce = 3 m22 sum_c T_acc "
-           "+ (m4 - 3 m22) T_aaa for a symmetric T", _general_contraction())
-    ch.add("prose-argument", "any smooth L, every d", "with the Taylor step (symbolic-general above) and E[zz^T] = I: "
-           "E[g_hat] - grad L = (eps^2/6) E[z D^3L[z,z,z]] + O(eps^4), for both schemes (equal means)", True)
+    ch.step(("pairing contraction", r"E[z_aT[z,z,z]]"), "symbolic-general", "every d, all three laws",
+            "contracting the deltas of the pairing rule over b, c, e: sum E[z_a z_b z_c z_e] T_bce = 3 m22 sum_c T_acc "
+            "+ (m4 - 3 m22) T_aaa for a symmetric T", _general_contraction(),
+            tex=r"E[z_aT[z,z,z]] = 3m_{22}\textstyle\sum_c T_{acc} + (m_4 - 3m_{22})T_{aaa}",
+            hypotheses=(by_claim("the fourth moments of the three laws", "C9"),))
+    ch.step(("leading term", r"E\hat g - \nabla L = \varepsilon^2\beta(x) + O(\varepsilon^4)"), "prose-argument",
+            "any smooth L, every d", "with the Taylor step (symbolic-general above) and E[zz^T] = I: "
+            "E[g_hat] - grad L = (eps^2/6) E[z D^3L[z,z,z]] + O(eps^4), for both schemes (equal means)", True,
+            tex=r"E[\hat g] - \nabla L = \tfrac{\varepsilon^2}{6}E[z\,D^3L[z,z,z]] + O(\varepsilon^4)",
+            hypotheses=(by_step("contraction", "pairing contraction"), by_step("odd term", "odd term vanishes")))
 
 
 def _general_contraction() -> bool:
@@ -265,7 +297,7 @@ def _numeric(ch: Checks, quick: bool) -> dict[str, Any]:
         bound = 1.5 + 7 * (1 + rho_max) / (4 * math.sqrt(2))
         ch.add("numeric-search", f"numeric search n = {ns[0]}..{ns[-1]}, {bset} targets, unit v",
                f"sup |phi'''| = {attained:.4f} <= M3/||A||^3 = {bound:.4f}", attained <= bound)
-        key[f"m3_{bset}"] = {"bound_all_n": bound, "bound_evidence": "symbolic-general",
+        key[f"m3_{bset}"] = {"bound_all_n": bound, "bound_evidence": weakest_of(ch, ("M3 scalar steps", "glue M3")),
                              "numeric_sup_by_n": {str(n): x for n, x in table.items()},
                              "numeric_sup_evidence": "numeric-search", "ratio_bound_over_attained": bound / attained}
     _leading_term_vs_library(ch, rng)
@@ -337,23 +369,40 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     key = _numeric(ch, quick)
     ms = key["m3_simplex"]
     att = key["attained_over_bound"]
+    m3u = round_up(ms["bound_all_n"], 3)
+    slopes = ", ".join(f"{s_:.2f}" for s_ in key["bias_slope_forward"])
+    sup3 = max(ms["numeric_sup_by_n"].values())
+    lo_b, hi_b = f"{att['bias_central_min']:.1e}", f"{att['bias_central_max']:.1e}"
     return result(
         id="C7", title="Bias: O(eps^2) central, O(eps) forward", provenance="[MeZO] / [derived]",
         statement="The central estimate is unbiased as eps -> 0 (exactly unbiased on quadratics); for finite eps "
                   "its bias is O(eps^2) with an explicit constant from third derivatives; the forward scheme's "
                   "bias is O(eps).",
+        statement_tex=r"\|E\hat g - \nabla L\| = O(\varepsilon^2) \text{ (central, exact on quadratics)},\ "
+                      r"O(\varepsilon) \text{ (forward)}",
+        title_tex=r"Bias $O(\varepsilon^2)$ central, $O(\varepsilon)$ forward",
         checks=ch, correction=(
             "Holds, and the forward order is loose: for every symmetric direction distribution (Gaussian, sphere, "
             "Rademacher) E[z z^T Hess L z] = 0, so the O(eps) term of the forward bias vanishes and its bias is "
             "O(eps^2) with the same bound as the central scheme, ||E g_hat - grad L|| <= eps^2 M3 E||z||^4 / 6 "
-            f"(measured log-log slopes {', '.join(f'{s_:.2f}' for s_ in key['bias_slope_forward'])}). The exact "
+            f"(measured log-log slopes {slopes}). The exact "
             "leading term is E g_hat - grad L = eps^2 beta(x) + O(eps^4), beta = (1/6)[3 m22 grad(tr Hess L) + "
             "(m4 - 3 m22)(T_aaa)_a] (Gaussian: (1/2) grad tr Hess L), for both schemes (zosoftmax.bias_leading_term). "
-            f"The bound is loose: the measured bias is {att['bias_central_min']:.1e}..{att['bias_central_max']:.1e} "
-            "of bias_bound (Rademacher d = 4). Constants: M3 = ||A||^3 (3/2 + 7(1+rho)/(4 sqrt 2)) = "
-            f"{ms['bound_all_n']:.3f} ||A||^3 on the simplex (every n, symbolic-general) vs the numeric sup |phi'''| "
-            f"= {max(ms['numeric_sup_by_n'].values()):.4f} ||A||^3 ({ms['ratio_bound_over_attained']:.1f}x; numeric "
-            "search)."),
+            f"The bound is loose: the measured bias is {lo_b}..{hi_b} "
+            "of bias_bound (Rademacher d = 4). Constants: M3 = ||A||^3 (3/2 + 7(1+rho)/(4 sqrt 2)) <= "
+            f"{m3u} ||A||^3 on the simplex (every n, symbolic-general steps glued in prose) vs the numeric sup "
+            f"|phi'''| = {sup3:.4f} ||A||^3 ({ms['ratio_bound_over_attained']:.1f}x; numeric search)."),
+        correction_tex=(
+            r"Holds, and the forward order is loose: for every symmetric direction law (Gaussian, sphere, Rademacher) "
+            r"$E[z\,z^\top\nabla^2L\,z] = 0$, so the $O(\varepsilon)$ term of the forward bias vanishes and its bias "
+            r"is $O(\varepsilon^2)$ with the central scheme's bound $\|E\hat g - \nabla L\| \le \varepsilon^2 M_3 "
+            rf"E\|z\|^4/6$ (measured log-log slopes {slopes}). The exact leading term is $E\hat g - \nabla L = "
+            r"\varepsilon^2\beta(x) + O(\varepsilon^4)$, $\beta = \tfrac16[3m_{22}\nabla\mathrm{tr}\nabla^2L + "
+            r"(m_4 - 3m_{22})(T_{aaa})_a]$ (Gaussian: $\tfrac12\nabla\mathrm{tr}\nabla^2L$), for both schemes. "
+            rf"The bound is loose: the measured bias is ${lo_b}$ to ${hi_b}$ of the bound (Rademacher, $d = 4$). "
+            rf"Constants: $M_3 = \|A\|^3({sp.latex(third_derivative_constant_sym())}) \le {m3u}\,\|A\|^3$ on the "
+            rf"simplex (every $n$, symbolic-general steps glued in prose) against the numeric sup $|\varphi'''| = "
+            rf"{sup3:.4f}\,\|A\|^3$ ({ms['ratio_bound_over_attained']:.1f}$\times$; numeric search)."),
         key_numbers=key,
         summary=f"forward bias O(ε²) too (symmetric z); leading term ε²β derived; bias/bound ≤ "
                 f"{att['bias_central_max']:.0e}; M₃/‖A‖³={fmt(ms['bound_all_n'])} vs sup "

@@ -27,7 +27,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, is_zero, result
+from ._common import FLOAT_RTOL, Checks, by_claim, by_step, is_zero, result
 from .c09_second_moment_matrix import DISTS, closed_form_sym, d_sym, fourth_moment_matrix_sym, k_sym, scalar_moments
 
 __all__ = ["MEZO_FACTOR", "factor_sym", "verify"]
@@ -56,12 +56,23 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     sc = "every d, k"
     m4, m22, m2, trG = sp.symbols("m4 m22 m2 trG", real=True)
     trace = (m22 * (2 * trG + d_sym * trG) + (m4 - 3 * m22) * trG) / k_sym + (1 - 1 / k_sym) * m2**2 * trG
-    ch.add("symbolic-general", sc, "tr E[g_hat g_hat^T] = [((d+2) m22 + m4 - 3 m22)/k + (1 - 1/k) m2^2] ||g||^2 "
-           "(tr I = d, tr diag G = tr G = ||g||^2)",
-           is_zero(trace / trG - (((d_sym + 2) * m22 + m4 - 3 * m22) / k_sym + (1 - 1 / k_sym) * m2**2)))
+    per = ((d_sym + 2) * m22 + m4 - 3 * m22) / k_sym + (1 - 1 / k_sym) * m2**2
+    ch.step(("trace of C9's matrix", r"\mathrm{tr}\,E[\hat g\hat g^\top]"), "symbolic-general", sc,
+            "tr E[g_hat g_hat^T] = [((d+2) m22 + m4 - 3 m22)/k + (1 - 1/k) m2^2] ||g||^2 "
+            "(tr I = d, tr diag G = tr G = ||g||^2)", is_zero(trace / trG - per),
+            tex=r"E\|\hat g\|^2/\|g\|^2 = " + sp.latex(per),
+            hypotheses=(by_claim("E[g_hat g_hat^T] per law", "C9"),))
     exact = {dist: factor_sym(dist) for dist in DISTS}
-    ch.add("symbolic-general", sc, f"Gaussian: E||g_hat||^2/||g||^2 = {exact['gaussian']} = (d + k + 1)/k",
-           is_zero(exact["gaussian"] - (d_sym + k_sym + 1) / k_sym))
+    ch.step(("Gaussian factor", r"\tfrac{d+k+1}{k}"), "symbolic-general", sc,
+            f"Gaussian: E||g_hat||^2/||g||^2 = {exact['gaussian']} = (d + k + 1)/k",
+            is_zero(exact["gaussian"] - (d_sym + k_sym + 1) / k_sym),
+            tex=r"\text{Gaussian: } " + sp.latex(sp.factor(exact["gaussian"])),
+            hypotheses=(by_step("trace", "trace of C9's matrix"),))
+    for dist in ("sphere", "rademacher"):
+        ch.step((f"{dist} factor", rf"\text{{{dist}: }}\tfrac{{d+k-1}}{{k}}"), "symbolic-general", sc,
+                f"{dist}: E||g_hat||^2/||g||^2 = {exact[dist]} = (d + k - 1)/k",
+                is_zero(exact[dist] - MEZO_FACTOR), tex=rf"\text{{{dist}: }} " + sp.latex(sp.factor(exact[dist])),
+                hypotheses=(by_step("trace", "trace of C9's matrix"),))
     for dist in ("sphere", "rademacher"):
         ch.finding("symbolic-general", sc, f"{dist}: E||g_hat||^2/||g||^2 = {exact[dist]} - MeZO's (d + k - 1)/k "
                    f"= {sp.simplify(exact[dist] - MEZO_FACTOR)}", deviates=not is_zero(exact[dist] - MEZO_FACTOR))
@@ -96,11 +107,17 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     return result(
         id="C8", title="E||g_hat||^2 factor (MeZO Lemma 2)", provenance="[MeZO]",
         statement="E||g_hat||^2 = (d + k - 1)/k ||grad L||^2 as eps -> 0 (MeZO's Lemma 2).",
+        statement_tex=r"E\|\hat g\|^2 = \frac{d+k-1}{k}\|\nabla L\|^2 \quad (\varepsilon \to 0)",
+        title_tex=r"$E\|\hat g\|^2=\frac{d+k-1}{k}\|\nabla L\|^2$",
+        correction_tex=(r"$\frac{d+k-1}{k}$ holds exactly for sphere (radius $\sqrt d$) and Rademacher directions; for "
+                        r"Gaussian directions the exact factor is $" + sp.latex(sp.factor(exact["gaussian"])) + r"$, "
+                        r"larger by $2/k$ ($E\|z\|^4 = d(d+2)$ instead of $d^2$). Symbolic for every $d$ and $k$."),
         checks=ch,
         correction="(d + k - 1)/k holds exactly for sphere (radius sqrt d) and Rademacher directions; for Gaussian "
                    "directions the exact factor is (d + k + 1)/k, larger by 2/k (E||z||^4 = d(d+2) instead of d^2). "
                    "Symbolic for every d and k.",
-        key_numbers={"gaussian": str(exact["gaussian"]), "sphere": str(exact["sphere"]),
-                     "rademacher": str(exact["rademacher"]), "gaussian_minus_mezo": "2/k"},
+        key_numbers={**{dist: str(exact[dist]) for dist in DISTS},
+                     **{f"{dist}_tex": sp.latex(sp.factor(exact[dist])) for dist in DISTS},
+                     "gaussian_minus_mezo": str(sp.simplify(exact["gaussian"] - MEZO_FACTOR))},
         summary="symbolic for every d, k: (d+k−1)/k for sphere, Rademacher; Gaussian (d+k+1)/k",
     )

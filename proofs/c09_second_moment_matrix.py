@@ -35,7 +35,7 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, is_zero, matrix_is_zero, result
+from ._common import FLOAT_RTOL, Checks, assumption, by_step, is_zero, matrix_is_zero, result
 
 __all__ = [
     "DISTS",
@@ -195,31 +195,47 @@ def second_moment_matrix_sym(g: sp.Matrix, distribution: str, k: Any = k_sym) ->
 def _general(ch: Checks) -> None:
     sc = "every d"
     n2, n4 = _chi2_moments()
-    ch.add("symbolic-general", sc, f"chi-square MGF (1-2t)^(-d/2): E||g||^2 = {n2}, E||g||^4 = {n4}",
-           is_zero(n2 - d_sym) and is_zero(n4 - d_sym * (d_sym + 2)))
+    ch.step(("chi-square moments", r"E\|z\|^4 = d(d+2)"), "symbolic-general", sc,
+            f"chi-square MGF (1-2t)^(-d/2): E||g||^2 = {n2}, E||g||^4 = {n4}",
+            is_zero(n2 - d_sym) and is_zero(n4 - d_sym * (d_sym + 2)),
+            tex=r"E\|z\|^2 = " + sp.latex(n2) + r",\ E\|z\|^4 = " + sp.latex(sp.factor(n4)),
+            hypotheses=(assumption("Gaussian z ~ N(0, I_d)"),))
     m4, m22 = sp.symbols("m4 m22", real=True)
     pats = _partitions([0, 1, 2, 3])
-    ch.add("symbolic-general", "every d, all three laws",  # any exchangeable sign-symmetric law
-           f"all {len(pats)} equality patterns of (a, b, c, e): E[z_a z_b z_c z_e] = m22 (d_ab d_ce + d_ac d_be + "
+    ch.step(("pairing rule", r"E[z_az_bz_cz_e]"), "symbolic-general", "every d, all three laws",
+            f"all {len(pats)} equality patterns of (a, b, c, e): E[z_a z_b z_c z_e] = m22 (d_ab d_ce + d_ac d_be + "
            "d_ae d_bc) + (m4 - 3 m22) d_abce", len(pats) == 15 and all(
-               is_zero(pairing_moment(p, m4, m22) - _pairing_formula(p, m4, m22)) for p in pats))
+               is_zero(pairing_moment(p, m4, m22) - _pairing_formula(p, m4, m22)) for p in pats),
+            tex=r"E[z_az_bz_cz_e] = m_{22}(\delta_{ab}\delta_{ce} + \delta_{ac}\delta_{be} + \delta_{ae}\delta_{bc}) + "
+                r"(m_4 - 3m_{22})\delta_{abce}",
+            hypotheses=(assumption("the law is exchangeable and sign-symmetric (Gaussian, sphere, Rademacher)"),))
     entry, (m4c, m22c, Gab, Gaa, trG, dab) = _contract()
     target = m22c * (2 * Gab + dab * trG) + (m4c - 3 * m22c) * dab * Gaa
-    ch.add("symbolic-general", sc, "contracting the deltas over c, e: E[zz^T G zz^T]_ab = m22 (2 G_ab + delta_ab "
-           "tr G) + (m4 - 3 m22) delta_ab G_aa", is_zero(entry - target))
+    ch.step(("delta contraction", r"E[zz^\top Gzz^\top]_{ab}"), "symbolic-general", sc,
+            "contracting the deltas over c, e: E[zz^T G zz^T]_ab = m22 (2 G_ab + delta_ab "
+            "tr G) + (m4 - 3 m22) delta_ab G_aa", is_zero(entry - target),
+            tex=r"E[zz^\top Gzz^\top]_{ab} = " + sp.latex(target),
+            hypotheses=(by_step("pairing rule", "pairing rule"),))
     M4, Gs, m2 = sp.symbols("M4 G m2", real=True)  # scalars standing for the matrices (the algebra is linear)
-    ch.add("symbolic-general", "every d, k", "k directions: (1/k^2)(k E[zz^T G zz^T] + k(k-1) "
-           "E[zz^T] G E[zz^T]) = (1/k) E[zz^T G zz^T] + (1 - 1/k) m2^2 G (independence across directions)",
-           is_zero((k_sym * M4 + k_sym * (k_sym - 1) * m2**2 * Gs) / k_sym**2
-                   - (M4 / k_sym + (1 - 1 / k_sym) * m2**2 * Gs)))
+    ch.step(("k directions", r"\tfrac1k E[zz^\top Gzz^\top] + (1-\tfrac1k)G"), "symbolic-general", "every d, k",
+            "k directions: (1/k^2)(k E[zz^T G zz^T] + k(k-1) "
+            "E[zz^T] G E[zz^T]) = (1/k) E[zz^T G zz^T] + (1 - 1/k) m2^2 G (independence across directions)",
+            is_zero((k_sym * M4 + k_sym * (k_sym - 1) * m2**2 * Gs) / k_sym**2
+                    - (M4 / k_sym + (1 - 1 / k_sym) * m2**2 * Gs)),
+            tex=sp.latex(M4 / k_sym + (1 - 1 / k_sym) * m2**2 * Gs),
+            hypotheses=(assumption("the k directions are independent"),))
     for dist, (f4, f22) in {"gaussian": (3, 1), "sphere": (3 * d_sym / (d_sym + 2), d_sym / (d_sym + 2)),
                             "rademacher": (1, 1)}.items():
         mom = scalar_moments(dist)
-        ch.add("symbolic-general", sc, f"{dist}: the derived moments (MGF / two-point law / radius-direction "
-               f"independence) are m2 = 1, (m4, m22) = ({f4}, {f22}), so E[zz^T G zz^T] = "
-               + {"gaussian": "2G + tr(G) I", "sphere": "d/(d+2) (2G + tr(G) I)",
-                  "rademacher": "2G + tr(G) I - 2 diag(G)"}[dist],
-               is_zero(mom["m2"] - 1) and is_zero(mom["m4"] - f4) and is_zero(mom["m22"] - f22))
+        ch.step((f"{dist} moments", rf"\text{{{dist}: }}(m_4, m_{{22}})"), "symbolic-general", sc,
+                f"{dist}: the derived moments (MGF / two-point law / radius-direction "
+                f"independence) are m2 = 1, (m4, m22) = ({f4}, {f22}), so E[zz^T G zz^T] = "
+                + {"gaussian": "2G + tr(G) I", "sphere": "d/(d+2) (2G + tr(G) I)",
+                   "rademacher": "2G + tr(G) I - 2 diag(G)"}[dist],
+                is_zero(mom["m2"] - 1) and is_zero(mom["m4"] - f4) and is_zero(mom["m22"] - f22),
+                tex=rf"\text{{{dist}: }} m_2 = 1,\ (m_4, m_{{22}}) = \left(" + sp.latex(sp.sympify(f4)) + ", "
+                    + sp.latex(sp.sympify(f22)) + r"\right)",
+                hypotheses=(by_step("contraction", "delta contraction"),))
 
 
 def _fixed(ch: Checks) -> None:
@@ -316,6 +332,10 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         statement="E[g_hat g_hat^T] (eps -> 0) exactly, per distribution: (1/k) E[zz^T G zz^T] + (1 - 1/k) G with "
                   "G = gg^T and E[zz^T G zz^T] = 2G + tr(G) I (Gaussian), d/(d+2) (2G + tr(G) I) (sphere), "
                   "tr(G) I + 2G - 2 diag(G) (Rademacher).",
+        statement_tex=r"E[\hat g\hat g^\top] = \tfrac1k E[zz^\top Gzz^\top] + (1-\tfrac1k)G,\ E[zz^\top Gzz^\top] = "
+                      r"2G + \mathrm{tr}(G)I,\ \tfrac{d}{d+2}(2G + \mathrm{tr}(G)I),\ 2G + \mathrm{tr}(G)I - "
+                      r"2\,\mathrm{diag}(G)",
+        title_tex=r"Exact $E[\hat g\hat g^\top]$ per distribution",
         checks=ch, correction=None,
         key_numbers={"sphere_factor": "d/(d+2)", "rademacher_correction": "-2 diag(G)/k",
                      "general_form": "m22 (2G + tr(G) I) + (m4 - 3 m22) diag(G)"},

@@ -199,12 +199,18 @@ def test_every_proof_module_runs_and_matches_the_committed_report() -> None:
         res = load(name).verify(quick=True)
         assert res["verdict"] in VERDICTS
         assert set(SCHEMA_KEYS) <= set(res)
-        assert res["verdict"] != "fails", res["correction"]
+        assert res["verdict"] != "fails" or res["correction"].startswith("Fails as stated"), res["correction"]
         assert res["verdict"] == committed[res["id"]]["verdict"], res["id"]
         assert res["evidence"]
         assert all(e["kind"] in EVIDENCE_KINDS and e["scope"] and e["detail"]
                                        for e in res["evidence"])
         assert res["strongest"] == strongest(res["evidence"])
+        assert res["steps"]
+        assert res["chain"]["weakest"] in EVIDENCE_KINDS
+        assert res["chain"]["weakest"] == committed[res["id"]]["chain"]["weakest"], res["id"]
+        assert all(st["statement_tex"] for st in res["steps"])
+        assert res["statement_tex"]
+        assert res["title_tex"]
 
 
 def test_committed_report_has_typed_evidence_and_honest_words() -> None:
@@ -218,7 +224,18 @@ def test_committed_report_has_typed_evidence_and_honest_words() -> None:
         assert c["evidence"], c["id"]
         assert all(e["kind"] in EVIDENCE_KINDS for e in c["evidence"]), c["id"]
         assert c["strongest"] == strongest(c["evidence"]), c["id"]
-        assert all(e["passed"] for e in c["evidence"]) == (c["verdict"] != "fails"), c["id"]
+        refuted = any(e.get("refutes_claim_as_stated") for e in c["evidence"])
+        assert all(e["passed"] for e in c["evidence"]) == (c["verdict"] != "fails" or refuted), c["id"]
+        assert (c["verdict"] == "fails" and refuted) == str(c["correction"] or "").startswith("Fails as stated")
+        # the chain: every step typed, its hypotheses carried; "for every size" only if every step covers it
+        chain, steps = c["chain"], c["steps"]
+        assert chain["weakest"] == max((st["kind"] for st in steps), key=EVIDENCE_KINDS.index), c["id"]
+        assert chain["every_size"] == all(st["covers_every_size"] for st in steps), c["id"]
+        assert chain["prose_steps"] == sum(st["kind"] == "prose-argument" for st in steps), c["id"]
+        for st in steps:
+            assert all(h["status"] in ("step", "claim", "assumption") for h in st["hypotheses"]), c["id"]
+            if st["kind"] == "prose-argument":
+                assert st["name"] in chain["label"], (c["id"], st["name"])  # prose is named, never hidden
         texts = " ".join(str(c.get(k) or "") for k in ("title", "correction", "summary")).lower()
         assert "tight" not in texts, c["id"]
         if re.search(r"proven|for every [nd]\b", texts):
@@ -231,9 +248,10 @@ def test_a_failed_check_or_a_deviating_finding_changes_the_verdict() -> None:
     All pass -> holds (a correction text is dropped); a deviating finding -> holds-with-correction; a failed check ->
     fails, naming it.
     """
-    kw = {"id": "C9", "title": "t", "provenance": "[derived]", "statement": "s", "key_numbers": {}, "summary": "x"}
+    kw = {"id": "C9", "title": "t", "provenance": "[derived]", "statement": "s", "key_numbers": {}, "summary": "x",
+          "statement_tex": "s", "title_tex": "t", "correction_tex": "text"}
     ch = Checks()
-    ch.add("symbolic-general", "every d", "an identity", True)
+    ch.step("an identity", "symbolic-general", "every d", "an identity", True, tex="a = a")
     assert result(checks=ch, correction="text", **kw)["verdict"] == "holds"
     assert result(checks=ch, correction="text", **kw)["correction"] is None
     ch.finding("symbolic-general", "every d", "differs from the reconstructed claim", deviates=True)
@@ -245,6 +263,141 @@ def test_a_failed_check_or_a_deviating_finding_changes_the_verdict() -> None:
     assert res["strongest"] == {"kind": "symbolic-general", "scope": "every d"}
     with pytest.raises(ValueError, match="kind"):
         ch.add("proof-by-intimidation", "all", "x", True)
+    refuted = Checks()
+    refuted.step("a half", "symbolic-general", "every d", "the half that holds", True, tex="x")
+    refuted.finding("symbolic-general", "every d", "the other half is false", deviates=True, refutes=True)
+    with pytest.raises(ValueError, match="Fails as stated"):
+        result(checks=refuted, correction="text", **kw)
+    res = result(checks=refuted, correction="Fails as stated: one half. Corrected: the other.",
+                 **{**kw, "correction_tex": "Fails as stated"})
+    assert res["verdict"] == "fails"
+    assert res["evidence"][-1]["refutes_claim_as_stated"] is True
+
+
+def test_the_chain_is_as_strong_as_its_weakest_step() -> None:
+    """``chain_summary``: weakest kind, narrowest scope, prose steps named; "every size" only if all steps cover it.
+
+    Hypotheses must cite a step of the chain, another claim, or be an assumption of the claim.
+    """
+    from proofs._common import assumption, by_step, chain_summary
+
+    ch = Checks()
+    ch.step("identity", "symbolic-general", "every n", "a = a", True, tex="a = a")
+    assert chain_summary(ch.steps)["label"] == "symbolic-general"
+    assert chain_summary(ch.steps)["every_size"] is True
+    ch.step(("H0 >= Hess L", r"H_0 \succeq \nabla^2L"), "prose-argument", "every n", "argued in words", True,
+            tex="H_0", hypotheses=(by_step("a = a", "identity"), assumption("rank A = d")))
+    summary = chain_summary(ch.steps)
+    assert summary["weakest"] == "prose-argument"
+    assert summary["label"] == "symbolic-general except 1 prose-argument step: H0 >= Hess L"
+    assert summary["label_tex"] == r"symbolic-general except 1 prose-argument step: $H_0 \succeq \nabla^2L$"
+    assert summary["prose_steps"] == 1
+    assert summary["every_size"] is True
+    ch.step("n = 2 value", "symbolic-fixed-size", "n = 2", "exact at n = 2", True, tex="x")
+    summary = chain_summary(ch.steps)
+    assert summary["every_size"] is False
+    assert summary["scope"] == "n = 2"  # the narrowest step's scope
+    assert "1 symbolic-fixed-size step: n = 2 value" in summary["label"]
+    bad = Checks()
+    bad.step("s", "symbolic-general", "every n", "x", True, tex="x", hypotheses=(by_step("?", "no such step"),))
+    with pytest.raises(ValueError, match="not in the chain"):
+        result(id="C1", title="t", provenance="[paper]", statement="s", checks=bad, correction=None,
+               key_numbers={}, summary="x", statement_tex="s", title_tex="t")
+    with pytest.raises(ValueError, match="ASCII"):
+        ch.step("x", "symbolic-general", "every n \u2264 3", "x", True, tex="x")
+
+
+def test_a_claim_is_no_stronger_than_the_claims_it_cites() -> None:
+    """``propagate_citations``: a step carried by another claim inherits that claim's weakest link, transitively."""
+    from proofs._common import by_claim, propagate_citations
+
+    def claim(cid: str, kind: str, cites: str | None) -> dict:
+        ch = Checks()
+        hyps = (by_claim("a fact", cites),) if cites else ()
+        ch.step("s", kind, "every n", "x", True, tex="x", hypotheses=hyps)
+        return result(id=cid, title="t", provenance="[derived]", statement="s", checks=ch, correction=None,
+                      key_numbers={}, summary="x", statement_tex="s", title_tex="t")
+
+    results = [claim("C1", "prose-argument", None), claim("C2", "symbolic-general", "C1"),
+               claim("C3", "symbolic-general", "C2")]
+    propagate_citations(results)
+    c3 = results[2]["chain"]
+    assert c3["cited_claims"] == ["C2", "C1"] or c3["cited_claims"] == ["C1", "C2"]
+    assert c3["weaker_cited_claims"] == ["C1"]
+    assert c3["weakest"] == "symbolic-general"
+    assert c3["weakest_with_cited"] == "prose-argument"
+    committed = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+    by_id = {c["id"]: c for c in committed}
+    for c in committed:  # the committed report is consistent with its own citations
+        kinds = [c["chain"]["weakest"], *(by_id[o]["chain"]["weakest"] for o in c["chain"]["cited_claims"])]
+        assert c["chain"]["weakest_with_cited"] == max(kinds, key=EVIDENCE_KINDS.index), c["id"]
+
+
+def test_a_module_without_steps_is_as_strong_as_its_weakest_check() -> None:
+    """A proof module written before the chain (no ``Checks.step``) still reports, conservatively.
+
+    Each check is a step, so its weakest check is its weakest link; its missing LaTeX stays missing (the report
+    shows a notice).
+    """
+    ch = Checks()
+    ch.add("symbolic-general", "every n", "an identity", True)
+    ch.add("numeric-search", "n <= 8", "a search", True)
+    res = result(id="C14", title="t", provenance="[derived]", statement="s", checks=ch, correction=None,
+                 key_numbers={}, summary="x")
+    assert res["chain"]["weakest"] == "numeric-search"
+    assert res["chain"]["every_size"] is False
+    assert res["title_tex"] is None
+    assert len(res["steps"]) == 2
+
+
+def test_certificate_hypotheses_are_in_the_ledger() -> None:
+    """Every hypothesis of the every-n certificates has a recorded discharge; an unlisted one is refused."""
+    from proofs import _lemmas as L
+
+    assert all(status in ("step", "claim", "definition", "assumption") for status, _ in L.HYPOTHESES.values())
+    half, lam, sig = sp.Rational(1, 2), sp.Symbol("lambda", real=True), sp.Symbol("sigma2", real=True)
+    terms = [(1, lam, lam - sig), (1, half - lam, lam), (half, half - lam)]
+    good = sp.Rational(1, 4) - lam * sig
+    assert L._certificate(good, terms, (lam, half - lam, sig, lam - sig))
+    unlisted = sp.Symbol("zeta", real=True)
+    assert not L._certificate(good + unlisted, [*terms, unlisted], (lam, half - lam, sig, lam - sig, unlisted))
+
+
+def test_weighted_sum_glue_can_fail() -> None:
+    """The weighted-sum certificates of C4/C6 need non-negative weights and gaps: a signed weight is rejected."""
+    from proofs._common import canonical_sums
+    from proofs._lemmas import weighted_sum_steps
+
+    assert all(ok for _, ok in weighted_sum_steps())
+    n, k = sp.Symbol("n", integer=True, positive=True), sp.Symbol("k", integer=True, positive=True)
+    g, v = sp.IndexedBase("g", nonnegative=True), sp.IndexedBase("v", real=True)
+    signed = canonical_sums(sp.Sum(v[k] * g[k], (k, 1, n)))  # a weight v_k of either sign
+    assert signed.is_nonnegative is not True
+
+
+def test_index_sums_and_outward_rounding_can_fail() -> None:
+    """``kron_sum`` (C1, C3's every-n steps) tells a wrong index identity from a right one; bounds round outward."""
+    from proofs._common import canonical_sums, kron_sum, outward, round_up
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    k, i = sp.symbols("k i", integer=True, positive=True)
+    f = sp.IndexedBase("f", real=True)
+    total = kron_sum(sp.KroneckerDelta(k, i) * f[k] + f[k] ** 2, k, n, (i,))
+    assert sp.expand(total - (f[i] + canonical_sums(sp.Sum(f[k] ** 2, (k, 1, n))))) == 0
+    assert sp.expand(total - (2 * f[i] + canonical_sums(sp.Sum(f[k] ** 2, (k, 1, n))))) != 0
+    assert outward(0.123449, 0.123451, 4) == ("0.1234", "0.1235")  # nearest would give 0.1234, 0.1235 too
+    assert outward(0.12341, 0.12341, 4) == ("0.1234", "0.1235")  # a point: down and up
+    assert round_up(0.7071067811865476, 3) == "0.708"  # sqrt(1/2): nearest would print 0.707 < the bound
+    with pytest.raises(ValueError, match="lo must be"):
+        outward(1.0, 0.0, 2)
+
+
+def test_certified_bracket_ends_round_outward() -> None:
+    """``float_outward``: the float below (above) the exact value, never the nearest one on the wrong side."""
+    from proofs._certify import float_outward
+
+    for x in (sp.sqrt(2), sp.Rational(1, 3), sp.Rational(55, 1152) * sp.sqrt(33) - sp.Rational(13, 384)):
+        assert sp.Rational(float_outward(x, down=True)) < x < sp.Rational(float_outward(x, down=False))
 
 
 def test_nonneg_certificates_can_fail() -> None:
@@ -317,6 +470,20 @@ def test_verify_exits_nonzero_on_a_changed_verdict_and_update_accepts_it(tmp_pat
     assert after["C4"]["verdict"] == "holds-with-correction"  # untouched entries kept
     assert main(["--only", "C12", "--outdir", str(tmp_path)]) == 0  # now it matches
     _claims_copy(tmp_path, "C12", "holds")
+    assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 0
+
+
+def test_verify_exits_nonzero_when_a_chain_weakens(tmp_path: Path) -> None:
+    """A committed chain stronger than the computed one (or covering every size where it no longer does) is exit 1."""
+    from proofs.__main__ import main
+
+    claims = json.loads((ROOT / "paper" / "generated" / "claims.json").read_text())
+    for c in claims:
+        if c["id"] == "C12":  # committed: exact-enumeration; pretend it was symbolic-general for every size
+            c["chain"] = {**c["chain"], "weakest": "symbolic-general", "every_size": True}
+    (tmp_path / "claims.json").write_text(json.dumps(claims))
+    assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 1
+    assert main(["--only", "C12", "--update", "--outdir", str(tmp_path)]) == 0
     assert main(["--only", "C12", "--quick", "--outdir", str(tmp_path)]) == 0
 
 

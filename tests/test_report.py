@@ -3,7 +3,9 @@ r"""``analysis/report.py`` and ``paper/main.tex``: named numbers, one claims tab
 The report must never print a blank where a number is missing, must never break LaTeX on the characters the
 JSON texts contain (``_``, ``%``, ``&``, Greek letters, ``≤``...), and must read as mathematics: no ASCII
 operators (``<=``, ``||``, ``sqrt(``, ``->``) and no JSON keys (snake_case words) in its text, checked on the
-LaTeX source and, where TeX is installed, on the text of the built PDF.
+LaTeX source and, where TeX is installed, on the text of the built PDF. The claims' math is the proofs' LaTeX
+(``*_tex`` fields), printed verbatim: a claim without it shows a red notice, never a conversion. ``numbers.tex``
+depends on the JSON only; the run record (commit, date, machine) is the untracked ``runrecord.tex``.
 """
 
 from __future__ import annotations
@@ -32,17 +34,23 @@ def _write(folder: Path, name: str, data: object) -> None:
 
 
 CLAIMS = [
-    {"id": "C1", "title": "Finite", "provenance": "[paper]", "verdict": "holds", "statement": "L finite",
-     "correction": None, "evidence": [], "strongest": {"kind": "symbolic-general", "scope": "every n"}},
-    {"id": "C4", "title": "Smoothness", "provenance": "[paper] / [derived]", "verdict": "holds-with-correction",
-     "statement": "||B|| <= 4", "correction": "||B|| <= 0.308 on the simplex", "evidence": [],
-     "strongest": {"kind": "numeric-search", "scope": "n <= 8, simplex and ball targets"},
+    {"id": "C1", "title": "Finite", "title_tex": r"$L$ finite", "provenance": "[paper]", "verdict": "holds",
+     "statement": "L finite", "correction": None, "evidence": [],
+     "chain": {"weakest": "symbolic-general", "every_size": True, "scope": "every n", "scope_tex": r"every $n$",
+               "label": "symbolic-general", "label_tex": "symbolic-general"}},
+    {"id": "C4", "title": "Smoothness", "title_tex": r"Smoothness $\|B\|\le4$", "provenance": "[paper] / [derived]",
+     "verdict": "holds-with-correction", "statement": "||B|| <= 4", "correction": "||B|| <= 0.308 on the simplex",
+     "correction_tex": r"$\|B\| \le 0.308$ on the simplex", "evidence": [],
+     "chain": {"weakest": "prose-argument", "every_size": False, "scope": "n <= 8", "scope_tex": r"$n \le 8$",
+               "label": "symbolic-general except 1 prose-argument step: glue",
+               "label_tex": r"symbolic-general except 1 prose-argument step: $\text{glue}$"},
      "key_numbers": {"beta_plus_simplex": {"exact_n2": "13/384 + 55*sqrt(33)/1152",
+                                           "exact_n2_tex": r"\frac{13}{384} + \frac{55 \sqrt{33}}{1152}",
                                            "exact_n2_value": 0.30811714024270104, "numeric_sup_by_n": {"2": 0.3,
                                                                                                      "8": 0.3}}}},
     {"id": "C9", "title": "Exact E[g_hat g_hat^T]", "provenance": "[derived]", "verdict": "holds-with-correction",
      "statement": "x", "correction": "E[z z^T] = I for sqrt(d) sphere_radius; eps -> 0", "evidence": []},
-]
+]  # C9: an older claims.json entry without the *_tex fields and without a chain
 
 
 @pytest.fixture
@@ -65,11 +73,11 @@ def _macro(tex: str, name: str) -> str:
 
 
 def test_named_numbers_are_rounded_and_missing_ones_visible(generated: Path):
-    tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
+    tex = report.render(generated, main_tex=MAIN_TEX)
     assert _macro(tex, "DimSlopeGauss") == r"{\ensuremath{0.006}}"  # dec3
     assert _macro(tex, "DimSlopeGaussLo") == r"{\ensuremath{-0.007}}"
     assert _macro(tex, "DimRank") == r"{\ensuremath{8}}"
-    assert _macro(tex, "BetaPlusSimplex") == r"{\ensuremath{0.3081}}"
+    assert _macro(tex, "BetaPlusSimplex") == r"{\ensuremath{0.3082}}"  # dec4up: 0.30812 is an upper bound
     assert _macro(tex, "BetaPlusSimplexExact") == r"{\ensuremath{\frac{13}{384} + \frac{55 \sqrt{33}}{1152}}}"
     assert _macro(tex, "SearchMaxN") == r"{\ensuremath{8}}"
     # a key the JSON lacks, a figure never run, a claim absent: each a red notice naming what is missing
@@ -93,7 +101,7 @@ def test_vocabulary_is_explicit_and_used():
 
 def test_committed_json_fill_every_number():
     """On the committed JSONs every named number resolves (a renamed key turns this red, not the PDF)."""
-    tex = report.render(GENERATED, main_tex=MAIN_TEX, env=ENV)
+    tex = report.render(GENERATED, main_tex=MAIN_TEX)
     present = {p.stem for p in GENERATED.glob("*.json")}
     unresolved = []
     for num in report.VOCABULARY:
@@ -104,47 +112,69 @@ def test_committed_json_fill_every_number():
     assert not unresolved, unresolved
 
 
-def test_one_claims_table_with_evidence(generated: Path):
-    tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
+def test_one_claims_table_with_the_weakest_link(generated: Path):
+    """The table prints each claim's weakest link and scope as the proofs wrote them (LaTeX, verbatim)."""
+    tex = report.render(generated, main_tex=MAIN_TEX)
     table = _macro(tex, "ClaimsTable")
     assert table.count(r"\begin{longtable}") == 1
     assert r"\caption{#1}" in table
+    assert "weakest link" in table
     c4 = next(line for line in table.splitlines() if line.startswith("C4 &"))
+    assert r"Smoothness $\|B\|\le4$" in c4
     assert r"\prov{paper}/\allowbreak \prov{derived}" in c4
     assert "holds with correction" in c4
-    assert "numeric search" in c4
-    assert r"\ensuremath{n} \ensuremath{\le} 8" in c4
+    assert r"symbolic-general except 1 prose-argument step: $\text{glue}$ & $n \le 8$" in c4
+    c1 = next(line for line in table.splitlines() if "C1 & " in line)
+    assert "every $n$ (every step covers every size)" in c1
+    assert "(every step covers every size)" not in c4
     c9 = next(line for line in table.splitlines() if line.startswith("C9 &"))
-    assert report._notice("claims.json: strongest") in c9  # no `strongest` field yet: red, never blank
+    assert report._notice("claims.json C9: chain") in c9  # no chain yet: red, never blank
+    claims = json.loads((generated / "claims.json").read_text(encoding="utf-8"))
+    claims[0]["chain"] = {**claims[0]["chain"], "weaker_cited_claims": ["C4"], "weakest_with_cited": "prose-argument"}
+    _write(generated, "claims", claims)
+    table = _macro(report.render(generated, main_tex=MAIN_TEX), "ClaimsTable")
+    assert "symbolic-general; through C4: prose-argument" in table  # a cited claim's weaker link is shown
+    assert report._notice("claims.json C9: title_tex") in c9  # and no title converted from the plain text
     assert "claims.tex" not in MAIN_TEX.read_text(encoding="utf-8")  # the table is printed once
 
 
 def test_corrections_follow_the_verdicts(generated: Path):
-    """A hand-written correction prints only while claims.json gives that claim one; others are converted."""
-    tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
+    """A hand-written correction prints only while claims.json gives that claim one; others print correction_tex.
+
+    A correction without its LaTeX is a red notice: the plain text is never converted.
+    """
+    claims = [*CLAIMS, {"id": "C13", "title": "t", "title_tex": "t", "provenance": "[derived]",
+                        "verdict": "holds-with-correction", "statement": "s", "correction": "eps^2 -> 0",
+                        "correction_tex": r"$\varepsilon^2 \to 0$", "evidence": []},
+              {"id": "C11", "title": "t", "title_tex": "t", "provenance": "[paper]", "verdict": "fails",
+               "statement": "s", "correction": "Fails as stated: the iteration half", "correction_tex": "Fails",
+               "evidence": []}]
+    _write(generated, "claims", claims)
+    tex = report.render(generated, main_tex=MAIN_TEX)
     assert r"\csname zo@corrected@C4\endcsname" in tex
+    assert r"\csname zo@corrected@C11\endcsname" in tex  # fails as stated, with a corrected statement
     assert r"\csname zo@corrected@C1\endcsname" not in tex
     others = _macro(tex, "OtherCorrections")
-    assert r"\item[C9]" in others
+    assert r"\item[C9] " + report._notice("claims.json C9: correction_tex") in others
+    assert r"\item[C13] $\varepsilon^2 \to 0$" in others
     assert r"\item[C4]" not in others
-    assert r"\ensuremath{\sqrt{d}}" in others
-    assert r"\texttt{sphere\_radius}" in others
-    assert r"\ensuremath{\varepsilon}" in others
-    assert r"\ensuremath{\to}" in others
-    assert report.handled_corrections(MAIN_TEX) >= {"C4", "C5", "C6", "C7", "C8", "C10"}
+    assert "sqrt" not in others
+    assert "sphere_radius" not in others
+    assert report.handled_corrections(MAIN_TEX) >= {"C4", "C5", "C6", "C7", "C8", "C10", "C11"}
 
 
 def test_committed_corrections_all_have_paragraphs():
     """Every correction of the committed claims.json has its hand-written paragraph, and no paragraph is stale."""
     claims = json.loads((GENERATED / "claims.json").read_text(encoding="utf-8"))
-    corrected = {c["id"] for c in claims if c.get("verdict") == "holds-with-correction"}
+    corrected = {c["id"] for c in claims if c.get("verdict") == "holds-with-correction"
+                 or str(c.get("correction") or "").startswith("Fails as stated")}
     assert corrected == report.handled_corrections(MAIN_TEX)
 
 
 def test_experiments_are_counted_from_the_figures(generated: Path):
     included = report.included_figures(MAIN_TEX)
     assert set(FIGURE_MODULES) <= set(included), "every figure of python -m analysis is in the report"
-    tex = report.render(generated, main_tex=MAIN_TEX, env=ENV)
+    tex = report.render(generated, main_tex=MAIN_TEX)
     assert _macro(tex, "NumExperiments") == "{" + report.NUMBER_WORDS[len(included)] + "}"
     assert _macro(tex, "NumClaims") == "{three}"
     assert _macro(tex, "NumCorrected") == "{two}"
@@ -153,12 +183,23 @@ def test_experiments_are_counted_from_the_figures(generated: Path):
     assert "one did not" in sentence
 
 
-def test_reproducibility_appendix(generated: Path):
-    (generated / "timings.json").write_text(json.dumps({"figures": {"fig_constants": 12.4}, "total_s": 80.2}))
-    repro = _macro(report.render(generated, main_tex=MAIN_TEX, env=ENV), "Reproducibility")
+def test_reproducibility_appendix_is_an_untracked_run_record(generated: Path):
+    """The run record has the commit, versions, machine and times, and only the untracked runrecord.tex has it."""
+    timings = {"figures": {"fig_constants": 12.4}, "total_s": 80.2}
+    record = report.render_run_record({"fig_constants": {"confirmed": True}}, timings, env=ENV)
+    assert r"\renewcommand{\ReportDate}{January 2, 2030}" in record
+    repro = record[record.index(r"\renewcommand{\Reproducibility}"):]
     for text in (r"\texttt{0123456789ab}", "numpy 2.0.0", "Test CPU", "2 logical cores", "8~GiB",
                  "constants 12~s", "all figures 80~s"):
         assert text in repro
+    numbers = report.render(generated, main_tex=MAIN_TEX)
+    for word in ("Reproducibility", "ReportDate", "0123456789ab"):
+        assert word not in numbers
+    assert report.main(["--generated", str(generated)]) == 0
+    assert (generated / "runrecord.tex").exists()
+    ignored = subprocess.run(["git", "check-ignore", "-q", "paper/generated/runrecord.tex"], cwd=ROOT)
+    assert ignored.returncode == 0, "runrecord.tex must be ignored by git"
+    assert r"\IfFileExists{generated/runrecord.tex}" in MAIN_TEX.read_text(encoding="utf-8")
     env = report.environment()  # the real one: every field present
     assert env["python"]
     assert env["cores"]
@@ -166,23 +207,24 @@ def test_reproducibility_appendix(generated: Path):
 
 
 def test_everything_missing_is_visible(tmp_path: Path):
-    tex = report.render(tmp_path, main_tex=MAIN_TEX, env=ENV)  # an empty folder
+    tex = report.render(tmp_path, main_tex=MAIN_TEX)  # an empty folder
     assert report._notice("claims.json (run make verify)") in tex
     assert report._notice("fig_prediction.json (run make figures)") in tex
-    assert r"\NotGenerated{timings.json" in tex
+    assert r"\NotGenerated{timings.json" in report.render_run_record({}, None, env=ENV)
 
 
-def test_text_to_tex_leaves_no_ascii_math():
-    text = "||Hess L|| <= 4 sqrt(33)/1152, beta+ >= eps^2 -> 0, w_i^2, A^T, E||g_hat||^2, bias_bound, 50% & #1"
-    tex = report.text_to_tex(text)
-    assert not any(op in _strip_math(tex) for op in ASCII_MATH), tex
-    assert r"\ensuremath{\sqrt{33}}" in tex
-    assert r"\ensuremath{\beta^+}" in tex
-    assert r"\ensuremath{w_{i}}" in tex
-    assert r"\ensuremath{^{\top}}" in tex
-    assert r"\ensuremath{\hat g}" in tex
-    assert r"\texttt{bias\_bound}" in tex
-    assert r"50\% \& \#1" in tex
+def test_no_text_is_converted_to_math():
+    """The report has no ASCII-to-LaTeX converter: text is escaped, math comes from the proofs' *_tex fields."""
+    import analysis._tex as tex_module
+
+    assert not hasattr(report, "text_to_tex")
+    assert not hasattr(tex_module, "text_to_tex")
+    assert report.tex_escape("a_b <= 50% & #1") == r"a\_b \textless{}= 50\% \& \#1"
+    for module in ("_tex", "_vocabulary", "_readme", "_runrecord", "report"):
+        source = (ROOT / "analysis" / f"{module}.py").read_text(encoding="utf-8")
+        assert "sqrt" not in source.split("def ")[0] or module == "_tex", module
+        assert "GREEK" not in source, module
+        assert "_pretty" not in source, module
 
 
 def test_fmt_number():
@@ -192,8 +234,16 @@ def test_fmt_number():
     assert report.fmt_number(13.04, "sig3") == "13.0"
     assert report.fmt_number(99999.0, "sig2") == r"1.0\times10^{5}"  # the mantissa never reads 10
     assert report.fmt_number(16384, "int") == r"16\,384"
+    assert report.fmt_number(9.43e-7, "sig1up") == r"1\times10^{-6}"  # a width: rounded up, never down
+    assert report.fmt_number(9.43e-7, "sig1") == r"9\times10^{-7}"
+    assert report.fmt_number(0.3081, "sig2up") == "0.31"
+    assert report.fmt_number(0.30811714, "dec4up") == "0.3082"  # a sup, printed as an upper bound
+    assert report.fmt_number(-0.00678, "dec3down") == "-0.007"  # a lower interval end, printed below it
+    assert report.fmt_number(0.5714, "dec4down") == "0.5714"
     assert report.fmt_number(8, "word") == r"\text{eight}"
-    assert report.fmt_number("(d+k+1)/k", "exact") == r"\frac{d + k + 1}{k}"
+    assert report.fmt_number(r"\frac{d + k + 1}{k}", "tex") == r"\frac{d + k + 1}{k}"  # the proofs' LaTeX, as is
+    with pytest.raises(TypeError, match="LaTeX"):
+        report.fmt_number(0.5, "tex")
     with pytest.raises(ValueError, match="spec"):
         report.fmt_number(1.0, "pct")
     with pytest.raises(TypeError, match="number"):
@@ -264,7 +314,7 @@ def test_source_reads_as_math():
     tex = MAIN_TEX.read_text(encoding="utf-8")
     body = tex[tex.index(r"\begin{document}"):]
     _check_reads_as_math(_prose(body), "paper/main.tex")
-    numbers = report.render(GENERATED, main_tex=MAIN_TEX, env=ENV)
+    numbers = report.render(GENERATED, main_tex=MAIN_TEX)
     _check_reads_as_math(_prose(numbers), "numbers.tex from paper/generated")
     for section in ("Conclusion", "Reproducibility"):
         assert f"\\section{{{section}}}" in tex
@@ -320,9 +370,10 @@ def _prediction_fixture(vacuous: bool, within: bool) -> dict:
             "gap0": 1.7e-9, "model_gap0": 1.7e-9 * (1 + 2e-8), "max_abs_z": 2.49 if within else 5.1,
             "max_relative_error": 0.21, "within": within, "bound_vacuous": vacuous,
             "bound_final_over_gap0": 0.99 if vacuous else 0.2, "measured_final_over_gap0": 0.14,
-            "max_stable_over_step_size": 4.6, "runs": 120, "steps": 1500}
+            "max_stable_over_step_size": 4.6, "runs": 120, "steps": 1500, "compared_times": list(range(8))}
     return {"instances": ["digits", "breast_cancer"], "z_threshold": 3.6, "times": list(range(8)),
-            "digits": inst, "breast_cancer": {**inst, "mu": -1e-3, "kappa": float("inf")},
+            "digits": inst, "breast_cancer": {**inst, "mu": -1e-3, "kappa": float("inf"),
+                                              "compared_times": list(range(6))},
             "sweeps_separate": True, "profile_sizes": {"sweep_steps": 300}, "sweep_fractions": [0.5, 2.0]}
 
 
@@ -335,6 +386,7 @@ def test_prediction_section_says_what_was_measured(vacuous: bool, within: bool):
     assert ("worst-case bound is vacuous" in result) is vacuous
     assert "breast cancer" in result
     assert "breast_cancer" not in result
+    assert "six to eight tested times" in result  # each instance's own count (breast cancer six, digits eight)
     assert r"$3.60$" in result
     assert r"$\le0$" in table
     assert r"$\infty$" in table
