@@ -110,12 +110,6 @@ def _start(student: tuple[int, int], teacher: tuple[int, int] | None) -> np.ndar
     return x_pre if teacher is not None else x_star + START_RADIUS * _direction(p, DIRECTION_SEED)
 
 
-def _gd_curve(lam: np.ndarray, e: np.ndarray, lr: float, steps: int) -> np.ndarray:
-    r"""GD's exact gap on the quadratic model: :math:`\tfrac12\sum_i\lambda_i(1 - \eta\lambda_i)^{2t}e_i^2`."""
-    t = np.arange(steps + 1)[:, None]
-    return 0.5 * np.sum(lam * e**2 * (1.0 - lr * lam) ** (2 * t), axis=1)  # type: ignore[no-any-return]
-
-
 def _hit(curve: Any, level: float) -> int | None:
     below = np.nonzero(np.asarray(curve) <= level)[0]
     return int(below[0]) if below.size else None
@@ -164,7 +158,7 @@ def _case_plan(student: list[int], teacher: list[int] | None, step_cap: int) -> 
     e = V.T @ (x0 - x_star)  # the start in the eigenbasis of the local model
     eta_zo, eta_gd = 0.5 * zs.max_stable_lr(model, K, DISTRIBUTION), 1.0 / float(lam[-1])
     zo_pred = zs.expected_gap_curve(model, e, steps=step_cap, lr=eta_zo, k=K, distribution=DISTRIBUTION)
-    gd_pred = _gd_curve(lam, e, eta_gd, step_cap)
+    gd_pred = zs.gd_gap_curve(model, e, steps=step_cap, lr=eta_gd)
     t_zo, t_gd = _hit(zo_pred, TARGET * zo_pred[0]), _hit(gd_pred, TARGET * gd_pred[0])
     gd_steps = min(step_cap, 4 * (t_gd or step_cap))
     gd = zs.gd(p, x0, steps=max(gd_steps, 2), lr=eta_gd)

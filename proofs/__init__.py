@@ -37,6 +37,7 @@ MODULES = (
     "c12_cost",
     "c13_learning_curve",
     "c14_attention",
+    "c15_overhead",
 )
 
 

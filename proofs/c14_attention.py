@@ -49,7 +49,7 @@ from sympy.matrices.expressions.kronecker import KroneckerProduct, combine_krone
 
 import zosoftmax as zs
 
-from ._common import FLOAT_RTOL, Checks, result
+from ._common import FLOAT_RTOL, Checks, assumption, by_step, result
 
 __all__ = ["head_upper_bound_sym", "verify"]
 
@@ -121,32 +121,46 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                   for h in heads for i in range(h.m) for j in range(h.n))
     ch.add("numeric-search", "library, 20 random heads (m <= 4, n <= 5, p <= 3, D <= 4)",
            "the dense rows A_i[j] of AttentionRegression are s kron(k_j, h~_i) (x = vec(W~) row-major)", ok_rows)
+    stacked = assumption("the stacked rows in (j, i) order are J = s (K kron H~), i.e. (A_i)_j = s (k_j kron h~_i)")
+    sc = ("every n, m, p, D (matrix symbols)", r"\text{every } n, m, p, D")
     # step 2
-    ch.add("symbolic-general", "every n, m, p, D (matrix symbols)",
-           "(K ⊗ H~)ᵀ (I_n ⊗ D_beta)(K ⊗ H~) = (KᵀK) ⊗ (H~ᵀ D_beta H~) (mixed-product rule)",
-           _same(head_upper_bound_sym(), KroneckerProduct(K.T * K, Ht.T * Dbeta * Ht)))
+    ch.step(("H0 = (KtK) kron (HtDH)", r"H_0 = s^2 (K^\top K)\otimes(\tilde H^\top D_\beta\tilde H)"),
+            "symbolic-general", sc,
+            "(K ⊗ H~)ᵀ (I_n ⊗ D_beta)(K ⊗ H~) = (KᵀK) ⊗ (H~ᵀ D_beta H~) (mixed-product rule)",
+            _same(head_upper_bound_sym(), KroneckerProduct(K.T * K, Ht.T * Dbeta * Ht)),
+            tex=r"(K\otimes\tilde H)^\top(I_n\otimes D_\beta)(K\otimes\tilde H) = (K^\top K)\otimes(\tilde H^\top "
+                r"D_\beta\tilde H)", hypotheses=(stacked,))
     # step 3
     U, V = sp.MatrixSymbol("U", p, p), sp.MatrixSymbol("V", D, D)
     Lam, Mu = sp.MatrixSymbol("Lambda", p, p), sp.MatrixSymbol("M", D, D)
     UV = KroneckerProduct(U, V)
     orth = combine_kronecker(UV.T * UV).subs({U.T * U: sp.Identity(p), V.T * V: sp.Identity(D)})
-    ch.add("symbolic-general", "every p, D (matrix symbols)",
-           "X ⊗ Y = (U ⊗ V)(Λ ⊗ M)(U ⊗ V)ᵀ for X = UΛUᵀ, Y = VMVᵀ, and (U ⊗ V)ᵀ(U ⊗ V) = I when U, V are orthogonal: "
-           "the eigenvalues of X ⊗ Y are the products λ_a μ_c",
-           _same(UV * KroneckerProduct(Lam, Mu) * UV.T, KroneckerProduct(U * Lam * U.T, V * Mu * V.T))
-           and sp.simplify(orth.doit() - sp.Identity(p * D)) == sp.ZeroMatrix(p * D, p * D))
+    ch.step(("spectrum of a Kronecker product", r"\lambda(X\otimes Y) = \{\lambda_a\mu_c\}"), "symbolic-general",
+            ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            "X ⊗ Y = (U ⊗ V)(Λ ⊗ M)(U ⊗ V)ᵀ for X = UΛUᵀ, Y = VMVᵀ, and (U ⊗ V)ᵀ(U ⊗ V) = I when U, V are orthogonal: "
+            "the eigenvalues of X ⊗ Y are the products λ_a μ_c, so ||X ⊗ Y|| = ||X|| ||Y|| for PSD factors",
+            _same(UV * KroneckerProduct(Lam, Mu) * UV.T, KroneckerProduct(U * Lam * U.T, V * Mu * V.T))
+            and sp.simplify(orth.doit() - sp.Identity(p * D)) == sp.ZeroMatrix(p * D, p * D),
+            tex=r"X\otimes Y = (U\otimes V)(\Lambda\otimes M)(U\otimes V)^\top,\ (U\otimes V)^\top(U\otimes V) = I")
     # step 4
     X, Y = sp.MatrixSymbol("X", p, p), sp.MatrixSymbol("Y", D, D)
-    ch.add("symbolic-general", "every p, D (matrix symbols)", "tr(X ⊗ Y) = tr X tr Y, so r(X ⊗ Y) = r(X) r(Y)",
-           sp.simplify(sp.trace(KroneckerProduct(X, Y)) - sp.trace(X) * sp.trace(Y)) == 0)
+    ch.step(("trace of a Kronecker product", r"\mathrm{tr}(X\otimes Y) = \mathrm{tr}X\,\mathrm{tr}Y"),
+            "symbolic-general", ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            "tr(X ⊗ Y) = tr X tr Y, so with step 3 r(X ⊗ Y) = r(X) r(Y)",
+            sp.simplify(sp.trace(KroneckerProduct(X, Y)) - sp.trace(X) * sp.trace(Y)) == 0,
+            tex=r"\mathrm{tr}(X\otimes Y) = \mathrm{tr}X\,\mathrm{tr}Y,\quad r(X\otimes Y) = r(X)\,r(Y)",
+            hypotheses=(by_step("norm of X kron Y", "spectrum of a Kronecker product"),))
     # step 5
     PK, PH, C, h = (sp.MatrixSymbol("P_K", p, p), sp.MatrixSymbol("P_H", D, D), sp.MatrixSymbol("C", p, p),
                     sp.MatrixSymbol("h", D, 1))
     PP = KroneckerProduct(PK, PH)
-    ch.add("symbolic-general", "every p, D (matrix symbols)",
-           "(P_K ⊗ P_H)(C ⊗ hhᵀ)(P_K ⊗ P_H) = (P_K C P_K) ⊗ (P_H h hᵀ P_H): the Gram matrices live on range(Kᵀ) ⊗ "
-           "span(h~_i)",
-           _same(PP * KroneckerProduct(C, h * h.T) * PP, KroneckerProduct(PK * C * PK, PH * h * h.T * PH)))
+    ch.step(("subspace range(Kt) kron span(h)", r"\mathrm{range}(K^\top)\otimes\mathrm{span}(\tilde h_i)"),
+            "symbolic-general", ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            "(P_K ⊗ P_H)(C ⊗ hhᵀ)(P_K ⊗ P_H) = (P_K C P_K) ⊗ (P_H h hᵀ P_H) = C ⊗ hhᵀ for C = KᵀMK (P_K Kᵀ = Kᵀ, "
+            "P_H h~_i = h~_i): every Gram matrix and Hessian lives on range(Kᵀ) ⊗ span(h~_i)",
+            _same(PP * KroneckerProduct(C, h * h.T) * PP, KroneckerProduct(PK * C * PK, PH * h * h.T * PH)),
+            tex=r"(P_K\otimes P_H)(C\otimes \tilde h\tilde h^\top)(P_K\otimes P_H) = (P_KCP_K)\otimes(P_H\tilde h"
+                r"\tilde h^\top P_H)", hypotheses=(stacked,))
     # step 6: the library against the dense sum
     worst = 0.0
     for hd in heads:
@@ -169,6 +183,10 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                   "without a regularizer H0 = s^2 (KᵀK) ⊗ (H~ᵀ diag(beta+) H~), so l = s^2 ||K||^2 ||H~ᵀ diag(beta+) "
                   "H~|| and r(H0) = r(KᵀK) r(H~ᵀ diag(beta+) H~); every Gram matrix and Hessian lives on range(Kᵀ) ⊗ "
                   "span(h~_i).",
+        statement_tex=r"(A_i)_j = s\,(k_j\otimes\tilde h_i),\quad H_0 = s^2(K^\top K)\otimes(\tilde H^\top"
+                      r"\mathrm{diag}(\beta^+)\tilde H),\quad r(H_0) = r(K^\top K)\,r(\tilde H^\top\mathrm{diag}"
+                      r"(\beta^+)\tilde H)",
+        title_tex=r"An attention head: $H_0 = s^2(K^\top K)\otimes(\tilde H^\top\mathrm{diag}(\beta^+)\tilde H)$",
         checks=ch, correction=None, key_numbers=numbers,
         summary="H0 of a head = s^2 (KᵀK) ⊗ (H~ᵀ diag(beta+) H~): l and r(H0) from two small factors",
     )

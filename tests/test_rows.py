@@ -197,3 +197,24 @@ def test_bad_head_input_names_the_argument():
         _ = big.A
     with pytest.raises(ValueError, match="A must be"):
         zs.SoftmaxRegression(np.ones((2, 2, 2, 2)), np.ones(2))
+
+
+@given(st.integers(1, 6), st.integers(0, 10**6))
+def test_gd_gap_curve_is_gradient_descent_on_the_quadratic(d, seed):
+    """gd_gap_curve equals ½ eᵀHe along x_{t+1} = x_t − ηH(x_t − x*), iterated by hand (C13, C15)."""
+    rng = np.random.default_rng(seed)
+    Q = rng.standard_normal((d, d))
+    H = Q @ Q.T + 0.1 * np.eye(d)
+    q = zs.Quadratic(H, rng.standard_normal(d))
+    x = rng.standard_normal(d)
+    lr = 1.0 / float(np.linalg.eigvalsh(H)[-1])
+    curve = zs.gd_gap_curve(q, x, steps=30, lr=lr)
+    lam = np.linalg.eigvalsh(H)
+    gap0 = float(curve[0])
+    for t in range(31):
+        e = x - q.x_star
+        # the hand iterate carries a rounding of relative size ~eps of ‖e0‖ per step, which the gap sees at most
+        # λ_max/λ_min-amplified (a mode that has converged keeps its rounding): a few eps of κ gap0, plus the form's own
+        tol = 64 * d * EPS_MACH * (0.5 * e @ H @ e + (t + 1) * lam[-1] / lam[0] * gap0)
+        assert abs(curve[t] - 0.5 * e @ H @ e) <= tol
+        x = x - lr * H @ e

@@ -44,7 +44,7 @@ from .estimators import (
 )
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
-from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, max_stable_lr
+from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, gd_gap_curve, max_stable_lr
 from .problem import DENSE_ROWS_MAX, AttentionRegression, Reduction, SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
@@ -78,6 +78,7 @@ __all__ = [
     "expected_pmp",
     "gamma",
     "gd",
+    "gd_gap_curve",
     "hessian_lower_bound",
     "hessian_upper_bound",
     "iteration_bound",

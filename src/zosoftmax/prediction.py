@@ -49,7 +49,7 @@ from ._checks import Array
 from .estimators import direction_fourth_moment, direction_moment
 from .problem import AttentionRegression, SoftmaxRegression
 
-__all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "max_stable_lr"]
+__all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "gd_gap_curve", "max_stable_lr"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -459,3 +459,34 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     if invariant:
         return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution))
     return _rademacher_curve(lam, V, e, steps, lr, k)
+
+
+def gd_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, x_star: Any = None) -> Array:
+    r"""The exact gap of (deterministic) gradient descent on the (local) quadratic model, t = 0..steps.
+
+    Parameters
+    ----------
+    problem, x0, steps, lr, x_star :
+        As :func:`expected_gap_curve`.
+
+    Returns
+    -------
+    ndarray (steps + 1,)
+        .. math:: \mathrm{gap}_t = \tfrac12\sum_i \lambda_i (1 - \eta\lambda_i)^{2t} e_i^2, \qquad e = V^\top(x_0 - x^*)
+
+    Notes
+    -----
+    C13, C15: the first-order baseline of the ZO curve (:func:`expected_gap_curve` with :math:`P_t = I`), so the
+    predicted zeroth-order overhead is the ratio of the two curves' hitting times.
+    """
+    steps = _checks.positive_int(steps, "steps")
+    lr = _checks.positive_float(lr, "lr")
+    d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
+    if d is None:
+        raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
+    x0 = _checks.as_array(x0, "x0", ndim=1, shape=(d,), dtype=np.float64)
+    lam, V, xs = _local_model(problem, x_star, x0)
+    e = V.T @ (x0 - xs)
+    t = np.arange(steps + 1)[:, None]
+    with np.errstate(over="ignore", under="ignore"):  # a step above 2/λ_max grows without bound: inf, as the math
+        return 0.5 * np.sum(lam * e**2 * (1.0 - lr * lam) ** (2 * t), axis=1)  # type: ignore[no-any-return]
