@@ -45,7 +45,7 @@ import scipy.sparse.linalg
 
 from . import _checks
 from ._checks import Array
-from .estimators import direction_fourth_moment, direction_moment
+from .estimators import direction_fourth_moment, direction_moment, direction_sixth_moment
 from .problem import SoftmaxRegression
 
 __all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "max_stable_lr"]
@@ -183,19 +183,25 @@ def _invariant_constant(d: int, distribution: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------- the recursions
-def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: float) -> Array:
+def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: float,
+                    inject: Array | None = None) -> Array:
     r"""Gap curve from the diagonal :math:`s` of :math:`\Sigma` in :math:`H`'s eigenbasis (Gaussian, sphere).
 
-    .. math:: s_{t+1} = D \circ s_t + \frac{c\eta^2}{k}\,\langle\lambda^2, s_t\rangle\,\mathbf 1, \quad
+    .. math:: s_{t+1} = D \circ s_t + \frac{c\eta^2}{k}\,\langle\lambda^2, s_t\rangle\,\mathbf 1 + \eta^2 n, \quad
               D = 1 - 2\eta\lambda + \eta^2\Big(1 + \frac{2c - 1}{k}\Big)\lambda^2, \qquad
-              \mathrm{gap}_t = \tfrac12\langle\lambda, s_t\rangle .
+              \mathrm{gap}_t = \tfrac12\langle\lambda, s_t\rangle,
+
+    with ``inject`` :math:`= \eta^2 n` the diagonal of the estimate's state-independent covariance (noise and the
+    forward scheme's ε-term, :func:`_injected`), or none. With an injection the state is only ever scaled down (it
+    cannot fall below the injection), so its scale factor never overflows.
     """
     D = 1.0 - 2.0 * lr * lam + lr**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # (1 − ηλ)² + η²(2c − 1)λ²/k
     q = (c * lr**2 / k) * lam**2  # the rank-one part: (cη²/k) tr(Λ S Λ) I
     high = _high_water(float(np.max(np.abs(D))) + float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t
+    low = _RESCALE_LOW if inject is None else 0.0
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     s, scale = s.astype(np.float64, copy=True), 0.0
-    scale += _rescale(s, high=high)
+    scale += _rescale(s, high=high, low=low)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ s), scale  # gap = ½ tr(HΣ) = ½ Σ λ_i s_i
         if t == steps:
@@ -203,11 +209,14 @@ def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: floa
         injected = float(q @ s)
         s *= D
         s += injected
-        scale += _rescale(s, high=high)
+        if inject is not None:
+            s += inject * math.exp(-scale)  # + η² n, in the state's scale (scale >= 0 here: no overflow)
+        scale += _rescale(s, high=high, low=low)
     return _unscale(values, log_scale)
 
 
-def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: int) -> Array:
+def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: int,
+                      inject: Array | None = None) -> Array:
     r"""Gap curve from :math:`S = V^\top\Sigma V` (r, r) for Rademacher directions (not diagonal in the eigenbasis).
 
     .. math:: S_{t+1} = G\circ S_t + \frac{\eta^2}{k} V^\top\big(\mathcal F(V N V^\top) - 2 V N V^\top\big) V,
@@ -215,14 +224,16 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
               \lambda_i\lambda_j
 
     with :math:`\mathcal F(M) = E[zz^\top M zz^\top]`; the null-space blocks of :math:`\Sigma` never enter
-    :math:`N = V^\top H\Sigma H V` and are not carried.
+    :math:`N = V^\top H\Sigma H V` and are not carried. ``inject`` (r, r), if given, is added each step as in
+    :func:`_diagonal_curve`.
     """
     G = 1.0 - lr * (lam[:, None] + lam[None, :]) + lr**2 * (1.0 + 1.0 / k) * np.outer(lam, lam)
     # |S_ij| <= max_i S_ii (S is PSD), and the injected term has entries at most 3 r λ_max² max_i S_ii η²/k
     high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)
+    low = _RESCALE_LOW if inject is None else 0.0
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     S, scale = np.outer(e, e), 0.0
-    scale += _rescale(np.diagonal(S), S, high=high)
+    scale += _rescale(np.diagonal(S), S, high=high, low=low)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ np.diagonal(S)), scale  # ½ tr(ΛS)
         if t == steps:
@@ -232,8 +243,10 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
         M = 0.5 * (M + M.T)  # HΣH in coordinates, symmetric to the last bit
         F = direction_fourth_moment(M, "rademacher") - 2.0 * M  # E[zzᵀMzzᵀ] − 2M = tr(M) I − 2 Diag(M)
         S = G * S + (lr**2 / k) * (V.T @ F @ V)  # E[PMP] = (1 + 1/k) M + (1/k)(F − 2M), the first in G
+        if inject is not None:
+            S = S + inject * math.exp(-scale)
         S = 0.5 * (S + S.T)
-        scale += _rescale(np.diagonal(S), S, high=high)
+        scale += _rescale(np.diagonal(S), S, high=high, low=low)
     return _unscale(values, log_scale)
 
 
@@ -242,13 +255,14 @@ def _high_water(growth: float) -> float:
     return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0))
 
 
-def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH) -> float:
+def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH,
+             low: float = _RESCALE_LOW) -> float:
     """Divide ``state`` (default ``probe``) in place by a power of two; return the log of the factor.
 
     The division happens when ``max|probe|`` leaves [``_RESCALE_LOW``, ``high``]; the log is 0 when untouched.
     """
     top = float(np.max(np.abs(probe))) if probe.size else 0.0
-    if top == 0.0 or _RESCALE_LOW <= top <= high:
+    if top == 0.0 or low <= top <= high:
         return 0.0
     exponent = math.frexp(top)[1]
     (probe if state is None else state)[...] *= 2.0 ** -exponent  # exact: a power of two
@@ -261,6 +275,46 @@ def _unscale(values: Array, log_scale: Array) -> Array:
         mantissa, exponent = np.frexp(values)
         out = np.ldexp(mantissa, exponent + np.rint(log_scale / math.log(2.0)).astype(np.int64))
     return out  # type: ignore[no-any-return]
+
+
+def _injected(lam: Array, V: Array, d: int, k: int, distribution: str, scheme: str,
+                              noise: float, eps: float | None) -> Array | None:
+    r"""The state-independent part :math:`Q` of :math:`E[\hat g\hat g^\top]` on a quadratic, in :math:`H`'s eigenbasis.
+
+    .. math:: \hat g = PHe + \underbrace{\frac1k\sum_j \nu_j z_j}_{\text{noise}}
+              + \underbrace{\frac{\varepsilon}{2k}\sum_j (z_j^\top Hz_j)\,z_j}_{\text{forward only}},
+              \qquad
+              Q = \frac{v}{k} I + [\text{forward}]\ \frac{\varepsilon^2}{4k}E[(z^\top Hz)^2 zz^\top],
+
+    with :math:`v = \sigma^2/(2\varepsilon^2)` (central: :math:`\nu_j = (\xi_j^+ - \xi_j^-)/(2\varepsilon)`) or
+    :math:`v = 2\sigma^2/\varepsilon^2` (forward: :math:`\nu_j = (\xi_j - \xi_0)/\varepsilon`; the shared
+    :math:`\xi_0` correlates the :math:`\nu_j` but not the :math:`\nu_j z_j`, whose directions are independent and
+    centred). All three parts are uncorrelated (odd moments of :math:`z`, centred independent noise), so
+    :math:`\Sigma_{t+1} = [\text{C13's map}](\Sigma_t) + \eta^2 Q`. Returns ``V^T Q V`` as its diagonal (r,) for
+    Gaussian and sphere laws (it is diagonal there), the (r, r) matrix for Rademacher, or ``None`` when ``Q = 0``.
+
+    Notes
+    -----
+    C16 (derived symbolically in ``proofs/c16_noise.py``).
+    """
+    if eps is None:  # the ε → 0 limit without noise (noise > 0 requires eps)
+        return None
+    eps_term = scheme == "forward"
+    v = noise**2 / (2.0 * eps**2) if scheme == "central" else 2.0 * noise**2 / eps**2  # Var ν_j
+    if v == 0.0 and not eps_term:
+        return None
+    invariant = distribution != "rademacher"
+    out: Array = np.full(lam.size, v / k) if invariant else (v / k) * np.eye(lam.size)
+    if eps_term:
+        if invariant:
+            c6 = 1.0 if distribution == "gaussian" else d * d / ((d + 2.0) * (d + 4.0))
+            t, t2 = float(np.sum(lam)), float(np.sum(lam**2))
+            sixth = c6 * ((t * t + 2.0 * t2) + 4.0 * t * lam + 8.0 * lam**2)  # Vᵀ E[(zᵀHz)² zzᵀ] V, diagonal
+            out = out + eps**2 / (4.0 * k) * sixth
+        else:
+            H = (V * lam) @ V.T
+            out = out + eps**2 / (4.0 * k) * (V.T @ direction_sixth_moment(H, distribution) @ V)
+    return out
 
 
 # ---------------------------------------------------------------------------------------- stability
@@ -366,7 +420,8 @@ def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x
 
 
 def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int = 1, distribution: str = "gaussian",
-                       scheme: str = "central", x_star: Any = None) -> Array:
+                       scheme: str = "central", x_star: Any = None, noise: float = 0.0,
+                       eps: float | None = None) -> Array:
     r"""The exact expected gap :math:`E[q(x_t)]`, t = 0..steps, of ZO-GD on the (local) quadratic model.
 
     Parameters
@@ -384,11 +439,18 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
         Directions per step.
     distribution : {"gaussian", "sphere", "rademacher"}
     scheme : {"central", "forward"}
-        The same recursion for both (the :math:`\varepsilon\to0` limit; exact at every :math:`\varepsilon` for the
-        central scheme on a quadratic).
+        Without ``eps`` the same recursion for both (the :math:`\varepsilon\to0` limit; exact at every
+        :math:`\varepsilon` for the central scheme on a quadratic). With ``eps`` the forward scheme's finite-ε term
+        is included (exact on a quadratic).
     x_star : array_like (d,), optional
         The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from ``x0``);
         must be ``None`` for a :class:`Quadratic`.
+    noise : float >= 0
+        Standard deviation :math:`\sigma` of independent Gaussian noise on every loss evaluation (as
+        :func:`zosoftmax.zo_gd` ``noise=``); requires ``eps``. The curve then levels off at a noise floor.
+    eps : float > 0, optional
+        The perturbation :math:`\varepsilon` of the runs (needed for ``noise > 0`` and for the forward scheme's
+        finite-ε term; ``None`` is the :math:`\varepsilon\to0` limit).
 
     Returns
     -------
@@ -416,12 +478,17 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     space of ``A``, or flat directions of the loss) do not move the gap: they never enter :math:`N`, so they are
     dropped exactly, and the spectral radius is taken on the range of :math:`H` (on the null space the second moment
     of :math:`e` grows additively, by a summable amount, and the loss does not see it).
+
+    C16: with noise or the forward scheme's finite ε, the estimate gains a state-independent covariance :math:`Q`
+    (:func:`_injected`) and the recursion gains :math:`+\eta^2 Q`, exactly on a quadratic; below
+    :func:`max_stable_lr` the gap tends to the floor :math:`\tfrac12\mathrm{tr}(H\Sigma_\infty)`.
     """
     steps = _checks.positive_int(steps, "steps")
     lr = _checks.positive_float(lr, "lr")
     k = _checks.positive_int(k, "k")
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
-    _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    noise, eps = _noise_settings(noise, eps)
     d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
     if d is None:
         raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
@@ -444,6 +511,19 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
             "predicted mean gap grows"), stacklevel=2)
     if lam.size == 0:
         return np.zeros(steps + 1)
+    Q = _injected(lam, V, d, k, distribution, scheme, noise, eps)
+    inject = None if Q is None else lr**2 * Q  # + η² Q each step
     if invariant:
-        return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution))
-    return _rademacher_curve(lam, V, e, steps, lr, k)
+        return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution), inject)
+    return _rademacher_curve(lam, V, e, steps, lr, k, inject)
+
+
+def _noise_settings(noise: Any, eps: Any) -> tuple[float, float | None]:
+    """Validate ``noise`` (>= 0) and ``eps`` (> 0 or None; required when ``noise > 0``)."""
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) or not (
+            math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    eps_f = None if eps is None else _checks.positive_float(eps, "eps")
+    if noise > 0 and eps_f is None:
+        raise ValueError("eps must be given when noise > 0: the noise enters the quotients as sigma/eps")
+    return float(noise), eps_f
