@@ -41,7 +41,14 @@ from .estimators import (
 )
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
-from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, max_stable_lr
+from .prediction import (
+    Quadratic,
+    UnstableStepWarning,
+    almost_sure_lr,
+    expected_gap_curve,
+    lyapunov_exponent,
+    max_stable_lr,
+)
 from .problem import SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
@@ -55,6 +62,7 @@ __all__ = [
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",
+    "almost_sure_lr",
     "beta_constants",
     "bias_bound",
     "bias_leading_term",
@@ -73,6 +81,7 @@ __all__ = [
     "iteration_bound",
     "linear_rate",
     "load_instance",
+    "lyapunov_exponent",
     "max_stable_lr",
     "newton",
     "pl_constant",

@@ -48,7 +48,8 @@ from ._checks import Array
 from .estimators import direction_fourth_moment, direction_moment, direction_sixth_moment
 from .problem import SoftmaxRegression
 
-__all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "max_stable_lr"]
+__all__ = ["Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "lyapunov_exponent",
+           "max_stable_lr"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -373,8 +374,15 @@ def _threshold(lam: Array, V: Array, d: int, k: int, distribution: str) -> float
     return _threshold_invariant(lam, k, _invariant_constant(d, distribution))
 
 
-def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None) -> float:
-    r"""The largest step :math:`\eta^*` for which the expected gap of ZO-GD on the local quadratic model converges.
+def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                  sense: str = "mean-square", rng: Any = 0) -> float:
+    r"""The largest step for which ZO-GD on the local quadratic model converges, in mean square or almost surely.
+
+    ``sense="mean-square"`` (default): :math:`\eta^*`, the mean gap converges below it (and grows above it).
+    ``sense="almost-sure"``: :math:`\eta_{\rm a.s.} \ge \eta^*`, a typical run converges below it (the top Lyapunov
+    exponent of the random products :math:`I - \eta P_tH` is negative) and diverges above it; a Monte-Carlo
+    estimate, see :func:`almost_sure_lr` for its confidence interval. Between the two, single runs converge while
+    their mean gap diverges (rare runs with huge gaps carry the mean).
 
     Parameters
     ----------
@@ -383,6 +391,9 @@ def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x
     distribution : {"gaussian", "sphere", "rademacher"}
     x_star : array_like (d,), optional
         The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from 0).
+    sense : {"mean-square", "almost-sure"}
+    rng : int or Generator
+        Seed of the almost-sure estimate's fixed set of direction sequences (unused for mean-square).
 
     Returns
     -------
@@ -415,8 +426,146 @@ def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x
     """
     k = _checks.positive_int(k, "k")
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    sense = _checks.choice(sense, "sense", ("mean-square", "almost-sure"))
+    if sense == "almost-sure":
+        return almost_sure_lr(problem, k, distribution, x_star=x_star, rng=rng)[0]
     lam, V, _ = _local_model(problem, x_star, None)
     return _threshold(lam, V, V.shape[0], k, distribution)
+
+
+LYAPUNOV_RUNS, LYAPUNOV_STEPS = 32, 2000  # default sample of the almost-sure estimate: 32 chains of 2000 steps
+
+
+def _lyapunov(lam: Array, V: Array, lr: float, k: int, distribution: str, seed: int, runs: int,
+              steps: int) -> tuple[float, float]:
+    """(mean, standard error) over ``runs`` chains of the per-step log growth of ``|f|`` (``f`` in H's range)."""
+    gen = np.random.default_rng(seed)
+    d, r = V.shape
+    f = gen.standard_normal((runs, r))
+    f /= np.linalg.norm(f, axis=1, keepdims=True)
+    burn = steps // 10  # forget the start: the direction of f settles on the random product's Oseledets direction
+    total = np.zeros(runs)
+    for t in range(burn + steps):
+        U = _draw(gen, np.empty((runs, k, d)), distribution) @ V  # Vᵀz_j: only the range of H is carried
+        proj = np.einsum("skr,sr->sk", U, f * lam)  # z_jᵀ H e in eigen-coordinates
+        f = f - (lr / k) * np.einsum("sk,skr->sr", proj, U)  # f ← (I − η Π P H) f   (the range is invariant)
+        norm = np.linalg.norm(f, axis=1)
+        if t >= burn:
+            with np.errstate(divide="ignore"):
+                total += np.log(norm)
+        f /= np.maximum(norm, 1e-300)[:, None]
+    per_step = total / steps
+    return float(per_step.mean()), float(per_step.std(ddof=1) / math.sqrt(runs)) if runs > 1 else math.inf
+
+
+def _draw(gen: np.random.Generator, out: Array, distribution: str) -> Array:
+    from .estimators import _draw as draw  # local: the one sampler
+
+    return draw(gen, out, distribution)
+
+
+def _seed(rng: Any) -> int:
+    return int(_checks.generator(rng).integers(0, 2**63 - 1))
+
+
+def lyapunov_exponent(problem: Any, lr: float, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                      runs: int = LYAPUNOV_RUNS, steps: int = LYAPUNOV_STEPS, rng: Any = 0) -> tuple[float, float]:
+    r"""Monte-Carlo estimate of the top Lyapunov exponent of ZO-GD on the local quadratic model, per step.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+    lr : float > 0
+    k, distribution, x_star :
+        As in :func:`max_stable_lr`.
+    runs, steps : int
+        Independent chains, and the steps each is averaged over (after a burn-in of ``steps // 10``).
+    rng : int or Generator
+
+    Returns
+    -------
+    (float, float)
+        .. math:: \hat\gamma = \frac1{R}\sum_{s=1}^R \frac1T\sum_{t} \log\frac{\|f_{s,t+1}\|}{\|f_{s,t}\|},
+                  \qquad f_{t+1} = (I - \eta\,\Pi P_tH) f_t
+
+        on the range of :math:`H` (:math:`\Pi` its projector; the null space never feeds back), and its standard
+        error over the ``runs`` independent chains. A typical run's gap behaves like :math:`e^{2\gamma t}`.
+
+    Notes
+    -----
+    C16. Furstenberg-Kesten: :math:`\frac1t\log\|e_t\| \to \gamma` almost surely for i.i.d. products; by Jensen
+    :math:`2\gamma \le \log\rho` of the mean-square map, so :math:`\gamma < 0` below :func:`max_stable_lr`.
+    The per-chain averages are independent, so the standard error is exact up to the finite-``T`` bias (a
+    :math:`O(1/T)` transient, reduced by the burn-in).
+    """
+    lr = _checks.positive_float(lr, "lr")
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    runs = _checks.positive_int(runs, "runs")
+    steps = _checks.positive_int(steps, "steps")
+    lam, V, _ = _local_model(problem, x_star, None)
+    if lam.size == 0:
+        return 0.0, 0.0
+    return _lyapunov(lam, V, lr, k, distribution, _seed(rng), runs, steps)
+
+
+def almost_sure_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                   runs: int = LYAPUNOV_RUNS, steps: int = LYAPUNOV_STEPS, rng: Any = 0,
+                   z: float = 3.0) -> tuple[float, float, float]:
+    r"""The almost-sure stability threshold :math:`\eta_{\rm a.s.}` with a confidence interval.
+
+    Parameters
+    ----------
+    problem, k, distribution, x_star, runs, steps, rng :
+        As in :func:`lyapunov_exponent`; one fixed set of direction sequences (from ``rng``) serves every step
+        size tried, so :math:`\hat\gamma(\eta)` is one continuous function of :math:`\eta` (common random numbers).
+    z : float > 0
+        Width of the interval in standard errors of :math:`\hat\gamma`.
+
+    Returns
+    -------
+    (lr, low, high)
+        ``lr`` the root of :math:`\hat\gamma(\eta) = 0`, ``low`` and ``high`` the roots of
+        :math:`\hat\gamma \pm z\,\mathrm{SE} = 0`: below ``low`` the exponent is negative and above ``high``
+        positive at ``z`` standard errors (pointwise). ``(inf, inf, inf)`` when :math:`H = 0`.
+
+    Notes
+    -----
+    C16. The search starts at the mean-square threshold :func:`max_stable_lr` (where :math:`\gamma < 0`) and doubles
+    until the exponent is positive, then solves by Brent's method.
+    """
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    runs = _checks.positive_int(runs, "runs")
+    steps = _checks.positive_int(steps, "steps")
+    z = _checks.positive_float(z, "z")
+    lam, V, _ = _local_model(problem, x_star, None)
+    if lam.size == 0:
+        return math.inf, math.inf, math.inf
+    seed = _seed(rng)
+    cache: dict[float, tuple[float, float]] = {}
+
+    def gam(eta: float) -> tuple[float, float]:
+        if eta not in cache:
+            cache[eta] = _lyapunov(lam, V, eta, k, distribution, seed, runs, steps)
+        return cache[eta]
+
+    lo = _threshold(lam, V, V.shape[0], k, distribution)
+    hi = 2.0 * lo
+    for _ in range(60):
+        if gam(hi)[0] - z * gam(hi)[1] > 0:
+            break
+        lo, hi = hi, 2.0 * hi
+    out = []
+    for shift in (0.0, z, -z):
+        def fn(eta: float, shift: float = shift) -> float:
+            g, se = gam(eta)
+            return g + shift * se
+        a, b = lo, hi
+        while fn(a) > 0 and a > 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket
+            a *= 0.5
+        out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a)
+    return out[0], out[1], out[2]
 
 
 def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int = 1, distribution: str = "gaussian",
