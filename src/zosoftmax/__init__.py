@@ -42,12 +42,14 @@ from .estimators import (
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
 from .prediction import (
+    Plan,
     Quadratic,
     UnstableStepWarning,
     almost_sure_lr,
     expected_gap_curve,
     lyapunov_exponent,
     max_stable_lr,
+    plan,
 )
 from .problem import SoftmaxRegression, softmax
 
@@ -57,6 +59,7 @@ __all__ = [
     "DISTRIBUTIONS",
     "SCHEMES",
     "DivergenceError",
+    "Plan",
     "PrecisionWarning",
     "Quadratic",
     "SoftmaxRegression",
@@ -85,6 +88,7 @@ __all__ = [
     "max_stable_lr",
     "newton",
     "pl_constant",
+    "plan",
     "projected_gradients",
     "random_instance",
     "rate_bound",

@@ -48,8 +48,8 @@ from ._checks import Array
 from .estimators import direction_fourth_moment, direction_moment, direction_sixth_moment
 from .problem import SoftmaxRegression
 
-__all__ = ["Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "lyapunov_exponent",
-           "max_stable_lr"]
+__all__ = ["Plan", "Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "lyapunov_exponent",
+           "max_stable_lr", "plan"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -676,3 +676,128 @@ def _noise_settings(noise: Any, eps: Any) -> tuple[float, float | None]:
     if noise > 0 and eps_f is None:
         raise ValueError("eps must be given when noise > 0: the noise enters the quotients as sigma/eps")
     return float(noise), eps_f
+
+
+# ---------------------------------------------------------------------------------------- the planner
+PLAN_KS = (1, 2, 4, 8, 16, 32, 64)  # directions per step tried by default (those that fit the budget)
+_PLAN_GRID = 48  # log-spaced step sizes per k in [1e-4 eta*, eta*) before the bounded refinement
+
+
+@dataclass(frozen=True)
+class Plan:
+    r"""The planner's answer: the best ``k`` and ``lr`` for a budget of loss evaluations, and the table over ``k``.
+
+    Attributes
+    ----------
+    k, lr, steps : int, float, int
+        The best choice and the steps the budget buys with it (``budget // evaluations(k, scheme)``).
+    gap : float
+        Its predicted expected gap after ``steps`` steps (:func:`expected_gap_curve`).
+    table : tuple of dict
+        One row per ``k`` tried: ``k``, ``steps``, ``lr``, ``gap``, ``max_stable_lr`` (mean-square).
+    budget : int
+
+    Notes
+    -----
+    C16.
+    """
+
+    k: int
+    lr: float
+    steps: int
+    gap: float
+    table: tuple[dict[str, float], ...]
+    budget: int
+
+
+def _final_gaps(lam: Array, s0: Array, steps: int, lrs: Array, k: int, c: float, unit: Array | None) -> Array:
+    """Predicted gap after ``steps`` for each step size in ``lrs`` (invariant laws, all below eta*): vectorized."""
+    L = lrs[:, None]
+    D = 1.0 - 2.0 * L * lam + L**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # as in _diagonal_curve
+    q = (c * L**2 / k) * lam**2
+    S = np.tile(s0, (lrs.size, 1))
+    inj = None if unit is None else L**2 * unit
+    with np.errstate(under="ignore"):
+        for _ in range(steps):
+            S = D * S + np.sum(q * S, axis=1, keepdims=True) + (0.0 if inj is None else inj)
+    out: Array = 0.5 * S @ lam
+    return out
+
+
+def plan(problem: Any, x0: Any, *, budget: int, distribution: str = "gaussian", scheme: str = "central",
+         noise: float = 0.0, eps: float = 1e-3, x_star: Any = None, ks: Any = None) -> Plan:
+    r"""The ``k`` and step size that minimize the predicted gap after ``budget`` loss evaluations.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+    x0 : array_like (d,)
+    budget : int >= 2
+        Loss evaluations allowed: ``k`` directions cost ``2k`` (central) or ``k + 1`` (forward) a step.
+    distribution, scheme, noise, eps, x_star :
+        As in :func:`expected_gap_curve` (``eps`` enters through the noise and the forward scheme's ε-term).
+    ks : sequence of int, optional
+        Directions per step to try (default :data:`PLAN_KS`, those affordable for at least one step).
+
+    Returns
+    -------
+    Plan
+        .. math:: (k^\star, \eta^\star) = \arg\min_{k}\ \min_{0 < \eta < \eta^*(k)}
+                  E\big[q(x_{T(k)})\big], \qquad T(k) = \lfloor \text{budget} / \text{evaluations}(k) \rfloor
+
+        on the exact (local) curve.
+
+    Notes
+    -----
+    C16. For each ``k`` the step is searched in :math:`[10^{-4}\eta^*, \eta^*)`, :math:`\eta^*` the mean-square
+    threshold (:func:`max_stable_lr`): a log-spaced grid of 48 points, then a bounded scalar minimization of the
+    log gap between the grid neighbours of the best point. Only steps where the mean gap converges are offered.
+    """
+    budget = _checks.positive_int(budget, "budget")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    eps = _checks.positive_float(eps, "eps")
+    noise, _ = _noise_settings(noise, eps)
+    d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
+    if d is None:
+        raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
+    x0 = _checks.as_array(x0, "x0", ndim=1, shape=(d,), dtype=np.float64)
+    cand = PLAN_KS if ks is None else tuple(_checks.positive_int(k, "ks") for k in ks)
+    per = {k: (2 * k if scheme == "central" else k + 1) for k in cand}
+    cand = tuple(k for k in cand if per[k] <= budget)
+    if not cand:
+        raise ValueError(f"budget={budget} buys no step for any k in {ks if ks is not None else PLAN_KS}")
+    lam, V, xs = _local_model(problem, x_star, x0)
+    e = V.T @ (x0 - xs)
+    rows = []
+    for k in cand:
+        steps = budget // per[k]
+        eta_ms = _threshold(lam, V, d, k, distribution)
+        if lam.size == 0:
+            rows.append({"k": k, "steps": steps, "lr": math.inf, "gap": 0.0, "max_stable_lr": math.inf})
+            continue
+        Q = _injected(lam, V, d, k, distribution, scheme, noise, eps)
+        c = _invariant_constant(d, distribution) if distribution != "rademacher" else math.nan
+
+        def gaps(lrs: Array, k: int = k, steps: int = steps, c: float = c, Q: Array | None = Q) -> Array:
+            if distribution != "rademacher":
+                return _final_gaps(lam, e * e, steps, lrs, k, c, Q)
+            return np.array([_rademacher_curve(lam, V, e, steps, float(lr), k,
+                                               None if Q is None else float(lr) ** 2 * Q)[-1] for lr in lrs])
+        top = eta_ms * (1.0 - 1e-6)
+        grid = top * np.logspace(-4.0, 0.0, _PLAN_GRID)
+        values = gaps(grid)
+        i = int(np.argmin(values))
+        lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+        best_lr, best_gap = float(grid[i]), float(values[i])
+        if hi > lo and best_gap > 0:
+            res = scipy.optimize.minimize_scalar(
+                lambda u: math.log(max(float(gaps(np.array([math.exp(u)]))[0]), 1e-300)),
+                bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-4})
+            refined = float(gaps(np.array([math.exp(res.x)]))[0])
+            if refined < best_gap:
+                best_lr, best_gap = math.exp(float(res.x)), refined
+        rows.append({"k": k, "steps": steps, "lr": best_lr, "gap": best_gap, "max_stable_lr": eta_ms})
+    best = min(rows, key=lambda row: row["gap"])
+    return Plan(k=int(best["k"]), lr=float(best["lr"]), steps=int(best["steps"]), gap=float(best["gap"]),
+                table=tuple(rows), budget=budget)
