@@ -9,4 +9,5 @@ FIGURE_MODULES = (
     "fig_constants",
     "fig_effective_rank",
     "fig_prediction",
+    "fig_budget",
 )

@@ -29,7 +29,10 @@ C13 (the exact expected learning curve) [derived]. The forward scheme at :math:`
 recursion; on a quadratic at finite :math:`\varepsilon` it adds the direction-only term
 :math:`\frac{\varepsilon}{2k}\sum_j (z_j^\top H z_j) z_j` to :math:`\hat g`, uncorrelated with :math:`PHe` (odd
 moments), which adds :math:`\frac{\eta^2\varepsilon^2}{4k} E[(z^\top H z)^2 zz^\top]` to each step's
-:math:`\Sigma` (not modelled: :math:`O(\eta^2\varepsilon^2)`).
+:math:`\Sigma`: modelled when ``eps`` is given (C16, with the noise of noisy losses, :func:`_injected`).
+
+C16 [derived]: noisy losses (``noise=``), the almost-sure threshold (:func:`almost_sure_lr`, beside the mean-square
+:func:`max_stable_lr`) and the query-budget planner (:func:`plan`).
 """
 
 from __future__ import annotations
