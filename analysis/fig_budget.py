@@ -175,7 +175,7 @@ def plot(data: dict[str, Any]) -> Figure:
     names = data["instances"]
     fig, axes = plt.subplots(1, len(names) + 1, figsize=(6.7, 3.6), layout="constrained")
     for ax, name in zip(axes, names, strict=False):
-        for j, (label, entry) in enumerate(data[name].items()):
+        for j, entry in enumerate(data[name].values()):
             ks = [r["k"] for r in entry["prediction"]["rows"]]
             pred = np.array([r["gap"] for r in entry["prediction"]["rows"]]) / entry["gap0"]
             meas = entry["measured"]
@@ -184,8 +184,8 @@ def plot(data: dict[str, Any]) -> Figure:
             z = meas["z_threshold"]
             color = f"C{j}"
             ax.fill_between(ks, np.maximum(mean - z * se, 1e-300), mean + z * se, color=color, alpha=0.25, lw=0)
-            ax.plot(ks, mean, "o-", color=color, ms=3.5, label="measured, " + ("no noise" if j == 0 else
-                                                                                   r"$\sigma = \varepsilon\sqrt{gap_0}$"))
+            noise = "no noise" if j == 0 else r"$\sigma = \varepsilon\sqrt{gap_0}$"
+            ax.plot(ks, mean, "o-", color=color, ms=3.5, label=f"measured, {noise}")
             ax.plot(ks, pred, "k--", lw=1, marker="x", ms=4, label="planned (exact curve)" if j == 0 else None)
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
