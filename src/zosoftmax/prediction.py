@@ -573,7 +573,7 @@ def almost_sure_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, 
 
 def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int = 1, distribution: str = "gaussian",
                        scheme: str = "central", x_star: Any = None, noise: float = 0.0,
-                       eps: float | None = None) -> Array:
+                       eps: float | None = None, model: str = "local") -> Array:
     r"""The exact expected gap :math:`E[q(x_t)]`, t = 0..steps, of ZO-GD on the (local) quadratic model.
 
     Parameters
@@ -603,6 +603,11 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     eps : float > 0, optional
         The perturbation :math:`\varepsilon` of the runs (needed for ``noise > 0`` and for the forward scheme's
         finite-ε term; ``None`` is the :math:`\varepsilon\to0` limit).
+    model : {"local", "closure"}
+        ``"local"``: the exact recursion on the quadratic model at :math:`x^*` (C13). ``"closure"``: a moment closure
+        that follows the true loss: the mean :math:`m_t` and covariance :math:`C_t` of :math:`x_t`, propagated with
+        the gradient and Hessian at :math:`m_t` (:func:`_closure_curve`); exact on a quadratic, and it returns
+        :math:`L(m_t) + \tfrac12\mathrm{tr}(\nabla^2L(m_t)C_t) - L^*`, whose ``t = 0`` value is the true initial gap.
 
     Returns
     -------
@@ -641,6 +646,7 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
     scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
     noise, eps = _noise_settings(noise, eps)
+    model = _checks.choice(model, "model", ("local", "closure"))
     d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
     if d is None:
         raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
@@ -661,6 +667,8 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
         warnings.warn(UnstableStepWarning(
             f"lr={lr:.6g} is at or above max_stable_lr={threshold:.6g} for k={k}, {distribution} directions: the "
             "predicted mean gap grows"), stacklevel=2)
+    if model == "closure":
+        return _closure_curve(problem, x0, xs, steps, lr, k, distribution, scheme, noise, eps)
     if lam.size == 0:
         return np.zeros(steps + 1)
     Q = _injected(lam, V, d, k, distribution, scheme, noise, eps)
@@ -668,6 +676,53 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     if invariant:
         return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution), inject)
     return _rademacher_curve(lam, V, e, steps, lr, k, inject)
+
+
+def _closure_curve(problem: Any, x0: Array, x_star: Array, steps: int, lr: float, k: int, distribution: str,
+                   scheme: str, noise: float, eps: float | None) -> Array:
+    r"""The moment closure: mean and covariance of :math:`x_t` along the mean path, with the true loss's derivatives.
+
+    With :math:`\delta = x - m` and the gradient linearized at the mean, :math:`\nabla L(x) \approx g + H\delta`
+    (:math:`g = \nabla L(m)`, :math:`H = \nabla^2L(m)`), the step :math:`x - \eta(P\nabla L(x) + n)` gives
+
+    .. math:: m_{t+1} = m_t - \eta g, \qquad
+              C_{t+1} = C_t - \eta(HC_t + C_tH) + \eta^2\big(E[P(gg^\top + HC_tH)P] - gg^\top + Q\big),
+
+    and the mean loss :math:`E[L(x_t)] \approx L(m_t) + \tfrac12\mathrm{tr}(HC_t)`. On a quadratic every step is
+    exact and :math:`\Sigma_t = C_t + (m_t - x^*)(m_t - x^*)^\top` is C13's recursion; otherwise it neglects the
+    third derivatives against :math:`C_t` (small while the spread of the runs is small), not the distance to
+    :math:`x^*`. :math:`O(d^3)` a step (a Hessian at the mean).
+    """
+    m = np.array(x0, dtype=np.float64)
+    d = m.size
+    C = np.zeros((d, d))
+    loss_star = float(problem.loss(x_star))
+    out = np.empty(steps + 1)
+    v = 0.0 if eps is None else (noise**2 / (2.0 * eps**2) if scheme == "central" else 2.0 * noise**2 / eps**2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            H = np.asarray(problem.hessian(m), dtype=np.float64)
+            H = 0.5 * (H + H.T)
+            out[t] = float(problem.loss(m)) + 0.5 * float(np.sum(H * C)) - loss_star  # E L ≈ L(m) + ½tr(HC)
+            if t == steps:
+                break
+            if not np.isfinite(out[t]):
+                out[t + 1:] = np.inf
+                break
+            g = np.asarray(problem.gradient(m), dtype=np.float64)
+            M = np.outer(g, g) + H @ C @ H
+            M = 0.5 * (M + M.T)
+            pmp = direction_fourth_moment(M, distribution) / k + (1.0 - 1.0 / k) * M  # E[P M P]
+            Q = (v / k) * np.eye(d)
+            if scheme == "forward" and eps is not None:
+                Q = Q + eps**2 / (4.0 * k) * direction_sixth_moment(H, distribution)
+            C = C - lr * (H @ C + C @ H) + lr**2 * (pmp - np.outer(g, g) + Q)
+            C = 0.5 * (C + C.T)
+            m = m - lr * g  # m_{t+1} = m_t − η ∇L(m_t)
+            if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e150:
+                out[t + 1:] = np.inf
+                break
+    return out
 
 
 def _noise_settings(noise: Any, eps: Any) -> tuple[float, float | None]:
