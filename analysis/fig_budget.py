@@ -137,7 +137,7 @@ def compute(profile: str = "default", *, runner: Runner | None = None) -> dict[s
                                  "z_threshold": z, "within_z": ok_curve, "best_resolved": ok_best}
             confirmed &= ok_curve and ok_best
             notes.append(f"{DISPLAY.get(name, name)} ({label}): planned k = {entry['prediction']['best_k']}, "
-                         f"measured best k = {best['k']} (difference {diff_z:.1f} SE), largest |z| "
+                         f"measured best k = {best['k']} (difference {diff_z:.1f} SE), largest z-score "
                          f"{max(abs(m['z']) for m in measured):.1f} (threshold {z:.2f})")
     # --- two thresholds on real data
     p, x_star, _ = _solved(DIV_INSTANCE)
@@ -192,7 +192,7 @@ def plot(data: dict[str, Any]) -> Figure:
         ax.set_xlabel("directions per step $k$")
         ax.set_ylabel(r"$E[L(x_T)] - L^*$ / initial gap")
         ax.set_title(f"{DISPLAY.get(name, name)}:\nbudget {data['budget']} evaluations")
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="lower right")
     ax = axes[-1]
     th = data["thresholds"]
     pts = th["measured"]["points"]
@@ -206,7 +206,7 @@ def plot(data: dict[str, Any]) -> Figure:
     ax.set_xlabel(r"step size $\eta/\eta^*$")
     ax.set_ylabel("fraction of runs diverging")
     ax.set_title(f"{DISPLAY.get(th['instance'], th['instance'])}: two\nthresholds, k = 1")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="center right")
     fig.suptitle("C16: the best k at a fixed budget (lr tuned per k), and the two stability thresholds")
     return fig
 

@@ -32,7 +32,7 @@ def test_every_public_callable_has_a_docstring_naming_its_claim():
         obj = getattr(zs, name)
         if callable(obj) and not isinstance(obj, type):
             assert obj.__doc__, name
-            assert re.search(r"\bC(1[0-3]|[1-9])\b", obj.__doc__), name
+            assert re.search(r"\bC(1[0-6]|[1-9])\b", obj.__doc__), name  # C14-C15 the lead's, C16 noise and budget
 
 
 def test_instance_is_immutable():
