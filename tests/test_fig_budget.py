@@ -34,5 +34,13 @@ def test_fig_budget_quick(run_quick):
     below = [pt["diverged_fraction"] for pt in pts if pt["lr"] < 0.85 * low]
     above = [pt["diverged_fraction"] for pt in pts if pt["lr"] > 1.15 * high]
     ok &= all(v <= fig_budget.SIDE for v in below) and all(v >= 1 - fig_budget.SIDE for v in above)
+    for label, case in data["closure"]["cases"].items():
+        assert list(case).index("prediction") < list(case).index("measured")
+        assert case["prediction"]["holds_predicted"] is (label in fig_budget.CLOSURE_HOLDS)
+        if label in fig_budget.CLOSURE_HOLDS:
+            ok &= case["measured"]["closure_within_z"]
+        mean = np.asarray(case["measured"]["mean"])
+        closure = case["prediction"]["closure"]
+        assert math.isclose(closure[0], mean[0], rel_tol=1e-9)  # the closure starts at the true gap
     assert data["confirmed"] is bool(ok)
     assert np.all(np.diff([pt["fraction_of_eta_ms"] for pt in pts]) > 0)
