@@ -298,7 +298,7 @@ def _plot_closure(ax: Any, ax_err: Any, closure: dict[str, Any]) -> None:
         loc = np.asarray(c["prediction"]["local"])
         t = np.arange(mean.size)
         with np.errstate(divide="ignore", invalid="ignore"):
-            ax.plot(t, clo / mean, color=f"C{i}", lw=1.2, label=label)
+            ax.plot(t, clo / mean, color=f"C{i}", lw=1.2, ls="-", label=label)
             ax.plot(t, loc / mean, color=f"C{i}", lw=1.0, ls="--")
     ax.axhline(1.0, color="k", lw=0.8)
     ax.set_yscale("log")
@@ -307,14 +307,24 @@ def _plot_closure(ax: Any, ax_err: Any, closure: dict[str, Any]) -> None:
     ax.set_title(f"closure (solid) and local model (dashed), {closure['runs']} runs")
     ax.legend(fontsize=7, loc="lower left")
     x = np.arange(len(labels))
-    ax_err.plot(x, [closure["cases"][la]["measured"]["largest_relative_error_closure"] for la in labels], "o",
-                color="C0", label="closure")
-    ax_err.plot(x, [closure["cases"][la]["measured"]["largest_relative_error_local"] for la in labels], "s",
-                color="0.4", mfc="none", label="local model")
+    cap = 10.0  # errors above are drawn at the cap with an upward marker (the closure diverges at r = 30)
+    for key, marker, color, name in (("largest_relative_error_closure", "o", "C0", "closure"),
+                                     ("largest_relative_error_local", "s", "0.4", "local model")):
+        err = np.array([closure["cases"][la]["measured"][key] for la in labels])
+        over = err > cap
+        ax_err.plot(x[~over], err[~over], marker, color=color, mfc="none" if marker == "s" else color, label=name)
+        ax_err.plot(x[over], np.full(over.sum(), cap), "^", color=color)
     ax_err.axhline(0.05, color="C3", ls=":", lw=1, label="5%")
     ax_err.set_yscale("log")
-    ax_err.set_xticks(x, [la.replace(", x0 = 0", "").replace("breast cancer", "b. cancer").replace(", ", "\n")
-                          for la in labels], fontsize=7, rotation=90)
+    ax_err.set_ylim(1e-3, 3 * cap)
+    short = []
+    for la in labels:
+        inst = "bc" if la.startswith("breast") else "wine"
+        w = la.split("w = ")[1].split(",")[0]
+        start = "0" if "x0 = 0" in la else la.split("r = ")[1]
+        short.append(f"{inst}\n{w}\n{start}")
+    ax_err.set_xticks(x, short, fontsize=7)
+    ax_err.set_xlabel("instance, w, start (0 or r)")
     ax_err.set_ylabel("largest relative error")
     ax_err.set_title("over the whole run")
     ax_err.legend(fontsize=7, loc="upper left")
