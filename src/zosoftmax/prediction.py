@@ -48,7 +48,7 @@ import scipy.sparse.linalg
 
 from . import _checks
 from ._checks import Array
-from .estimators import direction_fourth_moment, direction_moment, direction_sixth_moment
+from .estimators import _draw, direction_fourth_moment, direction_moment, direction_sixth_moment
 from .problem import SoftmaxRegression
 
 __all__ = ["Plan", "Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "lyapunov_exponent",
@@ -459,12 +459,6 @@ def _lyapunov(lam: Array, V: Array, lr: float, k: int, distribution: str, seed: 
         f /= np.maximum(norm, 1e-300)[:, None]
     per_step = total / steps
     return float(per_step.mean()), float(per_step.std(ddof=1) / math.sqrt(runs)) if runs > 1 else math.inf
-
-
-def _draw(gen: np.random.Generator, out: Array, distribution: str) -> Array:
-    from .estimators import _draw as draw  # local: the one sampler
-
-    return draw(gen, out, distribution)
 
 
 def _seed(rng: Any) -> int:
