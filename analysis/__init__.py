@@ -10,4 +10,5 @@ FIGURE_MODULES = (
     "fig_effective_rank",
     "fig_prediction",
     "fig_attention",
+    "fig_budget",
 )

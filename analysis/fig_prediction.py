@@ -356,7 +356,7 @@ def plot(data: dict[str, Any]) -> Figure:
     ax.set_yscale("log")
     ax.set_xlabel(r"step size $\eta / \eta^*$")
     ax.set_ylabel(f"gap after {data['profile_sizes']['sweep_steps']} steps\n/ initial gap")
-    ax.set_title("step-size sweep:\nstable up to $\\eta^*$")
+    ax.set_title("step sweep: mean gap\nconverges below $\\eta^*$")
     _plot_far((fig.add_subplot(next(cells)), fig.add_subplot(next(cells))), data["far"])
     key = fig.add_subplot(grid[1:, 2])
     key.axis("off")
@@ -369,7 +369,7 @@ def plot(data: dict[str, Any]) -> Figure:
                line([], [], color="k", ls="none", marker="x"), line([], [], color="0.3", ls=":")]
     labels = [*(DISPLAY.get(n, n) for n in names), f"measured mean $\\pm$ {z:.1f} SE", "exact prediction (C13)",
               "C11 bound", "sweep: predicted (dashed)", "diverged (no finite mean)",
-              r"$\eta^*$, the largest stable step"]
+              r"$\eta^*$: the mean gap converges below it"]
     key.legend(handles, labels, loc="center", borderaxespad=0,
                title=f"curves: $\\eta = 1/(\\ell\\gamma)$, {runs} runs;\nmarkers: the compared times;\n"
                      "sweep: measured solid")

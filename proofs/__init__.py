@@ -38,6 +38,7 @@ MODULES = (
     "c13_learning_curve",
     "c14_attention",
     "c15_overhead",
+    "c16_budget",
 )
 
 

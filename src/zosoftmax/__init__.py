@@ -33,6 +33,7 @@ from .estimators import (
     PrecisionWarning,
     direction_fourth_moment,
     direction_moment,
+    direction_sixth_moment,
     evaluations,
     expected_pmp,
     gamma,
@@ -44,7 +45,17 @@ from .estimators import (
 )
 from .instances import random_instance, regularized, strongly_convex_instance
 from .optimize import DivergenceError, Trajectory, gd, linear_rate, newton, replay, step_directions, zo_gd, zo_gd_batch
-from .prediction import Quadratic, UnstableStepWarning, expected_gap_curve, gd_gap_curve, max_stable_lr
+from .prediction import (
+    Plan,
+    Quadratic,
+    UnstableStepWarning,
+    almost_sure_lr,
+    expected_gap_curve,
+    gd_gap_curve,
+    lyapunov_exponent,
+    max_stable_lr,
+    plan,
+)
 from .problem import DENSE_ROWS_MAX, AttentionRegression, Reduction, SoftmaxRegression, softmax
 
 __version__ = "0.1.0"
@@ -58,12 +69,14 @@ __all__ = [
     "HeadArrays",
     "LoadedModel",
     "ModelForward",
+    "Plan",
     "PrecisionWarning",
     "Quadratic",
     "Reduction",
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",
+    "almost_sure_lr",
     "attention_head",
     "beta_constants",
     "bias_bound",
@@ -72,6 +85,7 @@ __all__ = [
     "deviation_bound",
     "direction_fourth_moment",
     "direction_moment",
+    "direction_sixth_moment",
     "effective_rank",
     "evaluations",
     "expected_gap_curve",
@@ -85,9 +99,11 @@ __all__ = [
     "linear_rate",
     "load_instance",
     "load_model",
+    "lyapunov_exponent",
     "max_stable_lr",
     "newton",
     "pl_constant",
+    "plan",
     "projected_gradients",
     "random_instance",
     "rate_bound",

@@ -1,5 +1,7 @@
 r"""Command line: ``zosoftmax run`` runs GD and ZO-GD on an instance and compares the measured rate with C11.
 
+``zosoftmax plan`` chooses ``k`` and the step size for a budget of loss evaluations on the exact curve (C16).
+
 The instance is either generated (``--n``, ``--d``, ``--seed``) or read from files (``--A``, ``--b`` and
 ``--w`` or ``--reg``); :func:`run` is the same computation as a function returning a dict (the ``--json``
 output).
@@ -441,6 +443,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--k", type=int, default=1, help="directions per ZO estimate (default 1)")
     a.add_argument("--distribution", choices=DISTRIBUTIONS, default="gaussian", help="(default gaussian)")
     a.add_argument("--json", action="store_true", help="print the results as JSON")
+    _plan_parser(sub)
     return parser
 
 
@@ -495,6 +498,71 @@ def _pair(value: str) -> tuple[int, int]:
     return layer, head
 
 
+
+# ------------------------------------------------------------------------------------------------- plan (C16)
+PLAN_DESCRIPTION = """\
+Choose the number of directions k and the step size for a budget of loss
+evaluations, on the exact expected learning curve of ZO-GD on the instance's
+local quadratic model (C13, C16), with noisy losses if --noise is given. For
+each k the step is searched below the mean-square threshold max_stable_lr:
+the mean gap converges below it. A typical single run stays stable somewhat
+above it (the almost-sure threshold, zosoftmax.almost_sure_lr)."""
+
+
+def _plan_parser(sub: Any) -> None:
+    p = sub.add_parser("plan", help="choose k and the step size for a budget of loss evaluations",
+                       description=PLAN_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gen = p.add_argument_group("instance (generated, or your files as for `run`)")
+    gen.add_argument("--n", type=int, default=None, help="rows of A, >= 2 (default 64)")
+    gen.add_argument("--d", type=int, default=None, help="columns of A, >= 1 (default 32)")
+    gen.add_argument("--seed", type=int, default=0, help="seed of the generated instance (default 0)")
+    gen.add_argument("--A", metavar="FILE", help="the data matrix A (n x d)")
+    gen.add_argument("--b", metavar="FILE", help="the target b (n entries)")
+    reg = gen.add_mutually_exclusive_group()
+    reg.add_argument("--w", metavar="FILE", help="the regularization weights w (n entries)")
+    reg.add_argument("--reg", type=float, default=None, metavar="R", help="regularization margin R > 0 (default 1)")
+    zo = p.add_argument_group("ZO-GD")
+    zo.add_argument("--budget", type=int, required=True, help="loss evaluations allowed")
+    zo.add_argument("--distribution", choices=DISTRIBUTIONS, default="gaussian", help="default gaussian")
+    zo.add_argument("--scheme", choices=SCHEMES, default="central", help="default central")
+    zo.add_argument("--noise", type=float, default=0.0, help="standard deviation of each loss evaluation's "
+                    "noise (default 0)")
+    zo.add_argument("--eps", type=float, default=1e-3, help="perturbation scale epsilon (default 1e-3)")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON instead of a table")
+
+
+def _plan_cli(args: argparse.Namespace) -> dict[str, Any]:
+    from .prediction import plan  # local: the run command does not need it
+
+    if args.A is None and args.b is None:
+        if args.w is not None:
+            raise ValueError("--w needs --A and --b (the weights of your own data)")
+        if isinstance(args.seed, bool) or args.seed < 0:
+            raise ValueError(f"--seed must be a non-negative integer, got {args.seed!r}")
+        problem = strongly_convex_instance(64 if args.n is None else args.n, 32 if args.d is None else args.d,
+                                           rng=args.seed, margin=_check_reg(1.0 if args.reg is None else args.reg))
+    elif args.A is None or args.b is None:
+        raise ValueError(f"{'--A' if args.A is None else '--b'} is missing: your own data needs both --A and --b")
+    else:
+        problem = _instance_from_files(args)
+    res = plan(problem, np.zeros(problem.d), budget=args.budget, distribution=args.distribution, scheme=args.scheme,
+               noise=args.noise, eps=args.eps)
+    return {"n": problem.n, "d": problem.d, "budget": res.budget, "distribution": args.distribution,
+            "scheme": args.scheme, "noise": args.noise, "eps": args.eps, "x0": "zeros", "k": res.k, "lr": res.lr,
+            "steps": res.steps, "gap": res.gap, "table": [dict(row) for row in res.table]}
+
+
+def _print_plan(res: dict[str, Any]) -> None:
+    print(f"instance  n={res['n']} d={res['d']}  x0 = 0  budget={res['budget']} loss evaluations  "
+          f"{res['distribution']}/{res['scheme']} noise={res['noise']:g} eps={res['eps']:g}")
+    print("    k   steps          lr   max_stable_lr   predicted gap")
+    for row in res["table"]:
+        mark = "  <- best" if row["k"] == res["k"] else ""
+        print(f"{row['k']:5d} {row['steps']:7d} {row['lr']:11.4g} {row['max_stable_lr']:15.4g} "
+              f"{row['gap']:15.4e}{mark}")
+    print("max_stable_lr is the mean-square threshold: the mean gap converges below it.")
+
+
 def _main(args: argparse.Namespace) -> dict[str, Any]:
     if args.command == "attention":
         text = None
@@ -526,6 +594,17 @@ def _main(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``zosoftmax``; returns the exit status (0 holds, 1 violated, 2 bad input, 3 not measured)."""
     args = _parser().parse_args(argv)
+    if args.command == "plan":
+        try:
+            res = _plan_cli(args)
+        except ValueError as exc:
+            print(f"zosoftmax: error: {exc}", file=sys.stderr)
+            return 2
+        if args.json:
+            print(json.dumps(res, indent=2))
+        else:
+            _print_plan(res)
+        return 0
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -32,6 +32,7 @@ __all__ = [
     "PrecisionWarning",
     "direction_fourth_moment",
     "direction_moment",
+    "direction_sixth_moment",
     "evaluations",
     "expected_pmp",
     "gamma",
@@ -100,6 +101,19 @@ def _quotients(values: Array, k: int, eps: float, scheme: str) -> Array:
     if scheme == "central":
         return (values[..., :k] - values[..., k:]) / (2 * eps)  # [L(x+εz) − L(x−εz)] / (2ε)
     return (values[..., 1:] - values[..., :1]) / eps  # [L(x+εz) − L(x)] / ε
+
+
+def _noise_quotients(gen: np.random.Generator, lead: tuple[int, ...], k: int, eps: float, scheme: str,
+                     sigma: float) -> Array:
+    r"""The quotients of pure evaluation noise: (*lead, k), drawn from ``gen`` as (*lead, 2k or k + 1) N(0, σ²).
+
+    The quotients are linear in the loss values, so the quotients of noisy losses :math:`L + \xi` are
+    ``_quotients(L) + _noise_quotients(...)`` (the same numbers up to one rounding): central
+    :math:`(\xi^+_j - \xi^-_j)/(2\varepsilon)`, forward :math:`(\xi_j - \xi_0)/\varepsilon` (one shared
+    :math:`\xi_0 = ` the noise of :math:`L(x)`, so the forward scalars are correlated across ``j``).
+    """
+    xi = sigma * gen.standard_normal((*lead, 2 * k if scheme == "central" else k + 1))  # one N(0, σ²) per evaluation
+    return _quotients(xi, k, eps, scheme)
 
 
 def _stacked_logits(y0: Array, AZ: Array, eps: float, scheme: str, axis: int = -2) -> Array:
@@ -384,6 +398,59 @@ def direction_fourth_moment(M: Any, distribution: str) -> Array:
         raise ValueError(f"M must be a square matrix, got shape {M.shape}")
     distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
     return _LAWS[distribution].fourth(M)
+
+
+def _sixth_gaussian(H: Array) -> Array:
+    # Isserlis over the 15 pairings of six indices: ((tr H)² + 2 tr H²) I + 4 tr(H) H + 8 H²
+    t, t2 = float(np.trace(H)), float(np.sum(H * H.T))
+    F: Array = (t * t + 2.0 * t2) * np.eye(H.shape[0]) + 4.0 * t * H + 8.0 * (H @ H)
+    return F
+
+
+def direction_sixth_moment(H: Any, distribution: str) -> Array:
+    r""":math:`E[(z^\top Hz)^2\, zz^\top]` of one direction, for a symmetric ``H``.
+
+    Parameters
+    ----------
+    H : array_like (d, d), symmetric
+    distribution : {"gaussian", "sphere", "rademacher"}
+
+    Returns
+    -------
+    ndarray (d, d)
+        .. math::
+            \text{gaussian: } \big((\mathrm{tr}H)^2 + 2\,\mathrm{tr}H^2\big) I + 4\,\mathrm{tr}(H)\,H + 8H^2; \quad
+            \text{sphere: } \tfrac{d^2}{(d+2)(d+4)} \times \text{gaussian};
+
+        rademacher: diagonal :math:`(\mathrm{tr}H)^2 + 2\sum_{a\ne b}H_{ab}^2`, off-diagonal
+        :math:`4\,\mathrm{tr}(H)H_{pq} + 8\big((H^2)_{pq} - (H_{pp} + H_{qq})H_{pq}\big)`.
+
+    Notes
+    -----
+    C16: the covariance of the forward scheme's finite-ε term :math:`\frac{\varepsilon}{2k}\sum_j (z_j^\top Hz_j)z_j`
+    on a quadratic is :math:`\frac{\varepsilon^2}{4k}` times this. Gaussian: Isserlis' theorem (15 pairings).
+    Sphere: :math:`z = \sqrt d\,g/\|g\|` is independent of :math:`\|g\|`, :math:`E\|g\|^6 = d(d+2)(d+4)`.
+    Rademacher: :math:`z^\top Hz = \mathrm{tr}H + \sum_{a\ne b}H_{ab}z_az_b` and :math:`z_i^2 = 1`; a product of
+    signs has mean 1 when every index appears an even number of times, else 0. Checked by enumeration in
+    ``proofs/c16_noise.py``.
+    """
+    H = _checks.as_array(H, "H", ndim=2, dtype=np.float64)
+    if H.shape[0] != H.shape[1]:
+        raise ValueError(f"H must be a square matrix, got shape {H.shape}")
+    distribution = _checks.choice(distribution, "distribution", DISTRIBUTIONS)
+    H = 0.5 * (H + H.T)
+    d = H.shape[0]
+    if distribution == "gaussian":
+        return _sixth_gaussian(H)
+    if distribution == "sphere":
+        sphere: Array = d * d / ((d + 2.0) * (d + 4.0)) * _sixth_gaussian(H)
+        return sphere
+    t, h = float(np.trace(H)), np.diag(H)
+    off = H - np.diag(h)
+    F: Array = 4.0 * t * off + 8.0 * (H @ off - h[:, None] * off)  # p ≠ q: the index r ∉ {p, q} appears twice
+    F = F - np.diag(np.diag(F))
+    F += (t * t + 2.0 * float(np.sum(off * off))) * np.eye(d)  # p = q: E[(zᵀHz)²]
+    return F
 
 
 def expected_pmp(M: Any, k: int, distribution: str) -> Array:

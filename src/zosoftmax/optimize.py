@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from . import _checks
 from ._checks import Array
-from .estimators import _draw, _logit_quotients, _warn_borderline, evaluations, projected_gradients
+from .estimators import _draw, _logit_quotients, _noise_quotients, _warn_borderline, evaluations, projected_gradients
 from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = [
@@ -61,7 +61,9 @@ class Trajectory:
         ``numpy.random.default_rng(seeds[t])``, or for a batch from ``default_rng(seeds[:, t])``
         (:func:`step_directions`).
     scalars : ndarray (steps, k) or (S, steps, k), or None
-        Projected gradients :math:`s_{t,j}` (ZO only).
+        Projected gradients :math:`s_{t,j}` (ZO only), from the noisy losses when ``noise > 0``.
+    noise : float or None
+        Standard deviation :math:`\sigma` of the noise on each loss evaluation (ZO only; 0 for exact losses).
 
     Notes
     -----
@@ -79,6 +81,7 @@ class Trajectory:
     scheme: str | None = None
     seeds: Array | None = None
     scalars: Array | None = None
+    noise: float | None = None
 
     @property
     def steps(self) -> int:
@@ -193,6 +196,27 @@ def step_directions(seed: Any, k: int, d: int, distribution: str = "gaussian", d
     return _draw(np.random.default_rng(seed), np.empty(shape, dtype=dtype), distribution)
 
 
+def _step_noise(seed: Any, k: int, d: int, distribution: str, eps: float, scheme: str, sigma: float) -> Array:
+    r"""The quotients of step ``seed``'s evaluation noise: (k,), or (S, k) for a column of seeds.
+
+    Drawn from the step's own generator ``default_rng(seed)`` *after* its directions (the same stream
+    :func:`step_directions` starts), so a noisy run is reproducible from its seeds and :func:`replay`, which draws
+    only the directions, is unchanged.
+    """
+    gen = np.random.default_rng(seed)
+    lead = () if np.ndim(seed) == 0 else (len(seed),)
+    _draw(gen, np.empty((*lead, k, d)), distribution)  # skip the directions (drawn in float64 for every dtype)
+    return _noise_quotients(gen, lead, k, eps, scheme, sigma)
+
+
+def _noise_level(noise: Any) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) or not (
+            np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0 (the standard deviation of each loss evaluation), "
+                         f"got {noise!r}")
+    return float(noise)
+
+
 def _zo_settings(steps: Any, lr: Any, k: Any, eps: Any, distribution: Any, scheme: Any) -> tuple[Any, ...]:
     return (_checks.positive_int(steps, "steps"), _checks.positive_float(lr, "lr"), _checks.positive_int(k, "k"),
             _checks.positive_float(eps, "eps"), _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS),
@@ -209,7 +233,7 @@ def _descend(x: Array, Z: Array, s: Array, lr: float) -> Array:
 
 def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int = 1, eps: float = 1e-3,
           distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
-          progress: bool | None = False) -> Trajectory:
+          progress: bool | None = False, noise: float = 0.0) -> Trajectory:
     r"""Zeroth-order gradient descent with seeded directions: the paper's algorithm, one step at a time.
 
     Parameters
@@ -225,6 +249,10 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
         Source of the per-step seeds.
     progress : bool or None
         A tqdm progress bar on stderr (``None``: only on a terminal).
+    noise : float >= 0
+        Standard deviation :math:`\sigma`: every loss evaluation of the estimate is :math:`L + \xi` with
+        independent :math:`\xi \sim N(0, \sigma^2)`, drawn from the step's generator after its directions
+        (reproducible from the seeds). ``losses`` stays the exact :math:`L(x_t)`.
 
     Returns
     -------
@@ -244,6 +272,7 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
     p = _problem(problem)
     x = _checks.as_array(x0, "x0", ndim=1, shape=(p.d,), dtype=p.dtype)
     steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
+    sigma = _noise_level(noise)
     _check_memory(1, steps, k, p.dtype.itemsize)
     seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, dtype=np.int64)
     losses, scalars = np.empty(steps + 1), np.empty((steps, k), dtype=p.dtype)
@@ -259,6 +288,8 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
                 if t == 0:
                     raise
                 raise _diverged(t, lr, error) from error
+            if sigma > 0:  # quotients of L + ξ = quotients of L + quotients of ξ
+                scalars[t] += _step_noise(seeds[t], k, p.d, distribution, eps, scheme, sigma)
             x = _descend(x, Z, scalars[t], lr)  # x_{t+1} = x_t − (η/k) Σ_j s_j z_j
             _check_finite(x, t + 1, lr)
             bar.update()
@@ -266,7 +297,7 @@ def zo_gd(problem: SoftmaxRegression, x0: Any, *, steps: int, lr: float, k: int 
     _warn_borderline(eps, borderline)
     return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
-                      seeds=seeds, scalars=scalars)
+                      seeds=seeds, scalars=scalars, noise=sigma)
 
 
 def _starts(p: SoftmaxRegression, x0: Any, S: int) -> Array:
@@ -283,7 +314,7 @@ def _descend_batch(X: Array, Z: Array, s: Array, lr: float) -> Array:
 
 def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, lr: float, k: int = 1,
                 eps: float = 1e-3, distribution: str = "gaussian", scheme: str = "central", rng: Any = None,
-                progress: bool | None = False) -> Trajectory:
+                progress: bool | None = False, noise: float = 0.0) -> Trajectory:
     r"""``S = runs`` independent ZO-GD runs advanced together, one BLAS product per step.
 
     Parameters
@@ -293,8 +324,9 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
         A common start or one start per run.
     runs : int >= 1
         Number of independent runs ``S``.
-    steps, lr, k, eps, distribution, scheme, rng, progress :
-        As in :func:`zo_gd`.
+    steps, lr, k, eps, distribution, scheme, rng, progress, noise :
+        As in :func:`zo_gd` (the noise of run ``s`` at step ``t`` from ``default_rng(seeds[:, t])`` after all
+        directions of the step).
 
     Returns
     -------
@@ -319,6 +351,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     S = _checks.positive_int(runs, "runs")
     X = _starts(p, x0, S)
     steps, lr, k, eps, distribution, scheme = _zo_settings(steps, lr, k, eps, distribution, scheme)
+    sigma = _noise_level(noise)
     _check_memory(S, steps, k, p.dtype.itemsize)
     seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64)
     losses, scalars = np.empty((S, steps + 1)), np.empty((S, steps, k), dtype=p.dtype)
@@ -335,6 +368,8 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
                 if t == 0:
                     raise
                 raise _diverged(t, lr, error) from error
+            if sigma > 0:
+                scalars[:, t] += _step_noise(seeds[:, t], k, p.d, distribution, eps, scheme, sigma)
             X = _descend_batch(X, Z, scalars[:, t], lr)
             _check_finite(X, t + 1, lr)
             bar.update()
@@ -342,7 +377,7 @@ def zo_gd_batch(problem: SoftmaxRegression, x0: Any, *, runs: int, steps: int, l
     _warn_borderline(eps, borderline)
     return Trajectory(losses=losses, x=X, forward_passes=np.arange(steps + 1) * evaluations(k, scheme),
                       method="zo_gd", lr=lr, k=k, eps=eps, distribution=distribution, scheme=scheme,
-                      seeds=seeds, scalars=scalars)
+                      seeds=seeds, scalars=scalars, noise=sigma)
 
 
 def replay(trajectory: Trajectory, problem: SoftmaxRegression, x0: Any) -> Array:

@@ -29,7 +29,10 @@ C13 (the exact expected learning curve) [derived]. The forward scheme at :math:`
 recursion; on a quadratic at finite :math:`\varepsilon` it adds the direction-only term
 :math:`\frac{\varepsilon}{2k}\sum_j (z_j^\top H z_j) z_j` to :math:`\hat g`, uncorrelated with :math:`PHe` (odd
 moments), which adds :math:`\frac{\eta^2\varepsilon^2}{4k} E[(z^\top H z)^2 zz^\top]` to each step's
-:math:`\Sigma` (not modelled: :math:`O(\eta^2\varepsilon^2)`).
+:math:`\Sigma`: modelled when ``eps`` is given (C16, with the noise of noisy losses, :func:`_injected`).
+
+C16 [derived]: noisy losses (``noise=``), the almost-sure threshold (:func:`almost_sure_lr`, beside the mean-square
+:func:`max_stable_lr`) and the query-budget planner (:func:`plan`).
 """
 
 from __future__ import annotations
@@ -46,10 +49,11 @@ import scipy.sparse.linalg
 
 from . import _checks
 from ._checks import Array
-from .estimators import direction_fourth_moment, direction_moment
+from .estimators import _draw, direction_fourth_moment, direction_moment, direction_sixth_moment
 from .problem import AttentionRegression, SoftmaxRegression
 
-__all__ = ["Quadratic", "UnstableStepWarning", "expected_gap_curve", "gd_gap_curve", "max_stable_lr"]
+__all__ = ["Plan", "Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "gd_gap_curve",
+           "lyapunov_exponent", "max_stable_lr", "plan"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -195,19 +199,25 @@ def _invariant_constant(d: int, distribution: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------- the recursions
-def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: float) -> Array:
+def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: float,
+                    inject: Array | None = None) -> Array:
     r"""Gap curve from the diagonal :math:`s` of :math:`\Sigma` in :math:`H`'s eigenbasis (Gaussian, sphere).
 
-    .. math:: s_{t+1} = D \circ s_t + \frac{c\eta^2}{k}\,\langle\lambda^2, s_t\rangle\,\mathbf 1, \quad
+    .. math:: s_{t+1} = D \circ s_t + \frac{c\eta^2}{k}\,\langle\lambda^2, s_t\rangle\,\mathbf 1 + \eta^2 n, \quad
               D = 1 - 2\eta\lambda + \eta^2\Big(1 + \frac{2c - 1}{k}\Big)\lambda^2, \qquad
-              \mathrm{gap}_t = \tfrac12\langle\lambda, s_t\rangle .
+              \mathrm{gap}_t = \tfrac12\langle\lambda, s_t\rangle,
+
+    with ``inject`` :math:`= \eta^2 n` the diagonal of the estimate's state-independent covariance (noise and the
+    forward scheme's ε-term, :func:`_injected`), or none. With an injection the state is only ever scaled down (it
+    cannot fall below the injection), so its scale factor never overflows.
     """
     D = 1.0 - 2.0 * lr * lam + lr**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # (1 − ηλ)² + η²(2c − 1)λ²/k
     q = (c * lr**2 / k) * lam**2  # the rank-one part: (cη²/k) tr(Λ S Λ) I
     high = _high_water(float(np.max(np.abs(D))) + float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t
+    low = _RESCALE_LOW if inject is None else 0.0
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     s, scale = s.astype(np.float64, copy=True), 0.0
-    scale += _rescale(s, high=high)
+    scale += _rescale(s, high=high, low=low)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ s), scale  # gap = ½ tr(HΣ) = ½ Σ λ_i s_i
         if t == steps:
@@ -215,11 +225,14 @@ def _diagonal_curve(lam: Array, s: Array, steps: int, lr: float, k: int, c: floa
         injected = float(q @ s)
         s *= D
         s += injected
-        scale += _rescale(s, high=high)
+        if inject is not None:
+            s += inject * math.exp(-scale)  # + η² n, in the state's scale (scale >= 0 here: no overflow)
+        scale += _rescale(s, high=high, low=low)
     return _unscale(values, log_scale)
 
 
-def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: int) -> Array:
+def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: int,
+                      inject: Array | None = None) -> Array:
     r"""Gap curve from :math:`S = V^\top\Sigma V` (r, r) for Rademacher directions (not diagonal in the eigenbasis).
 
     .. math:: S_{t+1} = G\circ S_t + \frac{\eta^2}{k} V^\top\big(\mathcal F(V N V^\top) - 2 V N V^\top\big) V,
@@ -227,14 +240,16 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
               \lambda_i\lambda_j
 
     with :math:`\mathcal F(M) = E[zz^\top M zz^\top]`; the null-space blocks of :math:`\Sigma` never enter
-    :math:`N = V^\top H\Sigma H V` and are not carried.
+    :math:`N = V^\top H\Sigma H V` and are not carried. ``inject`` (r, r), if given, is added each step as in
+    :func:`_diagonal_curve`.
     """
     G = 1.0 - lr * (lam[:, None] + lam[None, :]) + lr**2 * (1.0 + 1.0 / k) * np.outer(lam, lam)
     # |S_ij| <= max_i S_ii (S is PSD), and the injected term has entries at most 3 r λ_max² max_i S_ii η²/k
     high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)
+    low = _RESCALE_LOW if inject is None else 0.0
     values, log_scale = np.empty(steps + 1), np.zeros(steps + 1)
     S, scale = np.outer(e, e), 0.0
-    scale += _rescale(np.diagonal(S), S, high=high)
+    scale += _rescale(np.diagonal(S), S, high=high, low=low)
     for t in range(steps + 1):
         values[t], log_scale[t] = 0.5 * float(lam @ np.diagonal(S)), scale  # ½ tr(ΛS)
         if t == steps:
@@ -244,8 +259,10 @@ def _rademacher_curve(lam: Array, V: Array, e: Array, steps: int, lr: float, k: 
         M = 0.5 * (M + M.T)  # HΣH in coordinates, symmetric to the last bit
         F = direction_fourth_moment(M, "rademacher") - 2.0 * M  # E[zzᵀMzzᵀ] − 2M = tr(M) I − 2 Diag(M)
         S = G * S + (lr**2 / k) * (V.T @ F @ V)  # E[PMP] = (1 + 1/k) M + (1/k)(F − 2M), the first in G
+        if inject is not None:
+            S = S + inject * math.exp(-scale)
         S = 0.5 * (S + S.T)
-        scale += _rescale(np.diagonal(S), S, high=high)
+        scale += _rescale(np.diagonal(S), S, high=high, low=low)
     return _unscale(values, log_scale)
 
 
@@ -254,13 +271,14 @@ def _high_water(growth: float) -> float:
     return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0))
 
 
-def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH) -> float:
+def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE_HIGH,
+             low: float = _RESCALE_LOW) -> float:
     """Divide ``state`` (default ``probe``) in place by a power of two; return the log of the factor.
 
     The division happens when ``max|probe|`` leaves [``_RESCALE_LOW``, ``high``]; the log is 0 when untouched.
     """
     top = float(np.max(np.abs(probe))) if probe.size else 0.0
-    if top == 0.0 or _RESCALE_LOW <= top <= high:
+    if top == 0.0 or low <= top <= high:
         return 0.0
     exponent = math.frexp(top)[1]
     (probe if state is None else state)[...] *= 2.0 ** -exponent  # exact: a power of two
@@ -273,6 +291,46 @@ def _unscale(values: Array, log_scale: Array) -> Array:
         mantissa, exponent = np.frexp(values)
         out = np.ldexp(mantissa, exponent + np.rint(log_scale / math.log(2.0)).astype(np.int64))
     return out  # type: ignore[no-any-return]
+
+
+def _injected(lam: Array, V: Array, d: int, k: int, distribution: str, scheme: str,
+                              noise: float, eps: float | None) -> Array | None:
+    r"""The state-independent part :math:`Q` of :math:`E[\hat g\hat g^\top]` on a quadratic, in :math:`H`'s eigenbasis.
+
+    .. math:: \hat g = PHe + \underbrace{\frac1k\sum_j \nu_j z_j}_{\text{noise}}
+              + \underbrace{\frac{\varepsilon}{2k}\sum_j (z_j^\top Hz_j)\,z_j}_{\text{forward only}},
+              \qquad
+              Q = \frac{v}{k} I + [\text{forward}]\ \frac{\varepsilon^2}{4k}E[(z^\top Hz)^2 zz^\top],
+
+    with :math:`v = \sigma^2/(2\varepsilon^2)` (central: :math:`\nu_j = (\xi_j^+ - \xi_j^-)/(2\varepsilon)`) or
+    :math:`v = 2\sigma^2/\varepsilon^2` (forward: :math:`\nu_j = (\xi_j - \xi_0)/\varepsilon`; the shared
+    :math:`\xi_0` correlates the :math:`\nu_j` but not the :math:`\nu_j z_j`, whose directions are independent and
+    centred). All three parts are uncorrelated (odd moments of :math:`z`, centred independent noise), so
+    :math:`\Sigma_{t+1} = [\text{C13's map}](\Sigma_t) + \eta^2 Q`. Returns ``V^T Q V`` as its diagonal (r,) for
+    Gaussian and sphere laws (it is diagonal there), the (r, r) matrix for Rademacher, or ``None`` when ``Q = 0``.
+
+    Notes
+    -----
+    C16 (derived symbolically in ``proofs/c16_noise.py``).
+    """
+    if eps is None:  # the ε → 0 limit without noise (noise > 0 requires eps)
+        return None
+    eps_term = scheme == "forward"
+    v = noise**2 / (2.0 * eps**2) if scheme == "central" else 2.0 * noise**2 / eps**2  # Var ν_j
+    if v == 0.0 and not eps_term:
+        return None
+    invariant = distribution != "rademacher"
+    out: Array = np.full(lam.size, v / k) if invariant else (v / k) * np.eye(lam.size)
+    if eps_term:
+        if invariant:
+            c6 = 1.0 if distribution == "gaussian" else d * d / ((d + 2.0) * (d + 4.0))
+            t, t2 = float(np.sum(lam)), float(np.sum(lam**2))
+            sixth = c6 * ((t * t + 2.0 * t2) + 4.0 * t * lam + 8.0 * lam**2)  # Vᵀ E[(zᵀHz)² zzᵀ] V, diagonal
+            out = out + eps**2 / (4.0 * k) * sixth
+        else:
+            H = (V * lam) @ V.T
+            out = out + eps**2 / (4.0 * k) * (V.T @ direction_sixth_moment(H, distribution) @ V)
+    return out
 
 
 # ---------------------------------------------------------------------------------------- stability
@@ -331,8 +389,15 @@ def _threshold(lam: Array, V: Array, d: int, k: int, distribution: str) -> float
     return _threshold_invariant(lam, k, _invariant_constant(d, distribution))
 
 
-def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None) -> float:
-    r"""The largest step :math:`\eta^*` for which the expected gap of ZO-GD on the local quadratic model converges.
+def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                  sense: str = "mean-square", rng: Any = 0) -> float:
+    r"""The largest step for which ZO-GD on the local quadratic model converges, in mean square or almost surely.
+
+    ``sense="mean-square"`` (default): :math:`\eta^*`, the mean gap converges below it (and grows above it).
+    ``sense="almost-sure"``: :math:`\eta_{\rm a.s.} \ge \eta^*`, a typical run converges below it (the top Lyapunov
+    exponent of the random products :math:`I - \eta P_tH` is negative) and diverges above it; a Monte-Carlo
+    estimate, see :func:`almost_sure_lr` for its confidence interval. Between the two, single runs converge while
+    their mean gap diverges (rare runs with huge gaps carry the mean).
 
     Parameters
     ----------
@@ -341,6 +406,9 @@ def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x
     distribution : {"gaussian", "sphere", "rademacher"}
     x_star : array_like (d,), optional
         The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from 0).
+    sense : {"mean-square", "almost-sure"}
+    rng : int or Generator
+        Seed of the almost-sure estimate's fixed set of direction sequences (unused for mean-square).
 
     Returns
     -------
@@ -373,12 +441,145 @@ def max_stable_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x
     """
     k = _checks.positive_int(k, "k")
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    sense = _checks.choice(sense, "sense", ("mean-square", "almost-sure"))
+    if sense == "almost-sure":
+        return almost_sure_lr(problem, k, distribution, x_star=x_star, rng=rng)[0]
     lam, V, _ = _local_model(problem, x_star, None)
     return _threshold(lam, V, V.shape[0], k, distribution)
 
 
+LYAPUNOV_RUNS, LYAPUNOV_STEPS = 32, 2000  # default sample of the almost-sure estimate: 32 chains of 2000 steps
+
+
+def _lyapunov(lam: Array, V: Array, lr: float, k: int, distribution: str, seed: int, runs: int,
+              steps: int) -> tuple[float, float]:
+    """(mean, standard error) over ``runs`` chains of the per-step log growth of ``|f|`` (``f`` in H's range)."""
+    gen = np.random.default_rng(seed)
+    d, r = V.shape
+    f = gen.standard_normal((runs, r))
+    f /= np.linalg.norm(f, axis=1, keepdims=True)
+    burn = steps // 10  # forget the start: the direction of f settles on the random product's Oseledets direction
+    total = np.zeros(runs)
+    for t in range(burn + steps):
+        U = _draw(gen, np.empty((runs, k, d)), distribution) @ V  # Vᵀz_j: only the range of H is carried
+        proj = np.einsum("skr,sr->sk", U, f * lam)  # z_jᵀ H e in eigen-coordinates
+        f = f - (lr / k) * np.einsum("sk,skr->sr", proj, U)  # f ← (I − η Π P H) f   (the range is invariant)
+        norm = np.linalg.norm(f, axis=1)
+        if t >= burn:
+            with np.errstate(divide="ignore"):
+                total += np.log(norm)
+        f /= np.maximum(norm, 1e-300)[:, None]
+    per_step = total / steps
+    return float(per_step.mean()), float(per_step.std(ddof=1) / math.sqrt(runs)) if runs > 1 else math.inf
+
+
+def _seed(rng: Any) -> int:
+    return int(_checks.generator(rng).integers(0, 2**63 - 1))
+
+
+def lyapunov_exponent(problem: Any, lr: float, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                      runs: int = LYAPUNOV_RUNS, steps: int = LYAPUNOV_STEPS, rng: Any = 0) -> tuple[float, float]:
+    r"""Monte-Carlo estimate of the top Lyapunov exponent of ZO-GD on the local quadratic model, per step.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+    lr : float > 0
+    k, distribution, x_star :
+        As in :func:`max_stable_lr`.
+    runs, steps : int
+        Independent chains, and the steps each is averaged over (after a burn-in of ``steps // 10``).
+    rng : int or Generator
+
+    Returns
+    -------
+    (float, float)
+        .. math:: \hat\gamma = \frac1{R}\sum_{s=1}^R \frac1T\sum_{t} \log\frac{\|f_{s,t+1}\|}{\|f_{s,t}\|},
+                  \qquad f_{t+1} = (I - \eta\,\Pi P_tH) f_t
+
+        on the range of :math:`H` (:math:`\Pi` its projector; the null space never feeds back), and its standard
+        error over the ``runs`` independent chains. A typical run's gap behaves like :math:`e^{2\gamma t}`.
+
+    Notes
+    -----
+    C16. Furstenberg-Kesten: :math:`\frac1t\log\|e_t\| \to \gamma` almost surely for i.i.d. products; by Jensen
+    :math:`2\gamma \le \log\rho` of the mean-square map, so :math:`\gamma < 0` below :func:`max_stable_lr`.
+    The per-chain averages are independent, so the standard error is exact up to the finite-``T`` bias (a
+    :math:`O(1/T)` transient, reduced by the burn-in).
+    """
+    lr = _checks.positive_float(lr, "lr")
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    runs = _checks.positive_int(runs, "runs")
+    steps = _checks.positive_int(steps, "steps")
+    lam, V, _ = _local_model(problem, x_star, None)
+    if lam.size == 0:
+        return 0.0, 0.0
+    return _lyapunov(lam, V, lr, k, distribution, _seed(rng), runs, steps)
+
+
+def almost_sure_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, x_star: Any = None,
+                   runs: int = LYAPUNOV_RUNS, steps: int = LYAPUNOV_STEPS, rng: Any = 0,
+                   z: float = 3.0) -> tuple[float, float, float]:
+    r"""The almost-sure stability threshold :math:`\eta_{\rm a.s.}` with a confidence interval.
+
+    Parameters
+    ----------
+    problem, k, distribution, x_star, runs, steps, rng :
+        As in :func:`lyapunov_exponent`; one fixed set of direction sequences (from ``rng``) serves every step
+        size tried, so :math:`\hat\gamma(\eta)` is one continuous function of :math:`\eta` (common random numbers).
+    z : float > 0
+        Width of the interval in standard errors of :math:`\hat\gamma`.
+
+    Returns
+    -------
+    (lr, low, high)
+        ``lr`` the root of :math:`\hat\gamma(\eta) = 0`, ``low`` and ``high`` the roots of
+        :math:`\hat\gamma \pm z\,\mathrm{SE} = 0`: below ``low`` the exponent is negative and above ``high``
+        positive at ``z`` standard errors (pointwise). ``(inf, inf, inf)`` when :math:`H = 0`.
+
+    Notes
+    -----
+    C16. The search starts at the mean-square threshold :func:`max_stable_lr` (where :math:`\gamma < 0`) and doubles
+    until the exponent is positive, then solves by Brent's method.
+    """
+    k = _checks.positive_int(k, "k")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    runs = _checks.positive_int(runs, "runs")
+    steps = _checks.positive_int(steps, "steps")
+    z = _checks.positive_float(z, "z")
+    lam, V, _ = _local_model(problem, x_star, None)
+    if lam.size == 0:
+        return math.inf, math.inf, math.inf
+    seed = _seed(rng)
+    cache: dict[float, tuple[float, float]] = {}
+
+    def gam(eta: float) -> tuple[float, float]:
+        if eta not in cache:
+            cache[eta] = _lyapunov(lam, V, eta, k, distribution, seed, runs, steps)
+        return cache[eta]
+
+    lo = _threshold(lam, V, V.shape[0], k, distribution)
+    hi = 2.0 * lo
+    for _ in range(60):
+        if gam(hi)[0] - z * gam(hi)[1] > 0:
+            break
+        lo, hi = hi, 2.0 * hi
+    out = []
+    for shift in (0.0, z, -z):
+        def fn(eta: float, shift: float = shift) -> float:
+            g, se = gam(eta)
+            return g + shift * se
+        a, b = lo, hi
+        while fn(a) > 0 and a > 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket
+            a *= 0.5
+        out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a)
+    return out[0], out[1], out[2]
+
+
 def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int = 1, distribution: str = "gaussian",
-                       scheme: str = "central", x_star: Any = None) -> Array:
+                       scheme: str = "central", x_star: Any = None, noise: float = 0.0,
+                       eps: float | None = None, model: str = "local") -> Array:
     r"""The exact expected gap :math:`E[q(x_t)]`, t = 0..steps, of ZO-GD on the (local) quadratic model.
 
     Parameters
@@ -396,11 +597,23 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
         Directions per step.
     distribution : {"gaussian", "sphere", "rademacher"}
     scheme : {"central", "forward"}
-        The same recursion for both (the :math:`\varepsilon\to0` limit; exact at every :math:`\varepsilon` for the
-        central scheme on a quadratic).
+        Without ``eps`` the same recursion for both (the :math:`\varepsilon\to0` limit; exact at every
+        :math:`\varepsilon` for the central scheme on a quadratic). With ``eps`` the forward scheme's finite-ε term
+        is included (exact on a quadratic).
     x_star : array_like (d,), optional
         The minimizer of a :class:`~zosoftmax.SoftmaxRegression` (default: :func:`zosoftmax.newton` from ``x0``);
         must be ``None`` for a :class:`Quadratic`.
+    noise : float >= 0
+        Standard deviation :math:`\sigma` of independent Gaussian noise on every loss evaluation (as
+        :func:`zosoftmax.zo_gd` ``noise=``); requires ``eps``. The curve then levels off at a noise floor.
+    eps : float > 0, optional
+        The perturbation :math:`\varepsilon` of the runs (needed for ``noise > 0`` and for the forward scheme's
+        finite-ε term; ``None`` is the :math:`\varepsilon\to0` limit).
+    model : {"local", "closure"}
+        ``"local"``: the exact recursion on the quadratic model at :math:`x^*` (C13). ``"closure"``: a moment closure
+        that follows the true loss: the mean :math:`m_t` and covariance :math:`C_t` of :math:`x_t`, propagated with
+        the gradient and Hessian at :math:`m_t` (:func:`_closure_curve`); exact on a quadratic, and it returns
+        :math:`L(m_t) + \tfrac12\mathrm{tr}(\nabla^2L(m_t)C_t) - L^*`, whose ``t = 0`` value is the true initial gap.
 
     Returns
     -------
@@ -428,12 +641,18 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
     space of ``A``, or flat directions of the loss) do not move the gap: they never enter :math:`N`, so they are
     dropped exactly, and the spectral radius is taken on the range of :math:`H` (on the null space the second moment
     of :math:`e` grows additively, by a summable amount, and the loss does not see it).
+
+    C16: with noise or the forward scheme's finite ε, the estimate gains a state-independent covariance :math:`Q`
+    (:func:`_injected`) and the recursion gains :math:`+\eta^2 Q`, exactly on a quadratic; below
+    :func:`max_stable_lr` the gap tends to the floor :math:`\tfrac12\mathrm{tr}(H\Sigma_\infty)`.
     """
     steps = _checks.positive_int(steps, "steps")
     lr = _checks.positive_float(lr, "lr")
     k = _checks.positive_int(k, "k")
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
-    _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    noise, eps = _noise_settings(noise, eps)
+    model = _checks.choice(model, "model", ("local", "closure"))
     d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
     if d is None:
         raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
@@ -454,11 +673,198 @@ def expected_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, k: int =
         warnings.warn(UnstableStepWarning(
             f"lr={lr:.6g} is at or above max_stable_lr={threshold:.6g} for k={k}, {distribution} directions: the "
             "predicted mean gap grows"), stacklevel=2)
+    if model == "closure":
+        return _closure_curve(problem, x0, xs, steps, lr, k, distribution, scheme, noise, eps)
     if lam.size == 0:
         return np.zeros(steps + 1)
+    Q = _injected(lam, V, d, k, distribution, scheme, noise, eps)
+    inject = None if Q is None else lr**2 * Q  # + η² Q each step
     if invariant:
-        return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution))
-    return _rademacher_curve(lam, V, e, steps, lr, k)
+        return _diagonal_curve(lam, e * e, steps, lr, k, _invariant_constant(d, distribution), inject)
+    return _rademacher_curve(lam, V, e, steps, lr, k, inject)
+
+
+def _closure_curve(problem: Any, x0: Array, x_star: Array, steps: int, lr: float, k: int, distribution: str,
+                   scheme: str, noise: float, eps: float | None) -> Array:
+    r"""The moment closure: mean and covariance of :math:`x_t` along the mean path, with the true loss's derivatives.
+
+    With :math:`\delta = x - m` and the gradient linearized at the mean, :math:`\nabla L(x) \approx g + H\delta`
+    (:math:`g = \nabla L(m)`, :math:`H = \nabla^2L(m)`), the step :math:`x - \eta(P\nabla L(x) + n)` gives
+
+    .. math:: m_{t+1} = m_t - \eta g, \qquad
+              C_{t+1} = C_t - \eta(HC_t + C_tH) + \eta^2\big(E[P(gg^\top + HC_tH)P] - gg^\top + Q\big),
+
+    and the mean loss :math:`E[L(x_t)] \approx L(m_t) + \tfrac12\mathrm{tr}(HC_t)`. On a quadratic every step is
+    exact and :math:`\Sigma_t = C_t + (m_t - x^*)(m_t - x^*)^\top` is C13's recursion; otherwise it neglects the
+    third derivatives against :math:`C_t` (small while the spread of the runs is small), not the distance to
+    :math:`x^*`. :math:`O(d^3)` a step (a Hessian at the mean).
+    """
+    m = np.array(x0, dtype=np.float64)
+    d = m.size
+    C = np.zeros((d, d))
+    loss_star = float(problem.loss(x_star))
+    out = np.empty(steps + 1)
+    v = 0.0 if eps is None else (noise**2 / (2.0 * eps**2) if scheme == "central" else 2.0 * noise**2 / eps**2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(steps + 1):
+            H = np.asarray(problem.hessian(m), dtype=np.float64)
+            H = 0.5 * (H + H.T)
+            out[t] = float(problem.loss(m)) + 0.5 * float(np.sum(H * C)) - loss_star  # E L ≈ L(m) + ½tr(HC)
+            if t == steps:
+                break
+            if not np.isfinite(out[t]):
+                out[t + 1:] = np.inf
+                break
+            g = np.asarray(problem.gradient(m), dtype=np.float64)
+            M = np.outer(g, g) + H @ C @ H
+            M = 0.5 * (M + M.T)
+            pmp = direction_fourth_moment(M, distribution) / k + (1.0 - 1.0 / k) * M  # E[P M P]
+            Q = (v / k) * np.eye(d)
+            if scheme == "forward" and eps is not None:
+                Q = Q + eps**2 / (4.0 * k) * direction_sixth_moment(H, distribution)
+            C = C - lr * (H @ C + C @ H) + lr**2 * (pmp - np.outer(g, g) + Q)
+            C = 0.5 * (C + C.T)
+            m = m - lr * g  # m_{t+1} = m_t − η ∇L(m_t)
+            if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e150:
+                out[t + 1:] = np.inf
+                break
+    return out
+
+
+def _noise_settings(noise: Any, eps: Any) -> tuple[float, float | None]:
+    """Validate ``noise`` (>= 0) and ``eps`` (> 0 or None; required when ``noise > 0``)."""
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)) or not (
+            math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    eps_f = None if eps is None else _checks.positive_float(eps, "eps")
+    if noise > 0 and eps_f is None:
+        raise ValueError("eps must be given when noise > 0: the noise enters the quotients as sigma/eps")
+    return float(noise), eps_f
+
+
+# ---------------------------------------------------------------------------------------- the planner
+PLAN_KS = (1, 2, 4, 8, 16, 32, 64)  # directions per step tried by default (those that fit the budget)
+_PLAN_GRID = 48  # log-spaced step sizes per k in [1e-4 eta*, eta*) before the bounded refinement
+
+
+@dataclass(frozen=True)
+class Plan:
+    r"""The planner's answer: the best ``k`` and ``lr`` for a budget of loss evaluations, and the table over ``k``.
+
+    Attributes
+    ----------
+    k, lr, steps : int, float, int
+        The best choice and the steps the budget buys with it (``budget // evaluations(k, scheme)``).
+    gap : float
+        Its predicted expected gap after ``steps`` steps (:func:`expected_gap_curve`).
+    table : tuple of dict
+        One row per ``k`` tried: ``k``, ``steps``, ``lr``, ``gap``, ``max_stable_lr`` (mean-square).
+    budget : int
+
+    Notes
+    -----
+    C16.
+    """
+
+    k: int
+    lr: float
+    steps: int
+    gap: float
+    table: tuple[dict[str, float], ...]
+    budget: int
+
+
+def _final_gaps(lam: Array, s0: Array, steps: int, lrs: Array, k: int, c: float, unit: Array | None) -> Array:
+    """Predicted gap after ``steps`` for each step size in ``lrs`` (invariant laws, all below eta*): vectorized."""
+    L = lrs[:, None]
+    D = 1.0 - 2.0 * L * lam + L**2 * (1.0 + (2.0 * c - 1.0) / k) * lam**2  # as in _diagonal_curve
+    q = (c * L**2 / k) * lam**2
+    S = np.tile(s0, (lrs.size, 1))
+    inj = None if unit is None else L**2 * unit
+    with np.errstate(under="ignore"):
+        for _ in range(steps):
+            S = D * S + np.sum(q * S, axis=1, keepdims=True) + (0.0 if inj is None else inj)
+    out: Array = 0.5 * S @ lam
+    return out
+
+
+def plan(problem: Any, x0: Any, *, budget: int, distribution: str = "gaussian", scheme: str = "central",
+         noise: float = 0.0, eps: float = 1e-3, x_star: Any = None, ks: Any = None) -> Plan:
+    r"""The ``k`` and step size that minimize the predicted gap after ``budget`` loss evaluations.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+    x0 : array_like (d,)
+    budget : int >= 2
+        Loss evaluations allowed: ``k`` directions cost ``2k`` (central) or ``k + 1`` (forward) a step.
+    distribution, scheme, noise, eps, x_star :
+        As in :func:`expected_gap_curve` (``eps`` enters through the noise and the forward scheme's ε-term).
+    ks : sequence of int, optional
+        Directions per step to try (default :data:`PLAN_KS`, those affordable for at least one step).
+
+    Returns
+    -------
+    Plan
+        .. math:: (k^\star, \eta^\star) = \arg\min_{k}\ \min_{0 < \eta < \eta^*(k)}
+                  E\big[q(x_{T(k)})\big], \qquad T(k) = \lfloor \text{budget} / \text{evaluations}(k) \rfloor
+
+        on the exact (local) curve.
+
+    Notes
+    -----
+    C16. For each ``k`` the step is searched in :math:`[10^{-4}\eta^*, \eta^*)`, :math:`\eta^*` the mean-square
+    threshold (:func:`max_stable_lr`): a log-spaced grid of 48 points, then a bounded scalar minimization of the
+    log gap between the grid neighbours of the best point. Only steps where the mean gap converges are offered.
+    """
+    budget = _checks.positive_int(budget, "budget")
+    distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
+    scheme = _checks.choice(scheme, "scheme", _checks.SCHEMES)
+    eps = _checks.positive_float(eps, "eps")
+    noise, _ = _noise_settings(noise, eps)
+    d = problem.d if isinstance(problem, (Quadratic, SoftmaxRegression)) else None
+    if d is None:
+        raise ValueError(f"problem must be a SoftmaxRegression or a Quadratic, got {type(problem).__name__}")
+    x0 = _checks.as_array(x0, "x0", ndim=1, shape=(d,), dtype=np.float64)
+    cand = PLAN_KS if ks is None else tuple(_checks.positive_int(k, "ks") for k in ks)
+    per = {k: (2 * k if scheme == "central" else k + 1) for k in cand}
+    cand = tuple(k for k in cand if per[k] <= budget)
+    if not cand:
+        raise ValueError(f"budget={budget} buys no step for any k in {ks if ks is not None else PLAN_KS}")
+    lam, V, xs = _local_model(problem, x_star, x0)
+    e = V.T @ (x0 - xs)
+    rows = []
+    for k in cand:
+        steps = budget // per[k]
+        eta_ms = _threshold(lam, V, d, k, distribution)
+        if lam.size == 0:
+            rows.append({"k": k, "steps": steps, "lr": math.inf, "gap": 0.0, "max_stable_lr": math.inf})
+            continue
+        Q = _injected(lam, V, d, k, distribution, scheme, noise, eps)
+        c = _invariant_constant(d, distribution) if distribution != "rademacher" else math.nan
+
+        def gaps(lrs: Array, k: int = k, steps: int = steps, c: float = c, Q: Array | None = Q) -> Array:
+            if distribution != "rademacher":
+                return _final_gaps(lam, e * e, steps, lrs, k, c, Q)
+            return np.array([_rademacher_curve(lam, V, e, steps, float(lr), k,
+                                               None if Q is None else float(lr) ** 2 * Q)[-1] for lr in lrs])
+        top = eta_ms * (1.0 - 1e-6)
+        grid = top * np.logspace(-4.0, 0.0, _PLAN_GRID)
+        values = gaps(grid)
+        i = int(np.argmin(values))
+        lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+        best_lr, best_gap = float(grid[i]), float(values[i])
+        if hi > lo and best_gap > 0:
+            res = scipy.optimize.minimize_scalar(
+                lambda u: math.log(max(float(gaps(np.array([math.exp(u)]))[0]), 1e-300)),
+                bounds=(math.log(lo), math.log(hi)), method="bounded", options={"xatol": 1e-4})
+            refined = float(gaps(np.array([math.exp(res.x)]))[0])
+            if refined < best_gap:
+                best_lr, best_gap = math.exp(float(res.x)), refined
+        rows.append({"k": k, "steps": steps, "lr": best_lr, "gap": best_gap, "max_stable_lr": eta_ms})
+    best = min(rows, key=lambda row: row["gap"])
+    return Plan(k=int(best["k"]), lr=float(best["lr"]), steps=int(best["steps"]), gap=float(best["gap"]),
+                table=tuple(rows), budget=budget)
 
 
 def gd_gap_curve(problem: Any, x0: Any, *, steps: int, lr: float, x_star: Any = None) -> Array:

@@ -1,0 +1,78 @@
+r"""C16: the two stability thresholds, mean-square (:func:`zosoftmax.max_stable_lr`) and almost-sure.
+
+The mean gap converges below :math:`\eta^*`; a typical run converges below :math:`\eta_{\rm a.s.} \ge \eta^*`, where
+the top Lyapunov exponent of the random products :math:`I - \eta P_tH` crosses zero. Tests: the ordering (Jensen),
+the estimate's interval, and measured fractions of converging runs on both sides of :math:`\eta_{\rm a.s.}` and
+between the two thresholds (where every run converges though the mean gap is predicted to grow).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import zosoftmax as zs
+
+RUNS, STEPS = 400, 600
+# At ±15% of η_a.s. the exponent is ±0.02-0.05 per step with per-step log fluctuations of order 1, so after 600 steps
+# a run's log gap moves by 2γT ≈ ±25-60 against a spread of a few √T ≈ 25: the fractions are near 0 and 1. The test
+# asks for >= 90% on the right side (a binomial 400-sample resolves a fraction to ±0.05 at 3 SE).
+SIDE = 0.90
+
+
+def _quadratic() -> tuple[zs.Quadratic, np.ndarray]:
+    g = np.random.default_rng(0)
+    lam = np.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.0])
+    V, _ = np.linalg.qr(g.standard_normal((lam.size, lam.size)))
+    H = (V * lam) @ V.T
+    return zs.Quadratic(0.5 * (H + H.T), np.zeros(lam.size)), g.standard_normal(lam.size)
+
+
+def converged_fraction(q: zs.Quadratic, x0, lr: float, k: int, law: str, rng: int) -> float:
+    """Fraction of RUNS independent runs whose gap after STEPS steps is below the initial gap."""
+    gen = np.random.default_rng(rng)
+    X = np.tile(x0, (RUNS, 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(STEPS):
+            Z = zs.sample_directions(RUNS * k, q.d, law, gen).reshape(RUNS, k, q.d)
+            s = np.einsum("rkd,de,re->rk", Z, q.H, X - q.x_star)  # zᵀHe: the exact central quotient
+            X = X - lr / k * np.einsum("rk,rkd->rd", s, Z)
+        gaps = q(X)
+    return float(np.mean(np.isfinite(gaps) & (gaps < q(x0))))
+
+
+@pytest.mark.parametrize(("law", "k"), [("gaussian", 1), ("rademacher", 1), ("sphere", 4)])
+def test_almost_sure_threshold_separates_converging_from_diverging_runs(law, k):
+    q, x0 = _quadratic()
+    ms = zs.max_stable_lr(q, k, law)
+    lr, low, high = zs.almost_sure_lr(q, k, law)
+    assert ms < low <= lr <= high  # Jensen: 2γ <= log ρ < 0 below η*, so η_a.s. > η*
+    assert high - low < 0.1 * lr  # the interval is informative
+    assert zs.max_stable_lr(q, k, law, sense="almost-sure") == lr
+    below = converged_fraction(q, x0, 0.85 * low, k, law, rng=1)
+    above = converged_fraction(q, x0, 1.15 * high, k, law, rng=2)
+    between = converged_fraction(q, x0, 0.5 * (ms + low), k, law, rng=3)
+    assert below >= SIDE, f"at 0.85 low only {below:.3f} of runs converged"
+    assert above <= 1 - SIDE, f"at 1.15 high {above:.3f} of runs converged"
+    assert between >= SIDE, f"between the thresholds only {between:.3f} converged"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", zs.UnstableStepWarning)
+        mean_curve = zs.expected_gap_curve(q, x0, steps=STEPS, lr=0.5 * (ms + low), k=k, distribution=law)
+    assert mean_curve[-1] > mean_curve[0]  # ... while the mean gap is predicted (exactly) to grow
+
+
+def test_lyapunov_exponent_sign_and_determinism():
+    q, _ = _quadratic()
+    ms = zs.max_stable_lr(q, 1, "gaussian")
+    g_ms, se = zs.lyapunov_exponent(q, 0.99 * ms, rng=4)
+    assert g_ms + 3 * se < 0  # below η*, γ <= ½ log ρ < 0
+    assert zs.lyapunov_exponent(q, 0.99 * ms, rng=4) == (g_ms, se)
+    with pytest.raises(ValueError, match="sense"):
+        zs.max_stable_lr(q, 1, "gaussian", sense="typical")
+    with pytest.raises(ValueError, match="runs"):
+        zs.lyapunov_exponent(q, 0.1, runs=0)
+    flat = zs.Quadratic(np.zeros((2, 2)), np.zeros(2))
+    assert zs.almost_sure_lr(flat) == (math.inf, math.inf, math.inf)
