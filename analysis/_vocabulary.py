@@ -240,6 +240,35 @@ VOCABULARY: tuple[Number, ...] = (
     Number("RankHessRange", "fig_effective_rank", lambda d: _range_words(
         lookup(d, "effective_rank_hessian_min"), lookup(d, "effective_rank_hessian_max"), 2), "text",
         doc="'at 4.74' when min and max agree to the digits shown, else 'between 4.70 and 4.74'"),
+    # C16: the best k at a fixed budget (numeric searches of proofs/c16_budget.py).
+    Number("BudgetSearchCases", "claims:C16", "key_numbers.search_central_clean.cases", "int"),
+    Number("BudgetForwardGainPct", "claims:C16",
+           lambda d: 100 * lookup(d, "key_numbers.search_forward_clean.largest_relative_gain"), "sig2"),
+    Number("BudgetNoisyGainPct", "claims:C16",
+           lambda d: 100 * lookup(d, "key_numbers.search_central_noisy.largest_relative_gain"), "sig2"),
+    Number("BudgetNoisyCases", "claims:C16", "key_numbers.search_central_noisy.cases", "int"),
+    # A real attention head (C14, C15, C13 on MiniLM).
+    Number("AttnD", "fig_attention", "d", "int"),
+    Number("AttnTokens", "fig_attention", "m", "int"),
+    Number("AttnRankMin", "fig_attention", lambda d: lookup(d, "r_H0_range")[0], "sig2"),
+    Number("AttnRankMax", "fig_attention", lambda d: lookup(d, "r_H0_range")[1], "sig2"),
+    Number("AttnRankOverD", "fig_attention", "r_over_d_max", "sig2up"),
+    Number("AttnEtaRatioMin", "fig_attention", lambda d: lookup(d, "eta_star_over_c11")[0], "sig2"),
+    Number("AttnEtaRatioMax", "fig_attention", lambda d: lookup(d, "eta_star_over_c11")[1], "sig2"),
+    Number("AttnOverheads", "fig_attention", lambda d: ", ".join(
+        f"{c['measured_overhead']:.0f}" if c["measured_overhead"] else "not reached" for c in lookup(d, "cases")),
+        "text", doc="the measured ZO/GD overheads of the cases, in order"),
+    Number("AttnPredicted", "fig_attention", lambda d: ", ".join(
+        f"{c['predicted_overhead']:.0f}" if c["predicted_overhead"] else "not reached" for c in lookup(d, "cases")),
+        "text", doc="the overheads predicted by the exact curves, in order"),
+    Number("AttnGammas", "fig_attention", lambda d: ", ".join(f"{c['gamma_local']:.0f}" for c in lookup(d, "cases")),
+           "text", doc="gamma(r_loc) = 1 + (r_loc + 1)/k of the cases, in order"),
+    Number("AttnFarUpTo", "fig_attention", "far.within_up_to_radius", "sig2"),
+    Number("AttnFarFirst", "fig_attention", lambda d: "none of the distances measured"
+           if lookup(d, "far.first_radius_outside") is None else f"{lookup(d, 'far.first_radius_outside'):g}",
+           "text"),
+    Number("AttnFarErrorPct", "fig_attention", lambda d: 100 * max(lookup(d, "far.points")[-1]["relative_errors"]),
+           "sig2", doc="the local model's largest relative error (percent) from the farthest start"),
     # Cost (C12), made by make bench: absolute times depend on the machine; extrapolated points kept apart.
     Number("CostN", "fig_cost", "n", "int"),
     Number("CostK", "fig_cost", "k", "int"),

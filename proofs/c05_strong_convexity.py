@@ -135,7 +135,7 @@ def _general_steps(ch: Checks) -> None:
             "delta): at C4's minimizer of lambda it is w^2 - beta-(n=2), so w^2 = beta- + l - delta gives l - delta "
             "< l: no constant below the n = 2 value of beta- works", is_zero(H - w2 - lam),
             tex=sp.latex(sp.Eq(sp.Symbol("H"), w2 + sp.Symbol("lambda")))
-                + r"\ \Rightarrow\ 	ext{no constant below } eta^-_{n=2}")
+                + r"\ \Rightarrow\ \text{no constant below } \beta^-_{n=2}")
 
 
 def verify(*, quick: bool = False) -> dict[str, Any]:

@@ -200,9 +200,9 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
            fwd["wins_k_gt_1"] > 0)
     noisy = search_best_k(trials=max(4, trials // 5), noise_levels=(1e-2, 1.0, 100.0))
     ch.add("numeric-search", f"{noisy['cases']} cases, central, noise sigma/eps = 0.01, 1, 100 x sqrt(initial gap)",
-           f"a k > 1 is best in {noisy['wins_k_gt_1']} cases, by at most {noisy['largest_relative_gain']:.1e} of the "
-           "gap: with noise the best k can grow, but the curve is flat in k (no practical gain)",
-           noisy["largest_relative_gain"] < 0.01)
+           f"with noise a k > 1 is best in {noisy['wins_k_gt_1']} cases, by at most "
+           f"{100 * noisy['largest_relative_gain']:.0f}% of the gap: the best k grows with the noise",
+           noisy["wins_k_gt_1"] > 0)
     numbers: dict[str, Any] = {"search_central_clean": clean, "search_forward_clean": fwd,
                                "search_central_noisy": noisy}
     try:
@@ -217,7 +217,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         statement="With N(0, sigma^2) noise on each loss, the C13 recursion gains + eta^2 Q (central "
                   "Q = sigma^2/(2 eps^2 k) I; forward Q = 2 sigma^2/(eps^2 k) I + eps^2/(4k) E[(z^T H z)^2 z z^T]); "
                   "at a fixed budget with lr tuned per k, the central scheme's best k is 1 without noise, the forward "
-                  "scheme's can exceed 1, and noise makes the curve flat in k.",
+                  "scheme's can exceed 1, and with noise the best k grows (by a few percent of the gap at most in the "
+                  "search).",
         checks=ch, correction=None, key_numbers=numbers,
         summary="noise term symbolic for every k; sixth moments at d = 3; enumerated one step; best k by numeric "
                 "search",

@@ -218,3 +218,15 @@ def test_gd_gap_curve_is_gradient_descent_on_the_quadratic(d, seed):
         tol = 64 * d * EPS_MACH * (0.5 * e @ H @ e + (t + 1) * lam[-1] / lam[0] * gap0)
         assert abs(curve[t] - 0.5 * e @ H @ e) <= tol
         x = x - lr * H @ e
+
+
+@given(row_stacks(m=(2, 3)))
+def test_the_bias_leading_term_of_a_stack_is_the_sum_of_its_rows(case):
+    """C7 on m rows: the third derivative (and so the bias's ε² term) is the sum of the rows' (C14)."""
+    p, x = case
+    rows = _rows_of(p)
+    for dist in ("gaussian", "rademacher"):
+        total = sum(zs.bias_leading_term(r, x, dist) for r in rows)
+        got = zs.bias_leading_term(p, x, dist)
+        # the same per-row arithmetic summed in the same order: equal up to the order of the final additions
+        assert np.allclose(got, total, rtol=1e-12, atol=1e-12 * (1 + np.max(np.abs(total))))

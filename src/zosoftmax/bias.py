@@ -58,6 +58,12 @@ def _problem(problem: Any) -> SoftmaxRegression:
     return problem
 
 
+def _row_problems(p: SoftmaxRegression) -> list[SoftmaxRegression]:
+    """The one-row problems of a stack (the regularizer is quadratic: it has no third derivative)."""
+    rows = p.A  # (m, n, d); a head forms its dense rows here (refused above DENSE_ROWS_MAX entries)
+    return [SoftmaxRegression(rows[i], p.b[i]) for i in range(p.m)]
+
+
 def laplacian_gradient(problem: SoftmaxRegression, x: Any) -> Array:
     r""":math:`\nabla_x\,\mathrm{tr}\,\nabla^2L(x)`, the contraction :math:`\sum_c T_{acc}` of the third derivative.
 
@@ -79,6 +85,8 @@ def laplacian_gradient(problem: SoftmaxRegression, x: Any) -> Array:
     """
     p_ = _problem(problem)
     x = _checks.as_array(x, "x", ndim=1, shape=(p_.d,))
+    if p_.b.ndim == 2:  # C14: m rows sharing x, L = Σ_i L_i(A_i x): the third derivative is the rows' sum
+        return sum((laplacian_gradient(r, x) for r in _row_problems(p_)), np.zeros(p_.d))
     A = p_.A.astype(np.float64)
     b = p_.b.astype(np.float64)
     f = softmax(A @ x)
@@ -118,6 +126,8 @@ def third_derivative_diagonal(problem: SoftmaxRegression, x: Any) -> Array:
     """
     p_ = _problem(problem)
     x = _checks.as_array(x, "x", ndim=1, shape=(p_.d,))
+    if p_.b.ndim == 2:  # C14: the rows' sum
+        return sum((third_derivative_diagonal(r, x) for r in _row_problems(p_)), np.zeros(p_.d))
     f = softmax(p_.A.astype(np.float64) @ x)
     c = f - p_.b.astype(np.float64)
     V = p_.A.astype(np.float64)  # column a is the logit direction of e_a
