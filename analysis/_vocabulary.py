@@ -277,23 +277,10 @@ VOCABULARY: tuple[Number, ...] = (
     Number("CostDMax", "fig_cost", lambda d: max(lookup(d, "d")), "int"),
     Number("CostSlope", "fig_cost", "slopes_upper_half.estimate", "dec2"),
     Number("CostSlopeProduct", "fig_cost", "slopes_upper_half.product", "dec2"),
-    Number("CostSlopeFprime", "fig_cost", "slopes_upper_half.approx_fprime", "dec2"),
-    Number("CostFprimeNote", "fig_cost", lambda d: ", partly from extrapolated times" if any(
-        lookup(d, "extrapolated")[len(lookup(d, "d")) // 2:]) else "", "text",
-        doc="marks the finite-difference slope when its upper half includes extrapolated points"),
-    Number("CostCheaperMin", "fig_cost", lambda d: min(_measured(d, "approx_fprime_over_estimate")), "sig2"),
-    Number("CostCheaperMax", "fig_cost", lambda d: max(_measured(d, "approx_fprime_over_estimate")), "sig2"),
-    Number("CostMeasuredDMax", "fig_cost", lambda d: max(_measured(d, "d")), "int"),
+    Number("CostSlopeBackprop", "fig_cost", "slopes_upper_half.backprop", "dec2"),
+    Number("CostOverBackpropMin", "fig_cost", lambda d: min(lookup(d, "estimate_over_backprop")), "sig2"),
+    Number("CostOverBackpropMax", "fig_cost", lambda d: max(lookup(d, "estimate_over_backprop")), "sig2"),
 )
-
-
-def _measured(data: Any, path: str) -> list[Any]:
-    """The entries of the list at ``path`` whose point was measured, not extrapolated (``extrapolated`` flags)."""
-    values, flags = lookup(data, path), lookup(data, "extrapolated")
-    kept = [v for v, e in zip(values, flags, strict=True) if not e]
-    if not kept:
-        raise ValueError("every point is extrapolated")
-    return kept
 
 
 def _range_words(lo: float, hi: float, decimals: int) -> str:
