@@ -75,12 +75,14 @@ def _run_mutmut(jobs: int) -> float:
                OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     mutmut = Path(sys.executable).with_name("mutmut")
     t0 = time.perf_counter()
-    proc = subprocess.run([str(mutmut), "run", "--max-children", str(jobs)], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log = ROOT / "mutants.log"  # mutmut's own output (progress spinner included), for a failed or a slow run
+    with log.open("w") as out:
+        code = subprocess.run([str(mutmut), "run", "--max-children", str(jobs)], cwd=ROOT, env=env,
+                              stdout=out, stderr=subprocess.STDOUT).returncode
     wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr[-4000:])
-        raise SystemExit(f"mutmut run failed with exit status {proc.returncode}")
+    if code != 0:
+        sys.stderr.write(log.read_text()[-4000:])
+        raise SystemExit(f"mutmut run failed with exit status {code} (its output: {log.name})")
     return wall
 
 

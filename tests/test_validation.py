@@ -68,6 +68,7 @@ def test_problem_rejects_bad_input(argname, fn):
     ],
 )
 def test_spsa_gradient_rejects_bad_input(argname, kwargs):
+    kwargs = dict(kwargs)  # a copy: popping from the parametrize dict itself broke a second run in one process (mutmut)
     x = kwargs.pop("x", X)
     _raises(lambda: zs.spsa_gradient(P, x, **kwargs), argname)
 
