@@ -5,3 +5,105 @@ new test here is picked up by an incremental ``mutmut run``.
 """
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import zosoftmax as zs
+from tests import strategies as S
+
+
+def _ls_slope(y: np.ndarray) -> float:
+    """Least-squares slope of ``y`` against 0..n-1 in closed form (no polyfit): cov(t, y) / var(t)."""
+    t = np.arange(y.size, dtype=float)
+    return float(np.sum((t - t.mean()) * (y - y.mean())) / np.sum((t - t.mean()) ** 2))
+
+
+# ------------------------------------------------------------------------------------- linear_rate (C11)
+@given(st.floats(0.3, 0.95), st.integers(3, 8), st.floats(1.0, 1e3))
+def test_linear_rate_of_the_median_of_several_runs(rho, steps, scale):
+    """C11 measured side: for runs c_s rho^t the median gap is median(c) rho^t, so the fitted rate is rho.
+
+    The shortest admissible curve (3 points) is included. Tolerance: every gap is >= 0.5 * 0.3^7 > 1e-4 and carries
+    a rounding of u (2 + gap) from L* = 2, so each log is within 7e-12 and the slope within 1e-11: rel = 1e-9.
+    """
+    t = np.arange(steps)
+    runs = np.outer([0.5, 1.0, 3.0], scale * rho**t) + 2.0  # loss_star = 2
+    assert zs.linear_rate(runs, 2.0) == pytest.approx(rho, rel=1e-9)
+    assert zs.linear_rate(runs[1], 2.0) == pytest.approx(rho, rel=1e-9)
+
+
+def test_linear_rate_fits_only_the_prefix_above_the_floor():
+    """The fit stops where the gap first falls to the floor: a plateau below it is not fitted.
+
+    Default floor 1e-10 x the first gap (here 1e-8): a plateau at 5e-9 is cut, so the rate is the geometric 0.1 of
+    the prefix; with the plateau fitted (a floor computed from another gap, or no cut) it is not. An explicit floor
+    (1e-3) cuts a plateau at 1e-4 that the default would keep. Exactly 3 points above the floor are enough.
+    """
+    head = 100.0 * 0.1 ** np.arange(10)
+    curve = np.r_[head, np.full(5, 5e-9)]
+    assert zs.linear_rate(curve, 0.0) == pytest.approx(0.1, rel=1e-9)
+    assert zs.linear_rate(np.r_[head[:5], np.full(5, 1e-4)], 0.0, floor=1e-3) == pytest.approx(0.1, rel=1e-9)
+    assert zs.linear_rate(np.r_[head[:3], 0.0, 0.0], 0.0) == pytest.approx(0.1, rel=1e-9)
+    with_plateau = math.exp(_ls_slope(np.log(curve)))
+    assert abs(with_plateau - 0.1) > 1e-3  # the plateau would change the fit: the cut is what the test sees
+
+
+# --------------------------------------------------------------------------- rate and iteration bounds (C11)
+@given(S.instances())
+def test_rate_bound_is_a_contraction_factor(p):
+    """C11: 0 < rho <= 1, and rho = 1 exactly when there is no PL guarantee (mu <= 0)."""
+    rho = zs.rate_bound(p, 1, "gaussian")
+    assert 0.0 < rho <= 1.0
+    assert (rho == 1.0) == (zs.pl_constant(p) <= 0)
+
+
+@st.composite
+def _pl_instances(draw):
+    """Instances with a PL guarantee: a full-rank A and a regularizer w >= 1 (W^2 >= I > beta^- I)."""
+    d = draw(st.integers(2, 4))  # n = d rows, at least 2
+    A = np.eye(d) * draw(st.floats(0.5, 2.0)) + draw(st.floats(0.0, 0.2)) * np.ones((d, d))
+    b = np.full(d, 1.0 / d)
+    w = np.full(d, draw(st.floats(1.0, 2.0)))
+    return zs.SoftmaxRegression(A, b, w)
+
+
+@given(_pl_instances(), st.floats(0.05, 0.95), st.floats(1e-6, 1e-2))
+def test_iteration_bound_is_the_first_t_with_rho_to_the_t_times_the_gap_below_accuracy(p, frac, accuracy):
+    r"""C11: the iteration bound is :math:`T = \min\{t: \rho^t\Delta_0 \le \epsilon\}`.
+
+    :math:`\Delta_0 = L(x_0) - L^*` for any admissible :math:`L^* \le L(x_0)` (here a fraction of it), and 0
+    iterations when :math:`\Delta_0 \le \epsilon` already, equality included.
+    """
+    x0 = np.ones(p.d)
+    loss0 = p.loss(x0)
+    loss_star = frac * loss0
+    rho = zs.rate_bound(p, 1, "gaussian")
+    assert rho < 1.0
+    T = zs.iteration_bound(p, x0, 1, "gaussian", accuracy, loss_star=loss_star)
+    gap0 = loss0 - loss_star
+    if gap0 <= accuracy:
+        assert T == 0.0
+    else:
+        slack = 1 + 1e-9  # the log ratio is computed in floating point: T may sit on either side of an exact tie
+        assert rho**T * gap0 <= accuracy * slack
+        assert rho ** (T - 1) * gap0 > accuracy / slack
+    # gap equal to the accuracy: nothing to do
+    assert zs.iteration_bound(p, x0, 1, "gaussian", gap0, loss_star=loss_star) == 0.0
+
+
+@given(S.instances())
+def test_iteration_bound_at_the_minimum_is_zero(p):
+    """C11: with L* = L(x0) (x0 a minimizer) no iteration is needed, with or without a PL guarantee.
+
+    L* may exceed the computed L(x0) by its rounding (documented: (2n + d + 2) u (|L(x0)| + |L*|)); 2u L(x0) is
+    well inside it and must be accepted.
+    """
+    x0 = np.zeros(p.d)
+    loss0 = p.loss(x0)
+    assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0) == 0.0
+    assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0 * (1 + 2 * S.EPS_MACH)) == 0.0
