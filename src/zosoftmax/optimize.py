@@ -96,7 +96,7 @@ class DivergenceError(FloatingPointError):
 
 
 def _check_finite(X: Array, step: int, lr: float) -> None:
-    if not np.all(np.isfinite(X)) or np.max(np.abs(X)) > 1e150:
+    if not np.all(np.isfinite(X)) or float(np.max(np.abs(X))) > 1e150:  # float: 1e150 does not fit a float32
         raise DivergenceError(
             f"the iterate diverged at step {step} with lr={lr:g}; use a smaller lr "
             "(zosoftmax.step_size gives the C11 step 1/(l*gamma), zosoftmax.max_stable_lr the largest stable one)")
