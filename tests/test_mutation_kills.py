@@ -107,3 +107,29 @@ def test_iteration_bound_at_the_minimum_is_zero(p):
     loss0 = p.loss(x0)
     assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0) == 0.0
     assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0 * (1 + 2 * S.EPS_MACH)) == 0.0
+
+
+# ------------------------------------------------------------------------------------ zo_gd defaults, replay
+def _small_problem(dtype=np.float64):
+    A = np.array([[1.0, 0.5], [-0.3, 0.8], [0.2, -1.0]])
+    return zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]), dtype=dtype)
+
+
+def test_zo_gd_defaults_are_the_documented_ones(capfd):
+    """The paper's loop by default: k = 1 direction, eps = 1e-3, Gaussian, central, and no progress output."""
+    p, x0 = _small_problem(), np.array([0.3, -0.2])
+    plain = zs.zo_gd(p, x0, steps=4, lr=0.05, rng=7)
+    explicit = zs.zo_gd(p, x0, steps=4, lr=0.05, rng=7, k=1, eps=1e-3, distribution="gaussian", scheme="central")
+    assert plain.k == 1
+    assert np.array_equal(plain.x, explicit.x)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_replay_rebuilds_the_iterates_in_the_problem_dtype(dtype):
+    """``replay`` of a run (one or several) gives its last iterate bit for bit, in the problem's dtype."""
+    p, x0 = _small_problem(dtype), np.array([0.3, -0.2])
+    run = zs.zo_gd(p, x0, steps=5, lr=0.05, k=2, rng=3)
+    assert np.array_equal(zs.replay(run, p, x0), run.x)
+    batch = zs.zo_gd_batch(p, x0, runs=3, steps=5, lr=0.05, k=2, rng=3)
+    assert np.array_equal(zs.replay(batch, p, x0), batch.x)
