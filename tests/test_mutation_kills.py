@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import zosoftmax as zs
 from tests import strategies as S
+from zosoftmax import bias
 
 
 def _ls_slope(y: np.ndarray) -> float:
@@ -133,3 +134,37 @@ def test_replay_rebuilds_the_iterates_in_the_problem_dtype(dtype):
     assert np.array_equal(zs.replay(run, p, x0), run.x)
     batch = zs.zo_gd_batch(p, x0, runs=3, steps=5, lr=0.05, k=2, rng=3)
     assert np.array_equal(zs.replay(batch, p, x0), batch.x)
+
+
+# ------------------------------------------------------------------------------ the argument a message names
+_P = _small_problem()
+_X = np.array([0.3, -0.2])
+_BAD_X = np.array([0.3, np.nan])
+_TRAJ = zs.zo_gd(_P, _X, steps=2, lr=0.05, rng=1)
+_Q = zs.Quadratic(np.eye(2), np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    ("argname", "call"),
+    [
+        ("d", lambda: bias.fourth_moment_scalars(0, "gaussian")),
+        ("distribution", lambda: bias.fourth_moment_scalars(3, "uniform")),
+        ("x", lambda: bias.laplacian_gradient(_P, _BAD_X)),
+        ("x", lambda: bias.laplacian_gradient(_P, np.zeros(3))),
+        ("x", lambda: bias.third_derivative_diagonal(_P, _BAD_X)),
+        ("x", lambda: bias.third_derivative_diagonal(_P, np.zeros(3))),
+        ("x", lambda: zs.bias_leading_term(_P, np.zeros(3))),
+        ("accuracy", lambda: zs.iteration_bound(_P, _X, 1, "gaussian", 0.0, loss_star=0.0)),
+        ("x0", lambda: zs.iteration_bound(_P, _BAD_X, 1, "gaussian", 1e-3, loss_star=0.0)),
+        ("losses", lambda: zs.linear_rate(np.array([1.0, np.nan, 0.5, 0.2]), 0.0)),
+        ("x0", lambda: zs.replay(_TRAJ, _P, np.zeros(3))),
+        ("x0", lambda: zs.replay(_TRAJ, _P, _BAD_X)),
+        ("x", lambda: _Q.loss(np.zeros(3))),
+        ("x", lambda: _Q.gradient(np.zeros(3))),
+        ("x", lambda: _Q.loss(np.zeros((1, 2)))),
+    ],
+)
+def test_a_bad_argument_is_named_first_in_the_message(argname, call):
+    """House rule: a ValueError *starts* with the argument's name (a match anywhere would accept any message)."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        call()
