@@ -108,6 +108,8 @@ def test_iteration_bound_at_the_minimum_is_zero(p):
     loss0 = p.loss(x0)
     assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0) == 0.0
     assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0 * (1 + 2 * S.EPS_MACH)) == 0.0
+    if loss0 > 0:  # a gap exactly at the accuracy needs no step either, PL or not (rho = 1 would give inf)
+        assert zs.iteration_bound(p, x0, 1, "gaussian", loss0 - loss0 / 2, loss_star=loss0 / 2) == 0.0
 
 
 # ------------------------------------------------------------------------------------ zo_gd defaults, replay
@@ -162,9 +164,48 @@ _Q = zs.Quadratic(np.eye(2), np.zeros(2))
         ("x", lambda: _Q.loss(np.zeros(3))),
         ("x", lambda: _Q.gradient(np.zeros(3))),
         ("x", lambda: _Q.loss(np.zeros((1, 2)))),
+        ("trajectory", lambda: zs.replay("not a trajectory", _P, _X)),
     ],
 )
 def test_a_bad_argument_is_named_first_in_the_message(argname, call):
     """House rule: a ValueError *starts* with the argument's name (a match anywhere would accept any message)."""
     with pytest.raises(ValueError, match=rf"^{argname} "):
         call()
+
+
+def test_linear_rate_stops_at_an_exact_zero_gap_with_a_zero_floor():
+    """A run that reaches L* exactly: with floor = 0 the zero gap (log 0) is cut, the geometric prefix is fitted."""
+    assert zs.linear_rate(np.array([8.0, 4.0, 2.0, 1.0, 0.0, 0.0]), 0.0, floor=0.0) == pytest.approx(0.5, rel=1e-12)
+
+
+def test_a_trajectory_records_its_method_and_eps():
+    run = zs.zo_gd(_P, _X, steps=2, lr=0.05, eps=2e-3, rng=1)
+    assert (run.method, run.eps, run.lr) == ("zo_gd", 2e-3, 0.05)
+
+
+# ------------------------------------------------------------------------- pl_constant on the row space (C5, C11)
+def test_pl_constant_of_a_zero_A_is_no_guarantee():
+    """A = 0: the loss is constant, the documented convention is mu = 0 (no PL guarantee) and rho = 1."""
+    p = zs.SoftmaxRegression(np.zeros((3, 2)), np.array([0.2, 0.3, 0.5]))
+    assert zs.pl_constant(p) == 0.0
+    assert zs.rate_bound(p, 1, "gaussian") == 1.0
+
+
+def _rank_one(scale: float, tail: float) -> zs.SoftmaxRegression:
+    """A = scale * (u v' + tail * u2 v2'): rank one up to a tail singular value ``scale * tail``; w = 2."""
+    U = np.linalg.qr(np.random.default_rng(5).standard_normal((3, 3)))[0]
+    V = np.linalg.qr(np.random.default_rng(6).standard_normal((2, 2)))[0]
+    A = scale * (np.outer(U[:, 0], V[:, 0]) + tail * np.outer(U[:, 1], V[:, 1]))
+    return zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]), np.full(3, 2.0))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e6])
+def test_pl_constant_lives_on_the_numerical_row_space(scale):
+    """C5 on row(A): a rank-one A with a regularizer has mu > 0 (its row space is one line).
+
+    A tail singular value below NumPy's rank tolerance max(n, d) u s_max (here 1e-17 s_max) is not part of the row
+    space, at any scale of A.
+    """
+    exact = zs.pl_constant(_rank_one(scale, 0.0))
+    assert exact > 0
+    assert zs.pl_constant(_rank_one(scale, 1e-17)) == pytest.approx(exact, rel=1e-9)
