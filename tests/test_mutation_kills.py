@@ -209,3 +209,62 @@ def test_pl_constant_lives_on_the_numerical_row_space(scale):
     exact = zs.pl_constant(_rank_one(scale, 0.0))
     assert exact > 0
     assert zs.pl_constant(_rank_one(scale, 1e-17)) == pytest.approx(exact, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- huge x, batches (C1, the scaled path)
+def test_loss_batch_at_huge_points_is_the_loss_row_by_row():
+    """C1 at any finite x: a batch of huge points (each row its own power-of-two scale) gives each row's loss.
+
+    Row 1 has logits up to 6e308 apart (their difference overflows to -inf: exp gives the exact 0, no error); row 2 is
+    1e100 times smaller: shifting it by the other row's maximum would leave no finite exponential in it.
+    """
+    A = np.array([[1.0, 0.0], [0.0, 1.0], [-3.0, 2.0]])
+    p = zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]))
+    X = np.array([[1e308, -1e308], [0.3e200, -0.2e200]])
+    batch = p.loss_batch(X)
+    assert np.all(np.isfinite(batch))
+    assert np.array_equal(batch, [p.loss(X[0]), p.loss(X[1])])
+
+
+# ---------------------------------------------------------------------------------------- gd and the C11 step
+def test_gd_trajectory_records_what_it_did(capfd):
+    """gd: the final iterate (a full step from x0 for steps = 1), one gradient per step, its method and lr."""
+    p, x0 = _small_problem(), np.array([0.3, -0.2])
+    run = zs.gd(p, x0, steps=1, lr=0.1)
+    assert np.array_equal(run.x, x0 - 0.1 * p.gradient(x0))
+    assert np.array_equal(run.forward_passes, np.arange(2)) and run.forward_passes.dtype == np.int64
+    assert (run.method, run.lr) == ("gd", 0.1)
+    assert capfd.readouterr().err == ""  # no progress bar by default
+    with pytest.raises(ValueError, match="^x0 "):
+        zs.gd(p, np.zeros(3), steps=1, lr=0.1)
+    assert zs.gd(_small_problem(np.float32), x0, steps=2, lr=0.1).x.dtype == np.float32
+
+
+@given(S.instances(), st.integers(1, 4), S.distributions)
+def test_step_size_is_one_over_ell_gamma(p, k, distribution):
+    """C11: eta = 1/(l gamma) with l = ||H0||, the largest eigenvalue (not another one), gamma at r(H0)."""
+    H0 = zs.hessian_upper_bound(p)
+    ell = float(np.linalg.norm(H0, 2))
+    gamma = zs.gamma(p.d, k, zs.effective_rank(H0), distribution)
+    assert zs.step_size(p, k, distribution) == pytest.approx(1 / (ell * gamma), rel=64 * p.d * S.EPS_MACH)
+
+
+def test_residual_gradient_bound_is_near_the_supremum():
+    """C6: the proven sup|Sc| bound (1 + rho)/(2 sqrt 2) is within 30% of the value attained at the known maximisers
+    (0.4190 simplex, 0.5521 ball against 0.5303 and 0.6768): a bound several times looser would pass every <= test.
+    """
+    for name in ("sc_simplex", "sc_ball"):
+        y, b = S.maximiser(name)
+        attained = float(np.linalg.norm(zs.SoftmaxRegression(np.eye(2), b).gradient(y)))
+        assert zs.residual_gradient_bound(b) <= 1.3 * attained
+
+
+def test_quadratic_gradient_is_the_derivative_of_its_loss():
+    """The local model q(x) = (x - x*)'H(x - x*)/2: its gradient is H(x - x*), checked against the exact central
+    difference of the loss (exact for a quadratic up to rounding: 1e-7 relative at h = 1e-3).
+    """
+    H = np.array([[2.0, 0.5], [0.5, 1.0]])
+    q = zs.Quadratic(H, np.array([0.4, -0.1]))
+    x, h = np.array([1.0, 2.0]), 1e-3
+    fd = np.array([(q.loss(x + h * e) - q.loss(x - h * e)) / (2 * h) for e in np.eye(2)])
+    assert np.allclose(q.gradient(x), fd, rtol=1e-7, atol=0)
