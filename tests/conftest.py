@@ -17,6 +17,8 @@ from analysis import _common
 from hypothesis import HealthCheck, settings
 from proofs import _search
 
+from tests.mutation_selection import pytest_collection_modifyitems  # noqa: F401  (make mutation's per-module tests)
+
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
 settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -90,6 +90,9 @@ def _collect() -> list[dict[str, Any]]:
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     rows = []
+    stats_file = ROOT / "mutants" / "mutmut-stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    tests_of, seconds = stats.get("tests_by_mangled_function_name", {}), stats.get("duration_by_test", {})
     for pattern in _config()["only_mutate"]:
         src = Path(pattern)
         meta = ROOT / "mutants" / f"{pattern}.meta"
@@ -97,9 +100,13 @@ def _collect() -> list[dict[str, Any]]:
             continue  # attention.py before it exists
         if not meta.exists():
             raise SystemExit(f"{meta.relative_to(ROOT)} is missing: run `make mutation` (mutmut run) first")
-        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+        data = json.loads(meta.read_text())
+        for name, code in data["exit_code_by_key"].items():
             status = status_of(code)
-            row: dict[str, Any] = {"name": name, "module": src.name, "status": status}
+            # worst case (a survivor runs every test that calls its function), from mutmut's stats run
+            worst = sum(seconds.get(t, 0.0) for t in tests_of.get(name.split("__mutmut_")[0], ()))
+            row: dict[str, Any] = {"name": name, "module": src.name, "status": status,
+                                   "seconds": data.get("durations_by_key", {}).get(name), "worst_case_s": worst}
             if status in ("survived", "no tests", "suspicious"):
                 diff = get_diff_for_mutant(name, path=src)
                 row["key"] = mutant_key(name, diff)
@@ -132,13 +139,15 @@ def _summarise(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[d
         count = Counter(r["status"] for r in mine)
         equivalent = sum(1 for r in mine if r.get("equivalent"))
         detected = count["killed"] + count["timeout"] + count["crashed"]
-        denominator = len(mine) - equivalent
+        denominator = len(mine) - count["not checked"] - equivalent
         modules.append({
             "module": module, "mutants": len(mine), "killed": count["killed"], "timeout": count["timeout"],
             "crashed": count["crashed"], "survived": count["survived"], "no_tests": count["no tests"],
             "not_checked": count["not checked"], "suspicious": count["suspicious"], "equivalent": equivalent,
             "score_percent": round(100.0 * detected / denominator, 1) if denominator else 100.0,
             "unexplained": sum(1 for r in mine if "key" in r and not r["equivalent"]),
+            "test_cpu_s": round(sum(r["seconds"] or 0.0 for r in mine), 1),
+            "worst_case_cpu_s_unchecked": round(sum(r["worst_case_s"] for r in mine if r["status"] == "not checked")),
         })
     return modules, survivors, stale
 
@@ -182,14 +191,24 @@ def _markdown(report: dict[str, Any]) -> str:
         "",
         f"mutmut {report['mutmut']}, {report['mutants']} mutants, {report['jobs']} worker processes on "
         f"{report['cpus']} cores: {report['wall_min']} min wall clock (load average at the start "
-        f"{report['load_start']}). Score = (killed + timeout + crashed) / (mutants − equivalent).",
+        f"{report['load_start']}). Score = (killed + timeout + crashed) / (mutants checked − equivalent).",
+    ]
+    unchecked = sum(m["not_checked"] for m in report["modules"])
+    if unchecked:
+        worst = sum(m["worst_case_cpu_s_unchecked"] for m in report["modules"])
+        out += ["", f"**Partial run**: {unchecked} of {report['mutants']} mutants not checked (the run was stopped). "
+                f"Their worst case (each a survivor running every test that calls its function, mutmut's stats "
+                f"timings) is {worst / 3600:.1f} CPU hours; killed mutants stop at the first failing test."]
+    out += [
         "",
-        "| module | mutants | killed | timeout | survived | no tests | equivalent | score | unexplained |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| module | mutants | checked | killed | timeout | survived | no tests | equivalent | score | unexplained | "
+        "test CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in report["modules"]:
-        out.append(f"| {m['module']} | {m['mutants']} | {m['killed']} | {m['timeout']} | {m['survived']} | "
-                   f"{m['no_tests']} | {m['equivalent']} | {m['score_percent']:.1f}% | {m['unexplained']} |")
+        out.append(f"| {m['module']} | {m['mutants']} | {m['mutants'] - m['not_checked']} | {m['killed']} | "
+                   f"{m['timeout']} | {m['survived']} | {m['no_tests']} | {m['equivalent']} | "
+                   f"{m['score_percent']:.1f}% | {m['unexplained']} | {m['test_cpu_s']:.0f} |")
     out += ["", "## Survivors", "",
             "Every mutant not detected, with the reason it is equivalent (or *unexplained*: a gap in the tests).", ""]
     for module in dict.fromkeys(s["module"] for s in report["survivors"]):
@@ -211,10 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--run", action="store_true", help="rm -rf mutants/ and run mutmut first")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutmut --max-children")
+    ap.add_argument("--wall-s", type=float, default=None, help="wall time of a run made outside this script")
     args = ap.parse_args(argv)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     previous = json.loads((DOCS / "mutation.json").read_text()) if (DOCS / "mutation.json").exists() else {}
-    wall = _run_mutmut(args.jobs) if args.run else previous.get("wall_s")
+    wall = _run_mutmut(args.jobs) if args.run else (args.wall_s or previous.get("wall_s"))
     rows = _collect()
     modules, survivors, stale = _summarise(rows)
     _check_seen(modules)
@@ -222,8 +242,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "mutmut": version("mutmut"), "python": platform.python_version(), "cpus": os.cpu_count(),
-        "jobs": args.jobs if args.run else previous.get("jobs"),
-        "load_start": load if args.run else previous.get("load_start"),
+        "jobs": args.jobs if args.run or args.wall_s else previous.get("jobs"),
+        "load_start": load if args.run else previous.get("load_start", load),
         "wall_s": None if wall is None else round(wall, 1),
         "wall_min": None if wall is None else round(wall / 60, 1),
         "mutants": len(rows), "only_mutate": _config()["only_mutate"],

@@ -272,3 +272,21 @@ def test_quadratic_gradient_is_the_derivative_of_its_loss():
     x, h = np.array([1.0, 2.0]), 1e-3
     fd = np.array([(q.loss(x + h * e) - q.loss(x - h * e)) / (2 * h) for e in np.eye(2)])
     assert np.allclose(q.gradient(x), fd, rtol=1e-7, atol=0)
+
+
+def test_defaults_are_the_central_scheme_and_gaussian_directions():
+    """The documented defaults: central differences (2k evaluations) and Gaussian directions for the bias bounds."""
+    p = _small_problem()
+    assert zs.evaluations(3) == zs.evaluations(3, "central") == 6
+    for bound in (zs.deviation_bound, zs.bias_bound):
+        assert bound(p, 1e-2) == bound(p, 1e-2, "gaussian", "central")
+
+
+def test_a_batch_trajectory_records_what_it_did():
+    """zo_gd_batch: its method, eps, scheme and the forward passes per step (k + 1 for the forward scheme)."""
+    run = zs.zo_gd_batch(_P, _X, runs=2, steps=3, lr=0.05, k=2, eps=2e-3, scheme="forward", rng=1)
+    assert (run.method, run.eps, run.scheme) == ("zo_gd", 2e-3, "forward")
+    assert np.array_equal(run.forward_passes, np.arange(4) * 3)
+    single = zs.zo_gd(_P, _X, steps=3, lr=0.05, k=2, scheme="forward", rng=1)
+    assert single.scheme == "forward"
+    assert np.array_equal(single.forward_passes, np.arange(4) * 3)
