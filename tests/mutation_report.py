@@ -168,9 +168,13 @@ HOWTO = """\
 - Modules: `only_mutate` in `[tool.mutmut]` of pyproject.toml, the one list (attention.py joins when it exists).
   `raise` statements are not mutated (`do_not_mutate_patterns`): an error message's wording is not the math; the guards'
   conditions and the argument names passed to `_checks` still are.
-- Test selection: `pytest_add_cli_args_test_selection`, the property files plus each module's own tests and
-  `tests/test_mutation_kills.py` (the tests written for survivors). mutmut records which tests call each function
-  and runs, per mutant, only those: the designed selection per module is this list cut down by the call graph.
+- Test selection, in two layers. `pytest_add_cli_args_test_selection` is the pool: the property files, each
+  module's own tests, the validation and guard tests and `tests/test_mutation_kills.py` (the tests written for
+  survivors). mutmut records which tests call each function and runs, per mutant, only those (with `-x`: a kill
+  stops at the first failure). That alone is every test for `loss` or `softmax` (about 80 s per survivor, a
+  worst case of 11 CPU hours over the 3461 mutants), so `tests/mutation_selection.py` (a collection hook, inert
+  outside a mutant's run) keeps, per module, only the files designed for it: e.g. problem.py's mutants meet the
+  derivative, invariance, API and validation tests, not the descent or prediction ones.
 - The mutated copy is what the tests import: mutmut puts `mutants/src` and `mutants/` first on `sys.path` and deletes
   the checkout's `src` and root from it, and the editable install is a plain `.pth` path entry (`src`), so it is
   removed with them; `analysis/` and `proofs/` are copied (`also_copy`) because `tests/conftest.py` imports them. A
@@ -193,6 +197,8 @@ def _markdown(report: dict[str, Any]) -> str:
         f"{report['cpus']} cores: {report['wall_min']} min wall clock (load average at the start "
         f"{report['load_start']}). Score = (killed + timeout + crashed) / (mutants checked − equivalent).",
     ]
+    if report.get("note"):
+        out += ["", f"Run: {report['note']}"]
     unchecked = sum(m["not_checked"] for m in report["modules"])
     if unchecked:
         worst = sum(m["worst_case_cpu_s_unchecked"] for m in report["modules"])
@@ -231,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--run", action="store_true", help="rm -rf mutants/ and run mutmut first")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="mutmut --max-children")
     ap.add_argument("--wall-s", type=float, default=None, help="wall time of a run made outside this script")
+    ap.add_argument("--load-start", default=None, help="load average of a run made outside this script")
+    ap.add_argument("--note", default=None, help="how a run made outside this script went (into the report)")
     args = ap.parse_args(argv)
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     previous = json.loads((DOCS / "mutation.json").read_text()) if (DOCS / "mutation.json").exists() else {}
@@ -243,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mutmut": version("mutmut"), "python": platform.python_version(), "cpus": os.cpu_count(),
         "jobs": args.jobs if args.run or args.wall_s else previous.get("jobs"),
-        "load_start": load if args.run else previous.get("load_start", load),
+        "load_start": load if args.run else (args.load_start or previous.get("load_start", load)),
+        "note": None if args.run else (args.note or previous.get("note")),
         "wall_s": None if wall is None else round(wall, 1),
         "wall_min": None if wall is None else round(wall / 60, 1),
         "mutants": len(rows), "only_mutate": _config()["only_mutate"],
