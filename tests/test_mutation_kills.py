@@ -290,3 +290,51 @@ def test_a_batch_trajectory_records_what_it_did():
     single = zs.zo_gd(_P, _X, steps=3, lr=0.05, k=2, scheme="forward", rng=1)
     assert single.scheme == "forward"
     assert np.array_equal(single.forward_passes, np.arange(4) * 3)
+
+
+# ----------------------------------------------------------------------------------- the local quadratic model (C13)
+@pytest.mark.parametrize(
+    ("argname", "H", "x_star"),
+    [
+        ("H", np.ones((2, 3)), np.zeros(2)),
+        ("H", np.zeros((0, 0)), np.zeros(0)),
+        ("H", np.array([[1.0, 0.5], [0.0, 1.0]]), np.zeros(2)),
+        ("H", np.array([[1.0, 0.0], [0.0, -1e-3]]), np.zeros(2)),
+        ("H", np.array([[1.0, np.nan], [np.nan, 1.0]]), np.zeros(2)),
+        ("H", np.ones(2), np.zeros(2)),
+        ("x_star", np.eye(2), np.zeros(3)),
+        ("x_star", np.eye(2), np.array([0.0, np.inf])),
+    ],
+)
+def test_quadratic_rejects_a_bad_model(argname, H, x_star):
+    """H must be a non-empty, square, symmetric, PSD, finite matrix and x* a finite vector of its size."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        zs.Quadratic(H, x_star)
+
+
+def test_quadratic_accepts_a_symmetric_psd_h_up_to_rounding_and_is_read_only():
+    """Asymmetry at 1e-14 of max|H| and an eigenvalue -1e-17 are rounding; the stored H, x* are read-only copies."""
+    H = np.array([[2.0, 1.0 + 2e-14], [1.0, 0.5]])  # eigenvalues 2.5 and ~0 (singular), asymmetric by 1e-14 relative
+    x_star = np.array([1.0, -1.0])
+    q = zs.Quadratic(H, x_star)
+    assert np.array_equal(q.H, q.H.T)
+    assert not q.H.flags.writeable
+    assert not q.x_star.flags.writeable
+    x_star[0] = 5.0
+    assert q.x_star[0] == 1.0
+    assert q.loss(q.x_star) == 0.0
+    assert q.loss(q.x_star + np.array([1.0, 0.0])) == pytest.approx(1.0, rel=1e-12)  # e'He/2 = H_11/2
+
+
+# ------------------------------------------------------------------------------------------------------ newton
+def test_newton_starts_where_it_is_told_and_stops_at_the_minimum():
+    """newton: the first loss is L(x0) (zeros by default), the last gradient is below tol * max(1, |grad L(x0)|)."""
+    p = zs.SoftmaxRegression(_P.A, _P.b, np.full(3, 0.5))
+    x0 = np.array([2.0, -1.0])
+    run = zs.newton(p, x0)
+    assert run.losses[0] == p.loss(x0)
+    assert zs.newton(p).losses[0] == p.loss(np.zeros(2))
+    g0 = max(1.0, float(np.linalg.norm(p.gradient(x0))))
+    assert np.linalg.norm(p.gradient(run.x)) <= 1e-13 * g0
+    assert run.losses[-1] <= run.losses[0]
+    assert np.all(np.diff(run.losses) <= 0)  # damped: the loss never increases
