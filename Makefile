@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # (python -m analysis -j N, default: all cores). make bench sets its own threads.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: venv test test-slow verify verify-update figures figures-full paper reproduce reproduce-full bench mutants lint clean
+.PHONY: venv test test-slow verify verify-update figures figures-full paper reproduce reproduce-full bench mutants mutation lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,8 +55,11 @@ bench: $(STAMP)                ## C12 cost figure (figures/fig_cost.*), then spe
 mutants: $(STAMP)              ## plant known bugs (invalid constants too); each must turn a property test red (MUTANT_ARGS=--search-only: no @example)
 	$(ONE_THREAD) $(PY) -m pytest -p tests.mutants --mutants $(MUTANT_ARGS)
 
+mutation: $(DEV)               ## mutmut over the math modules -> docs/mutation.{md,json} (about an hour on 2 cores; not in CI)
+	$(PY) -m tests.mutation_report --run $(if $(JOBS),--jobs $(JOBS))
+
 lint: $(DEV)                   ## ruff check over src, tests, proofs, analysis, benchmarks; strict mypy on src/zosoftmax
 	$(VENV)/bin/ruff check src tests proofs analysis benchmarks && $(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis paper/*.aux paper/*.log paper/*.fls paper/*.fdb_latexmk
+	rm -rf $(VENV) .pytest_cache .hypothesis mutants paper/*.aux paper/*.log paper/*.fls paper/*.fdb_latexmk

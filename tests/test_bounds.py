@@ -223,7 +223,9 @@ def _pair_direction(p: zs.SoftmaxRegression, x: np.ndarray) -> np.ndarray:
     return u / norm if norm > 0 else np.eye(p.d)[0]
 
 
-@given(S.instance_and_point(), st.data())
+# One draw in two near M3's own maximisers (both target sets): the generic strategy reaches them in 1 draw of 32, too
+# rarely for 60 examples to find a constant 5% low without the pinned @example (make mutants MUTANT_ARGS=--search-only).
+@given(st.one_of(S.instance_and_point(), S.extreme_instance_and_point(names=("m3_simplex", "m3_ball"))), st.data())
 @example((zs.SoftmaxRegression(np.eye(2), _at("m3_simplex")[1]), _at("m3_simplex")[0]), None)
 @example((zs.SoftmaxRegression(np.eye(2), _at("m3_ball")[1]), _at("m3_ball")[0]), None)
 def test_third_derivative_within_loose_M3(case, data):

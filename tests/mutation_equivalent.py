@@ -1,0 +1,209 @@
+"""Surviving mutmut mutants that are equivalent (no test can or should tell them apart), one reason each.
+
+Keyed by :func:`tests.mutation_report.mutant_key`: ``module.function | removed lines -> added lines``. An entry whose
+mutant no longer survives is reported as stale by ``python -m tests.mutation_report``. "Equivalent" here also covers
+mutants that change only text (a message's numbers), a tolerance's or a guard's constant, or a tie of probability zero:
+each reason says which; none changes a result inside the domain the tests and the paper use.
+"""
+
+# ruff: noqa: E501  (a key is a mutant's changed line, as long as the code line it comes from)
+from __future__ import annotations
+
+__all__ = ["EQUIVALENT"]
+
+EQUIVALENT: dict[str, str] = {
+    "zosoftmax.bias.x_laplacian_gradient | A = p_.A.astype(np.float64) -> A = p_.A.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bias.x_laplacian_gradient | b = p_.b.astype(np.float64) -> b = p_.b.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bias.x_third_derivative_diagonal | V = p_.A.astype(np.float64)  # column a is the logit direction of e_a -> V = p_.A.astype(None)  # column a is the logit direction of e_a":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bias.x_third_derivative_diagonal | c = f - p_.b.astype(np.float64) -> c = f - p_.b.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bias.x_third_derivative_diagonal | f = softmax(p_.A.astype(np.float64) @ x) -> f = softmax(p_.A.astype(None) @ x)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_hessian_lower_bound | A = p.A.astype(np.float64) -> A = p.A.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_hessian_lower_bound | diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2) -> diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(None) ** 2)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_hessian_upper_bound | A = p.A.astype(np.float64) -> A = p.A.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_hessian_upper_bound | diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2) -> diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(None) ** 2)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (2 * p.n + p.d + 3) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
+        "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
+    "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (2 * p.n + p.d - 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
+        "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
+    "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (2 / p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
+        "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
+    "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (3 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
+        "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(None), full_matrices=False)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), )":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=None)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=True)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if (s[0] > 0) or True else 0":
+        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 1":
+        "A = 0 then restricts to a line of a zero matrix: lambda_min = 0, the same 0.0",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] >= 0 else 0":
+        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s >= max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0":
+        "a singular value exactly at the rank tolerance: a tie of probability zero",
+    "zosoftmax.estimators.x__fourth_sphere | d = M.shape[0] -> d = M.shape[1]":
+        "M is square (checked by direction_fourth_moment): shape[1] is shape[0]",
+    "zosoftmax.estimators.x__rademacher | Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1 -> Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(None)  # i.i.d. ±1":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.optimize.x__check_memory | if need > have // 2: -> if need > have / 2:":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | if need > have // 2: -> if need > have // 3:":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | if need > have // 2: -> if need >= have // 2:":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 + steps * 8 + steps * k / itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 + steps * 8 + steps / k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 + steps * 8 - steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 + steps * 9 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 + steps / 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 8 - steps * 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) * 9 + steps * 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 1) / 8 + steps * 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps + 2) * 8 + steps * 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__check_memory | need = runs * ((steps + 1) * 8 + steps * 8 + steps * k * itemsize) -> need = runs * ((steps - 1) * 8 + steps * 8 + steps * k * itemsize)":
+        "the memory guard's estimate or threshold: only a request near half the available memory (gigabytes) could tell",
+    "zosoftmax.optimize.x__descend_batch | return X - (lr / s.shape[-1]) * np.matmul(s[:, None, :], Z)[:, 0]  # type: ignore[no-any-return] -> return X - (lr / s.shape[+1]) * np.matmul(s[:, None, :], Z)[:, 0]  # type: ignore[no-any-return]":
+        "s is 2-D (S, k): axis 1 is axis -1",
+    "zosoftmax.optimize.x_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, None, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, t + 2, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, t - 1, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_gd | with _bar(steps, \"gd\", progress) as bar: -> with _bar(None, \"gd\", progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_gd | with _bar(steps, \"gd\", progress) as bar: -> with _bar(steps, \"GD\", progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_gd | with _bar(steps, \"gd\", progress) as bar: -> with _bar(steps, \"XXgdXX\", progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_gd | with _bar(steps, \"gd\", progress) as bar: -> with _bar(steps, \"gd\", None) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_gd | with _bar(steps, \"gd\", progress) as bar: -> with _bar(steps, None, progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_replay | for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=True): -> for seed, s in zip(trajectory.seeds, trajectory.scalars, ):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=True): -> for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=False):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=True): -> for seed, s in zip(trajectory.seeds, trajectory.scalars, strict=None):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=True): -> for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), ):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=True): -> for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=False):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=True): -> for seeds, s in zip(trajectory.seeds.T, trajectory.scalars.transpose(1, 0, 2), strict=None):":
+        "seeds and scalars are stored together, one per step: the lengths always agree and strict never fires",
+    "zosoftmax.optimize.x_replay | if not isinstance(trajectory, Trajectory) or trajectory.seeds is None or trajectory.scalars is None: -> if not isinstance(trajectory, Trajectory) or trajectory.seeds is None and trajectory.scalars is None:":
+        "seeds and scalars are set together (zo_gd, zo_gd_batch) or both None (gd, newton)",
+    "zosoftmax.optimize.x_replay | k, lr, dist = int(trajectory.k or 1), trajectory.lr, str(trajectory.distribution) -> k, lr, dist = int(trajectory.k or 2), trajectory.lr, str(trajectory.distribution)":
+        "k is None only for gd and newton trajectories, which are rejected just above",
+    "zosoftmax.optimize.x_zo_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, None, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, t + 1, None)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, t + 2, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd | _check_finite(x, t + 1, lr) -> _check_finite(x, t - 1, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd | _check_memory(1, steps, k, p.dtype.itemsize) -> _check_memory(2, steps, k, p.dtype.itemsize)":
+        "the memory guard counts one run as two: only a run above half the memory limit (gigabytes) could tell",
+    "zosoftmax.optimize.x_zo_gd | seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, dtype=np.int64) -> seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, )":
+        "int64 is Generator.integers' default dtype",
+    "zosoftmax.optimize.x_zo_gd | seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=steps, dtype=np.int64) -> seeds = _checks.generator(rng).integers(SEED_HIGH, size=steps, dtype=np.int64)":
+        "Generator.integers(high) draws from [0, high): the same call",
+    "zosoftmax.optimize.x_zo_gd | with _bar(steps, f\"zo_gd[{distribution}, k={k}]\", progress) as bar: -> with _bar(None, f\"zo_gd[{distribution}, k={k}]\", progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd | with _bar(steps, f\"zo_gd[{distribution}, k={k}]\", progress) as bar: -> with _bar(steps, None, progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd | with _bar(steps, f\"zo_gd[{distribution}, k={k}]\", progress) as bar: -> with _bar(steps, f\"zo_gd[{distribution}, k={k}]\", None) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd_batch | _check_finite(X, t + 1, lr) -> _check_finite(X, None, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd_batch | _check_finite(X, t + 1, lr) -> _check_finite(X, t + 1, None)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd_batch | _check_finite(X, t + 1, lr) -> _check_finite(X, t + 2, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd_batch | _check_finite(X, t + 1, lr) -> _check_finite(X, t - 1, lr)":
+        "the step and lr quoted in a DivergenceError's message: text only",
+    "zosoftmax.optimize.x_zo_gd_batch | seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64) -> seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), )":
+        "int64 is Generator.integers' default dtype",
+    "zosoftmax.optimize.x_zo_gd_batch | seeds = _checks.generator(rng).integers(0, SEED_HIGH, size=(S, steps), dtype=np.int64) -> seeds = _checks.generator(rng).integers(SEED_HIGH, size=(S, steps), dtype=np.int64)":
+        "Generator.integers(high) draws from [0, high): the same call",
+    "zosoftmax.optimize.x_zo_gd_batch | with _bar(steps, f\"zo_gd[{distribution}, k={k}, runs={S}]\", progress) as bar: -> with _bar(None, f\"zo_gd[{distribution}, k={k}, runs={S}]\", progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd_batch | with _bar(steps, f\"zo_gd[{distribution}, k={k}, runs={S}]\", progress) as bar: -> with _bar(steps, None, progress) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd_batch | with _bar(steps, f\"zo_gd[{distribution}, k={k}, runs={S}]\", progress) as bar: -> with _bar(steps, f\"zo_gd[{distribution}, k={k}, runs={S}]\", None) as bar:":
+        "the progress bar's total, label or auto mode: display only, numerically inert",
+    "zosoftmax.prediction.x__diagonal_curve | high = _high_water(float(np.max(np.abs(D))) + float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t -> high = _high_water(float(np.max(np.abs(D))) - float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__local_model | A = problem.A.astype(np.float64) -> A = problem.A.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__local_model | Mid = Mid + np.diag(problem.w.astype(np.float64) ** 2)  # B + W²   (C3) -> Mid = Mid + np.diag(problem.w.astype(None) ** 2)  # B + W²   (C3)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__local_model | lam, V = np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3) -> lam, V = np.linalg.eigh(problem.hessian(x_star).astype(None))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr * 2 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) * 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 * k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 3 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 / float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**3 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size / lr**2 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 / lam.size * lr**2 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 4.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) - 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)":
+        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
+    "zosoftmax.prediction.xǁQuadraticǁ__call__ | X = np.asarray(X, dtype=np.float64) -> X = np.asarray(X, )":
+        "X - x_star promotes X to float64 anyway",
+    "zosoftmax.prediction.xǁQuadraticǁ__call__ | X = np.asarray(X, dtype=np.float64) -> X = np.asarray(X, dtype=None)":
+        "X - x_star promotes X to float64 anyway",
+    "zosoftmax.prediction.xǁQuadraticǁ__call__ | return 0.5 * np.einsum(\"...i,ij,...j->...\", E, self.H, E)  # type: ignore[no-any-return]  # ½ eᵀHe -> return 0.5 * np.einsum(\"...I,IJ,...J->...\", E, self.H, E)  # type: ignore[no-any-return]  # ½ eᵀHe":
+        "einsum labels: I, J name the same contraction as i, j",
+    "zosoftmax.problem.x__softmax_scaled | E: Array = Yp - np.max(Yp, axis=-1, keepdims=True)  # <= 0, finite: Yp = A(x/s) is of the size of ||A|| -> E: Array = Yp - np.max(Yp, axis=+1, keepdims=True)  # <= 0, finite: Yp = A(x/s) is of the size of ||A||":
+        "Yp is always 2-D (m, n) here: axis 1 is axis -1",
+    "zosoftmax.problem.x_softmax | E = E.astype(np.float64) -> E = E.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(None)), axis=1)))":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{2 * (log10_y - np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
+        "a number quoted in the out-of-domain message: text only",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{2 / (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
+        "a number quoted in the out-of-domain message: text only",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{3 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
+        "a number quoted in the out-of-domain message: text only",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"max_i |w_i y_i| below {np.sqrt(fmax / self.n):.3g} (without a regularizer every finite \" -> f\"max_i |w_i y_i| below {np.sqrt(fmax * self.n):.3g} (without a regularizer every finite \"":
+        "a number quoted in the out-of-domain message: text only",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | log10_y = float(np.log10(float(np.max(np.abs(y_top)))) + np.log10(float(np.max(s)))) -> log10_y = float(np.log10(float(np.max(np.abs(y_top)))) - np.log10(float(np.max(s))))":
+        "a number quoted in the out-of-domain message: text only",
+}

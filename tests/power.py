@@ -1,0 +1,149 @@
+r"""Statistical power of the Monte-Carlo criteria, measured: ``python -m tests.power`` -> docs/power.{md,json}.
+
+For each criterion :math:`|\bar X - \mu| \le z\,\sigma/\sqrt m` (+ roundoff) of the fast tier's C8/C9 check
+(:func:`tests.test_moments.second_moment_statistics`, ``m = M_FAST``, ``z = Z_SCORE = 5``) and each dimension, over
+``SEEDS`` fresh seeds (disjoint from the tests' own):
+
+* **false rejections under the exact null**: the criterion as the test applies it, at its own ``z = 5`` (nominal
+  level :math:`P(|N(0,1)| > 5) = 5.7\times10^{-7}`), and at ``z = 2`` (nominal 4.55%) as a calibration: a standard
+  deviation set too large would show as far fewer rejections than nominal, one too small as far more;
+* **power against the planted error** of the same criterion (``PLANTED``: the slip of a named mutant in
+  tests/mutants.py or issue 19's sphere-versus-Gaussian fourth moment): the fraction of seeds on which the criterion,
+  fed the wrong value, rejects;
+* **the smallest detectable effect**: the shift of the mean that the criterion rejects with probability 0.9,
+  :math:`\Delta_{0.9} = (z + \Phi^{-1}(0.9))\,\sigma/\sqrt m` (normal approximation, :math:`\sigma` exact), and the
+  power *measured* at that shift, which should be near 0.9.
+
+The slow tier (``tests/test_slow_power.py``) asserts the outcome; this module writes the table. Statistics with
+:math:`\sigma = 0` (a sphere in ``d = 1`` is :math:`\pm1`) are exact up to roundoff and are left out of the
+calibration.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scipy import stats
+
+from tests.test_moments import M_FAST, MC_DIMS, Z_SCORE, second_moment_statistics
+
+__all__ = ["PLANTED", "SEEDS", "compute", "main"]
+
+SEEDS = 200
+SEED0 = 50_000  # fresh seeds: the tests use 1000 + d and 2000 + d
+Z_CAL = 2.0  # calibration level: P(|N(0,1)| > 2) = 4.55%
+Z_POWER = float(stats.norm.ppf(0.9))  # 1.2816: a shift of (z + 1.28) SE is rejected with probability 0.9
+ROOT = Path(__file__).resolve().parent.parent
+
+# (statistic, distribution) -> (planted slip, the mean the criterion compares with under it as a function of d)
+PLANTED: dict[tuple[str, str], tuple[str, Callable[[int], float]]] = {
+    # estimator_scaled: ĝ x 1.05, so g'ĝ has mean 1.05 against the exact 1
+    ("g'ĝ", "gaussian"): ("estimator_scaled (ĝ x 1.05)", lambda d: 1.05),
+    ("g'ĝ", "sphere"): ("estimator_scaled (ĝ x 1.05)", lambda d: 1.05),
+    # second_moment_sphere: the sphere's factor d for every law (C8: Gaussian d + 2)
+    ("|ĝ|² (k = 1)", "gaussian"): ("second_moment_sphere (factor d, not d + 2)", lambda d: d),
+    ("|ĝ|² (k = 1)", "sphere"): ("the Gaussian factor d + 2 for the sphere", lambda d: d + 2.0),
+    # fourth_no_trace: E[zz'Mzz'] = M + M' without tr(M) I, so g'(2gg')g = 2 for a unit g (exact 3)
+    ("g'ĝĝ'g", "gaussian"): ("fourth_no_trace (tr(M) I dropped)", lambda d: 2.0),
+    # issue 19: the Gaussian fourth moment E(z'g)^4 = 3 for sphere directions (exact 3d/(d + 2))
+    ("g'ĝĝ'g", "sphere"): ("the Gaussian fourth moment for the sphere", lambda d: 3.0),
+}
+
+
+def _row(name: str, distribution: str, d: int, runs: list[tuple[float, float, float, float]]) -> dict[str, Any]:
+    exact, tol, se = runs[0][1], runs[0][2], runs[0][3]
+    dev = [mean - exact for mean, *_ in runs]
+    shift = (Z_SCORE + Z_POWER) * se
+    rounding = tol - Z_SCORE * se  # the criterion's roundoff allowance
+    row: dict[str, Any] = {
+        "statistic": name, "distribution": distribution, "d": d, "m": M_FAST, "z": Z_SCORE, "seeds": len(runs),
+        "exact": exact, "se": se, "tolerance": tol,
+        "null_rejections": int(sum(abs(x) > tol for x in dev)),
+        "null_rate_nominal": 2 * float(stats.norm.sf(Z_SCORE)),
+        "calibration_rejections": None if se == 0 else int(sum(abs(x) > Z_CAL * se + rounding for x in dev)),
+        "calibration_nominal": 2 * float(stats.norm.sf(Z_CAL)),
+        "smallest_effect": shift + rounding,
+        "smallest_effect_relative": (shift + rounding) / abs(exact) if exact else None,
+        # sigma = 0 (sphere, d = 1): exact up to roundoff, no effect size to speak of
+        "power_at_smallest_effect": None if se == 0 else float(sum(abs(x - shift) > tol for x in dev)) / len(runs),
+    }
+    planted = PLANTED.get((name, distribution))
+    if planted is not None:
+        wrong = planted[1](d)
+        row.update(planted=planted[0], planted_effect=abs(wrong - exact),
+                   # the slip moves the compared value (or, for estimator_scaled, the statistic itself)
+                   power=float(sum(abs((mean * wrong if name == "g'ĝ" else mean) - (exact if name == "g'ĝ" else wrong))
+                             > tol for mean, *_ in runs)) / len(runs))
+    return row
+
+
+def compute(seeds: int = SEEDS, dims: tuple[int, ...] = MC_DIMS) -> list[dict[str, Any]]:
+    """One row per (statistic, distribution, d): null rejections, calibration, power, smallest effect."""
+    rows = []
+    for distribution in ("gaussian", "sphere"):
+        for d in dims:
+            runs = [second_moment_statistics(distribution, d, M_FAST, SEED0 + s) for s in range(seeds)]
+            for name in runs[0]:
+                if name.startswith("|ĝ|²") and name != "|ĝ|² (k = 1)":
+                    continue  # the same sample mean as k = 1, against k * factor - (k - 1): the same power
+                rows.append(_row(name, distribution, d, [r[name] for r in runs]))
+    return rows
+
+
+def _fmt(x: float | None, digits: int = 3) -> str:
+    return "–" if x is None else f"{x:.{digits}g}"
+
+
+def _markdown(rows: list[dict[str, Any]], seeds: int) -> str:
+    out = [
+        "# Statistical power of the Monte-Carlo criteria",
+        "",
+        "Generated by `python -m tests.power` (asserted by the slow tier, `tests/test_slow_power.py`); do not edit by",
+        f"hand. Criterion: the fast tier's C8/C9 check `|mean − exact| ≤ {Z_SCORE:g}·σ/√m` + roundoff "
+        f"(`tests/test_moments.py::second_moment_statistics`, m = {M_FAST}), over {seeds} fresh seeds per row.",
+        f"Null: rejections at z = {Z_SCORE:g} (nominal {2 * stats.norm.sf(Z_SCORE):.1e}) and, as a calibration, at "
+        f"z = {Z_CAL:g} (nominal {100 * 2 * stats.norm.sf(Z_CAL):.2f}%). Smallest effect: "
+        f"(z + {Z_POWER:.3f})·σ/√m, the shift rejected with probability 0.9, with the power measured at it.",
+        "",
+        "| statistic | law | d | null rej. z=5 | calib. rej. z=2 | smallest effect (rel.) | power there | "
+        "planted error | its effect | power |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in rows:
+        cal = "σ = 0" if r["calibration_rejections"] is None else f"{r['calibration_rejections']}/{r['seeds']}"
+        planted = r.get("planted", "")
+        out.append(
+            f"| {r['statistic']} | {r['distribution']} | {r['d']} | {r['null_rejections']}/{r['seeds']} | {cal} | "
+            f"{_fmt(r['smallest_effect'])} ({_fmt(r['smallest_effect_relative'], 2)}) | "
+            f"{_fmt(r['power_at_smallest_effect'], 2)} | {planted} | "
+            f"{_fmt(r.get('planted_effect'))} | {'' if 'power' not in r else format(r['power'], '.2f')} |")
+    out += ["", "Not yet measured here (issue 19 item 4, open): the slow tier's descent/bias criteria",
+            "(`tests/test_slow_descent_bias.py`) and the figures' criteria (`analysis/fig_*.py`).", ""]
+    return "\n".join(out)
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)  # atomic
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write docs/power.{md,json}."""
+    seeds = int(argv[0]) if argv else SEEDS
+    rows = compute(seeds)
+    text = json.dumps({"seeds": seeds, "rows": rows}, indent=1, ensure_ascii=False, default=float)
+    _write(ROOT / "docs" / "power.json", text + "\n")
+    _write(ROOT / "docs" / "power.md", _markdown(rows, seeds))
+    low = [r for r in rows if r.get("power", 1.0) < 0.9]
+    print(f"docs/power.md: {len(rows)} rows, {len(low)} planted errors with power < 0.9"
+          + "".join(f"\n  {r['statistic']} {r['distribution']} d={r['d']}: {r['power']:.2f}" for r in low))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,340 @@
+r"""Tests written for mutants that survived ``make mutation`` (docs/mutation.md): each names the invariant it adds.
+
+They are ordinary fast-tier tests; mutmut's selection (``[tool.mutmut]`` in pyproject.toml) includes this file, so a
+new test here is picked up by an incremental ``mutmut run``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import zosoftmax as zs
+from tests import strategies as S
+from zosoftmax import bias
+
+
+def _ls_slope(y: np.ndarray) -> float:
+    """Least-squares slope of ``y`` against 0..n-1 in closed form (no polyfit): cov(t, y) / var(t)."""
+    t = np.arange(y.size, dtype=float)
+    return float(np.sum((t - t.mean()) * (y - y.mean())) / np.sum((t - t.mean()) ** 2))
+
+
+# ------------------------------------------------------------------------------------- linear_rate (C11)
+@given(st.floats(0.3, 0.95), st.integers(3, 8), st.floats(1.0, 1e3))
+def test_linear_rate_of_the_median_of_several_runs(rho, steps, scale):
+    """C11 measured side: for runs c_s rho^t the median gap is median(c) rho^t, so the fitted rate is rho.
+
+    The shortest admissible curve (3 points) is included. Tolerance: every gap is >= 0.5 * 0.3^7 > 1e-4 and carries
+    a rounding of u (2 + gap) from L* = 2, so each log is within 7e-12 and the slope within 1e-11: rel = 1e-9.
+    """
+    t = np.arange(steps)
+    runs = np.outer([0.5, 1.0, 3.0], scale * rho**t) + 2.0  # loss_star = 2
+    assert zs.linear_rate(runs, 2.0) == pytest.approx(rho, rel=1e-9)
+    assert zs.linear_rate(runs[1], 2.0) == pytest.approx(rho, rel=1e-9)
+
+
+def test_linear_rate_fits_only_the_prefix_above_the_floor():
+    """The fit stops where the gap first falls to the floor: a plateau below it is not fitted.
+
+    Default floor 1e-10 x the first gap (here 1e-8): a plateau at 5e-9 is cut, so the rate is the geometric 0.1 of
+    the prefix; with the plateau fitted (a floor computed from another gap, or no cut) it is not. An explicit floor
+    (1e-3) cuts a plateau at 1e-4 that the default would keep. Exactly 3 points above the floor are enough.
+    """
+    head = 100.0 * 0.1 ** np.arange(10)
+    curve = np.r_[head, np.full(5, 5e-9)]
+    assert zs.linear_rate(curve, 0.0) == pytest.approx(0.1, rel=1e-9)
+    assert zs.linear_rate(np.r_[head[:5], np.full(5, 1e-4)], 0.0, floor=1e-3) == pytest.approx(0.1, rel=1e-9)
+    assert zs.linear_rate(np.r_[head[:3], 0.0, 0.0], 0.0) == pytest.approx(0.1, rel=1e-9)
+    with_plateau = math.exp(_ls_slope(np.log(curve)))
+    assert abs(with_plateau - 0.1) > 1e-3  # the plateau would change the fit: the cut is what the test sees
+
+
+# --------------------------------------------------------------------------- rate and iteration bounds (C11)
+@given(S.instances())
+def test_rate_bound_is_a_contraction_factor(p):
+    """C11: 0 < rho <= 1, and rho = 1 exactly when there is no PL guarantee (mu <= 0)."""
+    rho = zs.rate_bound(p, 1, "gaussian")
+    assert 0.0 < rho <= 1.0
+    assert (rho == 1.0) == (zs.pl_constant(p) <= 0)
+
+
+@st.composite
+def _pl_instances(draw):
+    """Instances with a PL guarantee: a full-rank A and a regularizer w >= 1 (W^2 >= I > beta^- I)."""
+    d = draw(st.integers(2, 4))  # n = d rows, at least 2
+    A = np.eye(d) * draw(st.floats(0.5, 2.0)) + draw(st.floats(0.0, 0.2)) * np.ones((d, d))
+    b = np.full(d, 1.0 / d)
+    w = np.full(d, draw(st.floats(1.0, 2.0)))
+    return zs.SoftmaxRegression(A, b, w)
+
+
+@given(_pl_instances(), st.floats(0.05, 0.95), st.floats(1e-6, 1e-2))
+def test_iteration_bound_is_the_first_t_with_rho_to_the_t_times_the_gap_below_accuracy(p, frac, accuracy):
+    r"""C11: the iteration bound is :math:`T = \min\{t: \rho^t\Delta_0 \le \epsilon\}`.
+
+    :math:`\Delta_0 = L(x_0) - L^*` for any admissible :math:`L^* \le L(x_0)` (here a fraction of it), and 0
+    iterations when :math:`\Delta_0 \le \epsilon` already, equality included.
+    """
+    x0 = np.ones(p.d)
+    loss0 = p.loss(x0)
+    loss_star = frac * loss0
+    rho = zs.rate_bound(p, 1, "gaussian")
+    assert rho < 1.0
+    T = zs.iteration_bound(p, x0, 1, "gaussian", accuracy, loss_star=loss_star)
+    gap0 = loss0 - loss_star
+    if gap0 <= accuracy:
+        assert T == 0.0
+    else:
+        slack = 1 + 1e-9  # the log ratio is computed in floating point: T may sit on either side of an exact tie
+        assert rho**T * gap0 <= accuracy * slack
+        assert rho ** (T - 1) * gap0 > accuracy / slack
+    # gap equal to the accuracy: nothing to do
+    assert zs.iteration_bound(p, x0, 1, "gaussian", gap0, loss_star=loss_star) == 0.0
+
+
+@given(S.instances())
+def test_iteration_bound_at_the_minimum_is_zero(p):
+    """C11: with L* = L(x0) (x0 a minimizer) no iteration is needed, with or without a PL guarantee.
+
+    L* may exceed the computed L(x0) by its rounding (documented: (2n + d + 2) u (|L(x0)| + |L*|)); 2u L(x0) is
+    well inside it and must be accepted.
+    """
+    x0 = np.zeros(p.d)
+    loss0 = p.loss(x0)
+    assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0) == 0.0
+    assert zs.iteration_bound(p, x0, 1, "gaussian", 1e-6, loss_star=loss0 * (1 + 2 * S.EPS_MACH)) == 0.0
+    if loss0 > 0:  # a gap exactly at the accuracy needs no step either, PL or not (rho = 1 would give inf)
+        assert zs.iteration_bound(p, x0, 1, "gaussian", loss0 - loss0 / 2, loss_star=loss0 / 2) == 0.0
+
+
+# ------------------------------------------------------------------------------------ zo_gd defaults, replay
+def _small_problem(dtype=np.float64):
+    A = np.array([[1.0, 0.5], [-0.3, 0.8], [0.2, -1.0]])
+    return zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]), dtype=dtype)
+
+
+def test_zo_gd_defaults_are_the_documented_ones(capfd):
+    """The paper's loop by default: k = 1 direction, eps = 1e-3, Gaussian, central, and no progress output."""
+    p, x0 = _small_problem(), np.array([0.3, -0.2])
+    plain = zs.zo_gd(p, x0, steps=4, lr=0.05, rng=7)
+    explicit = zs.zo_gd(p, x0, steps=4, lr=0.05, rng=7, k=1, eps=1e-3, distribution="gaussian", scheme="central")
+    assert plain.k == 1
+    assert np.array_equal(plain.x, explicit.x)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_replay_rebuilds_the_iterates_in_the_problem_dtype(dtype):
+    """``replay`` of a run (one or several) gives its last iterate bit for bit, in the problem's dtype."""
+    p, x0 = _small_problem(dtype), np.array([0.3, -0.2])
+    run = zs.zo_gd(p, x0, steps=5, lr=0.05, k=2, rng=3)
+    assert np.array_equal(zs.replay(run, p, x0), run.x)
+    batch = zs.zo_gd_batch(p, x0, runs=3, steps=5, lr=0.05, k=2, rng=3)
+    assert np.array_equal(zs.replay(batch, p, x0), batch.x)
+
+
+# ------------------------------------------------------------------------------ the argument a message names
+_P = _small_problem()
+_X = np.array([0.3, -0.2])
+_BAD_X = np.array([0.3, np.nan])
+_TRAJ = zs.zo_gd(_P, _X, steps=2, lr=0.05, rng=1)
+_Q = zs.Quadratic(np.eye(2), np.zeros(2))
+
+
+@pytest.mark.parametrize(
+    ("argname", "call"),
+    [
+        ("d", lambda: bias.fourth_moment_scalars(0, "gaussian")),
+        ("distribution", lambda: bias.fourth_moment_scalars(3, "uniform")),
+        ("x", lambda: bias.laplacian_gradient(_P, _BAD_X)),
+        ("x", lambda: bias.laplacian_gradient(_P, np.zeros(3))),
+        ("x", lambda: bias.third_derivative_diagonal(_P, _BAD_X)),
+        ("x", lambda: bias.third_derivative_diagonal(_P, np.zeros(3))),
+        ("x", lambda: zs.bias_leading_term(_P, np.zeros(3))),
+        ("accuracy", lambda: zs.iteration_bound(_P, _X, 1, "gaussian", 0.0, loss_star=0.0)),
+        ("x0", lambda: zs.iteration_bound(_P, _BAD_X, 1, "gaussian", 1e-3, loss_star=0.0)),
+        ("losses", lambda: zs.linear_rate(np.array([1.0, np.nan, 0.5, 0.2]), 0.0)),
+        ("x0", lambda: zs.replay(_TRAJ, _P, np.zeros(3))),
+        ("x0", lambda: zs.replay(_TRAJ, _P, _BAD_X)),
+        ("x", lambda: _Q.loss(np.zeros(3))),
+        ("x", lambda: _Q.gradient(np.zeros(3))),
+        ("x", lambda: _Q.loss(np.zeros((1, 2)))),
+        ("trajectory", lambda: zs.replay("not a trajectory", _P, _X)),
+    ],
+)
+def test_a_bad_argument_is_named_first_in_the_message(argname, call):
+    """House rule: a ValueError *starts* with the argument's name (a match anywhere would accept any message)."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        call()
+
+
+def test_linear_rate_stops_at_an_exact_zero_gap_with_a_zero_floor():
+    """A run that reaches L* exactly: with floor = 0 the zero gap (log 0) is cut, the geometric prefix is fitted."""
+    assert zs.linear_rate(np.array([8.0, 4.0, 2.0, 1.0, 0.0, 0.0]), 0.0, floor=0.0) == pytest.approx(0.5, rel=1e-12)
+
+
+def test_a_trajectory_records_its_method_and_eps():
+    run = zs.zo_gd(_P, _X, steps=2, lr=0.05, eps=2e-3, rng=1)
+    assert (run.method, run.eps, run.lr) == ("zo_gd", 2e-3, 0.05)
+
+
+# ------------------------------------------------------------------------- pl_constant on the row space (C5, C11)
+def test_pl_constant_of_a_zero_A_is_no_guarantee():
+    """A = 0: the loss is constant, the documented convention is mu = 0 (no PL guarantee) and rho = 1."""
+    p = zs.SoftmaxRegression(np.zeros((3, 2)), np.array([0.2, 0.3, 0.5]))
+    assert zs.pl_constant(p) == 0.0
+    assert zs.rate_bound(p, 1, "gaussian") == 1.0
+
+
+def _rank_one(scale: float, tail: float) -> zs.SoftmaxRegression:
+    """A = scale * (u v' + tail * u2 v2'): rank one up to a tail singular value ``scale * tail``; w = 2."""
+    U = np.linalg.qr(np.random.default_rng(5).standard_normal((3, 3)))[0]
+    V = np.linalg.qr(np.random.default_rng(6).standard_normal((2, 2)))[0]
+    A = scale * (np.outer(U[:, 0], V[:, 0]) + tail * np.outer(U[:, 1], V[:, 1]))
+    return zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]), np.full(3, 2.0))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e6])
+def test_pl_constant_lives_on_the_numerical_row_space(scale):
+    """C5 on row(A): a rank-one A with a regularizer has mu > 0 (its row space is one line).
+
+    A tail singular value below NumPy's rank tolerance max(n, d) u s_max (here 1e-17 s_max) is not part of the row
+    space, at any scale of A.
+    """
+    exact = zs.pl_constant(_rank_one(scale, 0.0))
+    assert exact > 0
+    assert zs.pl_constant(_rank_one(scale, 1e-17)) == pytest.approx(exact, rel=1e-9)
+
+
+# ----------------------------------------------------------------------------- huge x, batches (C1, the scaled path)
+def test_loss_batch_at_huge_points_is_the_loss_row_by_row():
+    """C1 at any finite x: a batch of huge points (each row its own power-of-two scale) gives each row's loss.
+
+    Row 1 has logits up to 6e308 apart (their difference overflows to -inf: exp gives the exact 0, no error); row 2 is
+    1e100 times smaller: shifting it by the other row's maximum would leave no finite exponential in it.
+    """
+    A = np.array([[1.0, 0.0], [0.0, 1.0], [-3.0, 2.0]])
+    p = zs.SoftmaxRegression(A, np.array([0.2, 0.3, 0.5]))
+    X = np.array([[1e308, -1e308], [0.3e200, -0.2e200]])
+    batch = p.loss_batch(X)
+    assert np.all(np.isfinite(batch))
+    assert np.array_equal(batch, [p.loss(X[0]), p.loss(X[1])])
+
+
+# ---------------------------------------------------------------------------------------- gd and the C11 step
+def test_gd_trajectory_records_what_it_did(capfd):
+    """gd: the final iterate (a full step from x0 for steps = 1), one gradient per step, its method and lr."""
+    p, x0 = _small_problem(), np.array([0.3, -0.2])
+    run = zs.gd(p, x0, steps=1, lr=0.1)
+    assert np.array_equal(run.x, x0 - 0.1 * p.gradient(x0))
+    assert np.array_equal(run.forward_passes, np.arange(2))
+    assert run.forward_passes.dtype == np.int64
+    assert (run.method, run.lr) == ("gd", 0.1)
+    assert capfd.readouterr().err == ""  # no progress bar by default
+    with pytest.raises(ValueError, match=r"^x0 "):
+        zs.gd(p, np.zeros(3), steps=1, lr=0.1)
+    assert zs.gd(_small_problem(np.float32), x0, steps=2, lr=0.1).x.dtype == np.float32
+
+
+@given(S.instances(), st.integers(1, 4), S.distributions)
+def test_step_size_is_one_over_ell_gamma(p, k, distribution):
+    """C11: eta = 1/(l gamma) with l = ||H0||, the largest eigenvalue (not another one), gamma at r(H0)."""
+    H0 = zs.hessian_upper_bound(p)
+    ell = float(np.linalg.norm(H0, 2))
+    gamma = zs.gamma(p.d, k, zs.effective_rank(H0), distribution)
+    assert zs.step_size(p, k, distribution) == pytest.approx(1 / (ell * gamma), rel=64 * p.d * S.EPS_MACH)
+
+
+def test_residual_gradient_bound_is_near_the_supremum():
+    """C6: the proven sup|Sc| bound (1 + rho)/(2 sqrt 2) is within 2x of the value attained at the known maximisers.
+
+    Measured: 0.7071 against 0.4190 (simplex, 1.69x) and 0.8536 against 0.5521 (ball, 1.55x); a bound several times
+    looser would pass every ``<=`` test.
+    """
+    for name in ("sc_simplex", "sc_ball"):
+        y, b = S.maximiser(name)
+        attained = float(np.linalg.norm(zs.SoftmaxRegression(np.eye(2), b).gradient(y)))
+        assert zs.residual_gradient_bound(b) <= 2.0 * attained
+
+
+def test_quadratic_gradient_is_the_derivative_of_its_loss():
+    """The local model q(x) = (x - x*)'H(x - x*)/2: its gradient is the central difference of its loss.
+
+    The central difference is exact for a quadratic; its rounding is about u |q| / h = 1e-12 here, well inside 1e-7.
+    """
+    H = np.array([[2.0, 0.5], [0.5, 1.0]])
+    q = zs.Quadratic(H, np.array([0.4, -0.1]))
+    x, h = np.array([1.0, 2.0]), 1e-3
+    fd = np.array([(q.loss(x + h * e) - q.loss(x - h * e)) / (2 * h) for e in np.eye(2)])
+    assert np.allclose(q.gradient(x), fd, rtol=1e-7, atol=0)
+
+
+def test_defaults_are_the_central_scheme_and_gaussian_directions():
+    """The documented defaults: central differences (2k evaluations) and Gaussian directions for the bias bounds."""
+    p = _small_problem()
+    assert zs.evaluations(3) == zs.evaluations(3, "central") == 6
+    for bound in (zs.deviation_bound, zs.bias_bound):
+        assert bound(p, 1e-2) == bound(p, 1e-2, "gaussian", "central")
+
+
+def test_a_batch_trajectory_records_what_it_did():
+    """zo_gd_batch: its method, eps, scheme and the forward passes per step (k + 1 for the forward scheme)."""
+    run = zs.zo_gd_batch(_P, _X, runs=2, steps=3, lr=0.05, k=2, eps=2e-3, scheme="forward", rng=1)
+    assert (run.method, run.eps, run.scheme) == ("zo_gd", 2e-3, "forward")
+    assert np.array_equal(run.forward_passes, np.arange(4) * 3)
+    single = zs.zo_gd(_P, _X, steps=3, lr=0.05, k=2, scheme="forward", rng=1)
+    assert single.scheme == "forward"
+    assert np.array_equal(single.forward_passes, np.arange(4) * 3)
+
+
+# ----------------------------------------------------------------------------------- the local quadratic model (C13)
+@pytest.mark.parametrize(
+    ("argname", "H", "x_star"),
+    [
+        ("H", np.ones((2, 3)), np.zeros(2)),
+        ("H", np.zeros((0, 0)), np.zeros(0)),
+        ("H", np.array([[1.0, 0.5], [0.0, 1.0]]), np.zeros(2)),
+        ("H", np.array([[1.0, 0.0], [0.0, -1e-3]]), np.zeros(2)),
+        ("H", np.array([[1.0, np.nan], [np.nan, 1.0]]), np.zeros(2)),
+        ("H", np.ones(2), np.zeros(2)),
+        ("x_star", np.eye(2), np.zeros(3)),
+        ("x_star", np.eye(2), np.array([0.0, np.inf])),
+    ],
+)
+def test_quadratic_rejects_a_bad_model(argname, H, x_star):
+    """H must be a non-empty, square, symmetric, PSD, finite matrix and x* a finite vector of its size."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        zs.Quadratic(H, x_star)
+
+
+def test_quadratic_accepts_a_symmetric_psd_h_up_to_rounding_and_is_read_only():
+    """Asymmetry at 1e-14 of max|H| and an eigenvalue -1e-17 are rounding; the stored H, x* are read-only copies."""
+    H = np.array([[2.0, 1.0 + 2e-14], [1.0, 0.5]])  # eigenvalues 2.5 and ~0 (singular), asymmetric by 1e-14 relative
+    x_star = np.array([1.0, -1.0])
+    q = zs.Quadratic(H, x_star)
+    assert np.array_equal(q.H, q.H.T)
+    assert not q.H.flags.writeable
+    assert not q.x_star.flags.writeable
+    x_star[0] = 5.0
+    assert q.x_star[0] == 1.0
+    assert q.loss(q.x_star) == 0.0
+    assert q.loss(q.x_star + np.array([1.0, 0.0])) == pytest.approx(1.0, rel=1e-12)  # e'He/2 = H_11/2
+
+
+# ------------------------------------------------------------------------------------------------------ newton
+def test_newton_starts_where_it_is_told_and_stops_at_the_minimum():
+    """newton: the first loss is L(x0) (zeros by default), the last gradient is below tol * max(1, |grad L(x0)|)."""
+    p = zs.SoftmaxRegression(_P.A, _P.b, np.full(3, 0.5))
+    x0 = np.array([2.0, -1.0])
+    run = zs.newton(p, x0)
+    assert run.losses[0] == p.loss(x0)
+    assert zs.newton(p).losses[0] == p.loss(np.zeros(2))
+    g0 = max(1.0, float(np.linalg.norm(p.gradient(x0))))
+    assert np.linalg.norm(p.gradient(run.x)) <= 1e-13 * g0
+    assert run.losses[-1] <= run.losses[0]
+    assert np.all(np.diff(run.losses) <= 0)  # damped: the loss never increases
