@@ -17,8 +17,8 @@ from analysis import _common
 from hypothesis import HealthCheck, settings
 from proofs import _search
 
-from zosoftmax import io as _io
 from tests.mutation_selection import pytest_collection_modifyitems  # noqa: F401  (make mutation's per-module tests)
+from zosoftmax import io as _io
 
 settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow], print_blob=True)
