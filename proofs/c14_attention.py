@@ -119,7 +119,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     heads = [_random_head(seed) for seed in range(20)]
     ok_rows = all(np.allclose(h.A[i, j], h.scale * np.kron(h.keys[j], h.queries[i]), rtol=FLOAT_RTOL, atol=0)
                   for h in heads for i in range(h.m) for j in range(h.n))
-    ch.add("numeric-search", "library, 20 random heads (m <= 4, n <= 5, p <= 3, D <= 4)",
+    ch.add("numeric-search", "library, 20 random heads (m, n, p, D at most 4, 5, 3, 4)",
            "the dense rows A_i[j] of AttentionRegression are s kron(k_j, h~_i) (x = vec(W~) row-major)", ok_rows)
     stacked = assumption("the stacked rows in (j, i) order are J = s (K kron H~), i.e. (A_i)_j = s (k_j kron h~_i)")
     sc = ("every n, m, p, D (matrix symbols)", r"\text{every } n, m, p, D")

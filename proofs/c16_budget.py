@@ -190,8 +190,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     _one_step(ch)
     trials = 12 if quick else 200
     clean = search_best_k(trials=trials)
-    ch.add("numeric-search", f"{clean['cases']} cases: random spectra d <= 40, budgets 4..2048 evaluations, Gaussian "
-           "and sphere, k in {1, 2, 4, 8, 16}, lr tuned per k, central, no noise",
+    ch.add("numeric-search", f"{clean['cases']} cases: random spectra with d at most 40, budgets 4..2048 evaluations, "
+           "Gaussian and sphere, k in {1, 2, 4, 8, 16}, lr tuned per k, central, no noise",
            f"k = 1 is best in every case ({clean['wins_k_gt_1']} exceptions)", clean["wins_k_gt_1"] == 0)
     fwd = search_best_k(trials=max(4, trials // 10), scheme="forward")
     ch.add("numeric-search", f"{fwd['cases']} cases, forward scheme, no noise",
@@ -199,7 +199,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
            f"{100 * fwd['largest_relative_gain']:.0f}%): the shared L(x) makes a direction cost (k + 1)/k evaluations",
            fwd["wins_k_gt_1"] > 0)
     noisy = search_best_k(trials=max(4, trials // 5), noise_levels=(1e-2, 1.0, 100.0))
-    ch.add("numeric-search", f"{noisy['cases']} cases, central, noise sigma/eps = 0.01, 1, 100 x sqrt(initial gap)",
+    ch.add("numeric-search", f"{noisy['cases']} cases, central, three noise levels (a hundredth, one and a hundred "
+           "times epsilon times the root of the initial gap)",
            f"with noise a k > 1 is best in {noisy['wins_k_gt_1']} cases, by at most "
            f"{100 * noisy['largest_relative_gain']:.0f}% of the gap: the best k grows with the noise",
            noisy["wins_k_gt_1"] > 0)
@@ -207,13 +208,19 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                                "search_central_noisy": noisy}
     try:
         fig = json.loads(FIG_JSON.read_text())
-        ch.add("statistical-test", "fig_budget (its committed JSON): scikit-learn instances, Monte Carlo over k",
+        ch.add("statistical-test", "the budget figure's committed results: scikit-learn instances, Monte Carlo "
+               "over k",
                f"measured best k against the planned one: {fig.get('finding', '')}", bool(fig.get("confirmed")))
         numbers["fig_budget_confirmed"] = bool(fig.get("confirmed"))
     except (OSError, ValueError):
-        ch.add("statistical-test", "fig_budget", "fig_budget's JSON is missing: run make figures", False)
+        ch.add("statistical-test", "the budget figure's committed results", "fig_budget's JSON is missing: run make "
+               "figures", False)
     return result(
         id="C16", title="Noisy losses, two thresholds, and the best k at a fixed budget", provenance="[derived]",
+        title_tex=r"Noisy losses, two thresholds, the best $k$ at a fixed budget",
+        statement_tex=(r"\Sigma_{t+1} = \mathcal C_{13}(\Sigma_t) + \eta^2 Q,\quad Q_{\rm central} = "
+                       r"\frac{\sigma^2}{2\varepsilon^2k}I,\quad Q_{\rm forward} = \frac{2\sigma^2}{\varepsilon^2k}I + "
+                       r"\frac{\varepsilon^2}{4k}E[(z^\top Hz)^2zz^\top];\ k^* = 1 \text{ without noise (central)}"),
         statement="With N(0, sigma^2) noise on each loss, the C13 recursion gains + eta^2 Q (central "
                   "Q = sigma^2/(2 eps^2 k) I; forward Q = 2 sigma^2/(eps^2 k) I + eps^2/(4k) E[(z^T H z)^2 z z^T]); "
                   "at a fixed budget with lr tuned per k, the central scheme's best k is 1 without noise, the forward "

@@ -51,7 +51,7 @@ def quick_report(tmp_path_factory):
 
 def test_runner_finds_the_scripts():
     names = scripts()
-    assert names[:2] == ["bench_estimator", "bench_memory"]
+    assert names[:3] == ["bench_attention", "bench_estimator", "bench_memory"]
     assert names[-1] == "figures_vs"
 
 
