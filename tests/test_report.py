@@ -362,7 +362,7 @@ def test_main_tex_builds_and_reads_as_math(tmp_path: Path, with_data: bool):
     assert "??" not in text  # every reference and citation resolved
     # the red notices (which may break across lines and even pages) name what is missing: not checked as prose
     visible = re.sub(r"\[not [^\[\]]*?\]", " ", re.sub(r"\s+", " ", text))
-    # the bibliography quotes other papers' titles (MiniLM's says "task-agnostic"): the project's own text ends before it
+    # the bibliography quotes other papers' titles (MiniLM's says "task-agnostic"): our own text ends before it
     _check_reads_as_math(visible.rsplit("References", 1)[0], "the PDF's text")
 
 
