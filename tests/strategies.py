@@ -62,6 +62,7 @@ __all__ = [
     "simplex_targets",
     "spectra",
     "sphere_even_moment",
+    "spread_quadratic",
     "targets",
     "unit_vectors",
 ]
@@ -378,3 +379,14 @@ def norm4_of_estimate_moment(distribution: str, d: int) -> float:
     """
     m = lambda *p: even_moment(distribution, d, p)  # noqa: E731
     return m(8) + 2 * (d - 1) * m(6, 2) + (d - 1) * (m(4, 4) + (d - 2) * m(4, 2, 2))
+
+
+def spread_quadratic() -> tuple[zs.Quadratic, np.ndarray]:
+    """A fixed quadratic with a spread spectrum (4 down to 1/4, and one flat direction) and a start: the planner's and
+    the thresholds' test instance.
+    """
+    g = np.random.default_rng(0)
+    lam = np.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.0])
+    V, _ = np.linalg.qr(g.standard_normal((lam.size, lam.size)))
+    H = (V * lam) @ V.T
+    return zs.Quadratic(0.5 * (H + H.T), np.zeros(lam.size)), g.standard_normal(lam.size)

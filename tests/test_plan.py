@@ -16,21 +16,14 @@ import pytest
 from scipy.stats import norm
 
 import zosoftmax as zs
+from tests.strategies import spread_quadratic
 from zosoftmax import cli
-
-
-def _quadratic() -> tuple[zs.Quadratic, np.ndarray]:
-    g = np.random.default_rng(0)
-    lam = np.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.0])
-    V, _ = np.linalg.qr(g.standard_normal((lam.size, lam.size)))
-    H = (V * lam) @ V.T
-    return zs.Quadratic(0.5 * (H + H.T), np.zeros(lam.size)), g.standard_normal(lam.size)
 
 
 @pytest.mark.parametrize("law", zs.DISTRIBUTIONS)
 @pytest.mark.parametrize(("scheme", "noise"), [("central", 0.0), ("central", 1e-2), ("forward", 1e-2)])
 def test_plan_is_the_exact_curve_and_locally_optimal(law, scheme, noise):
-    q, x0 = _quadratic()
+    q, x0 = spread_quadratic()
     budget, eps = 200, 1e-2
     p = zs.plan(q, x0, budget=budget, distribution=law, scheme=scheme, noise=noise, eps=eps, ks=(1, 2, 4, 8))
     assert [row["k"] for row in p.table] == [1, 2, 4, 8]
@@ -52,7 +45,7 @@ def test_plan_is_the_exact_curve_and_locally_optimal(law, scheme, noise):
 
 def test_plan_without_noise_prefers_one_direction_central_and_more_forward():
     """C16's noiseless pattern on this quadratic: central k = 1; forward amortizes L(x) over k, so k > 1 wins."""
-    q, x0 = _quadratic()
+    q, x0 = spread_quadratic()
     assert zs.plan(q, x0, budget=400, scheme="central").k == 1
     assert zs.plan(q, x0, budget=400, scheme="forward").k > 1
 
@@ -76,7 +69,7 @@ def _final_gaps(q, x0, *, runs, steps, lr, k, law, rng, eps, scheme, sigma) -> n
 
 def test_planned_gap_is_measured():
     """4000 runs at the planned (k, lr) for each row: measured mean final gap within a Bonferroni z·SE of the plan."""
-    q, x0 = _quadratic()
+    q, x0 = spread_quadratic()
     sigma, eps = 1e-2, 1e-2
     p = zs.plan(q, x0, budget=120, noise=sigma, eps=eps, ks=(1, 4))
     crit = float(norm.isf(1e-3 / (2 * len(p.table))))
@@ -88,7 +81,7 @@ def test_planned_gap_is_measured():
 
 
 def test_plan_validation_and_cli(capsys):
-    q, x0 = _quadratic()
+    q, x0 = spread_quadratic()
     with pytest.raises(ValueError, match="budget"):
         zs.plan(q, x0, budget=0)
     with pytest.raises(ValueError, match="budget"):

@@ -15,20 +15,13 @@ import numpy as np
 import pytest
 
 import zosoftmax as zs
+from tests.strategies import spread_quadratic
 
 RUNS, STEPS = 400, 600
 # At ±15% of η_a.s. the exponent is ±0.02-0.05 per step with per-step log fluctuations of order 1, so after 600 steps
 # a run's log gap moves by 2γT ≈ ±25-60 against a spread of a few √T ≈ 25: the fractions are near 0 and 1. The test
 # asks for >= 90% on the right side (a binomial 400-sample resolves a fraction to ±0.05 at 3 SE).
 SIDE = 0.90
-
-
-def _quadratic() -> tuple[zs.Quadratic, np.ndarray]:
-    g = np.random.default_rng(0)
-    lam = np.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.0])
-    V, _ = np.linalg.qr(g.standard_normal((lam.size, lam.size)))
-    H = (V * lam) @ V.T
-    return zs.Quadratic(0.5 * (H + H.T), np.zeros(lam.size)), g.standard_normal(lam.size)
 
 
 def converged_fraction(q: zs.Quadratic, x0, lr: float, k: int, law: str, rng: int) -> float:
@@ -46,7 +39,7 @@ def converged_fraction(q: zs.Quadratic, x0, lr: float, k: int, law: str, rng: in
 
 @pytest.mark.parametrize(("law", "k"), [("gaussian", 1), ("rademacher", 1), ("sphere", 4)])
 def test_almost_sure_threshold_separates_converging_from_diverging_runs(law, k):
-    q, x0 = _quadratic()
+    q, x0 = spread_quadratic()
     ms = zs.max_stable_lr(q, k, law)
     lr, low, high = zs.almost_sure_lr(q, k, law)
     assert ms < low <= lr <= high  # Jensen: 2γ <= log ρ < 0 below η*, so η_a.s. > η*
@@ -65,7 +58,7 @@ def test_almost_sure_threshold_separates_converging_from_diverging_runs(law, k):
 
 
 def test_lyapunov_exponent_sign_and_determinism():
-    q, _ = _quadratic()
+    q, _ = spread_quadratic()
     ms = zs.max_stable_lr(q, 1, "gaussian")
     g_ms, se = zs.lyapunov_exponent(q, 0.99 * ms, rng=4)
     assert g_ms + 3 * se < 0  # below η*, γ <= ½ log ρ < 0
