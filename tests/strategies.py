@@ -382,8 +382,9 @@ def norm4_of_estimate_moment(distribution: str, d: int) -> float:
 
 
 def spread_quadratic() -> tuple[zs.Quadratic, np.ndarray]:
-    """A fixed quadratic with a spread spectrum (4 down to 1/4, and one flat direction) and a start: the planner's and
-    the thresholds' test instance.
+    """A fixed quadratic with a spread spectrum (4 down to 1/4, and one flat direction) and a start.
+
+    The planner's and the thresholds' test instance.
     """
     g = np.random.default_rng(0)
     lam = np.array([4.0, 2.0, 1.0, 0.5, 0.25, 0.0])
