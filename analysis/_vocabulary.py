@@ -263,7 +263,10 @@ VOCABULARY: tuple[Number, ...] = (
         "text", doc="the overheads predicted by the exact curves, in order"),
     Number("AttnGammas", "fig_attention", lambda d: ", ".join(f"{c['gamma_local']:.0f}" for c in lookup(d, "cases")),
            "text", doc="gamma(r_loc) = 1 + (r_loc + 1)/k of the cases, in order"),
-    Number("AttnFarUpTo", "fig_attention", "far.within_up_to_radius", "sig2"),
+    Number("AttnFarWhere", "fig_attention", lambda d: (
+        "at no distance measured: it fails already at the nearest start" if lookup(d, "far.within_up_to_radius") == 0
+        else f"from starts up to {lookup(d, 'far.within_up_to_radius'):g} logit units from x* and stops there"),
+        "text", doc="where C13's local model predicts the mean gap on a real head, in words"),
     Number("AttnFarFirst", "fig_attention", lambda d: "none of the distances measured"
            if lookup(d, "far.first_radius_outside") is None else f"{lookup(d, 'far.first_radius_outside'):g}",
            "text"),
