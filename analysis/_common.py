@@ -74,6 +74,7 @@ __all__ = [
     "band",
     "cached",
     "compute_figure",
+    "pooled",
     "produce",
     "run_figure",
     "runner_from_args",
@@ -99,6 +100,17 @@ PROFILES: dict[str, dict[str, Any]] = {
 
 STYLE = Path(__file__).resolve().parent / "paper.mplstyle"  # the one style of every figure: printed size, >= 7 pt
 plt.style.use(STYLE)
+
+
+def pooled(chunks: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Mean, standard error and count over the runs of all chunks (Chan et al.'s pairwise update of means and M2).
+
+    Each chunk is ``{"runs", "mean", "m2"}`` per step: a figure splits one curve's runs into tasks and pools them here.
+    """
+    total = sum(int(c["runs"]) for c in chunks)
+    mean = sum(int(c["runs"]) * np.asarray(c["mean"]) for c in chunks) / total
+    m2 = sum(np.asarray(c["m2"]) + int(c["runs"]) * (np.asarray(c["mean"]) - mean) ** 2 for c in chunks)
+    return mean, np.sqrt(m2 / (total - 1) / total), total
 
 
 def band(values: Any, axis: int = 0) -> dict[str, list[float]]:

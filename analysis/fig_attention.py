@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 import zosoftmax as zs
 from zosoftmax.io import Precision
 
-from ._common import Runner, as_runner, run_figure
+from ._common import Runner, as_runner, pooled, run_figure
 
 __all__ = ["NAME", "PRECISION", "compute", "main", "plot"]
 
@@ -184,14 +184,6 @@ def _far_point(radius: float, runs: int, steps: int, seed: int) -> dict[str, Any
             "mean": gaps.mean(axis=0).tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist()}
 
 
-def _pooled(chunks: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard error over the runs of all chunks (pairwise update of the means and M2)."""
-    total = sum(int(c["runs"]) for c in chunks)
-    mean = sum(int(c["runs"]) * np.asarray(c["mean"]) for c in chunks) / total
-    m2 = sum(np.asarray(c["m2"]) + int(c["runs"]) * (np.asarray(c["mean"]) - mean) ** 2 for c in chunks)
-    return mean, np.sqrt(m2 / (total - 1) / total)
-
-
 def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     """Panels (a)-(d) and the verdicts of the four predictions."""
     size = SIZES[profile]
@@ -215,7 +207,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     # (b)
     overhead_ok = True
     for i, plan in enumerate(plans):
-        mean, se = _pooled(pieces[i * size["chunks"]:(i + 1) * size["chunks"]])
+        mean, se, _ = pooled(pieces[i * size["chunks"]:(i + 1) * size["chunks"]])
         t_zo, t_gd = _hit(mean, TARGET * mean[0]), _hit(plan["gd_gap"], TARGET * plan["gd_gap"][0])
         overhead = (t_zo / t_gd) if (t_zo and t_gd) else None
         ok = (overhead is not None and overhead <= OVERHEAD_PER_RANK * plan["gamma_local"]

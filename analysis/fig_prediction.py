@@ -35,7 +35,7 @@ from matplotlib.patches import Rectangle
 import zosoftmax as zs
 from zosoftmax.io import Precision
 
-from ._common import Runner, as_runner, run_figure
+from ._common import Runner, as_runner, pooled, run_figure
 
 __all__ = ["INSTANCES", "NAME", "compute", "main", "plot"]
 
@@ -118,14 +118,6 @@ def _curve_runs(name: str, runs: int, steps: int, seed: list[int]) -> dict[str, 
     return {"runs": runs, "mean": mean.tolist(), "m2": ((gaps - mean) ** 2).sum(axis=0).tolist()}
 
 
-def _pooled(chunks: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Mean and standard error over the runs of all chunks (Chan et al.'s pairwise update of the means and M2)."""
-    total = sum(int(c["runs"]) for c in chunks)
-    mean = sum(int(c["runs"]) * np.asarray(c["mean"]) for c in chunks) / total
-    m2 = sum(np.asarray(c["m2"]) + int(c["runs"]) * (np.asarray(c["mean"]) - mean) ** 2 for c in chunks)
-    return mean, np.sqrt(m2 / (total - 1) / total), total
-
-
 def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any]:
     """Measured mean gap and SE at every step, the prediction, the C11 bound and the instance's constants.
 
@@ -135,7 +127,7 @@ def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any
     x0 = np.zeros(p.d)
     lr = zs.step_size(p, K, DISTRIBUTION)
     predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
-    mean, se, runs = _pooled(chunks)
+    mean, se, runs = pooled(chunks)
     gap0 = p.loss(x0) - loss_star
     rate = zs.rate_bound(p, K, DISTRIBUTION)
     H0 = zs.hessian_upper_bound(p)

@@ -11,7 +11,7 @@ import math
 from statistics import NormalDist
 
 import numpy as np
-from analysis import fig_prediction
+from analysis import _common, fig_prediction
 
 import zosoftmax as zs
 
@@ -104,7 +104,7 @@ def test_pooled_chunks_are_the_mean_and_se_of_all_runs():
     gaps = [rng.standard_normal((n, 5)) + shift for n, shift in ((3, 0.0), (5, 2.0), (4, -1.0))]
     chunks = [{"runs": g.shape[0], "mean": g.mean(axis=0).tolist(),
                "m2": ((g - g.mean(axis=0)) ** 2).sum(axis=0).tolist()} for g in gaps]
-    mean, se, runs = fig_prediction._pooled(chunks)
+    mean, se, runs = _common.pooled(chunks)
     allg = np.concatenate(gaps)
     assert runs == 12
     np.testing.assert_allclose(mean, allg.mean(axis=0), rtol=1e-14, atol=1e-14)
