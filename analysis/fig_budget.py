@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 import zosoftmax as zs
+from zosoftmax.reproducible import rounded
 
 from ._common import Runner, as_runner, run_figure
 
@@ -112,15 +113,23 @@ def _closure_start(name: str, w: float, r: float) -> tuple[zs.SoftmaxRegression,
     sol = zs.newton(p)
     if r == 0.0:
         return p, np.zeros(p.d), sol.x, float(sol.losses[-1])
+    # Far runs amplify a last-bit difference to O(1) (docs/reproducibility.md): the same objective in arithmetic whose
+    # bits do not depend on the CPU, from a start rounded off LAPACK's last bits (Newton's x*)
+    q = zs.ReproducibleRegression.of(p)
     v = np.random.default_rng(11).standard_normal(p.d)
-    v /= np.max(np.abs(p.A @ v))  # one logit unit
-    return p, sol.x + r * v, sol.x, float(sol.losses[-1])
+    v /= np.max(np.abs(q.logits(v)))  # one logit unit
+    return q, rounded(sol.x + r * v), sol.x, float(sol.losses[-1])
+
+
+def _closure_lr(p: zs.SoftmaxRegression, x_star: np.ndarray) -> float:
+    """0.5 eta* of the local model, rounded off LAPACK's last bits (the runs and the predictions use this one)."""
+    return float(rounded(0.5 * zs.max_stable_lr(p, 1, DISTRIBUTION, x_star=x_star)))
 
 
 def _closure_runs(name: str, w: float, r: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
     """Measured mean gap and its standard error at every step, from the case's start at 0.5 eta*."""
     p, x0, x_star, loss_star = _closure_start(name, w, r)
-    lr = 0.5 * zs.max_stable_lr(p, 1, DISTRIBUTION, x_star=x_star)
+    lr = _closure_lr(p, x_star)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", zs.PrecisionWarning)
         traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, eps=EPS, distribution=DISTRIBUTION, rng=seed)
@@ -136,7 +145,7 @@ def _closure(size: dict[str, int], runner: Runner) -> tuple[dict[str, Any], bool
     cases, ok = {}, True
     for (label, name, w, r), res in zip(CLOSURE_CASES, measured, strict=True):
         p, x0, x_star, loss_star = _closure_start(name, w, r)
-        lr = 0.5 * zs.max_stable_lr(p, 1, DISTRIBUTION, x_star=x_star)
+        lr = _closure_lr(p, x_star)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             local = zs.expected_gap_curve(p, x0, steps=steps, lr=lr, x_star=x_star)

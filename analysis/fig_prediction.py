@@ -34,6 +34,7 @@ from matplotlib.patches import Rectangle
 
 import zosoftmax as zs
 from zosoftmax.io import Precision
+from zosoftmax.reproducible import rounded
 
 from ._common import Runner, as_runner, pooled, run_figure
 
@@ -172,11 +173,14 @@ def _sweep_point(name: str, fraction: float, runs: int, steps: int, seed: int) -
 
 def _far_point(name: str, radius: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
     """Measured mean gap (and SE) against the local model's prediction from ``x* + radius * v``."""
-    p, x_star, loss_star, model = _solved(name)
+    plain, x_star, loss_star, model = _solved(name)
+    # Far runs amplify a last-bit difference to O(1) (docs/reproducibility.md): the same objective in arithmetic whose
+    # bits do not depend on the CPU, from a start and step rounded off LAPACK's last bits
+    p = zs.ReproducibleRegression.of(plain)
     v = np.random.default_rng(FAR_SEED).standard_normal(p.d)
-    v /= np.max(np.abs(p.A @ v))  # max_i |(A v)_i| = 1: radius is the largest logit change from x*
-    x0 = x_star + radius * v
-    lr = FAR_LR_FRACTION * zs.max_stable_lr(model, K, DISTRIBUTION)
+    v /= np.max(np.abs(p.logits(v)))  # max_i |(A v)_i| = 1: radius is the largest logit change from x*
+    x0 = rounded(x_star + radius * v)
+    lr = float(rounded(FAR_LR_FRACTION * zs.max_stable_lr(model, K, DISTRIBUTION)))
     predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
     traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION, rng=seed)
     gaps = traj.losses - loss_star

@@ -57,6 +57,7 @@ from .prediction import (
     plan,
 )
 from .problem import DENSE_ROWS_MAX, AttentionRegression, Reduction, SoftmaxRegression, softmax
+from .reproducible import ReproducibleRegression
 
 __version__ = "0.1.0"
 
@@ -73,6 +74,7 @@ __all__ = [
     "PrecisionWarning",
     "Quadratic",
     "Reduction",
+    "ReproducibleRegression",
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",

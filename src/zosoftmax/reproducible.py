@@ -1,0 +1,162 @@
+r"""Bit-reproducible arithmetic for runs whose outcome amplifies rounding: the same bits on every CPU.
+
+A ZO-GD run from far outside the basin of its step (for example 10 logit units from :math:`x^*` at a step tuned
+at :math:`x^*`) amplifies a difference in the last bit of one loss value to an O(1) difference of its gap within a
+hundred steps. Two things make the last bits depend on the machine: the BLAS kernel behind ``A @ x`` (each CPU
+family sums in its own order) and NumPy's ``exp``, which runs its own AVX-512 code where the CPU has it and the C
+library's elsewhere (they differ in the last bit on about 5% of arguments). Such a run's Monte-Carlo mean is then a
+different sample on another machine, and no rounding of the stored value hides it.
+
+:class:`ReproducibleRegression` is the same objective computed only with operations that IEEE 754 rounds
+correctly (``+ - * /``, ``rint``, ``ldexp``, comparisons) in an order fixed by this module and NumPy's own loops:
+
+- the logits :math:`y = Ax` as NumPy's pairwise sum of the products :math:`a_{ij} x_j`, never BLAS;
+- the exponential of :func:`exp`: Cody-Waite reduction :math:`x = k\ln 2 + r`, a degree-13 Taylor polynomial in
+  :math:`r` by Horner's rule, then :math:`2^k` (:func:`numpy.ldexp`); within 2 ulp of the true value;
+- :func:`softmax` by the same shift and normalization as :func:`zosoftmax.softmax`.
+
+Everything else (the loss from the softmax, the estimator's quotients, the descent step of
+:func:`zosoftmax.zo_gd_batch` with one direction) is already elementwise or a NumPy sum. The cost is a few times a
+BLAS product; use it where bits matter, not for speed. A start or step computed by LAPACK (Newton's
+:math:`x^*`, an eigenvalue) still carries the machine's last bits: round it first (:func:`rounded`).
+
+Notes
+-----
+Checked against the plain path (``tests/test_reproducible.py``): :func:`exp` against :func:`numpy.exp` within
+2 ulp, the loss within rounding of :class:`zosoftmax.SoftmaxRegression`'s, and a chaotic run that differs between
+two BLAS kernels on the plain path but not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+from ._checks import Array
+from .problem import SoftmaxRegression
+
+__all__ = ["ReproducibleRegression", "exp", "products", "rounded", "softmax"]
+
+# exp: x = k ln2 + r with k = rint(x / ln2), |r| <= ln2 / 2; ln2 = _LN2_HI + _LN2_LO where _LN2_HI has its 32 low bits
+# zero, so k * _LN2_HI is exact for |k| < 2^20 (fdlibm's split).
+_INV_LN2 = 1.44269504088896338700e00
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+# Taylor coefficients 1/j! for j = 0..13: the remainder r^14/14! <= 0.347^14/14! < 5e-18 relative, far below an ulp
+_TAYLOR = tuple(1.0 / float(np.prod(np.arange(1, j + 1, dtype=np.float64))) for j in range(13, -1, -1))
+_EXP_UNDERFLOW = -746.0  # exp(x) rounds to 0 below this (the smallest subnormal is 2^-1074 = e^-744.44)
+_PRODUCT_BLOCK = 1 << 22  # products formed per block (32 MiB of float64): the memory of products(), not its result
+
+
+def exp(x: Any) -> Array:
+    r"""The exponential of every entry of ``x`` (finite, or :math:`-\infty`, at most 709), the same bits on any CPU.
+
+    Parameters
+    ----------
+    x : array_like of float64
+
+    Returns
+    -------
+    ndarray
+        :math:`e^x` within 2 ulp; exactly 1 at 0 and 0 below :math:`-746` (and at :math:`-\infty`).
+
+    Raises
+    ------
+    ValueError
+        ``x`` has NaN, :math:`+\infty`, or an entry above 709 (where :math:`e^x` overflows float64).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if np.any(np.isnan(x)) or np.any(x > 709.0):
+        raise ValueError("x must have no NaN and no entry above 709 (exp overflows float64 there)")
+    t = np.maximum(x, _EXP_UNDERFLOW)  # -inf and everything below round to 0 below, through ldexp
+    k = np.rint(t * _INV_LN2)
+    r = (t - k * _LN2_HI) - k * _LN2_LO
+    p = np.full_like(r, _TAYLOR[0])
+    for c in _TAYLOR[1:]:  # Horner: ((c13 r + c12) r + ...) r + 1, one rounding per product and per sum
+        p = p * r + c
+    return np.ldexp(p, k.astype(np.int64))  # type: ignore[no-any-return]
+
+
+def softmax(Y: Any) -> Array:
+    r"""Max-shifted softmax along the last axis with :func:`exp`: :func:`zosoftmax.softmax`, the same bits anywhere."""
+    Y = np.asarray(Y, dtype=np.float64)
+    with np.errstate(over="ignore"):  # y - max y = -inf only where the weight is exp(-huge) = 0 anyway
+        U = exp(Y - np.max(Y, axis=-1, keepdims=True))
+    return U / np.sum(U, axis=-1, keepdims=True)  # type: ignore[no-any-return]
+
+
+def products(X: Any, M: Any) -> Array:
+    r""":math:`X M^\top` for ``X`` (B, d) and ``M`` (r, d), each entry NumPy's pairwise sum of its d products.
+
+    The order of the sum is NumPy's (fixed by its source, not by the CPU or a BLAS library); blocks of rows keep the
+    products in memory below ``_PRODUCT_BLOCK`` entries.
+    """
+    X, M = np.asarray(X, dtype=np.float64), np.asarray(M, dtype=np.float64)
+    rows = max(1, _PRODUCT_BLOCK // max(1, M.size))
+    return np.concatenate([np.sum(X[i:i + rows, None, :] * M[None], axis=-1) for i in range(0, X.shape[0], rows)])
+
+
+def rounded(x: Any, digits: int = 10) -> Array:
+    r"""``x`` rounded to ``digits`` significant decimal digits: a start or step computed by LAPACK made machine-free.
+
+    A value whose last bits differ between machines rounds to the same number unless it lies within that difference
+    of a rounding boundary: probability about :math:`10^{\rm digits}\,\delta` for a relative difference
+    :math:`\delta` (1e-5 per entry at 10 digits and :math:`\delta = 10^{-15}`).
+    """
+    digits = _checks.positive_int(digits, "digits")
+    x = np.asarray(x, dtype=np.float64)
+    return np.array([float(f"{v:.{digits - 1}e}") for v in x.reshape(-1)]).reshape(x.shape)
+
+
+class ReproducibleRegression(SoftmaxRegression):
+    r""":class:`zosoftmax.SoftmaxRegression` whose logits and losses have the same bits on every CPU.
+
+    Construct it like the parent (float64 only), or from one: ``ReproducibleRegression.of(problem)``. Every method
+    of the parent works; :meth:`logits`, :meth:`pullback` and :meth:`loss_from_logits` (and with them
+    :meth:`loss`, :meth:`loss_batch` and every zeroth-order estimate and run of :mod:`zosoftmax.optimize`) use the
+    module's fixed-order arithmetic. The gradient, Hessian and bounds stay the parent's (LAPACK/BLAS).
+
+    Notes
+    -----
+    C1, C12: the objective of the paper; only the order of its floating-point sums is pinned.
+    """
+
+    def __post_init__(self) -> None:
+        """Validate as the parent; only float64 (the bits of float32 runs are not pinned here)."""
+        super().__post_init__()
+        if self.dtype != np.dtype(np.float64):
+            raise ValueError(f"dtype must be float64 for a ReproducibleRegression, got {self.dtype}")
+
+    @classmethod
+    def of(cls, problem: SoftmaxRegression) -> ReproducibleRegression:
+        """The same instance ``(A, b, w)`` as ``problem``, reproducible."""
+        if not isinstance(problem, SoftmaxRegression):
+            raise ValueError(f"problem must be a SoftmaxRegression, got {type(problem).__name__}")
+        return cls(np.asarray(problem.A), problem.b, problem.w)
+
+    def logits(self, X: Any) -> Array:
+        r"""The logits :math:`Ax` of ``x`` (d,) or of every row of ``X`` (B, d), by :func:`products`."""
+        X = np.asarray(X)
+        A2 = self.A.reshape(-1, self.d)
+        Y = products(X.reshape(-1, self.d), A2)
+        return Y.reshape(self.logit_shape if X.ndim == 1 else (X.shape[0], *self.logit_shape))
+
+    def pullback(self, G: Any) -> Array:
+        r""":math:`\sum_i A_i^\top g_i`, by :func:`products`."""
+        return products(np.asarray(G, dtype=np.float64).reshape(1, -1), self.A.reshape(-1, self.d).T)[0]  # type: ignore[no-any-return]
+
+    def loss_from_logits(self, Y: Any) -> Array:
+        r"""As :meth:`zosoftmax.SoftmaxRegression.loss_from_logits`, with this module's :func:`softmax`."""
+        Y = np.asarray(Y, dtype=np.float64)
+        ls = self.logit_shape
+        if Y.ndim not in (len(ls), len(ls) + 1) or Y.shape[Y.ndim - len(ls):] != ls:
+            raise ValueError(f"Y must have shape (B, {', '.join(map(str, ls))}) or {ls}, got {Y.shape}")
+        if not np.all(np.isfinite(Y)):
+            raise ValueError("Y must be finite, got non-finite entries (NaN or inf)")
+        with np.errstate(over="ignore"):  # an overflowing regularizer is reported below, by name
+            out = self._loss_from_softmax(softmax(Y), Y)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(self._domain_message("Y", np.max(np.abs(Y)), 1.0))
+        return out
