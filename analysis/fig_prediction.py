@@ -46,8 +46,9 @@ NAME = "fig_prediction"
 # (mean and SE, loss units; at the rounding floor ~1e-19 they differ by 30%) to 1e-14; their ratio to the first
 # gap to 1e-10; z-scores and relative errors (differences of mean and prediction, noise up to 2.4e-7 of them on
 # wine) and the sweep's ratios (noise 1.5e-4 on a diverging run) to 3 digits, as the finding prints them. The
-# runs from far starts amplify the kernels' rounding differences chaotically (up to 1e-3 of their means in the
-# quick profile, 24% in the default): 3 digits to 1e-10, and still not byte-stable.
+# runs from far starts amplify any last-bit difference chaotically (24% of their means between two kernels in the
+# default profile on the plain path), so they run on zs.ReproducibleRegression (the same bits on every CPU); their
+# predictions, from LAPACK eigenvalues, carry the usual noise: 3 digits to 1e-10.
 PRECISION = {"*.newton_grad_norm": Precision(quantum=1e-12), "far.points.*": Precision(3, quantum=1e-10),
              "*.mean": Precision(quantum=1e-14), "*.se": Precision(quantum=1e-14),
              "*.measured_final_over_gap0": Precision(quantum=1e-10), "*.z_scores": Precision(3),

@@ -22,6 +22,7 @@ from zosoftmax import reproducible as rp
 from .test_io import KERNELS, ROOT, _kernel
 
 U = np.finfo(np.float64).eps / 2  # unit roundoff
+PRODUCT_ROUNDINGS = 8  # products(): 6 slice additions, the two scalings, and the dropped slices (below 2^-69)
 EXP_ULP = 2  # exp's documented accuracy (Cody-Waite + degree-13 Taylor: about 1 ulp measured)
 # A far start where runs are chaotic: wine with w = 0.01, 30 logit units from x*, at half the local eta*
 CHAOS_RADIUS, CHAOS_RUNS, CHAOS_STEPS = 30.0, 16, 200
@@ -45,6 +46,25 @@ def test_exp_edges_and_bad_input():
     for bad in (np.nan, 710.0, np.inf):
         with pytest.raises(ValueError, match="x must"):
             rp.exp(np.array([bad]))
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.integers(0, 30))
+@example(0, 1, 0).via("one term")
+@example(1, 40, 30).via("large entries")
+def test_products_are_the_same_bits_in_any_summation_order(seed, d, scale):
+    """Permuting the inner index (another kernel's summation order) leaves every bit; accuracy as a BLAS product.
+
+    Every slice product is a sum of integers below 2^53, exact in any order. The result is within PRODUCT_ROUNDINGS
+    roundings of sum_j |x_j m_j| of the exact dot product (math.fsum): six scaled additions and the scalings.
+    """
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((5, d)) * np.exp2(rng.integers(-scale - 1, scale + 1, (5, 1)))
+    M = rng.standard_normal((4, d)) * np.exp2(scale)
+    perm = rng.permutation(d)
+    Y = rp.products(X, M)
+    np.testing.assert_array_equal(rp.products(X[:, perm], M[:, perm]), Y)
+    exact = np.array([[math.fsum(x * m) for m in M] for x in X])
+    assert np.all(np.abs(Y - exact) <= PRODUCT_ROUNDINGS * U * (np.abs(X) @ np.abs(M).T))
 
 
 def _problem(seed: int = 0) -> zs.SoftmaxRegression:
@@ -139,7 +159,7 @@ np.save(sys.argv[1], np.stack([_losses(p, x0, lr), _losses(zs.ReproducibleRegres
 
 @pytest.mark.slow
 def test_two_blas_kernels_give_a_chaotic_run_the_same_bits_only_when_reproducible(tmp_path):
-    """Under two OpenBLAS kernels (another machine, emulated) the plain chaotic run differs, the reproducible one not."""
+    """Under two OpenBLAS kernels (another machine, emulated) a plain chaotic run differs, a reproducible one not."""
     kernels = [_kernel(k) for k in KERNELS]
     if None in kernels or kernels[0] == kernels[1]:
         pytest.skip(f"this NumPy cannot switch OpenBLAS kernels (got {kernels})")
