@@ -109,16 +109,19 @@ def _divergence(name: str, lr: float, runs: int, steps: int, seed: int) -> dict[
 
 
 def _closure_start(name: str, w: float, r: float) -> tuple[zs.SoftmaxRegression, np.ndarray, np.ndarray, float]:
-    p = zs.load_instance(name, w=w)
+    """The case's problem, start, minimizer and L*.
+
+    With weak regularizers the runs amplify a last-bit difference to O(1) within ~50 steps, from far starts and from
+    x0 = 0 alike (w = 0.001: 2e-3 of the mean between two BLAS kernels; docs/reproducibility.md): the problem is
+    the same objective in arithmetic whose bits do not depend on the CPU, the start rounded off LAPACK's last bits.
+    """
+    p = zs.ReproducibleRegression.of(zs.load_instance(name, w=w))
     sol = zs.newton(p)
     if r == 0.0:
         return p, np.zeros(p.d), sol.x, float(sol.losses[-1])
-    # Far runs amplify a last-bit difference to O(1) (docs/reproducibility.md): the same objective in arithmetic whose
-    # bits do not depend on the CPU, from a start rounded off LAPACK's last bits (Newton's x*)
-    q = zs.ReproducibleRegression.of(p)
     v = np.random.default_rng(11).standard_normal(p.d)
-    v /= np.max(np.abs(q.logits(v)))  # one logit unit
-    return q, rounded(sol.x + r * v), sol.x, float(sol.losses[-1])
+    v /= np.max(np.abs(p.logits(v)))  # one logit unit
+    return p, rounded(sol.x + r * v), sol.x, float(sol.losses[-1])
 
 
 def _closure_lr(p: zs.SoftmaxRegression, x_star: np.ndarray) -> float:

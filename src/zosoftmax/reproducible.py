@@ -12,8 +12,9 @@ correctly (``+ - * /``, ``rint``, ``ldexp``, comparisons) in an order fixed by t
 
 - the logits :math:`y = Ax` by :func:`products`: BLAS products of integer slices, which are exact, so the kernel's
   order and FMA do not matter (Ozaki's error-free splitting), added in a fixed order;
-- the exponential of :func:`exp`: Cody-Waite reduction :math:`x = k\ln 2 + r`, a degree-13 Taylor polynomial in
-  :math:`r` by Horner's rule, then :math:`2^k` (:func:`numpy.ldexp`); within 2 ulp of the true value;
+- the exponential of :func:`exp`: Cody-Waite reduction :math:`x = (32m + j)\ln 2/32 + r`, a degree-6 Taylor
+  polynomial in :math:`r` by Horner's rule, times :math:`2^{j/32}` from a table computed in decimal arithmetic, then
+  :math:`2^m` (:func:`numpy.ldexp`); within 2 ulp of the true value;
 - :func:`softmax` by the same shift and normalization as :func:`zosoftmax.softmax`.
 
 Everything else (the loss from the softmax, the estimator's quotients, the descent step of
@@ -32,6 +33,7 @@ two BLAS kernels on the plain path but not here.
 from __future__ import annotations
 
 import math
+from decimal import Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -42,13 +44,18 @@ from .problem import SoftmaxRegression
 
 __all__ = ["ReproducibleRegression", "exp", "products", "rounded", "softmax"]
 
-# exp: x = k ln2 + r with k = rint(x / ln2), |r| <= ln2 / 2; ln2 = _LN2_HI + _LN2_LO where _LN2_HI has its 32 low bits
-# zero, so k * _LN2_HI is exact for |k| < 2^20 (fdlibm's split).
-_INV_LN2 = 1.44269504088896338700e00
-_LN2_HI = 6.93147180369123816490e-01
-_LN2_LO = 1.90821492927058770002e-10
-# Taylor coefficients 1/j! for j = 0..13: the remainder r^14/14! <= 0.347^14/14! < 5e-18 relative, far below an ulp
-_TAYLOR = tuple(1.0 / float(np.prod(np.arange(1, j + 1, dtype=np.float64))) for j in range(13, -1, -1))
+# exp: x = (32 m + j) ln2/32 + r with j in 0..31, |r| <= ln2/64, and e^x = 2^m 2^(j/32) e^r. ln2 = _LN2_HI + _LN2_LO
+# with the 32 low bits of _LN2_HI zero (fdlibm's split), so K * _LN2_HI / 32 is exact for |K| < 2^20.
+_TABLE_BITS = 5
+_N = 1 << _TABLE_BITS
+_N_OVER_LN2 = 46.16624130844682  # 32 / ln 2, rounded (only picks K; r is computed from the split ln 2)
+_LN2_HI = 6.93147180369123816490e-01 / _N
+_LN2_LO = 1.90821492927058770002e-10 / _N
+with localcontext() as _ctx:  # 2^(j/32) correctly rounded: decimal arithmetic is software, the same everywhere
+    _ctx.prec = 40
+    _TABLE = np.array([float(Decimal(2) ** (Decimal(j) / _N)) for j in range(_N)])
+# Taylor coefficients 1/i! for i = 6..0: the remainder r^7/7! <= (ln2/64)^7/5040 < 4e-18 relative, far below an ulp
+_TAYLOR = tuple(1.0 / math.factorial(i) for i in range(6, -1, -1))
 _EXP_UNDERFLOW = -746.0  # exp(x) rounds to 0 below this (the smallest subnormal is 2^-1074 = e^-744.44)
 _SLICES = 3  # slices per entry in products(): 3 beta >= 57 bits, more than float64 holds
 
@@ -74,12 +81,15 @@ def exp(x: Any) -> Array:
     if np.any(np.isnan(x)) or np.any(x > 709.0):
         raise ValueError("x must have no NaN and no entry above 709 (exp overflows float64 there)")
     t = np.maximum(x, _EXP_UNDERFLOW)  # -inf and everything below round to 0 below, through ldexp
-    k = np.rint(t * _INV_LN2)
-    r = (t - k * _LN2_HI) - k * _LN2_LO
+    K = np.rint(t * _N_OVER_LN2)
+    r = (t - K * _LN2_HI) - K * _LN2_LO
     p = np.full_like(r, _TAYLOR[0])
-    for c in _TAYLOR[1:]:  # Horner: ((c13 r + c12) r + ...) r + 1, one rounding per product and per sum
-        p = p * r + c
-    return np.ldexp(p, k.astype(np.int64))  # type: ignore[no-any-return]
+    for c in _TAYLOR[1:]:  # Horner in place: ((r/6! + 1/5!) r + ...) r + 1, one rounding per product and per sum
+        p *= r
+        p += c
+    j = K.astype(np.int64)
+    p *= _TABLE[j & (_N - 1)]  # 2^(j/32) e^r: one more rounding
+    return np.ldexp(p, j >> _TABLE_BITS)  # type: ignore[no-any-return]  # times 2^m, exact (floor division of K)
 
 
 def softmax(Y: Any) -> Array:
@@ -126,7 +136,7 @@ def products(X: Any, M: Any) -> Array:
     for c in range(_SLICES):  # the slice products by decreasing size, in a fixed order
         for p in range(c + 1):
             Y += (xs[p] @ ms[c - p].T) * 2.0 ** (-c * beta)  # exact integers, scaled by a power of two
-    return Y * u * v.T  # type: ignore[no-any-return]
+    return Y * u * v.T
 
 
 def rounded(x: Any, digits: int = 10) -> Array:
@@ -176,7 +186,8 @@ class ReproducibleRegression(SoftmaxRegression):
 
     def pullback(self, G: Any) -> Array:
         r""":math:`\sum_i A_i^\top g_i`, by :func:`products`."""
-        return products(np.asarray(G, dtype=np.float64).reshape(1, -1), self.A.reshape(-1, self.d).T)[0]  # type: ignore[no-any-return]
+        g = np.asarray(G, dtype=np.float64).reshape(1, -1)
+        return products(g, self.A.reshape(-1, self.d).T)[0]  # type: ignore[no-any-return]
 
     def loss_from_logits(self, Y: Any) -> Array:
         r"""As :meth:`zosoftmax.SoftmaxRegression.loss_from_logits`, with this module's :func:`softmax`."""
