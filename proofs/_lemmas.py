@@ -13,8 +13,8 @@ the index only through a handful of *weighted moments*: :math:`\sum_k f_k = 1`, 
 The glue between the steps is linear algebra, checked too: the weighted sums of per-index bounds are
 certificates (:func:`weighted_sum_steps`, ``n`` symbolic), and the Rayleigh quotients of C4 and C6 are
 matrix-symbol identities given the spectral theorem (:func:`rayleigh_steps`; the theorem itself is a named
-assumption of the step, :data:`SPECTRAL`). What remains (the triangle and Hölder inequalities of C7) is a
-``prose-argument`` step of the claim's chain, named and counted. Every hypothesis a certificate uses is listed in
+assumption of the step, :data:`SPECTRAL`); the triangle and Hölder inequalities and the homogeneity that join C7's
+steps are index-sum certificates (:func:`m3_glue_steps`). Every hypothesis a certificate uses is listed in
 :data:`HYPOTHESES` with its discharge. Every function returns a list of
 ``(detail, passed)`` pairs and never raises on a false statement.
 """
@@ -36,6 +36,7 @@ __all__ = [
     "beta_plus_steps",
     "hypothesis_counts",
     "index_sum",
+    "m3_glue_steps",
     "m3_steps",
     "rayleigh_steps",
     "record_rayleigh",
@@ -73,9 +74,10 @@ GLUE = {
           "sum_j lambda_j w_j^2 = lambda_max(S) c^T S c (weighted sum, lambda_j >= 0); ||A^T u||^2 = u^T A A^T u "
           "<= lambda_max(A A^T) ||u||^2 = ||A||^2 ||u||^2 (A^T A x = lambda x gives A A^T (A x) = lambda A x: the "
           "nonzero eigenvalues of A A^T are those of A^T A).",
-    "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0), Hoelder with "
-          "||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, triangle inequality on ||fdddot||_1; "
-          "along x the logit direction is A h with ||A h|| <= ||A||, and phi''' is cubic in the direction.",
+    "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0; the triangle inequality), "
+          "Hoelder with ||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, the triangle inequality on "
+          "||fdddot||_1 (index-sum certificates, n symbolic); along x the logit direction is A h with ||A h|| <= "
+          "||A|| ||h|| (the operator norm), and phi''' is cubic in the direction (homogeneity, checked).",
 }
 
 
@@ -391,6 +393,48 @@ def m3_steps() -> tuple[Steps, Any]:
                                    [(3, half - a_), (3, a_, 1 - b_), (1, (1 + rho) / 2 - R, t_max), (1, R, t_max - Tm)],
                                    (a_, half - a_, b_, 1 - b_, R, (1 + rho) / 2 - R, t_max - Tm))))
     return out, sp.nsimplify(bound)
+
+
+def m3_glue_steps() -> Steps:
+    r"""Every n (index sums, ``n`` symbolic): the glue joining C7's per-index steps into :math:`|\varphi'''| \le M_3`.
+
+    The triangle inequality :math:`|\sum_k t_k| \le \sum_k|t_k|` (both signs, with :math:`|t_k| \mp t_k \ge 0`),
+    Hölder :math:`\sum_k|x_k||y_k| \le X\sum_k|y_k|` for :math:`|x_k| \le X`, :math:`\dot f_i^2 \le \|\dot f\|^2`
+    (the other squares), and the homogeneity :math:`\varphi'''_{av} = a^3\varphi'''_v` (so a logit direction
+    :math:`Ah = \|Ah\|\,v` gives :math:`|D^3L[h,h,h]| = \|Ah\|^3|\varphi'''_v| \le \|A\|^3\sup_v|\varphi'''_v|`).
+    """
+    from ._common import canonical_sums, kron_sum
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    k, i = sp.symbols("k i", integer=True, positive=True)
+    t_, x_ = sp.IndexedBase("t", real=True), sp.IndexedBase("x", real=True)
+    g_, y_ = sp.IndexedBase("g", nonnegative=True), sp.IndexedBase("absy", nonnegative=True)
+    X = sp.Symbol("X", real=True)
+    out: Steps = []
+
+    def total(expr: Any) -> Any:
+        return canonical_sums(sp.Sum(expr, (k, 1, n)))
+
+    ok = True
+    for sign in (1, -1):  # |t_k| = sign t_k + g_k with g_k = |t_k| - sign t_k >= 0 (definition of |.|)
+        gap = total(sign * t_[k] + g_[k]) - sign * total(t_[k])
+        ok &= sp.expand(gap - total(g_[k])) == 0 and bool(gap.is_nonnegative)
+    out.append(("triangle inequality: sum_k |t_k| -+ sum_k t_k = sum_k (|t_k| -+ t_k) >= 0, so |sum_k t_k| <= "
+                "sum_k |t_k| (n symbolic; |t| -+ t >= 0 by definition)", ok))
+    gap = X * total(y_[k]) - total((X - g_[k]) * y_[k])  # |x_k| = X - g_k <= X, weights |y_k| >= 0
+    out.append(("Hoelder: X sum_k |y_k| - sum_k |x_k| |y_k| = sum_k g_k |y_k| >= 0 for |x_k| = X - g_k <= X "
+                "(n symbolic), so |<x, y>| <= ||x||_inf ||y||_1",
+                sp.expand(gap - total(g_[k] * y_[k])) == 0 and bool(gap.is_nonnegative)))
+    rest = kron_sum(x_[k] ** 2 * (1 - sp.KroneckerDelta(k, i)), k, n, inside=(i,))
+    out.append(("||x||_inf <= ||x||_2: sum_k x_k^2 - x_i^2 = sum_k (1 - delta_ki) x_k^2, the squares of the other "
+                "entries (n symbolic)", sp.expand(rest - total(x_[k] ** 2) + x_[i] ** 2) == 0))
+    a = sp.Symbol("a", positive=True)
+    phi3_ = _D(_D(_D(c**2 / 2)))
+    scaled = phi3_.subs({vt: a * vt, s2: a**2 * s2, k3: a**3 * k3}, simultaneous=True)
+    out.append(("homogeneity: with v -> a v (vt -> a vt, sigma^2 -> a^2 sigma^2, kappa3 -> a^3 kappa3) the summand "
+                "of phi''' scales by a^3, so phi'''_{A h} = ||A h||^3 phi'''_{v} for v = A h/||A h||",
+                is_zero(scaled - a**3 * phi3_)))
+    return out
 
 
 def weighted_sum_steps() -> Steps:
