@@ -123,7 +123,8 @@ def _taylor(ch: Checks) -> None:
     dd = sp.Symbol("d", integer=True, positive=True)
     zz, HH = sp.MatrixSymbol("z", dd, 1), sp.MatrixSymbol("H", dd, dd)
     odd = (zz * (zz.T * HH * zz)) + ((-zz) * ((-zz).T * HH * (-zz)))
-    ch.step(("odd term vanishes", r"E[z\,z^\top Hz] = 0"), "symbolic-general", "every d, every law with z ~ -z",
+    ch.step(("odd term vanishes", r"E[z\,z^\top Hz] = 0"), "symbolic-general",
+            ("every d, every law with z ~ -z", r"every $d$, every law with $z \sim -z$"),
             "matrix symbols z (d x 1), H (d x d), d symbolic: F(z) = z (z^T H z) is odd, F(-z) + F(z) = 0, so its mean "
             "under a law with z ~ -z (Gaussian, sphere, Rademacher) is 0: the O(e) term of the forward bias vanishes",
             _zero_matrix(odd), tex=r"F(-z) + F(z) = 0,\ F(z) = z\,z^\top Hz",

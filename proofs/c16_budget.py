@@ -252,7 +252,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch = Checks()
     quad = assumption("q(e) = e^T H e / 2 with H symmetric (a quadratic, or the local model of softmax regression)")
     noise = assumption("independent N(0, sigma^2) noise on every loss evaluation, independent of the directions")
-    every_d = ("every d (matrix symbols)", r"\text{every } d")
+    every_d = ("every d (matrix symbols)", r"every $d$ (matrix symbols)")
     ch.step(("quotients of a quadratic", r"\tfrac{q(e+\varepsilon z)-q(e)}{\varepsilon}"), "symbolic-general",
             every_d, "central quotient = z^T H e, forward quotient = z^T H e + (eps/2) z^T H z, exactly",
             _quotients(ch), tex=r"\frac{q(e+\varepsilon z) - q(e-\varepsilon z)}{2\varepsilon} = z^\top He,\quad "
@@ -260,20 +260,21 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             hypotheses=(quad,))
     k_sym, sigma, eps = noise_covariance_sym("central")[1]
     ch.step(("noise covariance", r"Q"), "symbolic-general", ("every k (summation with k symbolic)",
-                                                            r"\text{every } k"),
+                                                            r"every $k$ ($k$ symbolic)"),
             "the noise part of g-hat has covariance sigma^2/(2 eps^2 k) I (central), 2 sigma^2/(eps^2 k) I (forward)",
             _noise(ch), tex=r"Q_{\rm central} = " + sp.latex(sigma**2 / (2 * eps**2 * k_sym)) + r"\,I,\quad "
             r"Q_{\rm forward} \ni " + sp.latex(2 * sigma**2 / (eps**2 * k_sym)) + r"\,I",
             hypotheses=(noise, by_claim("E[z_i z_j^T] = delta_ij I, odd moments vanish", "C9")))
     ch.step(("forward sixth moment", r"E[(z^\top Hz)^2zz^\top]"), "symbolic-fixed-size",
-            ("d = 3, symbolic symmetric H", r"d = 3"), "the library's E[(z^T H z)^2 z z^T] (the forward eps-term) is "
+            ("d = 3, symbolic symmetric H", r"$d = 3$, symbolic symmetric $H$"),
+            "the library's E[(z^T H z)^2 z z^T] (the forward eps-term) is "
             "the exact expectation for Gaussian and Rademacher directions", _sixth(ch),
             tex=r"E_{\mathcal N}[(z^\top Hz)^2zz^\top] = ((\mathrm{tr}H)^2 + 2\,\mathrm{tr}H^2)I + "
             r"4\,\mathrm{tr}(H)H + 8H^2", hypotheses=(quad,))
     worst = _one_step()
     ch.step(("one noisy step", r"E[q(e_1)]"), "exact-enumeration",
             ("Rademacher d = 3, k = 2 (64 direction pairs), noise integrated in closed form, both schemes",
-             r"\text{Rademacher } d = 3,\ k = 2"),
+             r"Rademacher $d = 3$, $k = 2$"),
             f"library one-step noisy gap = exact expectation, largest rel. error {worst:.1e} <= 1e-12",
             worst <= 1e-12, tex=r"E[q(e_1)] = \mathcal C_{13}(\Sigma_0) + \eta^2 Q",
             hypotheses=(by_step("quotients", "quotients of a quadratic"), by_step("Q", "noise covariance"),
@@ -305,7 +306,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch.step(("measured best k", r"\hat k^\star"), "statistical-test",
             (f"{INSTANCE} (scikit-learn), x0 = 0, budget {BUDGET}, {measured['runs']} runs per k, Gaussian, central, "
              f"no noise and sigma = eps sqrt(gap0); family-wise level {FAMILY_ALPHA:g} per noise level",
-             r"\text{wine, budget } " + str(BUDGET)),
+             f"wine, budget ${BUDGET}$, {measured['runs']} runs per $k$"),
             "the planned k against every other k, per noise level: " + "; ".join(
                 f"noise {lv['noise_rel']:g}: planned k = {lv['planned_k']}, measured best k = {lv['measured_best_k']}, "
                 f"its mean gap minus another k's is at most {lv['largest_z_planned_worse']:.2f} SE "
