@@ -547,3 +547,14 @@ def test_certified_n3_bracket_holds_and_a_lower_constant_is_refused(quantity: st
     else:
         polys = C.n3_polynomials(quantity, C.rational_above(value) - Fraction(1, 10**5))
     assert not all(C.certify_positive(p, max_boxes=5000)[0] for p in polys)
+
+
+def test_no_claim_module_reads_a_committed_output() -> None:
+    """The claim modules recompute their evidence: none names paper/generated or figures, or reads a JSON file.
+
+    (``proofs/__main__.py`` and ``proofs/_report.py`` write and compare the report; they are not claim modules.)
+    """
+    for name in MODULES:
+        source = (ROOT / "proofs" / f"{name}.py").read_text(encoding="utf-8")
+        for banned in ('"generated"', '"figures"', "json.load", "read_text("):
+            assert banned not in source, (name, banned)
