@@ -59,8 +59,8 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch = Checks()
     numbers: dict[str, Any] = {}
     have_extra = importlib.util.find_spec("transformers") is not None and importlib.util.find_spec("torch") is not None
-    scope_heads = ("all 72 heads of all-MiniLM-L6-v2, default text", r"\text{all 72 MiniLM heads}")
-    scope_one = ("head 0.0 of all-MiniLM-L6-v2, 1 logit unit from x*", r"\text{MiniLM head 0.0}")
+    scope_heads = ("all 72 heads of all-MiniLM-L6-v2, default text", "all 72 MiniLM heads")
+    scope_one = ("head 0.0 of all-MiniLM-L6-v2, 1 logit unit from x*", "MiniLM head 0.0")
     if not have_extra:
         for name in ("low effective rank", "predicted overhead", "measured overhead"):
             ch.step((name, r"\text{" + name + "}"), "numeric-search", scope_heads,
