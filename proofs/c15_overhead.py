@@ -75,9 +75,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             f"r(H0) = {min(ranks):.1f}..{max(ranks):.1f} <= {RANK_PREMISE} d = {RANK_PREMISE * d:.0f} on every head",
             max(ranks) <= RANK_PREMISE * d, tex=r"\max r(H_0) \le d/100",
             hypotheses=(by_claim("H0 of a head is a Kronecker product", "C14"),))
-    from zosoftmax.prediction import _local_model
-
-    lam, V, _ = _local_model(p, x_star, None)
+    lam, V, _ = zs.local_model(p, x_star)
     model = zs.Quadratic(np.diag(lam), np.zeros(lam.size))
     v = np.random.default_rng(DIRECTION_SEED).standard_normal(d)
     x0 = x_star + START_RADIUS * v / np.max(np.abs(p.logits(v)))
