@@ -6,12 +6,14 @@ to an absolute quantum where a figure states one; exact values (ints, strings, b
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import os
 import subprocess
 import sys
 from decimal import Decimal
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +169,31 @@ def test_two_blas_kernels_write_identical_bytes(tmp_path):
         outs.append(out)
     for name in FIGURES:
         assert (outs[0] / f"{name}.json").read_bytes() == (outs[1] / f"{name}.json").read_bytes(), name
+
+
+def _paths(obj, path=""):
+    """Every float's path in a JSON value as canonical() names it (keys joined by '.', list positions left out)."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from _paths(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _paths(value, path)
+    elif isinstance(obj, float):
+        yield path
+
+
+@pytest.mark.parametrize("name", ["fig_attention", "fig_budget", "fig_constants", "fig_convergence", "fig_descent",
+                                  "fig_dimension_free", "fig_effective_rank", "fig_estimator_bias", "fig_prediction"])
+def test_every_precision_override_names_a_stored_value(name):
+    """A PRECISION pattern that matches no path is a rule that silently does nothing (fig_attention's did, once).
+
+    Checked on the committed output of each figure (its paths do not depend on the run); a misspelt pattern, e.g.
+    ``far.points.*.se`` for the path ``far.points.se``, is red here.
+    """
+    module = importlib.import_module(f"analysis.{name}")
+    root = Path(__file__).resolve().parents[1]
+    paths = set(_paths(json.loads((root / "paper" / "generated" / f"{name}.json").read_text())))
+    for pattern in module.PRECISION:
+        assert any(fnmatchcase(p, pattern) for p in paths), f"{name}: PRECISION pattern {pattern!r} matches nothing"
+    assert not any(fnmatchcase(p, "far.points.*.se") for p in paths)  # the planted misspelling matches nothing

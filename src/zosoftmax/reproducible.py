@@ -32,6 +32,7 @@ two BLAS kernels on the plain path but not here.
 
 from __future__ import annotations
 
+import functools
 import math
 from decimal import Decimal, localcontext
 from typing import Any
@@ -129,10 +130,19 @@ def products(X: Any, M: Any) -> Array:
     result is within a few roundings of :math:`\sum_j |x_{ij} m_{kj}|`, like a BLAS product.
     """
     X, M = np.asarray(X, dtype=np.float64), np.asarray(M, dtype=np.float64)
-    d = X.shape[-1]
-    beta = (53 - max(1, math.ceil(math.log2(max(d, 2))))) // 2
-    (xs, u), (ms, v) = _slices(X, beta), _slices(M, beta)
-    Y = np.zeros((X.shape[0], M.shape[0]))
+    beta = _beta(X.shape[-1])
+    return _sliced_products(_slices(X, beta), _slices(M, beta), beta)
+
+
+def _beta(d: int) -> int:
+    """Bits per slice for length-``d`` dot products: a sum of ``d`` products of two slices stays below 2^53."""
+    return (53 - max(1, math.ceil(math.log2(max(d, 2))))) // 2
+
+
+def _sliced_products(x: tuple[list[Array], Array], m: tuple[list[Array], Array], beta: int) -> Array:
+    """:func:`products` from the ``beta``-bit slices of both factors (a fixed factor's slices can be kept)."""
+    (xs, u), (ms, v) = x, m
+    Y = np.zeros((xs[0].shape[0], ms[0].shape[0]))
     for c in range(_SLICES):  # the slice products by decreasing size, in a fixed order
         for p in range(c + 1):
             Y += (xs[p] @ ms[c - p].T) * 2.0 ** (-c * beta)  # exact integers, scaled by a power of two
@@ -177,11 +187,16 @@ class ReproducibleRegression(SoftmaxRegression):
             raise ValueError(f"problem must be a SoftmaxRegression, got {type(problem).__name__}")
         return cls(np.asarray(problem.A), problem.b, problem.w)
 
+    @functools.cached_property
+    def _row_slices(self) -> tuple[list[Array], Array]:
+        """The slices of A's rows, cut once per instance (on a real head they cost more than the products)."""
+        return _slices(np.asarray(self.A, dtype=np.float64).reshape(-1, self.d), _beta(self.d))
+
     def logits(self, X: Any) -> Array:
         r"""The logits :math:`Ax` of ``x`` (d,) or of every row of ``X`` (B, d), by :func:`products`."""
-        X = np.asarray(X)
-        A2 = self.A.reshape(-1, self.d)
-        Y = products(X.reshape(-1, self.d), A2)
+        X = np.asarray(X, dtype=np.float64)
+        beta = _beta(self.d)
+        Y = _sliced_products(_slices(X.reshape(-1, self.d), beta), self._row_slices, beta)
         return Y.reshape(self.logit_shape if X.ndim == 1 else (X.shape[0], *self.logit_shape))
 
     def pullback(self, G: Any) -> Array:
