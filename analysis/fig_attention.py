@@ -55,6 +55,7 @@ from .fig_budget import CLOSURE_TOLERANCE, tolerance_verdict
 __all__ = ["NAME", "PRECISION", "compute", "main", "plot"]
 
 NAME = "fig_attention"
+USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
 # Exceptions to the stored precision (docs/reproducibility.md): a standard error of identical starts is 0 at t = 0 up to
 # rounding (8e-20 under one BLAS kernel, 0 under another); every other standard error here is above 1e-6.
 PRECISION = {"far.points.se": Precision(quantum=1e-14), "cases.zo_se": Precision(quantum=1e-14)}

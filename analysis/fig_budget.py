@@ -58,6 +58,7 @@ from ._common import Runner, as_runner, run_figure
 __all__ = ["INSTANCES", "NAME", "PRECISION", "best_k_verdict", "compute", "main", "plot", "tolerance_verdict"]
 
 NAME = "fig_budget"
+USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
 # Loss units (docs/reproducibility.md): the standard error at t = 0 of runs from one start is 0 up to rounding
 # (measured 7e-19 to 2e-16, differing by up to 93% between two CPUs), and the distillation heads' L* is 0 up to
 # Newton's rounding (1e-27); every other standard error here is above 1e-8 and every gap above 1e-7
