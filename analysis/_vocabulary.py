@@ -360,7 +360,7 @@ VOCABULARY: tuple[Number, ...] = (
            lambda d: 100 * lookup(d, "far.points")[0]["model_gap0_relative_error"], "sig2",
            doc="the local model's relative error (percent) of the gap at the nearest far start, before any step"),
     Number("AttnNearErrPct", "fig_attention", lambda d: 100 * lookup(d, "far.points")[0]["largest_relative_error"],
-           "sig2", doc="the local model's largest relative error (percent) over the run from the nearest far start"),
+           "sig2", doc="the local model's largest relative error (percent) at the compared times, nearest start"),
     Number("AttnFarErrorPct", "fig_attention", lambda d: 100 * max(lookup(d, "far.points")[-1]["relative_errors"]),
            "sig2", doc="the local model's largest relative error (percent) from the farthest start"),
     # Cost (C12), made by make bench: absolute times depend on the machine; extrapolated points kept apart.
