@@ -1,8 +1,9 @@
-r"""Slow tier: the power of the fast tier's C8/C9 Monte-Carlo criteria, measured over 200 fresh seeds.
+r"""Slow tier: the power of every measured Monte-Carlo criterion, over 200 fresh seeds (docs/power.md).
 
-``tests/power.py`` computes, per statistic, law and dimension, the false rejections under the exact null, a
-calibration at ``z = 2`` and the power against the planted error; ``python -m tests.power`` writes the same table to
-docs/power.md. About 30 s on one core.
+``tests/power.py`` computes the table that ``python -m tests.power`` writes to docs/power.{md,json}: the figures' and
+the slow tier's criteria (``tests/power_criteria.py``: false rejections under the honest code, power against a
+planted error) and the fast tier's C8/C9 moment check (false rejections, a calibration at ``z = 2``, power). About
+10 minutes of CPU, half of it fig_dimension_free (the planted replicates run in a child process meanwhile).
 """
 
 from __future__ import annotations
@@ -18,8 +19,32 @@ ALPHA_CAL = 1e-4  # two-sided level of each calibration interval: about 30 rows,
 
 
 @pytest.fixture(scope="module")
-def rows():
+def data():
     return power.compute()
+
+
+@pytest.fixture(scope="module")
+def rows(data):
+    return data["moments"]
+
+
+def test_every_criterion_runs_on_at_least_200_fresh_seeds(data):
+    assert all(r["seeds"] >= 200 for r in data["moments"] + data["criteria"])
+    measured = {r["id"] for r in data["criteria"]}
+    claimed = {m.split(" ")[0] for m in (i["measured"] for i in data["inventory"]) if m.split(" ")[0] in measured}
+    assert claimed == measured  # the inventory names every measured row, and only rows that exist
+
+
+def test_criteria_false_rejections_within_their_nominal_level(data):
+    """Under the honest code each criterion rejects at most as often as its level allows (binomial, 1e-3)."""
+    over = [(r["id"], r["null_rejections"], r["null_limit"]) for r in data["criteria"]
+            if r["null_rejections"] > r["null_limit"]]
+    assert over == []
+
+
+def test_criteria_power_against_their_planted_errors_is_at_least_0_9(data):
+    """Each figure's and test's planted error (tests/power_criteria.py) is rejected on at least 90% of the seeds."""
+    assert [(r["id"], r["power"]) for r in data["criteria"] if r["power"] < 0.9] == []
 
 
 def test_no_false_rejection_under_the_exact_null(rows):
