@@ -33,6 +33,7 @@ from analysis._common import Runner
 from scipy import stats
 
 __all__ = [
+    "ABOVE_LEVEL",
     "ALPHA_CHECK",
     "INVENTORY",
     "NOISE_EXPONENT",
@@ -109,18 +110,88 @@ def noisy_gaussian_directions(d0: int, exponent: float = NOISE_EXPONENT) -> None
     estimators._LAWS["gaussian"] = dataclasses.replace(law, draw=draw)
 
 
+def plan_without_noise() -> None:
+    r"""Plant: the planner's exact curve without its :math:`\eta^2 E[PMP]` noise term (its :math:`k\to\infty` limit).
+
+    The slip of the ``gap_curve_without_noise`` mutant (tests/mutants.py), made where :func:`zosoftmax.plan`
+    computes its gaps (``prediction._final_gaps``), which that mutant's :func:`zosoftmax.expected_gap_curve` does
+    not reach. In a child process only (:func:`in_child`).
+    """
+    from zosoftmax import prediction
+
+    orig = prediction._final_gaps
+
+    def final_gaps(lam: Any, s0: Any, steps: int, lrs: Any, k: int, c: float, unit: Any) -> Any:
+        return orig(lam, s0, steps, lrs, 10**9, c, unit)
+
+    prediction._final_gaps = final_gaps
+
+
+def plan_picks_worst_k() -> None:
+    """Plant: :func:`zosoftmax.plan` names the ``k`` of the largest predicted gap (a slip of argmin for argmax)."""
+    from tests.mutants import _replace_everywhere
+    from zosoftmax import prediction
+
+    orig = prediction.plan
+
+    def plan(*args: Any, **kwargs: Any) -> Any:
+        p = orig(*args, **kwargs)
+        return dataclasses.replace(p, k=int(max(p.table, key=lambda r: r["gap"])["k"]))
+
+    _replace_everywhere(orig, plan)
+
+
+def central_quotient_doubled() -> None:
+    r"""Plant: :func:`zosoftmax.projected_gradients` divides by ε, not 2ε (the forward scheme's denominator).
+
+    The central counterpart of the ``forward_quotient_halved`` mutant (tests/mutants.py): a bias of :math:`\nabla L`.
+    """
+    from tests.mutants import _replace_everywhere
+    from zosoftmax import estimators
+
+    orig = estimators.projected_gradients
+
+    def projected_gradients(*args: Any, **kwargs: Any) -> Any:
+        return 2.0 * orig(*args, **kwargs)
+
+    _replace_everywhere(orig, projected_gradients)
+
+
+def gaussian_fourth_as_sphere() -> None:
+    r"""Plant: :math:`E\|z\|^4 = d^2` for Gaussian directions (the sphere's), so C13's :math:`c = d/(d+2)`, not 1."""
+    from zosoftmax import estimators
+
+    law = estimators._LAWS["gaussian"]
+    estimators._LAWS["gaussian"] = dataclasses.replace(law, norm4=lambda d: d * float(d))
+
+
+PLANTS: dict[str, Callable[[], None]] = {"gaussian_fourth_as_sphere": gaussian_fourth_as_sphere,
+                                         "plan_without_noise": plan_without_noise,
+                                         "plan_picks_worst_k": plan_picks_worst_k,
+                                         "central_quotient_doubled": central_quotient_doubled}
+
+
 def _plant(name: str | None) -> None:
     """Child initializer: load every module the measurements use, then plant ``name`` (None: nothing)."""
-    from analysis import fig_convergence, fig_descent, fig_dimension_free, fig_prediction, fig_second_moment  # noqa: F401
+    from analysis import (  # noqa: F401
+        fig_budget,
+        fig_convergence,
+        fig_descent,
+        fig_dimension_free,
+        fig_prediction,
+        fig_second_moment,
+    )
 
     import zosoftmax.bounds
     import zosoftmax.cli
     import zosoftmax.optimize  # noqa: F401
-    from tests import test_descent, test_slow_sphere_curve  # noqa: F401
+    from tests import test_descent, test_slow_descent_bias, test_slow_sphere_curve  # noqa: F401
     from tests.mutants import MUTANTS
 
     if name == "noisy_gaussian_directions":
         noisy_gaussian_directions(fig_dimension_free.SETTINGS["quick"]["dims"][0])
+    elif name in PLANTS:
+        PLANTS[name]()
     elif name is not None:
         MUTANTS[name][1]()
 
@@ -218,6 +289,9 @@ def prediction_replicates(seeds: int, name: str = "synthetic") -> list[dict[str,
         zs_ = F.curve_zscores(curve, times)
         rel_se = np.asarray(curve["se"])[times] / np.asarray(curve["predicted"])[times]
         out.append({"rejected": bool(np.max(np.abs(zs_)) > z), "max_abs_z": float(np.max(np.abs(zs_))), "z": z,
+                    "first_rejected": bool(abs(zs_[0]) > z), "last_rejected": bool(abs(zs_[-1]) > z),
+                    "z_first": float(zs_[0]), "z_last": float(zs_[-1]),
+                    "last_time": int(times[-1]),
                     "times": len(times), "comparisons": comparisons, "min_rel_se": float(np.min(rel_se))})
     return out
 
@@ -279,14 +353,185 @@ def dimension_free_replicates(seeds: int) -> list[dict[str, Any]]:
     return out
 
 
+# Criteria whose measured false-rejection rate is above their nominal level: findings, reported in docs/power.md
+# (the slow tier checks that exactly these are above it).
+ABOVE_LEVEL = {
+    "fig_prediction": "its z-test over 24 runs misjudges the skewed, heavy-tailed gaps at the first and last compared "
+                      "times",
+    "fig_budget_curve": "its z-test over 40 runs: the z-scores' tails are heavier than normal (a skewed mean final "
+                        "gap), about ten times the nominal rate beyond the Bonferroni z",
+    "fig_attention_near": "not an exact null: the local model's initial gap is off by O(ρ³), many SEs at t = 1",
+}
+PREDICTION_NULL_FACTOR = 5  # fig_prediction's null over 5 x SEEDS fresh seeds (0.2 s each)
+BUDGET_INSTANCE = "wine"  # fig_budget's smaller scikit-learn instance (breast cancer: the same statistic, 4x the time)
+
+
+def budget_replicates(seeds: int, name: str = BUDGET_INSTANCE) -> list[dict[str, Any]]:
+    """fig_budget's per-k check against the plan and its best-k verdict (quick size, both noise levels), fresh seeds.
+
+    The plans are computed once (deterministic); the runs are :func:`analysis.fig_budget._budget_runs` with the
+    figure's seeds moved to ``FRESH * (s + 1) + seed``; the statistics are the figure's ``plan_zscores`` and
+    ``best_k_verdict``.
+    """
+    from analysis import fig_budget as F
+
+    size = F.SIZES["quick"]
+    plans = [(rel, *F._plan_rows(name, size["budget"], rel)) for rel in F.NOISES.values()]
+    out = []
+    for s in range(seeds):
+        curve_ok, best_ok, rel_se, resolution, z, zscores = True, True, [], [], 0.0, {}
+        for rel, plan, sigma, _ in plans:
+            rows = [dict(r) for r in plan.table]
+            results = [F._budget_runs(name, int(r["k"]), float(r["lr"]), int(r["steps"]), sigma, size["runs"],
+                                      FRESH * (s + 1) + 1600 + 10 * i + int(rel > 0)) for i, r in enumerate(rows)]
+            measured, z, ok = F.plan_zscores(rows, results)
+            best = F.best_k_verdict(measured, plan.k, z)
+            curve_ok &= ok
+            best_ok &= best["resolved"]
+            rel_se += [m["se"] / m["mean"] for m in measured]
+            zscores.update({f"{'noisy' if rel else 'exact'} k={m['k']}": m["z"] for m in measured})
+            resolution.append(best["resolution_relative"])
+        out.append({"curve_rejected": not curve_ok, "best_rejected": not best_ok, "z": z, "zscores": zscores,
+                    "min_rel_se": min(rel_se), "resolution": max(resolution)})
+    return out
+
+
+def _closure_prediction(p: Any, x0: Any, x_star: Any, steps: int, lr: float) -> np.ndarray:
+    import warnings
+
+    import zosoftmax as zs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(zs.expected_gap_curve(p, x0, steps=steps, lr=lr, x_star=x_star, model="closure"))
+
+
+def head_closure_replicates(seeds: int) -> list[dict[str, Any]]:
+    """fig_budget's closure verdict on the MiniLM head (quick size: the cases predicted to hold), fresh seeds.
+
+    The closure is computed once per case; each replicate reruns :func:`analysis.fig_budget._head_closure_runs`
+    on fresh seeds and applies the figure's ``tolerance_verdict`` (holds and resolved).
+    """
+    from analysis import fig_budget as F
+
+    import zosoftmax as zs
+
+    size = F.SIZES["quick"]
+    cases = [(i, c) for i, c in enumerate(F._head_cases(size)) if c["holds_predicted"]]
+    preds = []
+    for _, c in cases:
+        q, x0, x_star, loss_star = F._head_start(c["student"], c["teacher"], c["radius"])
+        lr = 0.5 * zs.max_stable_lr(q, 1, F.DISTRIBUTION, x_star=x_star)  # as _head_closure
+        preds.append((_closure_prediction(q, x0, x_star, size["head_steps"], lr), loss_star))
+    out = []
+    for s in range(seeds):
+        ok, rel_se, err, z = True, [], [], 0.0
+        for (i, c), (closure, loss_star) in zip(cases, preds, strict=True):
+            res = F._head_closure_runs(c["student"], c["teacher"], c["radius"], size["head_runs"],
+                                       size["head_steps"], FRESH * (s + 1) + 2100 + i)
+            v = F.tolerance_verdict(closure, res["mean"], res["se"], loss_star, tests=len(cases))
+            ok &= v["holds"] and v["resolved"]
+            rel_se.append(v["largest_relative_se"])
+            err.append(v["largest_relative_error"])
+            z = v["z"]
+        out.append({"rejected": not ok, "z": z, "rel_se": max(rel_se), "rel_error": max(err)})
+    return out
+
+
+def closure_replicates(seeds: int) -> list[dict[str, Any]]:
+    """fig_budget's closure z-check on scikit-learn (the cases predicted to hold, quick size), fresh seeds.
+
+    The figure's check (``_closure``: every kept step within Bonferroni z·SE over the steps and the predicted
+    cases) is ``tolerance_verdict`` at tolerance 0 with ``tests = len(CLOSURE_HOLDS)``: the same kept steps, the
+    same :math:`z`, the same comparison (they differ only for a non-finite prediction, which never holds in the
+    latter).
+    """
+    from analysis import fig_budget as F
+
+    size = F.SIZES["quick"]
+    steps = size["closure_steps"]
+    cases = [(i, c) for i, c in enumerate(F.CLOSURE_CASES) if c[0] in F.CLOSURE_HOLDS]
+    preds = []
+    for _, (_, name, w, r) in cases:
+        p, x0, x_star, loss_star = F._closure_start(name, w, r)
+        preds.append((_closure_prediction(p, x0, x_star, steps, F._closure_lr(p, x_star)), loss_star))
+    out = []
+    for s in range(seeds):
+        ok, rel_se, z = True, [], 0.0
+        for (i, (_, name, w, r)), (closure, loss_star) in zip(cases, preds, strict=True):
+            res = F._closure_runs(name, w, r, size["closure_runs"], steps, FRESH * (s + 1) + 1800 + i)
+            v = F.tolerance_verdict(closure, res["mean"], res["se"], loss_star, tests=len(F.CLOSURE_HOLDS),
+                                    tolerance=0.0)
+            ok &= v["holds"]
+            rel_se.append(float(np.min(np.asarray(res["se"][1:]) / np.asarray(res["mean"][1:]))))
+            z = v["z"]
+        out.append({"rejected": not ok, "z": z, "min_rel_se": min(rel_se)})
+    return out
+
+
+def attention_replicates(seeds: int) -> list[dict[str, Any]]:
+    """fig_attention's criterion (c) at its nearest start (quick size): ``_far_point`` on fresh seeds."""
+    from analysis import fig_attention as F
+
+    size = F.SIZES["quick"]
+    times = F.far_times(size["far_steps"])
+    z = F.far_threshold(times)
+    out = []
+    for s in range(seeds):
+        f = F._far_point(size["radii"][0], size["far_runs"], size["far_steps"], FRESH * (s + 1) + 300)
+        zs_ = F.far_zscores(f, times)
+        rel_se = np.asarray(f["se"])[times] / np.asarray(f["predicted"])[times]
+        out.append({"zscores": {f"t={t}": float(v) for t, v in zip(times, zs_, strict=True)},
+                    "gap0_model_error": abs(float(f["predicted"][0]) / float(f["gap0"]) - 1.0),
+                    "rejected": bool(np.max(np.abs(zs_)) > z), "z": z, "times": times, "max_abs_z": float(np.max(
+            np.abs(zs_))), "min_rel_se": float(np.min(rel_se)), "worst_time": int(times[int(np.argmax(np.abs(zs_)))]),
+            "worst_sign": float(np.sign(zs_[int(np.argmax(np.abs(zs_)))]))})
+    return out
+
+
+def bias_case() -> tuple[Any, np.ndarray, float]:
+    """C7's check at one point: an n = 8, d = 4 instance away from its minimizer, ε = 1e-3 (the test's smallest)."""
+    import zosoftmax as zs
+
+    p = zs.random_instance(8, 4, rng=3)
+    return p, np.random.default_rng(4).standard_normal(p.d), 1e-3
+
+
+def bias_replicates(seeds: int) -> list[dict[str, Any]]:
+    """tests/test_slow_descent_bias.py's ``bias_statistic`` (Gaussian, m = 2e5) at :func:`bias_case`, fresh seeds."""
+    from tests.test_slow_descent_bias import bias_statistic
+
+    p, x, eps = bias_case()
+    grad = float(np.linalg.norm(p.gradient(x)))
+    out = []
+    for s in range(seeds):
+        r = bias_statistic(p, x, "gaussian", eps, [FRESH, s])
+        out.append({"rejected": r["bias"] > r["bound"] + r["tolerance"], "bias": r["bias"], "bound": r["bound"],
+                    "tolerance": r["tolerance"], "grad_norm": grad})
+    return out
+
+
 # ------------------------------------------------------------------------------------------------- the rows
 def _row(cid: str, criterion: str, size: str, seeds: int, nominal: float | None, null_rejections: int | None,
-         planted: str, power: float | None, effect: float | None, effect_text: str, seconds: float) -> dict[str, Any]:
-    return {"id": cid, "criterion": criterion, "size": size, "seeds": seeds, "nominal": nominal,
-            "null_rejections": null_rejections,
-            "null_limit": None if nominal is None else _limit(seeds, nominal),
+         planted: str, power: float | None, effect: float | None, effect_text: str, seconds: float,
+         note: str = "", null_seeds: int | None = None) -> dict[str, Any]:
+    null_seeds = seeds if null_seeds is None else null_seeds
+    return {"id": cid, "note": note, "criterion": criterion, "size": size, "seeds": seeds, "nominal": nominal,
+            "null_rejections": null_rejections, "null_seeds": null_seeds,
+            "null_limit": None if nominal is None else _limit(null_seeds, nominal),
             "planted": planted, "power": power, "smallest_effect": effect, "smallest_effect_text": effect_text,
             "wall_seconds": seconds}
+
+
+def _zscore_note(null: list[dict[str, Any]], flag: str) -> str:
+    """Where the honest replicates reject: per comparison, the rejections and the mean and SD of its z-score."""
+    z = null[0]["z"]
+    parts = []
+    for key in null[0]["zscores"]:
+        v = np.array([r["zscores"][key] for r in null])
+        parts.append(f"{key}: {int(np.sum(np.abs(v) > z))} rejections, z mean {v.mean():+.2f}, SD {v.std(ddof=1):.2f}")
+    return (f"{sum(r[flag] for r in null)} of {len(null)} honest replicates reject; by comparison: "
+            + "; ".join(parts) + " (an exact null: mean 0, SD 1)")
 
 
 def _frac(flags: list[bool]) -> float:
@@ -354,17 +599,38 @@ def measure_all(seeds: int = SEEDS, only: tuple[str, ...] | None = None) -> list
             spent(t0)))
     if want("fig_prediction"):
         t0 = clock()
-        child = in_child("fourth_no_trace", prediction_replicates, seeds=seeds)
-        null = prediction_replicates(seeds)
+        # fourth_no_trace (tests/mutants.py) changes only direction_fourth_moment, which the local curve of Gaussian
+        # and sphere directions never calls (it uses c = E|z|^4 / (d(d+2)), expected_gap_curve's Notes): its
+        # "power" here was the false-rejection rate. gap_curve_without_noise changes the curve itself.
+        child = in_child("gap_curve_without_noise", prediction_replicates, seeds=seeds)
+        null = prediction_replicates(PREDICTION_NULL_FACTOR * seeds)  # cheap: a rate near 1% needs more than 200
         planted = child.result()
+        sphere_c = in_child("gaussian_fourth_as_sphere", prediction_replicates, seeds=seeds).result()
         r0 = null[0]
+        first = sum(r["first_rejected"] for r in null)
+        first_above = sum(r["first_rejected"] and r["z_first"] > 0 for r in null)
+        last = sum(r["last_rejected"] for r in null)
+        last_below = sum(r["last_rejected"] and r["z_last"] < 0 for r in null)
+        nominal = 0.01 * r0["times"] / r0["comparisons"]
+        above = sum(r["rejected"] for r in null) > _limit(len(null), nominal)
         rows.append(_row(
             "fig_prediction", "synthetic curve: |mean - expected_gap_curve| <= z·SE at its compared times",
-            "quick: 24 runs, 120 steps", seeds, 0.01 * r0["times"] / r0["comparisons"],
-            sum(r["rejected"] for r in null),
-            "E[zz'Mzz'] without tr(M) I (mutant fourth_no_trace)", _frac([r["rejected"] for r in planted]),
+            "quick: 24 runs, 120 steps", seeds, nominal, sum(r["rejected"] for r in null),
+            "the η² E[PMP] noise term dropped (mutant gap_curve_without_noise)",
+            _frac([r["rejected"] for r in planted]),
             (r0["z"] + Z_POWER) * float(np.mean([r["min_rel_se"] for r in null])),
-            "relative error of the predicted gap at the best-resolved compared time", spent(t0)))
+            "relative error of the predicted gap at the best-resolved compared time", spent(t0),
+            null_seeds=len(null),
+            note=f"{'above' if above else 'within'} its level over {len(null)} seeds: of the false rejections {first} "
+                 f"are at the first compared time (t = 1; {first_above} with the mean above the curve) and {last} at "
+                 f"the last (t = {r0['last_time']}; {last_below} with the mean below), consistent with a skewed, "
+                 "heavy-tailed gap whose mean and SE over 24 runs the z-test's normal approximation misjudges at "
+                 "those ends. The mutant fourth_no_trace does not reach this curve (Gaussian and sphere curves use "
+                 "c = E|z|^4/(d(d+2)), not direction_fourth_moment), so against it this criterion rejects only at "
+                 "its false-rejection rate. The sphere's fourth moment taken for Gaussian directions (c = 8/9 at "
+                 "d = 16, plant gaussian_fourth_as_sphere) is rejected on "
+                 f"{_frac([r['rejected'] for r in sphere_c]):.2f} of the seeds: below what this criterion resolves; "
+                 "sphere_curve detects that error"))
     if want("sphere_curve"):
         t0 = clock()
         null = sphere_curve_replicates(seeds)
@@ -403,6 +669,94 @@ def measure_all(seeds: int = SEEDS, only: tuple[str, ...] | None = None) -> list
             "(noisy_gaussian_directions)", _frac([r["lo"] > 0.0 for r in planted]),
             width / 2 * (1 + Z_POWER / float(stats.norm.ppf((1 + level) / 2))),
             "overhead slope against d", spent(t0)))
+    if want("bias_mc"):
+        t0 = clock()
+        child = in_child("central_quotient_doubled", bias_replicates, seeds=seeds)
+        null = bias_replicates(seeds)
+        planted = child.result()
+        r0 = null[0]
+        rows.append(_row(
+            "bias_mc", "norm of the mean of (s - z'g)z <= bias_bound + 5σ/√m (bias_statistic)",
+            f"the slow tier's m = 2e5, Gaussian, n = 8, d = 4, ε = {bias_case()[2]:g}", seeds,
+            float(stats.norm.sf(5.0)), sum(r["rejected"] for r in null),
+            "the central quotient divided by ε, not 2ε (a bias of ∇L)", _frac([r["rejected"] for r in planted]),
+            (r0["bound"] + r0["tolerance"]) / r0["grad_norm"],
+            f"bias relative to |∇L|; the measured bias is {np.mean([r['bias'] for r in null]) / r0['bound']:.1e} "
+            "of bias_bound", spent(t0),
+            note="bias_bound is loose here by the factor shown, so only a bias above it is detected: the mutant "
+                 "gradient_scaled (∇L x (1 + 1e-4), a bias of 1e-4 |∇L|) is not"))
+    if want("fig_budget_curve") or want("fig_budget_best_k"):
+        t0 = clock()
+        child = in_child("plan_without_noise", budget_replicates, seeds=seeds)
+        child_best = in_child("plan_picks_worst_k", budget_replicates, seeds=seeds)
+        null = budget_replicates(seeds)
+        planted, planted_best = child.result(), child_best.result()
+        r0 = null[0]
+        size = f"quick: {BUDGET_INSTANCE}, no noise and σ = ε√gap0, k = 1..16, 40 runs, budget 160"
+        rows.append(_row(
+            "fig_budget_curve", "mean final gap within z·SE of the plan's at every k (plan_zscores), both noise levels",
+            size, seeds, 2 * 0.01, sum(r["curve_rejected"] for r in null),
+            "the plan's curve without its η² E[PMP] term (plan_without_noise)",
+            _frac([r["curve_rejected"] for r in planted]),
+            (r0["z"] + Z_POWER) * float(np.mean([r["min_rel_se"] for r in null])),
+            "relative error of the planned gap at the best-resolved k", spent(t0),
+            note=_zscore_note(null, "curve_rejected")))
+        rows.append(_row(
+            "fig_budget_best_k", "the planned k is the measured best or within z·SE of it (best_k_verdict)",
+            size, seeds, 2 * 0.01, sum(r["best_rejected"] for r in null),
+            "the plan names the k of the largest predicted gap (plan_picks_worst_k)",
+            _frac([r["best_rejected"] for r in planted_best]),
+            float(np.mean([r["resolution"] for r in null])) * (r0["z"] + Z_POWER) / r0["z"],
+            "relative difference of two k's mean final gaps (the figure's resolution_relative at power 0.9)",
+            spent(t0)))
+    if want("fig_budget_closure"):
+        t0 = clock()
+        child = in_child("gap_curve_without_noise", closure_replicates, seeds=seeds)
+        null = closure_replicates(seeds)
+        planted = child.result()
+        r0 = null[0]
+        rows.append(_row(
+            "fig_budget_closure", "mean gap within z·SE of the moment closure at every step, where it is predicted "
+                                  "to hold (tolerance_verdict at tolerance 0)",
+            "quick: wine, w = 0.01, from 0 and from r = 3; 100 runs, 60 steps", seeds, 0.01,
+            sum(r["rejected"] for r in null), "the closure without its η² E[PMP] term (mutant gap_curve_without_noise)",
+            _frac([r["rejected"] for r in planted]),
+            (r0["z"] + Z_POWER) * float(np.mean([r["min_rel_se"] for r in null])),
+            "relative error of the closure at the best-resolved step", spent(t0)))
+    if want("fig_attention_near"):
+        t0 = clock()
+        child = in_child("gap_curve_without_noise", attention_replicates, seeds=seeds)
+        null = attention_replicates(seeds)
+        planted = child.result()
+        r0 = null[0]
+        rejected = [r for r in null if r["rejected"]]
+        where = ", ".join(f"t = {t}: {sum(r['worst_time'] == t for r in rejected)}" for t in r0["times"]
+                          if any(r["worst_time"] == t for r in rejected))
+        rows.append(_row(
+            "fig_attention_near", "mean gap within z·SE of expected_gap_curve at its compared times, nearest start",
+            "quick: MiniLM head 0.0 from ρ = 0.1, 8 runs, 30 steps", seeds, 0.01, len(rejected),
+            "the η² E[PMP] noise term dropped (mutant gap_curve_without_noise)",
+            _frac([r["rejected"] for r in planted]),
+            (r0["z"] + Z_POWER) * float(np.mean([r["min_rel_se"] for r in null])),
+            "relative error of the predicted gap at the best-resolved compared time", spent(t0),
+            note=f"the local model is not an exact null here: its initial gap is off by "
+                 f"{r0['gap0_model_error']:.2%} of the true one (O(ρ³)), while at t = 1 every run is still near the "
+                 f"common start (a small SE); rejections by the time of the largest |z|: {where or 'none'}; "
+                 + _zscore_note(null, "rejected")))
+    if want("fig_budget_head_closure"):
+        t0 = clock()
+        child = in_child("gap_curve_without_noise", head_closure_replicates, seeds=seeds)
+        null = head_closure_replicates(seeds)
+        planted = child.result()
+        r0 = null[0]
+        rows.append(_row(
+            "fig_budget_head_closure", "closure within 5% of the mean gap up to z·SE, resolved (tolerance_verdict)",
+            "quick: MiniLM head 0.0 from ρ = 0.1, 400 runs, 40 steps", seeds, 0.01,
+            sum(r["rejected"] for r in null), "the closure without its η² E[PMP] term (mutant gap_curve_without_noise)",
+            _frac([r["rejected"] for r in planted]),
+            0.05 + (r0["z"] + Z_POWER) * float(np.mean([r["rel_se"] for r in null])),
+            "relative error of the closure (5% tolerance plus (z + 1.28) SE; measured error "
+            f"{np.mean([r['rel_error'] for r in null]):.3f})", spent(t0)))
     return rows
 
 
@@ -421,11 +775,10 @@ INVENTORY: list[dict[str, str]] = [
      "statistic": "C10: mean second-order remainder of one step (m = 4000; slow tier m = 2e5)",
      "null": "the C10 bound ½η²ℓγ|g|² (attained only asymptotically)", "level": "<= 2.9e-7 (one-sided z = 5, "
      "σ_Y an upper bound)", "measured": "descent_mc"},
-    {"file": "tests/test_slow_descent_bias.py", "anchor": "assert bias <= bound + Z_SCORE",
-     "statistic": "C7: norm of the mean bias vector of Gaussian/sphere estimates, m = 2e5",
+    {"file": "tests/test_slow_descent_bias.py", "anchor": "assert out[\"bias\"] <= out[\"bound\"] + out[\"tolerance\"]",
+     "statistic": "C7: norm of the mean bias vector of Gaussian/sphere estimates, m = 2e5 (bias_statistic)",
      "null": "bias_bound (an upper bound, not attained)", "level": "<= 5.7e-7 (z = 5 on an upper bound of σ)",
-     "measured": "not measured: inline in a Hypothesis test (no function to call); its bound is loose, so only "
-     "a grossly wrong bias_bound could be rejected"},
+     "measured": "bias_mc"},
     {"file": "tests/test_slow_sphere_curve.py", "anchor": "assert np.max(np.abs(out[\"z_sphere\"]))",
      "statistic": "C13: mean gap of sphere runs at 8 times", "null": "expected_gap_curve(distribution='sphere')",
      "level": "0.01 family-wise (Bonferroni)", "measured": "sphere_curve"},
@@ -458,20 +811,28 @@ INVENTORY: list[dict[str, str]] = [
     {"file": "analysis/fig_prediction.py", "anchor": "shrinks = all(r[\"measured_ratio\"] < 1",
      "statistic": "lr sweep: sign of the mean final gap ratio - 1", "null": "max_stable_lr separates the signs",
      "level": "none stated (a sign rule)", "measured": "not measured: no nominal level to compare with"},
-    {"file": "analysis/fig_budget.py", "anchor": "ok_curve = all(abs(m[\"z\"]) <= z for m in measured)",
-     "statistic": "C16: mean final gap at each k, 2 instances x 2 noise levels", "null": "the plan's exact curve",
-     "level": "0.01 family-wise per (instance, noise)", "measured": "not measured this round (real-data runs; the "
-     "file is being changed for issue 21)"},
+    {"file": "analysis/fig_budget.py", "anchor": "return measured, z, all(abs(m[\"z\"]) <= z",
+     "statistic": "C16: mean final gap at each k, 2 instances x 2 noise levels (plan_zscores)",
+     "null": "the plan's exact curve", "level": "0.01 family-wise per (instance, noise)",
+     "measured": "fig_budget_curve (wine, both noise levels)"},
+    {"file": "analysis/fig_budget.py", "anchor": "\"resolved\": bool(diff_z <= z)",
+     "statistic": "C16: the planned k is the measured best, or within z·SE of it (best_k_verdict)",
+     "null": "the planned k is the best", "level": "<= 0.01 per (instance, noise) (Bonferroni z)",
+     "measured": "fig_budget_best_k (wine, both noise levels)"},
     {"file": "analysis/fig_budget.py", "anchor": "holds = bool(np.all(np.abs(z_closure[keep]) <= z))",
-     "statistic": "C16: mean gap against the moment closure", "null": "expected_gap_curve(model='closure')",
-     "level": "0.01 family-wise", "measured": "not measured this round (as above)"},
+     "statistic": "C16: mean gap against the moment closure (scikit-learn)",
+     "null": "expected_gap_curve(model='closure')",
+     "level": "0.01 family-wise", "measured": "fig_budget_closure (the cases predicted to hold)"},
+    {"file": "analysis/fig_budget.py", "anchor": "return {\"holds\": bool(np.all(np.isfinite(predicted))",
+     "statistic": "C16 on the MiniLM head: closure within 5% of the mean gap up to z·SE, resolved (tolerance_verdict)",
+     "null": "expected_gap_curve(model='closure') within 5%", "level": "0.01 family-wise",
+     "measured": "fig_budget_head_closure (the quick profile's ρ = 0.1 start)"},
     {"file": "analysis/fig_budget.py", "anchor": "ok_div = all(v <= SIDE for v in below)",
      "statistic": "diverging fraction of runs", "null": "almost_sure_lr separates", "level": "none (10% / 90% rule)",
-     "measured": "not measured: no nominal level"},
-    {"file": "analysis/fig_attention.py", "anchor": "z_far = NormalDist().inv_cdf(1 - FAMILY_ALPHA",
-     "statistic": "C13 on a real head: mean gap at the nearest start", "null": "expected_gap_curve",
-     "level": "0.01 per start", "measured": "not measured this round (needs the model; the file is being changed "
-     "for issue 21)"},
+     "measured": "not measured: a fraction rule with no nominal level"},
+    {"file": "analysis/fig_attention.py", "anchor": "f[\"within\"] = bool(np.all(np.abs(f[\"z_scores\"]) <= z_far))",
+     "statistic": "C13 on a real head: mean gap at the nearest start (far_zscores)", "null": "expected_gap_curve",
+     "level": "0.01 per start", "measured": "fig_attention_near"},
     {"file": "analysis/fig_estimator_bias.py", "anchor": "Z = np.array(list(itertools.product((-1.0, 1.0)",
      "statistic": "C7: bias by enumeration over all 2^d Rademacher directions", "null": "-",
      "level": "exact, not Monte Carlo", "measured": "nothing to measure"},
