@@ -105,10 +105,16 @@ def _fmt(x: float | None, digits: int = 3) -> str:
     return "–" if x is None else f"{x:.{digits}g}"
 
 
+def _cell(text: str) -> str:
+    """A markdown table cell: every ``|`` (as in a norm) escaped so that it does not end the cell."""
+    return text.replace("|", "\\|")
+
+
 def _criteria_markdown(inventory: list[dict[str, Any]], criteria: list[dict[str, Any]]) -> list[str]:
     out = ["## Inventory: every Monte-Carlo criterion", "",
            "| where | statistic | null | nominal level | measured |", "|---|---|---|---|---|"]
-    out += [f"| `{r['where']}` | {r['statistic']} | {r['null']} | {r['level']} | {r['measured']} |" for r in inventory]
+    out += [f"| `{r['where']}` | {_cell(r['statistic'])} | {_cell(r['null'])} | {_cell(r['level'])} | "
+            f"{_cell(r['measured'])} |" for r in inventory]
     out += ["", "## The figures' and the slow tier's criteria, over fresh seeds", "",
             "Each row calls the figure's or the test's own code (tests/power_criteria.py). False rejections: the "
             "honest code, against the nominal level, with the largest count the level allows at those seeds "
@@ -120,8 +126,9 @@ def _criteria_markdown(inventory: list[dict[str, Any]], criteria: list[dict[str,
     for r in criteria:
         effect = "–" if r["smallest_effect"] is None else f"{r['smallest_effect']:.3g} ({r['smallest_effect_text']})"
         null_seeds = r.get("null_seeds", r["seeds"])
-        out.append(f"| **{r['id']}**: {r['criterion']} | {r['size']} | {r['null_rejections']}/{null_seeds} "
-                   f"({r['null_limit']}) | {r['nominal']:.2g} | {r['planted']} | {r['power']:.2f} | {effect} | "
+        out.append(f"| **{r['id']}**: {_cell(r['criterion'])} | {_cell(r['size'])} | "
+                   f"{r['null_rejections']}/{null_seeds} ({r['null_limit']}) | {r['nominal']:.2g} | "
+                   f"{_cell(r['planted'])} | {r['power']:.2f} | {_cell(effect)} | "
                    f"{'in the row above' if r['wall_seconds'] == 0 else format(r['wall_seconds'], '.0f')} |")
     above = [r for r in criteria if r["null_limit"] is not None and r["null_rejections"] > r["null_limit"]]
     if above:
@@ -166,7 +173,8 @@ def _markdown(rows: list[dict[str, Any]], seeds: int, inventory: list[dict[str, 
         cal = "σ = 0" if r["calibration_rejections"] is None else f"{r['calibration_rejections']}/{r['seeds']}"
         planted = r.get("planted", "")
         out.append(
-            f"| {r['statistic']} | {r['distribution']} | {r['d']} | {r['null_rejections']}/{r['seeds']} | {cal} | "
+            f"| {_cell(r['statistic'])} | {r['distribution']} | {r['d']} | "
+            f"{r['null_rejections']}/{r['seeds']} | {cal} | "
             f"{_fmt(r['smallest_effect'])} ({_fmt(r['smallest_effect_relative'], 2)}) | "
             f"{_fmt(r['power_at_smallest_effect'], 2)} | {planted} | "
             f"{_fmt(r.get('planted_effect'))} | {'' if 'power' not in r else format(r['power'], '.2f')} |")
@@ -218,6 +226,11 @@ def main(argv: list[str] | None = None) -> int:
         i = argv.index("--only")
         only = tuple(argv[i + 1].split(","))
         del argv[i:i + 2]
+    if "--render" in argv:  # python -m tests.power --render: docs/power.md again from docs/power.json, no measuring
+        data = json.loads((ROOT / "docs" / "power.json").read_text())
+        _write(ROOT / "docs" / "power.md", _markdown(data["moments"], data["seeds"], data["inventory"],
+                                                     data["criteria"], data["time"]))
+        return 0
     seeds = int(argv[0]) if argv else SEEDS
     previous = json.loads((ROOT / "docs" / "power.json").read_text()) if only else None
     data = compute(seeds, only, previous)
