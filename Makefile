@@ -9,7 +9,7 @@ export PYTHONHASHSEED := 0
 # (python -m analysis -j N, default: all cores). make bench sets its own threads.
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: venv test test-slow verify verify-update figures figures-full paper reproduce reproduce-full bench mutants mutation lint clean
+.PHONY: venv test test-slow power verify verify-update figures figures-full paper reproduce reproduce-full bench mutants mutation lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ test: $(STAMP)                 ## fast tier: every claim's properties, planted-b
 
 test-slow: $(STAMP)            ## slow tier: large Monte-Carlo checks
 	$(ONE_THREAD) $(PY) -m pytest -m slow
+
+power: $(STAMP)                ## docs/power.{md,json}: false rejections and power of every Monte-Carlo criterion
+	$(ONE_THREAD) $(PY) -m tests.power $(if $(ONLY),--only $(ONLY))
 
 verify: $(STAMP)               ## proofs -> paper/generated/claims.{json,tex}; exit 1 on an error or a changed verdict
 	$(ONE_THREAD) $(PY) -m proofs $(ARGS)

@@ -52,7 +52,8 @@ from zosoftmax.reproducible import rounded
 from ._common import Runner, as_runner, pooled, run_figure
 from .fig_budget import CLOSURE_TOLERANCE, tolerance_verdict
 
-__all__ = ["NAME", "PRECISION", "compute", "main", "plot"]
+__all__ = ["NAME", "PRECISION", "compute", "far_threshold", "far_times", "far_verdict", "far_zscores", "main",
+           "plot"]
 
 NAME = "fig_attention"
 USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
@@ -197,6 +198,37 @@ def _far_point(radius: float, runs: int, steps: int, seed: int) -> dict[str, Any
             "mean": gaps.mean(axis=0).tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist()}
 
 
+def far_times(steps: int) -> list[int]:
+    """(c)'s compared times: ``POINTS`` log-spaced steps in [1, ``steps``]."""
+    return sorted({int(t) for t in np.geomspace(1, steps, POINTS).round()})
+
+
+def far_threshold(times: list[int]) -> float:
+    """(c)'s threshold: two-sided z, Bonferroni over ``times`` (family-wise ``FAMILY_ALPHA`` per start)."""
+    return NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * len(times)))
+
+
+def far_zscores(point: dict[str, Any], times: list[int]) -> np.ndarray:
+    """(c)'s statistic: (measured mean gap - exact local curve) / SE at ``times`` (:func:`_far_point`'s result).
+
+    Descriptive: (c)'s verdict is :func:`far_verdict` (a z-test against the local model, which is exact only on the
+    quadratic, rejects at any distance once the runs resolve its error).
+    """
+    mean, se, pred = (np.asarray(point[key]) for key in ("mean", "se", "predicted"))
+    out: np.ndarray = (mean[times] - pred[times]) / se[times]
+    return out
+
+
+def far_verdict(point: dict[str, Any], times: list[int]) -> dict[str, Any]:
+    """(c)'s criterion at ``times``: fig_budget's :func:`tolerance_verdict`, ``FAR_TOLERANCE``, L* = 0 (self-taught).
+
+    The start is within the model when the verdict ``holds`` and is ``resolved``.
+    """
+    mean, se, pred = (np.asarray(point[key]) for key in ("mean", "se", "predicted"))
+    at = [0, *times]  # t = 0 is never compared (every run starts at x0)
+    return tolerance_verdict(pred[at], mean[at], se[at], 0.0, tolerance=FAR_TOLERANCE)
+
+
 def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     """Panels (a)-(d) and the verdicts of the four predictions."""
     size = SIZES[profile]
@@ -232,15 +264,14 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                      "overhead_over_predicted": (None if overhead is None or not plan["predicted_overhead"]
                                                  else overhead / plan["predicted_overhead"])})
     # (c)
-    far_times = sorted({int(t) for t in np.geomspace(1, size["far_steps"], POINTS).round()})
-    z_far = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * len(far_times)))  # two-sided, Bonferroni per start
+    times = far_times(size["far_steps"])
+    z_far = far_threshold(times)
     for f in far:
-        mean, se, pred = (np.asarray(f[key]) for key in ("mean", "se", "predicted"))
-        f["z_scores"] = ((mean[far_times] - pred[far_times]) / se[far_times]).tolist()
-        f["relative_errors"] = (np.abs(mean[far_times] - pred[far_times]) / pred[far_times]).tolist()
+        mean, pred = (np.asarray(f[key]) for key in ("mean", "predicted"))
+        f["z_scores"] = far_zscores(f, times).tolist()  # descriptive: the local model is not exact off x*
+        f["relative_errors"] = (np.abs(mean[times] - pred[times]) / pred[times]).tolist()
         f["model_gap0_relative_error"] = abs(pred[0] / f["gap0"] - 1)
-        at = [0, *far_times]  # the compared times (t = 0 is never compared: every run starts at x0)
-        verdict = tolerance_verdict(pred[at], mean[at], se[at], 0.0, tolerance=FAR_TOLERANCE)  # L* = 0: self-taught
+        verdict = far_verdict(f, times)
         f["largest_relative_error"] = verdict["largest_relative_error"]
         f["largest_relative_se"] = verdict["largest_relative_se"]
         f["resolved"] = verdict["resolved"]
@@ -268,7 +299,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
         "ranks": ranks["heads"], "r_H0_range": [min(r_values), max(r_values)],
         "r_over_d_max": max(r_values) / d, "premise_holds": premise,
         "cases": plans, "overhead_holds": bool(overhead_ok), "worst_overhead_over_gamma": worst_b,
-        "far": {"head": list(FAR_HEAD), "times": far_times, "z_threshold": z_far, "points": far,
+        "far": {"head": list(FAR_HEAD), "times": times, "z_threshold": z_far, "points": far,
                 "within_up_to_radius": within_up_to, "first_radius_outside": min(outside, default=None)},
         "thresholds": thresholds, "eta_star_over_c11": [min(ratios), max(ratios)],
         "criterion": (f"(a) max r(H0) <= {RANK_PREMISE} d; (b) every measured overhead <= {OVERHEAD_PER_RANK:g} "

@@ -55,7 +55,8 @@ from zosoftmax.reproducible import rounded
 
 from ._common import Runner, as_runner, run_figure
 
-__all__ = ["INSTANCES", "NAME", "PRECISION", "best_k_verdict", "compute", "main", "plot", "tolerance_verdict"]
+__all__ = ["INSTANCES", "NAME", "PRECISION", "best_k_verdict", "compute", "main", "plan_zscores", "plot",
+           "tolerance_verdict"]
 
 NAME = "fig_budget"
 USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
@@ -362,6 +363,22 @@ def _head_closure(size: dict[str, Any], runner: Runner) -> tuple[dict[str, Any],
     return data, ok, note
 
 
+def plan_zscores(rows: list[dict[str, Any]], results: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], float, bool]:
+    r"""The per-``k`` check against the plan: each measured mean final gap's z-score against the planned gap.
+
+    ``rows``: the plan's table (``k``, ``gap``); ``results``: :func:`_budget_runs`'s ``{"mean", "sd", "runs"}`` per
+    row. Returns the measured rows ``{"k", "mean", "se", "z"}``, the threshold :math:`z` (two-sided, Bonferroni
+    over the ``k`` and the best-``k`` comparison, family-wise ``FAMILY_ALPHA``) and whether every :math:`|z| \le z`.
+    """
+    z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * (len(rows) + 1)))
+    measured = []
+    for row, res in zip(rows, results, strict=True):
+        se = res["sd"] / math.sqrt(res["runs"])
+        measured.append({"k": row["k"], "mean": res["mean"], "se": se,
+                         "z": (res["mean"] - row["gap"]) / se if se > 0 else math.inf})
+    return measured, z, all(abs(m["z"]) <= z for m in measured)
+
+
 def best_k_verdict(measured: list[dict[str, Any]], planned_k: int, z: float) -> dict[str, Any]:
     r"""Whether the planned ``k`` is the measured best, or within what the runs resolve of it.
 
@@ -408,13 +425,7 @@ def compute(profile: str = "default", *, runner: Runner | None = None) -> dict[s
             entry = out[name][label]
             mine = [res for res, w in zip(results, where, strict=True) if w == (name, label)]
             rows = entry["prediction"]["rows"]
-            z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * (len(rows) + 1)))
-            measured = []
-            for row, res in zip(rows, mine, strict=True):
-                se = res["sd"] / math.sqrt(res["runs"])
-                measured.append({"k": row["k"], "mean": res["mean"], "se": se,
-                                 "z": (res["mean"] - row["gap"]) / se if se > 0 else math.inf})
-            ok_curve = all(abs(m["z"]) <= z for m in measured)
+            measured, z, ok_curve = plan_zscores(rows, mine)
             best = best_k_verdict(measured, entry["prediction"]["best_k"], z)
             rel_plan = max(abs(m["mean"] - row["gap"]) / m["mean"] for m, row in zip(measured, rows, strict=True))
             entry["measured"] = {"rows": measured, "best_k": best["best_k"],

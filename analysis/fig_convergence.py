@@ -109,13 +109,17 @@ def _subsample(T: int) -> np.ndarray:
     return np.unique(np.r_[np.arange(min(T, 20) + 1), np.linspace(0, T, PLOT_POINTS).round().astype(int)])
 
 
-def run_zo(k: int, runs: int, accuracy: float, loss_star: float) -> dict[str, Any]:
-    """One task: ``runs`` ZO-GD runs with ``k`` directions for the C11 horizon; the mean-ratio summary."""
+def run_zo(k: int, runs: int, accuracy: float, loss_star: float, seed: int | None = None) -> dict[str, Any]:
+    """One task: ``runs`` ZO-GD runs with ``k`` directions for the C11 horizon; the mean-ratio summary.
+
+    ``seed`` (None: the figure's own runs) gives other runs of the same experiment (the power study, tests/power.py).
+    """
     p, x0 = instance()
     gap0 = p.loss(x0) - loss_star
     steps = int(zs.iteration_bound(p, x0, k, DISTRIBUTION, accuracy * gap0, loss_star=loss_star))
+    stream = [INSTANCE_SEED, k] if seed is None else [INSTANCE_SEED, k, seed]
     traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=zs.step_size(p, k, DISTRIBUTION), k=k, eps=EPS,
-                          distribution=DISTRIBUTION, rng=np.random.default_rng([INSTANCE_SEED, k]))
+                          distribution=DISTRIBUTION, rng=np.random.default_rng(stream))
     rho = zs.rate_bound(p, k, DISTRIBUTION)
     gaps = traj.losses - loss_star
     bound = rho ** np.arange(steps + 1) * gap0  # C11: ρ^t Δ₀

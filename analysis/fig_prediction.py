@@ -38,7 +38,7 @@ from zosoftmax.reproducible import rounded
 
 from ._common import Runner, as_runner, pooled, run_figure
 
-__all__ = ["INSTANCES", "NAME", "compute", "main", "plot"]
+__all__ = ["INSTANCES", "NAME", "compute", "curve_zscores", "main", "plot"]
 
 NAME = "fig_prediction"
 # Stored precision of the JSON (zosoftmax.io.canonical; docs/reproducibility.md), measured between BLAS kernels on
@@ -148,6 +148,12 @@ def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
+def curve_zscores(curve: dict[str, Any], times: list[int]) -> np.ndarray:
+    """The verdict's statistic: (measured mean gap - predicted) / SE at ``times`` (compared with ``z_threshold``)."""
+    mean, se, pred = (np.asarray(curve[key]) for key in ("mean", "se", "predicted"))
+    return (mean[times] - pred[times]) / se[times]
+
+
 def _sweep_point(name: str, fraction: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
     """Measured and predicted gap after ``steps`` over the initial gap at lr = fraction · max_stable_lr."""
     p, _, loss_star, model = _solved(name)
@@ -220,8 +226,8 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     for i, name in enumerate(INSTANCES):
         c = curves[i]
         times = compared[name]
-        mean, se, pred = (np.asarray(c[key]) for key in ("mean", "se", "predicted"))
-        zscores = (mean[times] - pred[times]) / se[times]
+        mean, pred = np.asarray(c["mean"]), np.asarray(c["predicted"])
+        zscores = curve_zscores(c, times)
         rel_err = np.abs(mean[times] - pred[times]) / pred[times]
         within = bool(np.all(np.abs(zscores) <= z))
         curves_ok &= within

@@ -50,8 +50,9 @@ def _factor_samples(dist: str, k: int, m: int, seed: int) -> list[float]:
     return (np.sum(G * G, axis=1) / float(g @ g)).tolist()
 
 
-def _experiment(dist: str, k: int, m: int, seeds: int) -> dict[str, Any]:
-    per_seed = [np.asarray(_factor_samples(dist, k, m, s)) for s in range(seeds)]
+def _experiment(dist: str, k: int, m: int, seeds: int, first_seed: int = 0) -> dict[str, Any]:
+    """Pooled mean and standard error over seeds ``first_seed .. first_seed + seeds - 1`` (tests/power.py: fresh)."""
+    per_seed = [np.asarray(_factor_samples(dist, k, m, s)) for s in range(first_seed, first_seed + seeds)]
     pooled = np.concatenate(per_seed)
     return {"seed_means": [float(v.mean()) for v in per_seed], "mean": float(pooled.mean()),
             "se": float(pooled.std(ddof=1) / np.sqrt(pooled.size)), "samples": int(pooled.size)}

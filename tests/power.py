@@ -1,5 +1,9 @@
 r"""Statistical power of the Monte-Carlo criteria, measured: ``python -m tests.power`` -> docs/power.{md,json}.
 
+Three parts: the inventory of every Monte-Carlo criterion of the figures and the tests (file, line, statistic, null,
+nominal level; :data:`tests.power_criteria.INVENTORY`), the figures' and the slow tier's criteria measured over
+``SEEDS`` fresh seeds (:func:`tests.power_criteria.measure_all`), and, below, the fast tier's C8/C9 moment check.
+
 For each criterion :math:`|\bar X - \mu| \le z\,\sigma/\sqrt m` (+ roundoff) of the fast tier's C8/C9 check
 (:func:`tests.test_moments.second_moment_statistics`, ``m = M_FAST``, ``z = Z_SCORE = 5``) and each dimension, over
 ``SEEDS`` fresh seeds (disjoint from the tests' own):
@@ -22,16 +26,19 @@ calibration.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scipy import stats
 
+from tests import power_criteria
 from tests.test_moments import M_FAST, MC_DIMS, Z_SCORE, second_moment_statistics
 
-__all__ = ["PLANTED", "SEEDS", "compute", "main"]
+__all__ = ["PLANTED", "SEEDS", "compute", "compute_moments", "main"]
 
 SEEDS = 200
 SEED0 = 50_000  # fresh seeds: the tests use 1000 + d and 2000 + d
@@ -81,7 +88,7 @@ def _row(name: str, distribution: str, d: int, runs: list[tuple[float, float, fl
     return row
 
 
-def compute(seeds: int = SEEDS, dims: tuple[int, ...] = MC_DIMS) -> list[dict[str, Any]]:
+def compute_moments(seeds: int = SEEDS, dims: tuple[int, ...] = MC_DIMS) -> list[dict[str, Any]]:
     """One row per (statistic, distribution, d): null rejections, calibration, power, smallest effect."""
     rows = []
     for distribution in ("gaussian", "sphere"):
@@ -98,12 +105,61 @@ def _fmt(x: float | None, digits: int = 3) -> str:
     return "–" if x is None else f"{x:.{digits}g}"
 
 
-def _markdown(rows: list[dict[str, Any]], seeds: int) -> str:
+def _cell(text: str) -> str:
+    """A markdown table cell: every ``|`` (as in a norm) escaped so that it does not end the cell."""
+    return text.replace("|", "\\|")
+
+
+def _criteria_markdown(inventory: list[dict[str, Any]], criteria: list[dict[str, Any]]) -> list[str]:
+    out = ["## Inventory: every Monte-Carlo criterion", "",
+           "| where | statistic | null | nominal level | measured |", "|---|---|---|---|---|"]
+    out += [f"| `{r['where']}` | {_cell(r['statistic'])} | {_cell(r['null'])} | {_cell(r['level'])} | "
+            f"{_cell(r['measured'])} |" for r in inventory]
+    out += ["", "## The figures' and the slow tier's criteria, over fresh seeds", "",
+            "Each row calls the figure's or the test's own code (tests/power_criteria.py). False rejections: the "
+            "honest code, against the nominal level, with the largest count the level allows at those seeds "
+            f"(binomial, one-sided {power_criteria.ALPHA_CHECK:g}). Power: the fraction of seeds on which the planted "
+            "error (planted in a child process) is rejected. Smallest effect: (z + 1.282) SE at the most sensitive "
+            "comparison (normal approximation).", "",
+            "| criterion | size | false rej. (limit) | nominal | planted error | power | smallest effect | wall s |",
+            "|---|---|---:|---:|---|---:|---|---:|"]
+    for r in criteria:
+        effect = "–" if r["smallest_effect"] is None else f"{r['smallest_effect']:.3g} ({r['smallest_effect_text']})"
+        null_seeds = r.get("null_seeds", r["seeds"])
+        out.append(f"| **{r['id']}**: {_cell(r['criterion'])} | {_cell(r['size'])} | "
+                   f"{r['null_rejections']}/{null_seeds} ({r['null_limit']}) | {r['nominal']:.2g} | "
+                   f"{_cell(r['planted'])} | {r['power']:.2f} | {_cell(effect)} | "
+                   f"{'in the row above' if r['wall_seconds'] == 0 else format(r['wall_seconds'], '.0f')} |")
+    above = [r for r in criteria if r["null_limit"] is not None and r["null_rejections"] > r["null_limit"]]
+    if above:
+        out += ["", "Above their nominal level (findings, not tolerated by widening anything; the slow tier requires "
+                "every other criterion within its limit, and these to stay above their level until fixed):", ""]
+        out += [f"- **{r['id']}**: {r['null_rejections']}/{r.get('null_seeds', r['seeds'])} rejections under the "
+                f"honest code, nominal {r['nominal']:.2g}: "
+                f"{power_criteria.ABOVE_LEVEL.get(r['id'], 'not yet explained')}." for r in above]
+    notes = [r for r in criteria if r.get("note")]
+    if notes:
+        out += ["", "Findings and notes:", ""] + [f"- **{r['id']}**: {r['note']}." for r in notes]
+    return out
+
+
+def _markdown(rows: list[dict[str, Any]], seeds: int, inventory: list[dict[str, Any]],
+              criteria: list[dict[str, Any]], cpu: dict[str, float]) -> str:
     out = [
         "# Statistical power of the Monte-Carlo criteria",
         "",
         "Generated by `python -m tests.power` (asserted by the slow tier, `tests/test_slow_power.py`); do not edit by",
-        f"hand. Criterion: the fast tier's C8/C9 check `|mean − exact| ≤ {Z_SCORE:g}·σ/√m` + roundoff "
+        f"hand. The whole measurement took {cpu['wall_s']:.0f} s wall "
+        + ("in one run" if cpu.get("one_run") else "(the sum of the rows' wall times below, measured in separate runs)")
+        + f", {cpu['moments_wall_s']:.0f} s of it the moment table, on 2 cores with a load average of "
+        f"{cpu.get('load_average', float('nan')):.1f} from other work at its start; "
+        "`python -m tests.power --only ID,...` reruns only the rows named.",
+        "",
+        *_criteria_markdown(inventory, criteria),
+        "",
+        "## The fast tier's C8/C9 moment check",
+        "",
+        f"Criterion: `|mean − exact| ≤ {Z_SCORE:g}·σ/√m` + roundoff "
         f"(`tests/test_moments.py::second_moment_statistics`, m = {M_FAST}), over {seeds} fresh seeds per row.",
         f"Null: rejections at z = {Z_SCORE:g} (nominal {2 * stats.norm.sf(Z_SCORE):.1e}) and, as a calibration, at "
         f"z = {Z_CAL:g} (nominal {100 * 2 * stats.norm.sf(Z_CAL):.2f}%). Smallest effect: "
@@ -117,13 +173,43 @@ def _markdown(rows: list[dict[str, Any]], seeds: int) -> str:
         cal = "σ = 0" if r["calibration_rejections"] is None else f"{r['calibration_rejections']}/{r['seeds']}"
         planted = r.get("planted", "")
         out.append(
-            f"| {r['statistic']} | {r['distribution']} | {r['d']} | {r['null_rejections']}/{r['seeds']} | {cal} | "
+            f"| {_cell(r['statistic'])} | {r['distribution']} | {r['d']} | "
+            f"{r['null_rejections']}/{r['seeds']} | {cal} | "
             f"{_fmt(r['smallest_effect'])} ({_fmt(r['smallest_effect_relative'], 2)}) | "
             f"{_fmt(r['power_at_smallest_effect'], 2)} | {planted} | "
             f"{_fmt(r.get('planted_effect'))} | {'' if 'power' not in r else format(r['power'], '.2f')} |")
-    out += ["", "Not yet measured here (issue 19 item 4, open): the slow tier's descent/bias criteria",
-            "(`tests/test_slow_descent_bias.py`) and the figures' criteria (`analysis/fig_*.py`).", ""]
+    out.append("")
     return "\n".join(out)
+
+
+def compute(seeds: int = SEEDS, only: tuple[str, ...] | None = None,
+            previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything docs/power.{md,json} shows: inventory, the criteria rows, the moment rows, and the time.
+
+    ``only``: recompute just these criteria rows (ids of :func:`tests.power_criteria.measure_all`) and take every
+    other row, and the moment rows, from ``previous`` (the committed docs/power.json), so that one changed criterion
+    does not rerun the whole study. The time reported is the sum of the rows' own wall times.
+    """
+    inventory = power_criteria.inventory()  # first: a stale anchor fails before the measurement, not after
+    load = os.getloadavg()[0]
+    wall = time.perf_counter()
+    criteria = power_criteria.measure_all(seeds, only)
+    if only is None or previous is None:
+        t0 = time.perf_counter()
+        moments = compute_moments(seeds)
+        moments_wall = time.perf_counter() - t0
+        total = time.perf_counter() - wall  # one run of everything, as measured
+    else:
+        fresh = {r["id"]: r for r in criteria}
+        order = [r["id"] for r in previous["criteria"]] + [i for i in fresh if i not in
+                                                           {r["id"] for r in previous["criteria"]}]
+        old = {r["id"]: r for r in previous["criteria"]}
+        criteria = [fresh.get(i, old.get(i)) for i in order]
+        moments, moments_wall = previous["moments"], previous["time"]["moments_wall_s"]
+        total = moments_wall + sum(r["wall_seconds"] for r in criteria)  # rows measured in separate runs
+    return {"seeds": seeds, "inventory": inventory, "criteria": criteria, "moments": moments,
+            "time": {"wall_s": total, "moments_wall_s": moments_wall, "load_average": load,
+                     "one_run": only is None or previous is None}}
 
 
 def _write(path: Path, text: str) -> None:
@@ -134,14 +220,30 @@ def _write(path: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Write docs/power.{md,json}."""
+    argv = list(argv or [])
+    only = None
+    if "--only" in argv:  # python -m tests.power --only id1,id2: recompute these rows, keep the others
+        i = argv.index("--only")
+        only = tuple(argv[i + 1].split(","))
+        del argv[i:i + 2]
+    if "--render" in argv:  # python -m tests.power --render: docs/power.md again from docs/power.json, no measuring
+        data = json.loads((ROOT / "docs" / "power.json").read_text())
+        _write(ROOT / "docs" / "power.md", _markdown(data["moments"], data["seeds"], data["inventory"],
+                                                     data["criteria"], data["time"]))
+        return 0
     seeds = int(argv[0]) if argv else SEEDS
-    rows = compute(seeds)
-    text = json.dumps({"seeds": seeds, "rows": rows}, indent=1, ensure_ascii=False, default=float)
+    previous = json.loads((ROOT / "docs" / "power.json").read_text()) if only else None
+    data = compute(seeds, only, previous)
+    text = json.dumps(data, indent=1, ensure_ascii=False, default=float)
     _write(ROOT / "docs" / "power.json", text + "\n")
-    _write(ROOT / "docs" / "power.md", _markdown(rows, seeds))
-    low = [r for r in rows if r.get("power", 1.0) < 0.9]
-    print(f"docs/power.md: {len(rows)} rows, {len(low)} planted errors with power < 0.9"
-          + "".join(f"\n  {r['statistic']} {r['distribution']} d={r['d']}: {r['power']:.2f}" for r in low))
+    _write(ROOT / "docs" / "power.md", _markdown(data["moments"], seeds, data["inventory"], data["criteria"],
+                                                 data["time"]))
+    low = [r for r in data["moments"] if r.get("power", 1.0) < 0.9]
+    low += [r for r in data["criteria"] if r["power"] is not None and r["power"] < 0.9]
+    high = [r for r in data["criteria"] if r["null_rejections"] > r["null_limit"]]
+    print(f"docs/power.md: {len(data['criteria'])} criteria, {len(data['moments'])} moment rows; "
+          f"{len(low)} planted errors with power < 0.9, {len(high)} criteria above their level; "
+          f"{data['time']['wall_s']:.0f} s wall")
     return 0
 
 

@@ -38,18 +38,22 @@ def test_descent_on_softmax_large_monte_carlo(case, distribution, eta_scale, see
            label="softmax MC descent ratio")
 
 
-@settings(max_examples=30)
-@given(S.instance_and_point(d=(1, 6)), st.sampled_from(["gaussian", "sphere"]), S.eps_values, S.seeds)
-def test_bias_gaussian_sphere_large_monte_carlo(case, distribution, eps, seed):
-    r"""C7 (Gaussian, sphere): :math:`\|\overline{D}\| \le` ``bias_bound`` :math:`+ z\sigma/\sqrt m` (+ roundoff)."""
-    p, x = case
+def bias_statistic(p: zs.SoftmaxRegression, x: np.ndarray, distribution: str, eps: float, seed: int | list[int],
+                   m: int = M_SLOW_BIAS) -> dict[str, float]:
+    r"""C7's Monte-Carlo check at one point: :math:`\|\overline{D}\|` over ``m`` directions, the bound, the tolerance.
+
+    ``bias`` is the norm of the mean of :math:`D_j = (s_j - z_j^\top\nabla L)z_j` (:math:`s_j` the central
+    quotient), ``bound`` :func:`zosoftmax.bias_bound`, and the check is ``bias <= bound + tolerance`` with
+    ``tolerance`` :math:`= z\sigma/\sqrt m` + roundoff (``sigma``: the upper bound of the module docstring).
+    Also used by the power study (tests/power_criteria.py).
+    """
     d = p.d
     g = p.gradient(x)
     m3 = zs.third_derivative_bound(p)
     rng = np.random.default_rng(seed)
     total, rounding = np.zeros(d), 0.0
-    for start in range(0, M_SLOW_BIAS, 50_000):
-        Z = zs.sample_directions(min(50_000, M_SLOW_BIAS - start), d, distribution, rng)
+    for start in range(0, m, 50_000):
+        Z = zs.sample_directions(min(50_000, m - start), d, distribution, rng)
         s = zs.projected_gradients(p, x, Z, eps=eps)
         total += Z.T @ (s - Z @ g)  # sum of D_j = (s_j - z_j'g) z_j
         r = np.linalg.norm(Z, axis=1)
@@ -57,7 +61,15 @@ def test_bias_gaussian_sphere_large_monte_carlo(case, distribution, eps, seed):
         rounding = max(rounding, float(np.max((2 * delta_l / eps + S.gradient_rounding(p, x) * r) * r)))
     e8 = d * (d + 2) * (d + 4) * (d + 6) if distribution == "gaussian" else d**4
     sigma = eps**2 / 6 * m3 * math.sqrt(e8)
-    bound = zs.bias_bound(p, eps, distribution, "central")
-    bias = np.linalg.norm(total / M_SLOW_BIAS)
-    target(float(bias / bound), label="MC central bias / bias_bound")
-    assert bias <= bound + Z_SCORE * sigma / math.sqrt(M_SLOW_BIAS) + rounding
+    return {"bias": float(np.linalg.norm(total / m)), "bound": float(zs.bias_bound(p, eps, distribution, "central")),
+            "tolerance": Z_SCORE * sigma / math.sqrt(m) + rounding, "sigma": sigma, "rounding": rounding}
+
+
+@settings(max_examples=30)
+@given(S.instance_and_point(d=(1, 6)), st.sampled_from(["gaussian", "sphere"]), S.eps_values, S.seeds)
+def test_bias_gaussian_sphere_large_monte_carlo(case, distribution, eps, seed):
+    r"""C7 (Gaussian, sphere): :math:`\|\overline{D}\| \le` ``bias_bound`` :math:`+ z\sigma/\sqrt m` (+ roundoff)."""
+    p, x = case
+    out = bias_statistic(p, x, distribution, eps, seed)
+    target(out["bias"] / out["bound"], label="MC central bias / bias_bound")
+    assert out["bias"] <= out["bound"] + out["tolerance"]
