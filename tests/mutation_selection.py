@@ -23,7 +23,7 @@ SELECTION: dict[str, tuple[str, ...]] = {
     "bounds": ("test_bounds", "test_descent", "test_invariances", *_COMMON),
     "prediction": ("test_prediction", "test_moments", *_COMMON),
     "optimize": ("test_optimize", "test_fast_paths", "test_descent", *_COMMON),
-    "attention": ("test_attention", "test_attention_head", *_COMMON),
+    "attention": ("test_attention_model", "test_attention_head", *_COMMON),
 }
 
 
