@@ -17,12 +17,13 @@ __all__ = ["SELECTION", "pytest_collection_modifyitems"]
 
 _COMMON = ("test_validation", "test_guards", "test_mutation_kills")
 SELECTION: dict[str, tuple[str, ...]] = {
-    "problem": ("test_derivatives", "test_invariances", "test_api", "test_fast_paths", *_COMMON),
-    "estimators": ("test_moments", "test_bias", "test_fast_paths", "test_descent", *_COMMON),
-    "bias": ("test_bias", "test_bias_sharp", *_COMMON),
-    "bounds": ("test_bounds", "test_descent", "test_invariances", *_COMMON),
-    "prediction": ("test_prediction", "test_moments", *_COMMON),
-    "optimize": ("test_optimize", "test_fast_paths", "test_descent", *_COMMON),
+    "problem": ("test_derivatives", "test_invariances", "test_api", "test_fast_paths", "test_rows", *_COMMON),
+    "estimators": ("test_moments", "test_bias", "test_fast_paths", "test_descent", "test_noise", *_COMMON),
+    "bias": ("test_bias", "test_bias_sharp", "test_rows", *_COMMON),
+    "bounds": ("test_bounds", "test_descent", "test_invariances", "test_rows", *_COMMON),
+    "prediction": ("test_prediction", "test_moments", "test_plan", "test_thresholds", "test_closure", "test_noise",
+                   "test_rows", *_COMMON),
+    "optimize": ("test_optimize", "test_fast_paths", "test_descent", "test_noise", *_COMMON),
     "attention": ("test_attention_model", "test_attention_head", *_COMMON),
 }
 
