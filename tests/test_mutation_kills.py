@@ -7,6 +7,8 @@ new test here is picked up by an incremental ``mutmut run``.
 from __future__ import annotations
 
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
@@ -338,3 +340,178 @@ def test_newton_starts_where_it_is_told_and_stops_at_the_minimum():
     assert np.linalg.norm(p.gradient(run.x)) <= 1e-13 * g0
     assert run.losses[-1] <= run.losses[0]
     assert np.all(np.diff(run.losses) <= 0)  # damped: the loss never increases
+
+
+# ============================================================================== prediction.py (C13, C15, C16)
+_QP = zs.Quadratic(np.diag([1.0, 0.25]), np.array([0.5, -1.0]))  # lambda = 1, 1/4; x* = (0.5, -1)
+_FLAT = zs.Quadratic(np.zeros((2, 2)), np.zeros(2))  # H = 0: no direction feeds back
+_X0P = np.array([1.5, 1.0])
+# A softmax instance whose Hessian is exactly 0 at x_sat = (1000,): logits (1000, 0) give f = (1, 0) to the last bit
+# (exp(-1000) underflows to 0), b = f, so c = 0 and S = diag(f) - ff' = 0: B = 0 and no regularizer.
+_SAT = zs.SoftmaxRegression(np.array([[1.0], [0.0]]), np.array([1.0, 0.0]))
+_X_SAT = np.array([1000.0])
+
+
+
+@pytest.mark.parametrize(
+    ("argname", "fn"),
+    [
+        ("lr", lambda: zs.lyapunov_exponent(_QP, 0.0)),
+        ("k", lambda: zs.lyapunov_exponent(_QP, 0.1, 0)),
+        ("distribution", lambda: zs.lyapunov_exponent(_QP, 0.1, 1, "cauchy")),
+        ("runs", lambda: zs.lyapunov_exponent(_QP, 0.1, runs=0)),
+        ("steps", lambda: zs.lyapunov_exponent(_QP, 0.1, steps=0)),
+        ("k", lambda: zs.almost_sure_lr(_QP, 0)),
+        ("distribution", lambda: zs.almost_sure_lr(_QP, 1, "cauchy")),
+        ("runs", lambda: zs.almost_sure_lr(_QP, runs=0)),
+        ("steps", lambda: zs.almost_sure_lr(_QP, steps=0)),
+        ("z", lambda: zs.almost_sure_lr(_QP, z=0.0)),
+        ("k", lambda: zs.max_stable_lr(_QP, 0)),
+        ("distribution", lambda: zs.max_stable_lr(_QP, 1, "cauchy")),
+        ("sense", lambda: zs.max_stable_lr(_QP, sense="typical")),
+        ("steps", lambda: zs.gd_gap_curve(_QP, _X0P, steps=0, lr=0.1)),
+        ("lr", lambda: zs.gd_gap_curve(_QP, _X0P, steps=2, lr=-0.1)),
+        ("problem", lambda: zs.gd_gap_curve("a problem", _X0P, steps=2, lr=0.1)),
+        ("x0", lambda: zs.gd_gap_curve(_QP, np.zeros(3), steps=2, lr=0.1)),
+        ("x0", lambda: zs.gd_gap_curve(_QP, np.array([0.0, np.nan]), steps=2, lr=0.1)),
+        ("x_star", lambda: zs.gd_gap_curve(_QP, _X0P, steps=2, lr=0.1, x_star=np.zeros(2))),
+        ("steps", lambda: zs.expected_gap_curve(_QP, _X0P, steps=0, lr=0.1)),
+        ("lr", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.0)),
+        ("k", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, k=0)),
+        ("distribution", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, distribution="cauchy")),
+        ("scheme", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, scheme="backward")),
+        ("model", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, model="global")),
+        ("noise", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, noise=-1.0, eps=1e-3)),
+        ("eps", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, noise=1.0)),
+        ("eps", lambda: zs.expected_gap_curve(_QP, _X0P, steps=2, lr=0.1, eps=0.0)),
+        ("problem", lambda: zs.expected_gap_curve("a problem", _X0P, steps=2, lr=0.1)),
+        ("x0", lambda: zs.expected_gap_curve(_QP, np.zeros(3), steps=2, lr=0.1)),
+        ("budget", lambda: zs.plan(_QP, _X0P, budget=0)),
+        ("budget", lambda: zs.plan(_QP, _X0P, budget=1)),
+        ("distribution", lambda: zs.plan(_QP, _X0P, budget=8, distribution="cauchy")),
+        ("scheme", lambda: zs.plan(_QP, _X0P, budget=8, scheme="backward")),
+        ("eps", lambda: zs.plan(_QP, _X0P, budget=8, eps=0.0)),
+        ("problem", lambda: zs.plan("a problem", _X0P, budget=8)),
+        ("x0", lambda: zs.plan(_QP, np.zeros(3), budget=8)),
+        ("ks", lambda: zs.plan(_QP, _X0P, budget=8, ks=[1, 0])),
+        ("H", lambda: zs.Quadratic(np.ones((2, 3)), np.zeros(2))),
+        ("x_star", lambda: zs.Quadratic(np.eye(2), np.zeros(3))),
+    ],
+)
+def test_prediction_names_the_bad_argument_first(argname, fn):
+    """House rule: a ValueError starts with the argument it names (each entry point of prediction.py)."""
+    with pytest.raises(ValueError, match=rf"^{argname}\b"):  # the message starts with the argument
+        fn()
+
+
+def _gd_gaps(q: zs.Quadratic, x0: np.ndarray, steps: int, lr: float) -> np.ndarray:
+    """The gaps q(x_t) of gradient descent itself, x_{t+1} = x_t - lr grad q(x_t) (the iteration, not the formula)."""
+    x, out = x0.copy(), []
+    for _ in range(steps + 1):
+        out.append(q.loss(x))
+        x = x - lr * q.gradient(x)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("lr", [0.3, 1.5, 2.5])
+def test_gd_gap_curve_is_the_loss_of_gradient_descent(lr):
+    r"""C13/C15 baseline: the closed form is the loss along GD's iterates, t = 0..steps (steps + 1 values).
+
+    ``lr = 2.5`` is above :math:`2/\lambda_{\max} = 2` (the gap grows). Rounding: each step multiplies by
+    :math:`(1 - \eta\lambda)^2` with relative error a few u per step, 12 steps: rel 1e-12 is far above it.
+    """
+    got = zs.gd_gap_curve(_QP, _X0P, steps=12, lr=lr)
+    assert got.shape == (13,)
+    np.testing.assert_allclose(got, _gd_gaps(_QP, _X0P, 12, lr), rtol=1e-12, atol=0)
+
+
+def test_gd_gap_curve_leaves_floats_range_as_the_math_under_any_errstate():
+    r"""Past float64's range the curve's terms are 0 (underflow) or inf (overflow), whatever the caller's errstate.
+
+    :math:`\lambda = (1, 1/4)`, :math:`\eta = 12`: the factors :math:`(1-\eta\lambda)^2 = 121` and :math:`4` per step:
+    at t = 600 both overflow; with :math:`\eta = 0.5` the factors :math:`1/4` and :math:`(7/8)^2` underflow one term.
+    """
+    with np.errstate(over="raise", under="raise"):
+        grow = zs.gd_gap_curve(_QP, _X0P, steps=600, lr=12.0)
+        shrink = zs.gd_gap_curve(_QP, _X0P, steps=600, lr=0.5)
+    assert math.isinf(grow[-1])
+    assert np.all(np.isfinite(grow[:10]))
+    assert np.all(np.isfinite(shrink))
+    assert shrink[-1] > 0
+
+
+def test_the_local_model_is_centred_at_the_x_star_given():
+    r"""An explicit ``x_star`` is the model's centre: started there, GD's model gap is 0 at every step.
+
+    With a regularizer the Hessian is positive definite everywhere, so any point is accepted as a centre; the true
+    minimizer (``x_star=None``: Newton's) is another point, from which the gap at ``x0`` is not 0.
+    """
+    p = zs.SoftmaxRegression(np.array([[1.0, 0.5], [-0.3, 0.8], [0.2, -1.0]]), np.array([0.2, 0.3, 0.5]),
+                             np.full(3, 1.0))
+    z = np.array([0.7, -0.4])
+    assert np.all(zs.gd_gap_curve(p, z, steps=3, lr=0.1, x_star=z) == 0.0)
+    assert zs.gd_gap_curve(p, z, steps=3, lr=0.1)[0] > 0.0
+
+
+def test_a_flat_model_has_exponent_zero_and_no_threshold():
+    r"""C16 on :math:`H = 0`: nothing feeds back, the Lyapunov exponent is exactly 0 with 0 error, no step is unstable.
+
+    For a Quadratic, and for a softmax instance at a point where its Hessian is exactly 0 (``_SAT``, ``_X_SAT``): the
+    exponent there is that of the model at the ``x_star`` given, not at Newton's minimizer.
+    """
+    assert zs.lyapunov_exponent(_FLAT, 0.5) == (0.0, 0.0)
+    assert zs.lyapunov_exponent(_SAT, 0.5, x_star=_X_SAT) == (0.0, 0.0)
+    assert zs.almost_sure_lr(_FLAT) == (math.inf, math.inf, math.inf)
+    assert zs.max_stable_lr(_FLAT) == math.inf
+    assert np.all(zs.expected_gap_curve(_FLAT, _X0P, steps=3, lr=0.5) == 0.0)
+
+
+def test_a_one_eigenvalue_model_has_a_negative_exponent_below_the_threshold():
+    r"""C16 with r = 1 (one positive eigenvalue of H): below :math:`\eta^*` the Lyapunov exponent is < 0.
+
+    By Jensen :math:`2\gamma \le \log\rho < 0` for :math:`\eta < \eta^*`; at :math:`\eta = \eta^*/2` with 64 chains of
+    200 steps the estimate is negative by many standard errors (a random sign would pass half the time, not always).
+    """
+    one = zs.Quadratic(np.diag([2.0, 0.0]), np.zeros(2))
+    eta = 0.5 * zs.max_stable_lr(one)
+    gam, se = zs.lyapunov_exponent(one, eta, runs=64, steps=200)
+    assert gam + 5 * se < 0
+
+
+def test_lyapunov_defaults_are_one_gaussian_direction_and_seed_zero():
+    """The documented defaults k = 1, Gaussian and rng = 0: the default call is the explicit one, bit for bit."""
+    kw = {"runs": 3, "steps": 20}
+    assert zs.lyapunov_exponent(_QP, 0.3, **kw) == zs.lyapunov_exponent(_QP, 0.3, 1, "gaussian", rng=0, **kw)
+    assert zs.lyapunov_exponent(_QP, 0.3, **kw) != zs.lyapunov_exponent(_QP, 0.3, 2, **kw)
+
+
+def test_the_domain_message_quotes_a_bound_that_is_inside_the_domain():
+    r"""The out-of-domain message's advice is right: every point with max|w_i y_i| below the quoted value has a loss.
+
+    :math:`\tfrac12\|w\circ y\|^2 \le \tfrac{mn}2\max|w_iy_i|^2`, so below :math:`\sqrt{f_{\max}/(mn)}` the
+    regularizer is at most :math:`f_{\max}/2`: representable. The quoted number is read from the message.
+    """
+    p = zs.SoftmaxRegression(np.eye(3), np.full(3, 1 / 3), np.ones(3))
+    with pytest.raises(ValueError, match=r"^x ") as info:
+        p.loss(np.full(3, 1e200))
+    bound = float(re.search(r"below ([0-9.e+]+)", str(info.value)).group(1))
+    assert np.isfinite(p.loss(np.full(3, 0.999 * bound)))
+
+
+def test_closure_curve_stops_at_inf_once_its_mean_path_runs_away():
+    """The closure's curve is finite up to the step where the mean path leaves float range, and inf after it.
+
+    On a quadratic with lr = 40 (40 times 2/lambda_max) the mean m_t - x* grows 39-fold a step and passes 1e150 near
+    t = 95: every value before is finite, every value after is inf (none is left unset or overwritten).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", zs.UnstableStepWarning)
+        with np.errstate(over="raise", invalid="raise"):
+            out = zs.expected_gap_curve(_QP, _X0P, steps=200, lr=40.0, model="closure")
+    assert out.shape == (201,)
+    finite = np.isfinite(out)
+    first_inf = int(np.argmin(finite))
+    assert 10 < first_inf < 200
+    assert np.all(finite[:first_inf])
+    assert np.all(np.isinf(out[first_inf:]))
+    assert np.all(np.diff(out[:first_inf]) > 0)  # the gap grows at every step on the way
