@@ -515,3 +515,96 @@ def test_closure_curve_stops_at_inf_once_its_mean_path_runs_away():
     assert np.all(finite[:first_inf])
     assert np.all(np.isinf(out[first_inf:]))
     assert np.all(np.diff(out[:first_inf]) > 0)  # the gap grows at every step on the way
+
+
+def test_the_planner_works_under_any_errstate_when_its_gaps_underflow():
+    r"""C16: the planner's gaps may fall below float64's range (exactly 0, as the math rounds): no underflow error.
+
+    :math:`\lambda = (1, 1/2)`, 6000 evaluations: the best gap is about :math:`10^{-400}`, which underflows to 0.
+    """
+    with np.errstate(under="raise"):
+        best = zs.plan(zs.Quadratic(np.diag([1.0, 0.5]), np.zeros(2)), np.ones(2), budget=6000)
+    assert 0.0 <= best.gap < 1e-300
+
+
+# ==================================================================================== optimize.py (C11, C12)
+def test_a_run_away_zo_gd_run_blames_the_step_not_eps():
+    """A run whose first step is accepted and whose logits then outgrow eps reports the guard's finding and lr advice.
+
+    lr = 1e16 throws x to ~1e15 in one step: the logits' rounding (u * 1e15 ~ 0.1) swamps eps * |Az| ~ 1.5e-3. The
+    message quotes what the guard saw (the loss cannot move) without the guard's own advice (a larger eps).
+    """
+    with pytest.raises(zs.DivergenceError, match=r"^the run diverged by step 1 with lr=1e\+16") as info:
+        zs.zo_gd(_P, np.zeros(2), steps=3, lr=1e16, rng=0)
+    message = str(info.value)
+    assert "its logits grew until eps=0.001 cannot move the loss in floating point" in message
+    assert "use eps >=" not in message
+    assert "use a smaller lr" in message
+
+
+def test_gd_records_one_loss_per_iterate():
+    """gd: losses[t] = L(x_t) for t = 0..steps, steps + 1 values (the last is the loss at the returned x)."""
+    run = zs.gd(_P, _X, steps=3, lr=0.1)
+    assert run.losses.shape == (4,)
+    assert run.losses[-1] == _P.loss(run.x)
+    assert run.losses[0] == _P.loss(_X)
+
+
+# ============================================================================== problem.py (C1, C14)
+def test_attention_is_the_softmax_of_each_row():
+    r"""C14: ``attention(x)`` is :math:`\mathrm{softmax}(A_ix)` per row (rows sum to 1), at moderate and huge ``x``."""
+    A = np.stack([_P.A, -_P.A])
+    p = zs.SoftmaxRegression(A, np.tile(_P.b, (2, 1)))
+    for x in (_X, np.array([3e300, -1e300])):
+        f = p.attention(x)
+        assert f.shape == (2, 3)
+        np.testing.assert_allclose(f.sum(axis=1), 1.0, rtol=4 * S.EPS_MACH)
+        if np.max(np.abs(x)) < 1e3:
+            np.testing.assert_allclose(f, zs.softmax(np.einsum("mnd,d->mn", A, x)), rtol=4 * S.EPS_MACH)
+    with pytest.raises(ValueError, match=r"^x "):
+        p.attention(np.zeros(3))
+
+
+# ==================================================================================== attention.py (C14)
+@pytest.fixture(scope="module")
+def bundled_model():
+    """The bundled model, loaded once (skipped without the ``[attention]`` extra)."""
+    pytest.importorskip("transformers", reason="the [attention] extra is not installed")
+    pytest.importorskip("torch", reason="the [attention] extra is not installed")
+    from zosoftmax import attention
+
+    return attention.load_model()
+
+
+def test_attention_head_runs_the_model_on_its_own_text(bundled_model):
+    r"""C14: ``attention_head(text=...)`` is the head of ``run_model(text)``: one query and one key per token.
+
+    "the cat sat" is 5 tokens with [CLS] and [SEP]. With a regularizer ``w`` the self-taught head still fits its
+    targets exactly (c = 0 at the pretrained x), so its loss there is the regularizer alone,
+    :math:`\tfrac12\|w\circ y\|^2` (rounding: a sum of 25 products, rel 1e-12 is far above it).
+    """
+    from zosoftmax import attention
+
+    w = np.full((5, 5), 0.5)
+    p, x = zs.attention_head(1, 2, "the cat sat", model=bundled_model, w=w)
+    ref, x_ref = zs.attention_head(1, 2, model=attention.run_model("the cat sat", model=bundled_model))
+    assert (p.m, p.n) == (5, 5)
+    assert np.array_equal(p.b, ref.b)
+    assert np.array_equal(x, x_ref)
+    assert np.array_equal(p.w, w)
+    y = p.logits(x)
+    assert p.loss(x) == pytest.approx(0.5 * float(np.sum((w * y) ** 2)), rel=1e-12)
+
+
+def test_attention_head_passes_the_model_and_the_token_limit_on(bundled_model, tmp_path):
+    """``model`` and ``max_tokens`` reach ``run_model``: a directory that is no model and a text over the limit fail.
+
+    The default limit is 128 tokens, [CLS] and [SEP] included: 126 words of one token each fit, 127 do not.
+    """
+    with pytest.raises(ValueError, match=r"^model "):
+        zs.attention_head(0, 0, "the cat", model=tmp_path)
+    with pytest.raises(ValueError, match=r"^text has 7 tokens"):
+        zs.attention_head(0, 0, "the cat sat on the", model=bundled_model, max_tokens=4)
+    with pytest.raises(ValueError, match=r"^text has 129 tokens"):
+        zs.attention_head(0, 0, " ".join(["a"] * 127), model=bundled_model)
+    assert zs.attention_head(0, 0, " ".join(["a"] * 126), model=bundled_model)[0].m == 128

@@ -781,10 +781,10 @@ def _final_gaps(lam: Array, s0: Array, steps: int, lrs: Array, k: int, c: float,
     q = (c * L**2 / k) * lam**2
     S = np.tile(s0, (lrs.size, 1))
     inj = None if unit is None else L**2 * unit
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore"):  # a gap below float64's range is 0, as it rounds, under any caller's errstate
         for _ in range(steps):
             S = D * S + np.sum(q * S, axis=1, keepdims=True) + (0.0 if inj is None else inj)
-    out: Array = 0.5 * S @ lam
+        out: Array = 0.5 * S @ lam
     return out
 
 
