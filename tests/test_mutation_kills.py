@@ -1,7 +1,9 @@
 r"""Tests written for mutants that survived ``make mutation`` (docs/mutation.md): each names the invariant it adds.
 
 They are ordinary fast-tier tests; mutmut's selection (``[tool.mutmut]`` in pyproject.toml) includes this file, so a
-new test here is picked up by an incremental ``mutmut run``.
+new test here is picked up by an incremental ``mutmut run``. The proof-agreement tests of ``tests/test_proofs.py``
+(the library's formulas against the proofs' symbolic results) are re-exported here, so that mutmut runs them for
+bounds.py's and estimators.py's mutants; outside mutmut, ``tests/mutation_selection.py`` drops these copies.
 """
 
 from __future__ import annotations
@@ -17,6 +19,17 @@ from hypothesis import strategies as st
 
 import zosoftmax as zs
 from tests import strategies as S
+from tests.test_proofs import (  # noqa: F401  (re-exported: mutmut runs them; the plain suite only in test_proofs)
+    test_B_and_hessian_are_the_proven_formula,
+    test_beta_constants_and_residual_bound_are_the_proven_ones,
+    test_beta_constants_dominate_the_exact_n2_suprema,
+    test_evaluations_are_the_counted_ones,
+    test_gamma_is_the_proven_one,
+    test_gradient_is_the_derivative,
+    test_second_moment_factor_is_the_proven_one,
+    test_second_moment_matrix_is_the_proven_one,
+    test_third_derivative_and_bias_bounds_are_the_proven_ones,
+)
 from zosoftmax import bias
 
 
@@ -608,3 +621,52 @@ def test_attention_head_passes_the_model_and_the_token_limit_on(bundled_model, t
     with pytest.raises(ValueError, match=r"^text has 129 tokens"):
         zs.attention_head(0, 0, " ".join(["a"] * 127), model=bundled_model)
     assert zs.attention_head(0, 0, " ".join(["a"] * 126), model=bundled_model)[0].m == 128
+
+
+# ======================================================================================== bounds.py (C5, C11, C14)
+def _head(m: int, D: int) -> zs.AttentionRegression:
+    """A small factored head: m queries of width D, n = 4 keys of width p = 2, w = 2 (W^2 - beta^- I > 0)."""
+    rng = np.random.default_rng(11)
+    b = rng.dirichlet(np.ones(4), size=m)
+    return zs.AttentionRegression.from_factors(rng.standard_normal((m, D)), rng.standard_normal((4, 2)), b,
+                                               np.full((m, 4), 2.0))
+
+
+def test_strong_convexity_of_a_head_is_that_of_its_dense_rows():
+    r"""C5 + C14: mu of a head is :math:`\lambda_{\min}` of its dense lower bound, computed on the reduced space.
+
+    m = 3 queries of width D = 2 span all of :math:`\mathbb R^D`: the reduction keeps every direction and mu > 0 is
+    the dense problem's (rel 1e-10: two eigensolvers of one 4x4 spectrum). m = 1 < D = 2: the reduction drops
+    directions in which the loss is flat, so there is no guarantee, mu = 0 exactly (the dense one is 0 up to rounding).
+    """
+    for m, D in ((3, 2), (1, 2)):
+        head = _head(m, D)
+        dense = zs.SoftmaxRegression(head.A, head.b, head.w)
+        mu_dense = float(np.linalg.eigvalsh(zs.hessian_lower_bound(dense))[0])
+        mu = zs.strong_convexity_bound(head)
+        if m >= D:
+            assert mu > 0
+            assert mu == pytest.approx(mu_dense, rel=1e-10)
+        else:
+            assert mu == 0.0
+            assert abs(mu_dense) < 1e-12
+
+
+def test_iteration_bound_without_a_pl_guarantee_is_infinite():
+    """C11: rho = 1 exactly when mu <= 0 (no regularizer, d > rank): no finite iteration count reaches the accuracy."""
+    p = zs.SoftmaxRegression(np.array([[1.0, 1.0], [0.0, 0.0], [-1.0, -1.0]]), np.array([0.2, 0.3, 0.5]))
+    assert zs.rate_bound(p, 1, "gaussian") == 1.0
+    assert zs.iteration_bound(p, np.array([1.0, 1.0]), 1, "gaussian", 1e-6, loss_star=0.0) == math.inf
+
+
+# ==================================================================================== attention.py (HeadArrays)
+def test_head_arrays_logits_check_the_query_weights(bundled_model):
+    """``HeadArrays.logits(Wq)`` validates ``Wq`` by name and shape; the pretrained ``Wq`` gives the default logits."""
+    from zosoftmax import attention
+
+    arr = attention.run_model("the cat", model=bundled_model).head(0, 0)
+    np.testing.assert_array_equal(arr.logits(arr.Wq), arr.logits())
+    with pytest.raises(ValueError, match=r"^Wq "):
+        arr.logits(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r"^Wq "):
+        arr.logits(np.full(arr.Wq.shape, np.nan))
