@@ -206,4 +206,40 @@ EQUIVALENT: dict[str, str] = {
         "a number quoted in the out-of-domain message: text only",
     "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | log10_y = float(np.log10(float(np.max(np.abs(y_top)))) + np.log10(float(np.max(s)))) -> log10_y = float(np.log10(float(np.max(np.abs(y_top)))) - np.log10(float(np.max(s))))":
         "a number quoted in the out-of-domain message: text only",
+    "zosoftmax.bounds.x_upper_spectrum | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(None), p.queries.astype(np.float64)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_upper_spectrum | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.estimators.x__sixth_gaussian | F: Array = (t * t + 2.0 * t2) * np.eye(H.shape[0]) + 4.0 * t * H + 8.0 * (H @ H) -> F: Array = (t * t + 2.0 * t2) * np.eye(H.shape[1]) + 4.0 * t * H + 8.0 * (H @ H)":
+        "H is square (checked by direction_sixth_moment): shape[1] is shape[0]",
+    "zosoftmax.attention.xǁHeadArraysǁlogits | W = self.Wq if Wq is None else _checks.as_array(Wq, \"Wq\", ndim=2, shape=self.Wq.shape, dtype=np.float64) -> W = self.Wq if Wq is None else _checks.as_array(Wq, \"Wq\", ndim=2, shape=self.Wq.shape, dtype=None)":
+        "as_array makes an integer Wq float64 anyway, and a float32 Wq meets the float64 H~ first: the product promotes it exactly",
+    "zosoftmax.attention.x_attention_head | target = AttentionRegression.from_factors(tarr.Ht, tarr.K, np.full(tarr.probs.shape, 1.0 / tarr.probs.shape[1]), -> target = AttentionRegression.from_factors(tarr.Ht, tarr.K, np.full(tarr.probs.shape, 1.0 * tarr.probs.shape[1]),":
+        "a placeholder target of the helper problem whose attention(x) is taken: attention depends on the factors and x, never on b",
+    "zosoftmax.attention.x_attention_head | target = AttentionRegression.from_factors(tarr.Ht, tarr.K, np.full(tarr.probs.shape, 1.0 / tarr.probs.shape[1]), -> target = AttentionRegression.from_factors(tarr.Ht, tarr.K, np.full(tarr.probs.shape, 2.0 / tarr.probs.shape[1]),":
+        "a placeholder target of the helper problem whose attention(x) is taken: attention depends on the factors and x, never on b",
+    "zosoftmax.optimize.x_gd | return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method=\"gd\", lr=lr) -> return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=None), method=\"gd\", lr=lr)":
+        "arange of Python ints is int64 with NumPy 2 on every platform (int32 only on NumPy 1 under Windows, not a platform this runs on)",
+    "zosoftmax.optimize.x_gd | return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, dtype=np.int64), method=\"gd\", lr=lr) -> return Trajectory(losses=losses, x=x, forward_passes=np.arange(steps + 1, ), method=\"gd\", lr=lr)":
+        "arange of Python ints is int64 with NumPy 2 on every platform (int32 only on NumPy 1 under Windows, not a platform this runs on)",
+    "zosoftmax.prediction.x__closure_curve | m = np.array(x0, dtype=np.float64) -> m = np.array(x0, dtype=None)":
+        "x0 arrives validated as float64 (expected_gap_curve): np.array copies it in the same dtype",
+    "zosoftmax.prediction.x__closure_curve | m = np.array(x0, dtype=np.float64) -> m = np.array(x0, )":
+        "x0 arrives validated as float64 (expected_gap_curve): np.array copies it in the same dtype",
+    "zosoftmax.prediction.x__closure_curve | for t in range(steps + 1): -> for t in range(steps + 2):":
+        "the loop breaks at t == steps: the extra value of the range is never reached",
+    "zosoftmax.prediction.x_gd_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=None)":
+        "x0 only enters x0 - x* with a float64 x*: a float32 x0 promotes exactly, an integer one is made float64 by as_array",
+    "zosoftmax.prediction.x_gd_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), )":
+        "x0 only enters x0 - x* with a float64 x*: a float32 x0 promotes exactly, an integer one is made float64 by as_array",
+    "zosoftmax.prediction.x_gd_gap_curve | lam, V, xs = _local_model(problem, x_star, x0) -> lam, V, xs = _local_model(problem, x_star, None)":
+        "x0 only seeds Newton's search for x* when x_star is None: from 0 it reaches the same minimizer to Newton's tolerance",
+    "zosoftmax.prediction.x__closure_curve | H = np.asarray(problem.hessian(m), dtype=np.float64) -> H = np.asarray(problem.hessian(m), dtype=None)":
+        "the same for float64 problems; for a float32 one only where H H-products round (rel 1e-7), far inside the closure's own model error",
+    "zosoftmax.prediction.x__closure_curve | H = np.asarray(problem.hessian(m), dtype=np.float64) -> H = np.asarray(problem.hessian(m), )":
+        "the same for float64 problems; for a float32 one only where H H-products round (rel 1e-7), far inside the closure's own model error",
+    "zosoftmax.prediction.x__closure_curve | g = np.asarray(problem.gradient(m), dtype=np.float64) -> g = np.asarray(problem.gradient(m), dtype=None)":
+        "the same for float64 problems; for a float32 one only the outer product g g' rounds in float32 (rel 1e-7), far inside the closure's own model error",
+    "zosoftmax.prediction.x__closure_curve | g = np.asarray(problem.gradient(m), dtype=np.float64) -> g = np.asarray(problem.gradient(m), )":
+        "the same for float64 problems; for a float32 one only the outer product g g' rounds in float32 (rel 1e-7), far inside the closure's own model error",
 }

@@ -670,3 +670,22 @@ def test_head_arrays_logits_check_the_query_weights(bundled_model):
         arr.logits(np.zeros((2, 2)))
     with pytest.raises(ValueError, match=r"^Wq "):
         arr.logits(np.full(arr.Wq.shape, np.nan))
+
+
+@pytest.mark.parametrize("regularized", [True, False])
+def test_upper_spectrum_of_a_head_is_the_dense_spectrum_without_its_zeros(regularized):
+    r"""C10 + C14: a head's :math:`H_0` has the dense :math:`H_0`'s eigenvalues, less the zeros of flat directions.
+
+    m = 1 query of width D = 2 (rank 1), p = 2: two of the four dense eigenvalues are zero (to rounding, 1e-12 of the
+    largest) and ``upper_spectrum`` returns the other two (rel 1e-10: two eigensolvers of one spectrum); with and
+    without a regularizer (the reduced and the Kronecker path).
+    """
+    head = _head(1, 2)
+    if not regularized:
+        head = zs.AttentionRegression.from_factors(head.queries, head.keys, head.b)
+    dense = np.linalg.eigvalsh(zs.hessian_upper_bound(zs.SoftmaxRegression(head.A, head.b, head.w)))
+    lam = zs.upper_spectrum(head)
+    top = dense[-1]
+    np.testing.assert_allclose(np.sort(lam)[-2:], dense[-2:], rtol=1e-10)
+    assert np.all(np.abs(dense[:-2]) <= 1e-12 * top)
+    assert np.all(np.abs(np.sort(lam)[:-2]) <= 1e-12 * top)
