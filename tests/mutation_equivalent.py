@@ -242,4 +242,10 @@ EQUIVALENT: dict[str, str] = {
         "the same for float64 problems; for a float32 one only the outer product g g' rounds in float32 (rel 1e-7), far inside the closure's own model error",
     "zosoftmax.prediction.x__closure_curve | g = np.asarray(problem.gradient(m), dtype=np.float64) -> g = np.asarray(problem.gradient(m), )":
         "the same for float64 problems; for a float32 one only the outer product g g' rounds in float32 (rel 1e-7), far inside the closure's own model error",
+    "zosoftmax.attention.x__sha256 | for chunk in iter(lambda: fh.read(1 << 20), b\"\"): -> for chunk in iter(lambda: fh.read(None), b\"\"):":
+        "the chunk size of a streamed SHA-256 does not change the digest (None reads the file whole)",
+    "zosoftmax.attention.x__sha256 | for chunk in iter(lambda: fh.read(1 << 20), b\"\"): -> for chunk in iter(lambda: fh.read(2 << 20), b\"\"):":
+        "the chunk size of a streamed SHA-256 does not change the digest (None reads the file whole)",
+    "zosoftmax.attention.x__sha256 | for chunk in iter(lambda: fh.read(1 << 20), b\"\"): -> for chunk in iter(lambda: fh.read(1 << 21), b\"\"):":
+        "the chunk size of a streamed SHA-256 does not change the digest (None reads the file whole)",
 }

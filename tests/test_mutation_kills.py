@@ -689,3 +689,17 @@ def test_upper_spectrum_of_a_head_is_the_dense_spectrum_without_its_zeros(regula
     np.testing.assert_allclose(np.sort(lam)[-2:], dense[-2:], rtol=1e-10)
     assert np.all(np.abs(dense[:-2]) <= 1e-12 * top)
     assert np.all(np.abs(np.sort(lam)[:-2]) <= 1e-12 * top)
+
+
+@pytest.mark.parametrize("scale", [1e150, 3e153])
+def test_euler_relation_of_the_regularizer_at_huge_x(scale):
+    r"""C1, C2 far out: the regularizer dominates, and for a form homogeneous of degree 2, :math:`x^\top\nabla L = 2L`.
+
+    :math:`L = \tfrac12\|c\|^2 + \tfrac12\|WAx\|^2` with :math:`\|c\|^2 \le 2` and
+    :math:`|x^\top A^\top Sc| \le \|Ax\|/2`, so at :math:`|x| \sim 10^{150}` the relation holds to a relative
+    :math:`10^{-150}`, far below rounding: rel 1e-12. ``3e153`` is beyond ``max|x|`` formed directly (the gradient's
+    and the loss's power-of-two scaled paths), ``1e150`` below it; unequal weights w tell w^2 from 2w and w^3.
+    """
+    p = zs.SoftmaxRegression(_P.A, _P.b, np.array([0.5, 1.5, 1.0]))
+    x = scale * np.array([1.0, -0.5])
+    assert float(x @ p.gradient(x)) == pytest.approx(2 * p.loss(x), rel=1e-12)
