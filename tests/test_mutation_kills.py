@@ -222,7 +222,8 @@ def test_pl_constant_lives_on_the_numerical_row_space(scale):
     space, at any scale of A.
     """
     exact = zs.pl_constant(_rank_one(scale, 0.0))
-    assert exact > 0
+    # on the line row(A) = span(v): mu = scale^2 u'(W^2 - beta^- I)u = scale^2 (4 - beta^-), |u| = 1, w = 2 everywhere
+    assert exact == pytest.approx(scale**2 * (4.0 - zs.beta_constants(_rank_one(scale, 0.0).b)[1]), rel=1e-9)
     assert zs.pl_constant(_rank_one(scale, 1e-17)) == pytest.approx(exact, rel=1e-9)
 
 
@@ -703,3 +704,37 @@ def test_euler_relation_of_the_regularizer_at_huge_x(scale):
     p = zs.SoftmaxRegression(_P.A, _P.b, np.array([0.5, 1.5, 1.0]))
     x = scale * np.array([1.0, -0.5])
     assert float(x @ p.gradient(x)) == pytest.approx(2 * p.loss(x), rel=1e-12)
+
+
+def test_pl_constant_of_a_head_is_that_of_its_dense_rows():
+    r"""C5 + C11 + C14: a head's PL constant lives on its reduced coordinates, the dense problem's on its row space.
+
+    m = 1 query of width D = 2: the dense rows have rank 2 of d = 4, and both computations give one positive mu
+    (rel 1e-10: two eigensolvers of one spectrum), while the strong-convexity bound is 0.
+    """
+    head = _head(1, 2)
+    mu = zs.pl_constant(head)
+    assert mu > 0
+    assert mu == pytest.approx(zs.pl_constant(zs.SoftmaxRegression(head.A, head.b, head.w)), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("config", "says"),
+    [
+        ([1, 2], "model must be a BERT-family directory"),
+        ({"model_type": "gpt2"}, "model must be a BERT-family directory"),
+        ({"model_type": "bert", "is_decoder": True}, "model must be a bidirectional BERT encoder"),
+        ({"model_type": "bert", "position_embedding_type": "relative_key"}, "model must be a bidirectional BERT"),
+        ({"model_type": "bert"}, "model must hold its weights"),
+    ],
+)
+def test_a_model_directory_is_checked_before_anything_loads(tmp_path, config, says):
+    """C14: a model directory whose config.json is no dict, not BERT, a decoder or relative positions is refused."""
+    import json
+
+    pytest.importorskip("transformers", reason="the [attention] extra is not installed")
+    from zosoftmax import attention
+
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ValueError, match=rf"^{says}"):
+        attention.load_model(tmp_path)
