@@ -288,4 +288,42 @@ EQUIVALENT: dict[str, str] = {
         "a singular value exactly at the rank tolerance: a tie of probability zero",
     "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(A.shape) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 1":
         "A = 0 then restricts to a line of a zero matrix: lambda_min = 0, the same 0.0",
+    "zosoftmax.attention.x_load_model | tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True) -> tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=None)":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True) -> tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), )":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=True) -> tokenizer = transformers.AutoTokenizer.from_pretrained(str(path), local_files_only=False)":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | module = transformers.AutoModel.from_pretrained(str(path), local_files_only=True, attn_implementation=\"eager\", -> module = transformers.AutoModel.from_pretrained(str(path), local_files_only=None, attn_implementation=\"eager\",":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | module = transformers.AutoModel.from_pretrained(str(path), local_files_only=True, attn_implementation=\"eager\", -> module = transformers.AutoModel.from_pretrained(str(path), attn_implementation=\"eager\",":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | module = transformers.AutoModel.from_pretrained(str(path), local_files_only=True, attn_implementation=\"eager\", -> module = transformers.AutoModel.from_pretrained(str(path), local_files_only=False, attn_implementation=\"eager\",":
+        "a local directory is read from disk either way: local_files_only only forbids a hub download, which a directory path never starts",
+    "zosoftmax.attention.x_load_model | use_safetensors=True) -> use_safetensors=None)":
+        "_check_directory requires model.safetensors and transformers loads it first by default: the flag only forbids a pickle fallback that cannot happen",
+    "zosoftmax.attention.x_load_model | use_safetensors=True) -> )":
+        "_check_directory requires model.safetensors and transformers loads it first by default: the flag only forbids a pickle fallback that cannot happen",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, add_special_tokens=True, truncation=None, verbose=False)[\"input_ids\"]":
+        "the tokenizer's defaults are these values: special tokens added, no truncation (None and omitted mean off)",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, truncation=False, verbose=False)[\"input_ids\"]":
+        "the tokenizer's defaults are these values: special tokens added, no truncation (None and omitted mean off)",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, add_special_tokens=True, verbose=False)[\"input_ids\"]":
+        "the tokenizer's defaults are these values: special tokens added, no truncation (None and omitted mean off)",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=None)[\"input_ids\"]":
+        "verbose only toggles a log line (logging, not a warning) for texts over 512 tokens, which max_tokens <= 512 then refuses",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, )[\"input_ids\"]":
+        "verbose only toggles a log line (logging, not a warning) for texts over 512 tokens, which max_tokens <= 512 then refuses",
+    "zosoftmax.attention.x_run_model | ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)[\"input_ids\"] -> ids = loaded.tokenizer(text, add_special_tokens=True, truncation=False, verbose=True)[\"input_ids\"]":
+        "verbose only toggles a log line (logging, not a warning) for texts over 512 tokens, which max_tokens <= 512 then refuses",
+    "zosoftmax.attention.x_run_model | input_ids = torch.tensor([ids], dtype=torch.long) -> input_ids = torch.tensor([ids], dtype=None)":
+        "a list of Python ints becomes an int64 (torch.long) tensor by default",
+    "zosoftmax.attention.x_run_model | input_ids = torch.tensor([ids], dtype=torch.long) -> input_ids = torch.tensor([ids], )":
+        "a list of Python ints becomes an int64 (torch.long) tensor by default",
+    "zosoftmax.attention.x_run_model | out = module(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), -> out = module(input_ids=input_ids, attention_mask=None,":
+        "BertModel's defaults for one unpadded sequence: an all-ones attention mask and all-zero token types",
+    "zosoftmax.attention.x_run_model | token_type_ids=torch.zeros_like(input_ids), output_attentions=True, output_hidden_states=True) -> token_type_ids=None, output_attentions=True, output_hidden_states=True)":
+        "BertModel's defaults for one unpadded sequence: an all-ones attention mask and all-zero token types",
+    "zosoftmax.optimize.x_zo_gd | if sigma > 0:  # quotients of L + ξ = quotients of L + quotients of ξ -> if sigma >= 0:  # quotients of L + ξ = quotients of L + quotients of ξ":
+        "with sigma = 0 the added noise quotients are exact (signed) zeros: the scalars and the run are the same",
 }

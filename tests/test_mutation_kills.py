@@ -738,3 +738,17 @@ def test_a_model_directory_is_checked_before_anything_loads(tmp_path, config, sa
     (tmp_path / "config.json").write_text(json.dumps(config))
     with pytest.raises(ValueError, match=rf"^{says}"):
         attention.load_model(tmp_path)
+
+
+def test_the_model_runs_in_float64_with_a_128_token_default_limit(bundled_model):
+    """C14's dtype contract: the loaded model's weights are float64 (its attention is compared at 1e-10 with autograd).
+
+    ``run_model``'s default limit is 128 tokens, [CLS] and [SEP] included: 127 one-token words are refused.
+    """
+    import torch
+
+    from zosoftmax import attention
+
+    assert {p.dtype for p in bundled_model.module.parameters()} == {torch.float64}
+    with pytest.raises(ValueError, match=r"^text has 129 tokens"):
+        attention.run_model(" ".join(["a"] * 127), model=bundled_model)
