@@ -83,7 +83,49 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
                         "upto": "far.within_up_to_radius",
                         "first": lambda d: "none" if d["far"]["first_radius_outside"] is None
                         else f"{d['far']['first_radius_outside']:g}"}),
+    "fig_budget": ("C16", "best k at {b} loss evaluations, lr tuned per k: planned {planned}, measured {measured} "
+                          "(wine, breast cancer, a MiniLM head; with and without noise); η_a.s. = {asr:.2f} η* on "
+                          "wine; the moment closure's largest relative error over a run: {wine:.1%} from 0 on wine "
+                          "(local model {wine_local:.0%}), on a MiniLM head at most {head:.1%} from starts up to "
+                          "{upto} (local model {head_local:.0%}), {far}",
+                   {"b": "budget",
+                    "planned": lambda d: _ks(d, "prediction"), "measured": lambda d: _ks(d, "measured"),
+                    "asr": "thresholds.prediction.ratio",
+                    "wine": lambda d: _first_case(d["closure"])["largest_relative_error_closure"],
+                    "wine_local": lambda d: _first_case(d["closure"])["largest_relative_error_local"],
+                    "head": lambda d: max(c["measured"]["largest_relative_error_closure"]
+                                          for c in d["closure_head"]["cases"].values()
+                                          if c["prediction"]["holds_predicted"]),
+                    "head_local": lambda d: max(c["measured"]["largest_relative_error_local"]
+                                                for c in d["closure_head"]["cases"].values()
+                                                if c["prediction"]["holds_predicted"]),
+                    "upto": lambda d: _units(d["closure_head"]["holds_up_to_radius"]),
+                    "far": lambda d: _far_words(d["closure_head"])}),
 }
+
+
+def _ks(d: Any, side: str) -> str:
+    """The best k of every fig_budget instance and noise level, as a set ("1" when all agree)."""
+    ks = sorted({int(e[side]["best_k"]) for name in d["instances"] for e in d[name].values()})
+    return "/".join(str(k) for k in ks)
+
+
+def _first_case(closure: Any) -> Any:
+    return next(iter(closure["cases"].values()))["measured"]
+
+
+def _units(radius: float) -> str:
+    return f"{radius:g} logit unit" + ("" if radius == 1 else "s")
+
+
+def _far_words(head: Any) -> str:
+    """Where the closure first fails on the head's self-taught starts, and by how much."""
+    first = head["first_radius_outside"]
+    if first is None:
+        return "and it holds from every start measured"
+    err = next(c["measured"]["largest_relative_error_closure"] for c in head["cases"].values()
+               if c["measured"]["radius"] == first)
+    return f"{err:.0%} from {_units(first)}"
 
 
 def _fill(template: str, data: Any, fields: dict[str, str | Callable[[Any], Any]]) -> str:

@@ -81,7 +81,8 @@ def fmt_number(value: Any, spec: str) -> str:
     :math:`|b|\ge4`; ``dec<k>up``, ``sig<k>up`` (``down``): rounded up (down), so a
     printed upper (lower) bound stays one; ``int``: an integer with
     thin-space groups; ``tex``: LaTeX the proofs wrote, as is; ``word``: a small integer as an English word;
-    ``text``: the value as text.
+    ``text``: the value as text (one unbreakable box: short phrases); ``prose``: the value as running text, which
+    may break across lines (:mod:`analysis._vocabulary` prints it outside math).
     """
     if spec == "tex":  # LaTeX the proofs wrote (SymPy's printer): inserted as is, never parsed or converted
         if not isinstance(value, str) or not value:
@@ -89,6 +90,8 @@ def fmt_number(value: Any, spec: str) -> str:
         return value
     if spec == "text":
         return r"\text{" + tex_escape(value) + "}"
+    if spec == "prose":  # a clause of running text: escaped, and breakable across lines (no box around it)
+        return tex_escape(value)
     if spec == "everyn":  # an evidence kind: may the text say "for every n"?
         if value not in EVIDENCE_WORDS:
             raise ValueError(f"value must be an evidence kind for spec 'everyn', got {value!r}")
@@ -108,7 +111,7 @@ def fmt_number(value: Any, spec: str) -> str:
         return r"\text{" + (NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)) + "}"
     m = re.fullmatch(r"(dec|sig)(\d)(up|down)?", spec)
     if m is None:
-        raise ValueError(f"spec must be dec<k>, sig<k> (each optionally +up/down), int, tex, word or text, "
+        raise ValueError(f"spec must be dec<k>, sig<k> (each optionally +up/down), int, tex, word, text or prose, "
                          f"got {spec!r}")
     digits = int(m.group(2))
     # an upper bound (a width, a sup, the upper end of an interval) rounds up, a lower one down: outward, so the

@@ -247,6 +247,92 @@ VOCABULARY: tuple[Number, ...] = (
     Number("BudgetNoisyGainPct", "claims:C16",
            lambda d: 100 * lookup(d, "key_numbers.search_central_noisy.largest_relative_gain"), "sig2"),
     Number("BudgetNoisyCases", "claims:C16", "key_numbers.search_central_noisy.cases", "int"),
+    # C16 measured: fig_budget (the best k at a budget, two thresholds, the closure; scikit-learn and a real head).
+    Number("BudgetEvaluations", "fig_budget", "budget", "int"),
+    Number("BudgetRuns", "fig_budget", "profile_sizes.runs", "int"),
+    Number("BudgetMaxZ", "fig_budget", lambda d: max(
+        abs(m["z"]) for e in _budget_entries(d) if e["prediction"]["curve_predicted"] for m in e["measured"]["rows"]),
+        "dec1", doc="largest |z| of a measured final gap against the plan where the plan's curve is predicted to hold"),
+    Number("BudgetZThreshold", "fig_budget", lambda d: _budget_entries(d)[0]["measured"]["z_threshold"], "dec2"),
+    Number("BudgetBestK", "fig_budget", lambda d: _best_k_words(d, scikit=True), "prose",
+           doc="planned and measured best k per scikit-learn instance and noise level, in words"),
+    Number("BudgetWineFirst", "fig_budget", lambda d: _plan_ratio(d, "wine", 0, 0), "sig2",
+           doc="planned final gap over the initial gap on wine, k = 1, no noise"),
+    Number("BudgetWineLast", "fig_budget", lambda d: _plan_ratio(d, "wine", 0, -1), "sig2"),
+    Number("BudgetWineNoisyFirst", "fig_budget", lambda d: _plan_ratio(d, "wine", 1, 0), "sig2"),
+    Number("BudgetWineNoisyLast", "fig_budget", lambda d: _plan_ratio(d, "wine", 1, -1), "sig2"),
+    Number("BudgetAsRatio", "fig_budget", "thresholds.prediction.ratio", "dec2",
+           doc="eta_a.s. / eta* on wine, Gaussian directions, k = 1"),
+    Number("BudgetAsLow", "fig_budget", lambda d: lookup(d, "thresholds.prediction.almost_sure_low")
+           / lookup(d, "thresholds.prediction.max_stable_lr"), "dec2down"),
+    Number("BudgetAsHigh", "fig_budget", lambda d: lookup(d, "thresholds.prediction.almost_sure_high")
+           / lookup(d, "thresholds.prediction.max_stable_lr"), "dec2up"),
+    Number("BudgetAsRatioRad", "fig_budget", "thresholds.prediction.rademacher.ratio", "dec2",
+           doc="eta_a.s. / eta* on wine, Rademacher directions, k = 1"),
+    Number("BudgetDivRuns", "fig_budget", "thresholds.measured.runs", "int"),
+    Number("BudgetDivPercents", "fig_budget", lambda d: _and_list(
+        f"{100 * p['diverged_fraction']:.0f}" for p in lookup(d, "thresholds.measured.points")), "prose",
+        doc="percent of runs diverging at each step of the sweep, in order"),
+    Number("BudgetDivMultiples", "fig_budget", lambda d: _and_list(
+        f"{p['fraction_of_eta_ms']:g}" for p in lookup(d, "thresholds.measured.points")), "prose"),
+    Number("ClosureRuns", "fig_budget", "closure.runs", "int"),
+    Number("ClosureSteps", "fig_budget", "closure.steps", "int"),
+    Number("ClosureLrFraction", "fig_budget", "closure.lr_fraction", "dec1"),
+    Number("ClosureMaxSEPct", "fig_budget", lambda d: 100 * max(
+        c["measured"]["largest_relative_se"] for c in lookup(d, "closure.cases").values()
+        if c["prediction"]["holds_predicted"]), "sig2up", doc="largest relative SE where the closure is predicted"),
+    Number("ClosureNearGapPct", "fig_budget", lambda d: 100 * _case(d, 0)["gap0_over_L0"], "sig2",
+           doc="initial gap over L(x0), wine with w = 0.01 from 0"),
+    Number("ClosureNearErrPct", "fig_budget", lambda d: 100 * _case(d, 0)["largest_relative_error_closure"], "sig2"),
+    Number("ClosureNearLocalPct", "fig_budget", lambda d: 100 * _case(d, 0)["largest_relative_error_local"], "sig2"),
+    Number("ClosureMidGapPct", "fig_budget", lambda d: 100 * _case(d, 3)["gap0_over_L0"], "sig2",
+           doc="the same from 3 logit units"),
+    Number("ClosureMidErrPct", "fig_budget", lambda d: 100 * _case(d, 3)["largest_relative_error_closure"], "sig2"),
+    Number("ClosureMidLocalPct", "fig_budget", lambda d: 100 * _case(d, 3)["largest_relative_error_local"], "sig2"),
+    Number("ClosureWeakGapWinePct", "fig_budget", lambda d: 100 * _case(d, 1)["gap0_over_L0"], "sig2"),
+    Number("ClosureWeakGapBcPct", "fig_budget", lambda d: 100 * _case(d, 2)["gap0_over_L0"], "sig2"),
+    Number("ClosureWeakGrowWine", "fig_budget", lambda d: _case(d, 1)["final_over_initial"], "sig2"),
+    Number("ClosureWeakGrowBc", "fig_budget", lambda d: _case(d, 2)["final_over_initial"], "sig2"),
+    Number("ClosureFailPct", "fig_budget", lambda d: 100 * min(
+        min(_case(d, i)["largest_relative_error_closure"], _case(d, i)["largest_relative_error_local"])
+        for i in (1, 2, 4)), "sig2down", doc="both predictions are off by more than this: weak w from 0, and r = 10"),
+    # C16 on a real head (fig_budget's closure_head and its head instance).
+    Number("HeadTokens", "fig_budget", "closure_head.tokens", "int"),
+    Number("HeadDReduced", "fig_budget", "closure_head.d_reduced", "int"),
+    Number("HeadRuns", "fig_budget", "closure_head.runs", "int"),
+    Number("HeadSteps", "fig_budget", "closure_head.steps", "int"),
+    Number("HeadHoldsPredicted", "fig_budget", lambda d: f"{lookup(d, 'closure_head.holds_up_to_predicted'):g}",
+           "text"),
+    Number("HeadRadii", "fig_budget", lambda d: _and_list(
+        f"{c['measured']['radius']:g}" for c in lookup(d, "closure_head.cases").values()
+        if c["measured"]["radius"] is not None), "prose"),
+    Number("HeadWhere", "fig_budget", lambda d: _head_where(lookup(d, "closure_head")), "prose",
+           doc="from which self-taught starts the closure holds on the head, in words"),
+    Number("HeadNearErrPct", "fig_budget", lambda d: 100 * max(
+        c["measured"]["largest_relative_error_closure"] for c in _head_cases(d, predicted=True)), "sig2",
+        doc="largest relative error of the closure over the starts where it is predicted to hold"),
+    Number("HeadNearLocalPct", "fig_budget", lambda d: 100 * max(
+        c["measured"]["largest_relative_error_local"] for c in _head_cases(d, predicted=True)), "sig2"),
+    Number("HeadNearSEPct", "fig_budget", lambda d: 100 * max(
+        c["measured"]["largest_relative_se"] for c in _head_cases(d, predicted=True)), "sig2up"),
+    Number("HeadErrors", "fig_budget", lambda d: _and_list(
+        _pct(c["measured"]["largest_relative_error_closure"]) for c in _head_cases(d, radial=True)), "prose",
+        doc="the closure's largest relative error in percent at each self-taught radius, in order"),
+    Number("HeadLocalErrors", "fig_budget", lambda d: _and_list(
+        _pct(c["measured"]["largest_relative_error_local"]) for c in _head_cases(d, radial=True)), "prose"),
+    Number("HeadDistill", "fig_budget", lambda d: _distill_words(d), "prose",
+           doc="each distillation start: its distance and the closure's and the local model's largest errors"),
+    Number("HeadBudgetPlanned", "fig_budget", "head.none.prediction.best_k", "int"),
+    Number("HeadBudgetMeasured", "fig_budget", lambda d: _measured_words(lookup(d, "head.none")), "prose",
+           doc="what the runs measure as the best k on the head without noise, against the planned one, in words"),
+    Number("HeadBudgetRunnerUp", "fig_budget", "head.none.measured.runner_up_over_best", "dec2"),
+    Number("HeadBudgetRunnerUpK", "fig_budget", "head.none.measured.runner_up_k", "int"),
+    Number("HeadBudgetResolutionPct", "fig_budget", lambda d: 100 * lookup(d, "head.none.measured.resolution_relative"),
+           "sig2up", doc="relative difference of two k's mean final gaps that the head's runs resolve"),
+    Number("HeadBudgetPlanErrPct", "fig_budget", lambda d: 100 * max(
+        lookup(d, f"head.{label}.measured.largest_relative_error_plan") for label in lookup(d, "head")), "sig2"),
+    Number("HeadBudgetNoisy", "fig_budget", lambda d: _best_k_words(d, scikit=False), "prose",
+           doc="planned and measured best k on the head with noisy losses, in words"),
     # A real attention head (C14, C15, C13 on MiniLM).
     Number("AttnD", "fig_attention", "d", "int"),
     Number("AttnTokens", "fig_attention", "m", "int"),
@@ -284,6 +370,94 @@ VOCABULARY: tuple[Number, ...] = (
     Number("CostOverBackpropMin", "fig_cost", lambda d: min(lookup(d, "estimate_over_backprop")), "sig2"),
     Number("CostOverBackpropMax", "fig_cost", lambda d: max(lookup(d, "estimate_over_backprop")), "sig2"),
 )
+
+
+def _budget_entries(d: Any) -> list[Any]:
+    """fig_budget's (instance, noise level) entries, instances in order."""
+    return [entry for name in d["instances"] for entry in d[name].values()]
+
+
+def _plan_ratio(d: Any, name: str, noise: int, row: int) -> float:
+    """The plan's final gap over the initial gap of ``name`` at noise level ``noise`` (0: none), row ``row`` of k."""
+    entry = list(d[name].values())[noise]
+    return float(entry["prediction"]["rows"][row]["gap"] / entry["gap0"])
+
+
+def _case(d: Any, i: int) -> Any:
+    """The measured part of fig_budget's i-th closure case on the scikit-learn instances."""
+    return list(d["closure"]["cases"].values())[i]["measured"]
+
+
+def _head_cases(d: Any, *, predicted: bool = False, radial: bool = False) -> list[Any]:
+    return [c for c in d["closure_head"]["cases"].values()
+            if (not predicted or c["prediction"]["holds_predicted"]) and (not radial or c["measured"]["radius"]
+                                                                           is not None)]
+
+
+def _pct(fraction: float) -> str:
+    """A fraction as a percentage to two significant digits, without an exponent (1300, not 1.3e+03)."""
+    text = f"{100 * fraction:.2g}"
+    return f"{float(text):.0f}" if "e+" in text else text
+
+
+def _and_list(items: Any) -> str:
+    """``a, b and c``."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _head_where(head: Any) -> str:
+    up_to, first = head["holds_up_to_radius"], head["first_radius_outside"]
+    if first is None:
+        return "from every self-taught start measured"
+    if up_to == 0:
+        return f"from no self-taught start measured (the nearest, {first:g} logit units away, fails)"
+    return f"from self-taught starts up to {up_to:g} logit unit{'' if up_to == 1 else 's'} away and not from {first:g}"
+
+
+def _distill_words(d: Any) -> str:
+    parts = []
+    for c in d["closure_head"]["cases"].values():
+        m = c["measured"]
+        if m["teacher"] is None:
+            continue
+        holds = "holds" if m["holds"] else "fails"
+        parts.append(f"student {m['student'][0]}.{m['student'][1]} and teacher {m['teacher'][0]}.{m['teacher'][1]} "
+                     f"({m['logit_distance']:.2g} logit units away): the closure {holds}, largest error "
+                     f"{_pct(m['largest_relative_error_closure'])} percent (local model "
+                     f"{_pct(m['largest_relative_error_local'])} percent)")
+    return "; ".join(parts)
+
+
+def _measured_words(entry: Any) -> str:
+    meas = entry["measured"]
+    if meas["best_k"] == entry["prediction"]["best_k"]:
+        return "the runs measure the same k as best"
+    return (f"the runs measure k = {meas['best_k']} as best, {meas['planned_minus_best_z']:.1f} standard errors better "
+            f"than the planned one ({'within' if meas['best_resolved'] else 'beyond'} what they resolve)")
+
+
+def _best_k_words(d: Any, *, scikit: bool) -> str:
+    """Planned and measured best k: on the scikit-learn instances (all levels), or on the head with noise."""
+    display = {"breast_cancer": "breast cancer"}
+    scikit_entries = [e for name in d["instances"] if name != "head" for e in d[name].values()]
+    ks = {e["prediction"]["best_k"] for e in scikit_entries} | {e["measured"]["best_k"] for e in scikit_entries}
+    if scikit and len(ks) == 1:
+        return f"planned and measured alike, {ks.pop()}, on every instance, with and without noise"
+    parts = []
+    for name in d["instances"]:
+        if (name == "head") is scikit:
+            continue
+        for i, entry in enumerate(d[name].values()):
+            if not scikit and i == 0:
+                continue
+            noise = "with noise" if i else "without noise"
+            planned, meas = entry["prediction"]["best_k"], entry["measured"]
+            where = f"{display.get(name, name)} {noise}" if scikit else "with noisy losses"
+            same = "measured too" if meas["best_k"] == planned else (
+                f"measured {meas['best_k']}, {meas['planned_minus_best_z']:.1f} standard errors better")
+            parts.append(f"{where}: planned {planned}, {same}")
+    return "; ".join(parts)
 
 
 def _range_words(lo: float, hi: float, decimals: int) -> str:
@@ -330,6 +504,8 @@ def _number(num: Number, sources: dict[str, Any]) -> str:
         body = fmt_number(value, num.spec)
     except (KeyError, TypeError, ValueError, ZeroDivisionError):
         return notice(label)
+    if num.spec == "prose":  # running text: outside math, so that it breaks across lines
+        return body + num.unit
     return f"\\ensuremath{{{body}{num.unit}}}"
 
 

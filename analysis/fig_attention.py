@@ -84,15 +84,13 @@ def _head(student: tuple[int, int], teacher: tuple[int, int] | None) -> tuple[An
 
     ``model`` is the local quadratic in the eigenbasis of its range (``lam`` (r,), ``V`` (d, r)).
     """
-    from zosoftmax.prediction import _local_model
-
     p, x_pre = zs.attention_head(*student, model=_forward(), teacher=teacher)
     if teacher is None:
         x_star, loss_star = x_pre, 0.0  # c = 0 exactly at the pretrained weights
     else:
         sol = zs.newton(p, x_pre)
         x_star, loss_star = sol.x, float(sol.losses[-1])
-    lam, V, _ = _local_model(p, x_star, None)
+    lam, V, _ = zs.local_model(p, x_star)
     return p, x_pre, x_star, loss_star, lam, V, zs.Quadratic(np.diag(lam), np.zeros(lam.size))
 
 

@@ -34,6 +34,7 @@ from matplotlib.patches import Rectangle
 
 import zosoftmax as zs
 from zosoftmax.io import Precision
+from zosoftmax.reproducible import rounded
 
 from ._common import Runner, as_runner, pooled, run_figure
 
@@ -45,8 +46,9 @@ NAME = "fig_prediction"
 # (mean and SE, loss units; at the rounding floor ~1e-19 they differ by 30%) to 1e-14; their ratio to the first
 # gap to 1e-10; z-scores and relative errors (differences of mean and prediction, noise up to 2.4e-7 of them on
 # wine) and the sweep's ratios (noise 1.5e-4 on a diverging run) to 3 digits, as the finding prints them. The
-# runs from far starts amplify the kernels' rounding differences chaotically (up to 1e-3 of their means in the
-# quick profile, 24% in the default): 3 digits to 1e-10, and still not byte-stable.
+# runs from far starts amplify any last-bit difference chaotically (24% of their means between two kernels in the
+# default profile on the plain path), so they run on zs.ReproducibleRegression (the same bits on every CPU); their
+# predictions, from LAPACK eigenvalues, carry the usual noise: 3 digits to 1e-10.
 PRECISION = {"*.newton_grad_norm": Precision(quantum=1e-12), "far.points.*": Precision(3, quantum=1e-10),
              "*.mean": Precision(quantum=1e-14), "*.se": Precision(quantum=1e-14),
              "*.measured_final_over_gap0": Precision(quantum=1e-10), "*.z_scores": Precision(3),
@@ -172,11 +174,14 @@ def _sweep_point(name: str, fraction: float, runs: int, steps: int, seed: int) -
 
 def _far_point(name: str, radius: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
     """Measured mean gap (and SE) against the local model's prediction from ``x* + radius * v``."""
-    p, x_star, loss_star, model = _solved(name)
+    plain, x_star, loss_star, model = _solved(name)
+    # Far runs amplify a last-bit difference to O(1) (docs/reproducibility.md): the same objective in arithmetic whose
+    # bits do not depend on the CPU, from a start and step rounded off LAPACK's last bits
+    p = zs.ReproducibleRegression.of(plain)
     v = np.random.default_rng(FAR_SEED).standard_normal(p.d)
-    v /= np.max(np.abs(p.A @ v))  # max_i |(A v)_i| = 1: radius is the largest logit change from x*
-    x0 = x_star + radius * v
-    lr = FAR_LR_FRACTION * zs.max_stable_lr(model, K, DISTRIBUTION)
+    v /= np.max(np.abs(p.logits(v)))  # max_i |(A v)_i| = 1: radius is the largest logit change from x*
+    x0 = rounded(x_star + radius * v)
+    lr = float(rounded(FAR_LR_FRACTION * zs.max_stable_lr(model, K, DISTRIBUTION)))
     predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
     traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION, rng=seed)
     gaps = traj.losses - loss_star

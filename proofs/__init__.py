@@ -1,4 +1,4 @@
-r"""Machine-checked proofs of the claims C1-C13 of ``CLAIMS.md``: one module per claim, exact SymPy.
+r"""Machine-checked proofs of the claims C1-C16 of ``CLAIMS.md``: one module per claim, exact SymPy.
 
 Each module ``cNN_*.py`` exposes ``verify(*, quick=False) -> dict`` with the claim's ``id``, ``title``,
 ``provenance``, a computed ``verdict`` (``holds``, ``holds-with-correction`` or ``fails``), ``statement``,

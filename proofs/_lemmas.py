@@ -10,10 +10,11 @@ the index only through a handful of *weighted moments*: :math:`\sum_k f_k = 1`, 
 * a scalar inequality proved by an exact certificate (:func:`proofs._common.nonneg_certificate`): the
   difference equals a sum of products of hypotheses and squares.
 
-The glue between the steps is standard linear algebra. The weighted sums of per-index bounds are
-certificates too (:func:`weighted_sum_steps`, ``n`` symbolic); what remains (Rayleigh quotients of a
-symmetric matrix, the spectral theorem, the triangle and Hölder inequalities of C7) is a ``prose-argument``
-step of the claim's chain, named and counted. Every hypothesis a certificate uses is listed in
+The glue between the steps is linear algebra, checked too: the weighted sums of per-index bounds are
+certificates (:func:`weighted_sum_steps`, ``n`` symbolic), and the Rayleigh quotients of C4 and C6 are
+matrix-symbol identities given the spectral theorem (:func:`rayleigh_steps`; the theorem itself is a named
+assumption of the step, :data:`SPECTRAL`); the triangle and Hölder inequalities and the homogeneity that join C7's
+steps are index-sum certificates (:func:`m3_glue_steps`). Every hypothesis a certificate uses is listed in
 :data:`HYPOTHESES` with its discharge. Every function returns a list of
 ``(detail, passed)`` pairs and never raises on a false statement.
 """
@@ -24,17 +25,22 @@ from typing import Any
 
 import sympy as sp
 
-from ._common import is_zero, nonneg_certificate
+from ._common import Checks, assumption, by_step, is_zero, nonneg_certificate
 
 __all__ = [
     "GLUE",
     "HYPOTHESES",
     "SCOPE",
+    "SPECTRAL",
     "beta_minus_steps",
     "beta_plus_steps",
     "hypothesis_counts",
     "index_sum",
+    "m3_glue_steps",
     "m3_steps",
+    "rayleigh_steps",
+    "record_rayleigh",
+    "record_weighted_sums",
     "sc_steps",
     "softmax_derivative_steps",
     "spectrum_steps",
@@ -53,18 +59,25 @@ s2, k3, m, s, cbar = sp.symbols("sigma2 kappa3 m s cbar", real=True)
 rho = sp.Symbol("rho", nonnegative=True)  # the same symbol as proofs.c04_smoothness.rho
 lam = sp.Symbol("lambda", real=True)  # lambda_max(S)
 
+SPECTRAL = ("the spectral theorem (linear algebra): a real symmetric matrix is Q Lambda Q^T with Q orthogonal and "
+            "Lambda real diagonal")
 GLUE = {
-    "beta_plus": "lambda_max(B) = max over unit v of v^T B v (Rayleigh quotient, spectral theorem), so the bound "
-                 "on v^T B v for every unit v (weighted sums, machine-checked) bounds lambda_max(B); S symmetric "
-                 "PSD with spectrum in [0, lambda_max(S)] gives sigma^2 = v^T S v <= lambda_max(S).",
-    "beta_minus": "-lambda_min(B) = max over unit v of -v^T B v (Rayleigh quotient, spectral theorem), so the "
-                  "bound on -v^T B v for every unit v (weighted sums, machine-checked) bounds -lambda_min(B); "
-                  "sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S).",
-    "sc": "c^T S^2 c <= lambda_max(S) c^T S c: the weighted sum (machine-checked) over the eigen-coordinates of S "
-          "(spectral theorem); c^T S c = Var_f(c); the range of c bounds |c_k - mid| for the mid-range.",
-    "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0), Hoelder with "
-          "||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, triangle inequality on ||fdddot||_1; "
-          "along x the logit direction is A h with ||A h|| <= ||A||, and phi''' is cubic in the direction.",
+    "beta_plus": "lambda_max(B) <= sup over unit v of v^T B v: a unit eigenvector u of lambda_max gives u^T B u = "
+                 "lambda_max (matrix symbols, n symbolic), so the bound on v^T B v for every unit v (weighted sums) "
+                 "bounds lambda_max(B); sigma^2 = v^T S v = w^T Lambda w = sum_j lambda_j w_j^2 <= lambda_max(S) "
+                 "(v = Q w, Q^T Q = I; weighted sum over the eigen-coordinates).",
+    "beta_minus": "-lambda_min(B) <= sup over unit v of -v^T B v: a unit eigenvector u of lambda_min gives -u^T B u "
+                  "= -lambda_min (matrix symbols, n symbolic), so the bound on -v^T B v for every unit v (weighted "
+                  "sums) bounds -lambda_min(B); sigma^2 = v^T S v <= lambda_max(S) <= min(1/2, tr S) in the "
+                  "eigen-coordinates of S.",
+    "sc": "||Sc||^2 = c^T S^2 c = w^T Lambda^2 w (c = Q w, Q^T Q = I) = sum_j lambda_j^2 w_j^2 <= lambda_max(S) "
+          "sum_j lambda_j w_j^2 = lambda_max(S) c^T S c (weighted sum, lambda_j >= 0); ||A^T u||^2 = u^T A A^T u "
+          "<= lambda_max(A A^T) ||u||^2 = ||A||^2 ||u||^2 (A^T A x = lambda x gives A A^T (A x) = lambda A x: the "
+          "nonzero eigenvalues of A A^T are those of A^T A).",
+    "m3": "|phi'''| <= 3 |<fdot, fddot>| + |<c - mid 1, fdddot>| (sum fdddot = 0; the triangle inequality), "
+          "Hoelder with ||fdot||_inf <= ||fdot||_2 and |c_k - mid| <= range(c)/2, the triangle inequality on "
+          "||fdddot||_1 (index-sum certificates, n symbolic); along x the logit direction is A h with ||A h|| <= "
+          "||A|| ||h|| (the operator norm), and phi''' is cubic in the direction (homogeneity, checked).",
 }
 
 
@@ -87,7 +100,8 @@ HYPOTHESES: dict[str, tuple[str, str]] = {
     "lambda": ("step", "v^T S v = sum f_k vt_k^2 (S is PSD)"),
     "1/2 - lambda": ("step", "(hi - lo)^2/4 <= (hi^2 + lo^2)/2 (Popoviciu, lambda_max(S) <= 1/2)"),
     "sigma2": ("definition", "sigma^2 = sum_k f_k vt_k^2, a weighted sum of squares"),
-    "lambda - sigma2": ("step", "the Rayleigh quotient: sigma^2 = v^T S v <= lambda_max(S) for unit v (prose step)"),
+    "lambda - sigma2": ("step", "the Rayleigh quotient: sigma^2 = v^T S v <= lambda_max(S), unit v (rayleigh_steps, "
+                                     "weighted sums)"),
     "a": ("step", "c_i - cbar <= 1/4 + rho (a = 1/4 + rho >= 0 since rho >= 0)"),
     "f_i": ("claim", "C1: f in the simplex"),
     "f_j": ("claim", "C1: f in the simplex"),
@@ -381,6 +395,48 @@ def m3_steps() -> tuple[Steps, Any]:
     return out, sp.nsimplify(bound)
 
 
+def m3_glue_steps() -> Steps:
+    r"""Every n (index sums, ``n`` symbolic): the glue joining C7's per-index steps into :math:`|\varphi'''| \le M_3`.
+
+    The triangle inequality :math:`|\sum_k t_k| \le \sum_k|t_k|` (both signs, with :math:`|t_k| \mp t_k \ge 0`),
+    Hölder :math:`\sum_k|x_k||y_k| \le X\sum_k|y_k|` for :math:`|x_k| \le X`, :math:`\dot f_i^2 \le \|\dot f\|^2`
+    (the other squares), and the homogeneity :math:`\varphi'''_{av} = a^3\varphi'''_v` (so a logit direction
+    :math:`Ah = \|Ah\|\,v` gives :math:`|D^3L[h,h,h]| = \|Ah\|^3|\varphi'''_v| \le \|A\|^3\sup_v|\varphi'''_v|`).
+    """
+    from ._common import canonical_sums, kron_sum
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    k, i = sp.symbols("k i", integer=True, positive=True)
+    t_, x_ = sp.IndexedBase("t", real=True), sp.IndexedBase("x", real=True)
+    g_, y_ = sp.IndexedBase("g", nonnegative=True), sp.IndexedBase("absy", nonnegative=True)
+    X = sp.Symbol("X", real=True)
+    out: Steps = []
+
+    def total(expr: Any) -> Any:
+        return canonical_sums(sp.Sum(expr, (k, 1, n)))
+
+    ok = True
+    for sign in (1, -1):  # |t_k| = sign t_k + g_k with g_k = |t_k| - sign t_k >= 0 (definition of |.|)
+        gap = total(sign * t_[k] + g_[k]) - sign * total(t_[k])
+        ok &= sp.expand(gap - total(g_[k])) == 0 and bool(gap.is_nonnegative)
+    out.append(("triangle inequality: sum_k |t_k| -+ sum_k t_k = sum_k (|t_k| -+ t_k) >= 0, so |sum_k t_k| <= "
+                "sum_k |t_k| (n symbolic; |t| -+ t >= 0 by definition)", ok))
+    gap = X * total(y_[k]) - total((X - g_[k]) * y_[k])  # |x_k| = X - g_k <= X, weights |y_k| >= 0
+    out.append(("Hoelder: X sum_k |y_k| - sum_k |x_k| |y_k| = sum_k g_k |y_k| >= 0 for |x_k| = X - g_k <= X "
+                "(n symbolic), so |<x, y>| <= ||x||_inf ||y||_1",
+                sp.expand(gap - total(g_[k] * y_[k])) == 0 and bool(gap.is_nonnegative)))
+    rest = kron_sum(x_[k] ** 2 * (1 - sp.KroneckerDelta(k, i)), k, n, inside=(i,))
+    out.append(("||x||_inf <= ||x||_2: sum_k x_k^2 - x_i^2 = sum_k (1 - delta_ki) x_k^2, the squares of the other "
+                "entries (n symbolic)", sp.expand(rest - total(x_[k] ** 2) + x_[i] ** 2) == 0))
+    a = sp.Symbol("a", positive=True)
+    phi3_ = _D(_D(_D(c**2 / 2)))
+    scaled = phi3_.subs({vt: a * vt, s2: a**2 * s2, k3: a**3 * k3}, simultaneous=True)
+    out.append(("homogeneity: with v -> a v (vt -> a vt, sigma^2 -> a^2 sigma^2, kappa3 -> a^3 kappa3) the summand "
+                "of phi''' scales by a^3, so phi'''_{A h} = ||A h||^3 phi'''_{v} for v = A h/||A h||",
+                is_zero(scaled - a**3 * phi3_)))
+    return out
+
+
 def weighted_sum_steps() -> Steps:
     r"""Every n (index sums, ``n`` a symbol): the weighted-sum glue of C4, C6 and C7 as certificates.
 
@@ -406,3 +462,103 @@ def weighted_sum_steps() -> Steps:
         out.append((f"weights {name}: A sum_k w_k - sum_k w_k a_k = sum_k w_k g_k >= 0 for a_k = A - g_k <= A, "
                     "w_k >= 0, n symbolic", ok))
     return out
+
+
+def _matmul_rewrite(expr: Any, rules: dict[tuple[Any, ...], tuple[Any, ...]]) -> Any:
+    r"""``expr`` (a sum of matrix products) with every run of adjacent factors ``key`` replaced by ``rules[key]``.
+
+    A rule is a hypothesis written as a rewrite (``(Q.T, Q): ()`` for :math:`Q^\top Q = I`, ``(B, u): (lam, u)``
+    for :math:`Bu = \lambda u`); the products are expanded first and rewritten until no rule applies.
+    """
+    expr = sp.expand(expr)
+    terms = expr.args if isinstance(expr, sp.MatAdd) else (expr,)
+    out = []
+    for term in terms:
+        mats = []
+        for fac in (term.args if isinstance(term, sp.MatMul) else (term,)):  # B**2 is B, B
+            power = isinstance(fac, sp.MatPow) and fac.exp.is_Integer and int(fac.exp) > 0
+            mats.extend([fac.base] * int(fac.exp) if power else [fac])
+        changed = True
+        while changed:
+            changed = False
+            for key, rep in rules.items():
+                hits = [i for i in range(len(mats) - len(key) + 1) if tuple(mats[i:i + len(key)]) == key]
+                if hits:
+                    mats[hits[0]:hits[0] + len(key)] = list(rep)
+                    changed = True
+                    break
+        out.append(sp.MatMul(*mats).doit())
+    return sp.expand(sp.MatAdd(*out).doit()) if len(out) > 1 else out[0]
+
+
+def _vanishes(expr: Any) -> bool:
+    """A matrix expression is identically zero (SymPy's canonical sum of products cancels to a zero matrix)."""
+    return bool(expr == 0 or isinstance(sp.expand(expr), sp.ZeroMatrix))
+
+
+def rayleigh_steps() -> Steps:
+    r"""Every n (matrix symbols of size ``n``): the Rayleigh-quotient glue of C4 and C6, given the spectral theorem.
+
+    With :math:`B = Q\Lambda Q^\top`, :math:`Q^\top Q = I` (the spectral theorem, an assumption of the step):
+    a unit eigenvector gives :math:`u^\top Bu = \lambda` (so a bound on :math:`v^\top Bv` over unit ``v`` bounds
+    every eigenvalue); :math:`v = Qw` gives :math:`v^\top Bv = w^\top\Lambda w = \sum_j\lambda_jw_j^2`,
+    :math:`v^\top B^2v = \sum_j\lambda_j^2w_j^2` and :math:`\|v\| = \|w\|` (so the weighted sums of
+    :func:`weighted_sum_steps` bound them by :math:`\lambda_{\max}`); :math:`A^\top Ax = \lambda x` gives
+    :math:`AA^\top(Ax) = \lambda Ax` (so :math:`\|A^\top\| = \|A\|`).
+    """
+    from ._common import canonical_sums, kron_sum
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    Q, Lam, B = (sp.MatrixSymbol(name, n, n) for name in ("Q", "Lambda", "B"))
+    A = sp.MatrixSymbol("A", n, sp.Symbol("d", integer=True, positive=True))
+    u, w = sp.MatrixSymbol("u", n, 1), sp.MatrixSymbol("w", n, 1)
+    x = sp.MatrixSymbol("x", A.shape[1], 1)
+    ev = sp.Symbol("lambda_u", real=True)
+    orth, spec = {(Q.T, Q): ()}, {(B,): (Q, Lam, Q.T)}
+    out: Steps = []
+    out.append(("eigenpair: B u = lambda u gives u^T B u = lambda u^T u = lambda for a unit u (matrix symbols, "
+                "n symbolic)", _vanishes(_matmul_rewrite(u.T * B * u, {(B, u): (ev, u)}) - ev * (u.T * u))))
+    v = Q * w
+    quad = _matmul_rewrite(_matmul_rewrite(v.T * B * v, spec), orth) - w.T * Lam * w
+    sq = _matmul_rewrite(_matmul_rewrite(v.T * B * B * v, spec), orth) - w.T * Lam * Lam * w
+    norm = _matmul_rewrite(v.T * v, orth) - w.T * w
+    out.append(("eigen-coordinates: B = Q Lambda Q^T, Q^T Q = I, v = Q w give v^T B v = w^T Lambda w, "
+                "v^T B^2 v = w^T Lambda^2 w, v^T v = w^T w (matrix symbols, n symbolic)",
+                all(_vanishes(e) for e in (quad, sq, norm))))
+    i, j = sp.symbols("i j", integer=True, positive=True)
+    lam_i, w_i = sp.IndexedBase("lambda", real=True), sp.IndexedBase("w", real=True)
+    for power in (1, 2):
+        inner = kron_sum(w_i[i] * lam_i[i] ** power * sp.KroneckerDelta(i, j) * w_i[j], j, n, inside=(i,))
+        diag = canonical_sums(sp.Sum(inner, (i, 1, n)))
+        out.append((f"w^T Lambda^{power} w = sum_i sum_j w_i lambda_i^{power} delta_ij w_j = sum_j lambda_j^{power} "
+                    "w_j^2 (Kronecker deltas contracted, n symbolic)",
+                    sp.expand(diag - canonical_sums(sp.Sum(lam_i[i] ** power * w_i[i] ** 2, (i, 1, n)))) == 0))
+    gram = _matmul_rewrite(A * A.T * (A * x), {(A.T, A, x): (ev, x)}) - ev * (A * x)
+    out.append(("A^T A x = lambda x gives A A^T (A x) = lambda (A x): lambda_max(A A^T) = lambda_max(A^T A) = "
+                "||A||^2, so ||A^T u||^2 = u^T A A^T u <= ||A||^2 ||u||^2 (matrix symbols)", _vanishes(gram)))
+    return out
+
+
+def record_weighted_sums(ch: Checks, statement: str, per_index: str) -> None:
+    """Record :func:`weighted_sum_steps` as checks and as the chain step ``weighted sums`` (after ``per_index``)."""
+    sums = weighted_sum_steps()
+    for detail, ok in sums:
+        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
+    ch.step(("weighted sums", r"\textstyle\sum_k w_ka_k \le A\sum_k w_k"), "symbolic-general",
+            "every n (index sums, n symbolic)", statement, all(ok for _, ok in sums),
+            tex=r"A\textstyle\sum_k w_k - \sum_k w_k(A - g_k) = \sum_k w_kg_k \ge 0",
+            hypotheses=(by_step("per-index bounds", per_index),))
+
+
+def record_rayleigh(ch: Checks, glue: list[tuple[str, str, str, str]]) -> None:
+    """Record :func:`rayleigh_steps` as checks, then a chain step per ``(name, name_tex, statement, tex)`` of ``glue``.
+
+    Each step is symbolic-general over every n: its algebra is the checks, its hypotheses the ``weighted sums`` step
+    and the spectral theorem (:data:`SPECTRAL`, an assumption: a theorem of linear algebra, not proved here).
+    """
+    ray = rayleigh_steps()
+    for detail, ok in ray:
+        ch.add("symbolic-general", "every n (matrix symbols, n symbolic)", detail, ok)
+    for name, name_tex, statement, tex in glue:
+        ch.step((name, name_tex), "symbolic-general", SCOPE, statement, all(ok for _, ok in ray), tex=tex,
+                hypotheses=(by_step("the bound for every unit v", "weighted sums"), assumption(SPECTRAL)))

@@ -20,7 +20,8 @@ Verified
   :math:`\|Sv\|^2 \le \lambda_{\max}(S)\,v^\top Sv`; hence :math:`\beta^+ \le \frac38 + \frac\rho2` and
   :math:`\beta^- \le \max_s (s+\rho)\min(\frac12, 1-s) = \frac14 + \frac\rho2` (both cases of ``s``
   certified). The weighted sums of the per-index bounds are index-sum certificates (n symbolic); the Rayleigh
-  quotients (lambda_max(B) = max over unit v of v^T B v) are the two prose steps of the chain.
+  quotients (an eigenvalue is the quadratic form at its unit eigenvector; the quadratic form in eigen-coordinates)
+  are matrix-symbol identities with n symbolic, given the spectral theorem (a named assumption of those steps).
 * Numeric: adversarial search (``proofs/_search.py``) for n = 2..8 over both target sets; the library's
   ``beta_constants`` dominate every attained value and 4000 random ``(f, b)`` of every range ρ.
 
@@ -43,16 +44,17 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._certify import WIDTH, certify_n3, reduction_checks
-from ._common import FLOAT_RTOL, Checks, by_claim, by_step, fmt, is_zero, outward, result, round_up, weakest_of
+from ._common import FLOAT_RTOL, Checks, by_claim, fmt, is_zero, outward, result, round_up, weakest_of
 from ._lemmas import (
     GLUE,
     SCOPE,
     beta_minus_steps,
     beta_plus_steps,
     hypothesis_counts,
+    record_rayleigh,
+    record_weighted_sums,
     spectrum_steps,
     split_steps,
-    weighted_sum_steps,
 )
 from ._search import SETS, n_values, samples, search_table
 from .c03_hessian import B_formula_sym
@@ -176,22 +178,13 @@ def general_n_steps(ch: Checks) -> tuple[Any, Any]:
             "the per-index bounds of beta+ and beta-, both cases of s), each an exact identity or certificate",
             all(ok for _, ok in lemmas + steps_p + steps_m),
             tex=r"\beta^+ \le " + sp.latex(bp) + r",\quad \beta^- \le " + sp.latex(bm), hypotheses=(dep,))
-    sums = weighted_sum_steps()
-    for detail, ok in sums:
-        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
-    ch.step(("weighted sums", r"\textstyle\sum_k w_ka_k \le A\sum_k w_k"), "symbolic-general",
-            "every n (index sums, n symbolic)", "the per-index bounds summed with weights f_k vt_k^2 >= 0: "
-            "sum_k w_k (A - g_k) <= A sum_k w_k, g_k >= 0, as an index-sum certificate", all(ok for _, ok in sums),
-            tex=r"A\textstyle\sum_k w_k - \sum_k w_k(A - g_k) = \sum_k w_kg_k \ge 0",
-            hypotheses=(by_step("per-index bounds", "per-index bounds"),))
-    ch.step(("Rayleigh quotient beta+", r"\lambda_{\max}(B) = \max_{\|v\|=1}v^\top Bv"), "prose-argument", SCOPE,
-            "glue for beta+: " + GLUE["beta_plus"], True,
-            tex=r"\lambda_{\max}(B) = \max_{\|v\|=1} v^\top Bv",
-            hypotheses=(by_step("v^T B v <= beta+ for unit v", "weighted sums"),))
-    ch.step(("Rayleigh quotient beta-", r"-\lambda_{\min}(B) = \max_{\|v\|=1}-v^\top Bv"), "prose-argument",
-            SCOPE, "glue for beta-: " + GLUE["beta_minus"], True,
-            tex=r"-\lambda_{\min}(B) = \max_{\|v\|=1} -v^\top Bv",
-            hypotheses=(by_step("-v^T B v <= beta- for unit v", "weighted sums"),))
+    record_weighted_sums(ch, "the per-index bounds summed with weights f_k vt_k^2 >= 0: sum_k w_k (A - g_k) <= "
+                         "A sum_k w_k, g_k >= 0, as an index-sum certificate", "per-index bounds")
+    record_rayleigh(ch, [
+        ("Rayleigh quotient beta+", r"\lambda_{\max}(B) \le \max_{\|v\|=1}v^\top Bv",
+         "glue for beta+: " + GLUE["beta_plus"], r"\lambda_{\max}(B) = u^\top Bu \le \max_{\|v\|=1} v^\top Bv"),
+        ("Rayleigh quotient beta-", r"-\lambda_{\min}(B) \le \max_{\|v\|=1}-v^\top Bv",
+         "glue for beta-: " + GLUE["beta_minus"], r"-\lambda_{\min}(B) = -u^\top Bu \le \max_{\|v\|=1} -v^\top Bv")])
     return bp, bm
 
 
@@ -318,7 +311,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         rf"$\beta^+ = {ex['beta_plus_ball']}$, $\beta^- = {ex['beta_minus_ball']}$. For $n = 3$ "
         r"(simplex) the sups are certified within $10^{-6}$ of these (interval branch and bound); for "
         rf"$n \le {nmax}$ they are numerically the same (numeric search, not certified). For every $n$ "
-        r"(symbolic-general steps and weighted sums, joined by the Rayleigh quotient in prose): "
+        r"(symbolic-general steps, weighted sums and Rayleigh quotients, given the spectral theorem): "
         rf"$\beta^+ \le {sp.latex(bp_x)}$, $\beta^- \le {sp.latex(bm_x)}$ with $\rho = \max b - \min b$ (simplex: "
         rf"$\rho \le 1$, bounds $7/8$, $3/4$; ball: $\rho \le \sqrt2$, bounds "
         rf"{round_up(proven_constants('ball')[0], 3)}, "

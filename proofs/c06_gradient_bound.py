@@ -9,7 +9,8 @@ Verified
   sup is :math:`8\sqrt2/27` (simplex) and :math:`\frac{7}{27} + \frac{5\sqrt{10}}{54}` (ball).
 * Symbolic, every n (the library's :func:`zosoftmax.residual_gradient_bound`; scalar steps with exact
   certificates in ``proofs/_lemmas.py``):
-  :math:`\|Sc\|^2 \le \lambda_{\max}(S)\,c^\top Sc`, :math:`c^\top Sc = \mathrm{Var}_f(c) \le
+  :math:`\|Sc\|^2 \le \lambda_{\max}(S)\,c^\top Sc` (eigen-coordinates of ``S``: matrix-symbol identities and a
+  weighted sum, given the spectral theorem, a named assumption), :math:`c^\top Sc = \mathrm{Var}_f(c) \le
   (\mathrm{range}\,c)^2/4` (Popoviciu, two-point case exact), :math:`\mathrm{range}\,c \le 1 + \rho`; so
   :math:`\|Sc\| \le \sqrt{1/2}\,(1+\rho)/2`.
 * Numeric: adversarial search for n = 2..8 on both target sets; the library bound dominates every attained
@@ -31,8 +32,8 @@ import sympy as sp
 import zosoftmax as zs
 
 from ._certify import WIDTH, certify_n3, reduction_checks
-from ._common import FLOAT_RTOL, Checks, by_claim, by_step, fmt, is_zero, outward, result, round_up, weakest_of
-from ._lemmas import GLUE, SCOPE, sc_steps, spectrum_steps, weighted_sum_steps
+from ._common import FLOAT_RTOL, Checks, by_claim, fmt, is_zero, outward, result, round_up, weakest_of
+from ._lemmas import GLUE, SCOPE, record_rayleigh, record_weighted_sums, sc_steps, spectrum_steps
 from ._search import SETS, n_values, samples, search_table
 from .c04_smoothness import SEARCH_RTOL, n2_exact, residual_bound_sym, rho, t
 
@@ -69,18 +70,11 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
             "exact identity or certificate", all(ok for _, ok in spec + steps),
             tex=r"\|Sc\| \le " + sp.latex(bound_sym),
             hypotheses=(by_claim("grad L_exp = A^T S c", "C2"),))
-    sums = weighted_sum_steps()
-    for detail, ok in sums:
-        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
-    ch.step(("weighted sums", r"\textstyle\sum_k w_ka_k \le A\sum_k w_k"), "symbolic-general",
-            "every n (index sums, n symbolic)", "Popoviciu's per-index bound summed with weights f_k, and "
-            "S^2 <= lambda_max S summed over eigen-coordinates: index-sum certificates", all(ok for _, ok in sums),
-            tex=r"A\textstyle\sum_k w_k - \sum_k w_k(A - g_k) = \sum_k w_kg_k \ge 0",
-            hypotheses=(by_step("per-index bounds", "scalar steps"),))
-    ch.step(("spectral theorem for S", r"S = Q\Lambda Q^\top"), "prose-argument", SCOPE,
-            "glue: " + GLUE["sc"] + " grad L_exp = A^T S c (C2), ||A^T u|| <= ||A|| ||u||", True,
-            tex=r"\|Sc\|^2 = c^\top S^2c \le \lambda_{\max}(S)\,c^\top Sc,\ \|A^\top u\| \le \|A\|\|u\|",
-            hypotheses=(by_step("weighted sums", "weighted sums"),))
+    record_weighted_sums(ch, "Popoviciu's per-index bound summed with weights f_k, and S^2 <= lambda_max S summed "
+                         "over eigen-coordinates: index-sum certificates", "scalar steps")
+    record_rayleigh(ch, [("spectral theorem for S", r"\|Sc\|^2 \le \lambda_{\max}(S)\,c^\top Sc",
+                          "glue: " + GLUE["sc"] + " grad L_exp = A^T S c (C2)",
+                          r"\|Sc\|^2 = c^\top S^2c \le \lambda_{\max}(S)\,c^\top Sc,\ \|A^\top u\| \le \|A\|\|u\|")])
     ch.add("symbolic-general", SCOPE, "the derived bound sqrt((1 + rho)^2/8) is residual_bound_sym() = "
            "sqrt(1/2)(1 + rho)/2, the formula of zosoftmax.residual_gradient_bound",
            is_zero(bound_sym - residual_bound_sym()))
@@ -154,7 +148,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         f"7/27 + 5 sqrt(10)/54 <= {round_up(bl['exact_n2_value'], 4)} for ball targets (exact for n = 2; for simplex "
         f"targets certified within 1e-6 for n = 3; numerically the same for n <= {ns[-1]}, numeric search, not "
         "certified). For every "
-        f"n (symbolic-general steps, the spectral theorem for S in prose): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
+        f"n (symbolic-general steps, given the spectral theorem for S): ||Sc|| <= sqrt(1/2)(1 + rho)/2 "
         f"({su} simplex, {bu} ball).")
     correction_tex = (
         r"The inequality holds; the paper family's $\|Sc\| \le 2$ is loose: "
@@ -163,7 +157,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
         rf"\le {round_up(bl['exact_n2_value'], 4)}$ for ball targets (exact for $n = 2$; for simplex targets "
         rf"certified within $10^{{-6}}$ for $n = 3$; numerically the same for $n \le {ns[-1]}$, numeric search, "
         r"not certified). For "
-        r"every $n$ (symbolic-general steps, the spectral theorem for $S$ in prose): "
+        r"every $n$ (symbolic-general steps, given the spectral theorem for $S$): "
         rf"$\|Sc\| \le {sp.latex(residual_bound_sym())}$ "
         rf"(${su}$ simplex, ${bu}$ ball).")
     return result(

@@ -37,8 +37,19 @@ import sympy as sp
 
 import zosoftmax as zs
 
-from ._common import Checks, assumption, by_claim, by_step, fmt, is_zero, result, round_up, weakest_of
-from ._lemmas import GLUE, SCOPE, m3_steps
+from ._common import (
+    Checks,
+    assumption,
+    by_claim,
+    by_step,
+    fmt,
+    is_zero,
+    nonneg_certificate,
+    result,
+    round_up,
+    weakest_of,
+)
+from ._lemmas import GLUE, SCOPE, m3_glue_steps, m3_steps
 from ._search import SETS, n_values, phi3, search_table
 from .c09_second_moment_matrix import DISTS, fourth_moment, scalar_moments
 
@@ -112,7 +123,8 @@ def _taylor(ch: Checks) -> None:
     dd = sp.Symbol("d", integer=True, positive=True)
     zz, HH = sp.MatrixSymbol("z", dd, 1), sp.MatrixSymbol("H", dd, dd)
     odd = (zz * (zz.T * HH * zz)) + ((-zz) * ((-zz).T * HH * (-zz)))
-    ch.step(("odd term vanishes", r"E[z\,z^\top Hz] = 0"), "symbolic-general", "every d, every law with z ~ -z",
+    ch.step(("odd term vanishes", r"E[z\,z^\top Hz] = 0"), "symbolic-general",
+            ("every d, every law with z ~ -z", r"every $d$, every law with $z \sim -z$"),
             "matrix symbols z (d x 1), H (d x d), d symbolic: F(z) = z (z^T H z) is odd, F(-z) + F(z) = 0, so its mean "
             "under a law with z ~ -z (Gaussian, sphere, Rademacher) is 0: the O(e) term of the forward bias vanishes",
             _zero_matrix(odd), tex=r"F(-z) + F(z) = 0,\ F(z) = z\,z^\top Hz",
@@ -149,9 +161,14 @@ def _softmax_identities(ch: Checks) -> Any:
             f"the {len(steps)} scalar steps above (derivatives of softmax along v, Hoelder, range of c), each an exact "
             "identity or certificate", all(ok for _, ok in steps),
             tex=r"M_3/\|A\|^3 = " + sp.latex(m3), hypotheses=(by_claim("f in the simplex", "C1"),))
-    ch.step(("glue M3", r"\text{glue } M_3"), "prose-argument", SCOPE, "glue for M3: " + GLUE["m3"], True,
+    glue = m3_glue_steps()
+    for detail, ok in glue:
+        ch.add("symbolic-general", "every n (index sums, n symbolic)", detail, ok)
+    ch.step(("glue M3", r"\text{glue } M_3"), "symbolic-general", SCOPE, "glue for M3: " + GLUE["m3"],
+            all(ok for _, ok in glue),
             tex=r"|\varphi'''| \le 3|\langle\dot f,\ddot f\rangle| + |\langle c - m\mathbf 1, \dddot f\rangle|",
-            hypotheses=(by_step("per-index bounds", "M3 scalar steps"),))
+            hypotheses=(by_step("per-index bounds", "M3 scalar steps"),
+                        assumption("the chain rule for y = A x and ||A h|| <= ||A|| ||h|| (the operator norm)")))
     ch.add("symbolic-general", SCOPE, "the derived bound is the library's M3/||A||^3 = 3/2 + 7(1+rho)/(4 sqrt2)",
            is_zero(m3 - third_derivative_constant_sym()))
     tau = sp.Symbol("tau", real=True)
@@ -201,11 +218,39 @@ def _contraction(ch: Checks) -> None:
             "+ (m4 - 3 m22) T_aaa for a symmetric T", _general_contraction(),
             tex=r"E[z_aT[z,z,z]] = 3m_{22}\textstyle\sum_c T_{acc} + (m_4 - 3m_{22})T_{aaa}",
             hypotheses=(by_claim("the fourth moments of the three laws", "C9"),))
-    ch.step(("leading term", r"E\hat g - \nabla L = \varepsilon^2\beta(x) + O(\varepsilon^4)"), "prose-argument",
-            "any smooth L, every d", "with the Taylor step (symbolic-general above) and E[zz^T] = I: "
-            "E[g_hat] - grad L = (eps^2/6) E[z D^3L[z,z,z]] + O(eps^4), for both schemes (equal means)", True,
+    e, M5, Z = sp.symbols("epsilon M5 Z", positive=True)  # Z = ||z||
+    p1, p2, p3, p4 = sp.symbols("p1:5", real=True)
+    t5p, t5m = sp.symbols("t5p t5m", real=True)  # phi^(5) at the two Lagrange points
+    plus = e * p1 + e**2 / 2 * p2 + e**3 / 6 * p3 + e**4 / 24 * p4 + e**5 / 120 * t5p  # phi(e) - phi(0)
+    minus = -e * p1 + e**2 / 2 * p2 - e**3 / 6 * p3 + e**4 / 24 * p4 - e**5 / 120 * t5m  # phi(-e) - phi(0)
+    rem = (plus - minus) / (2 * e) - p1 - e**2 / 6 * p3
+    ok = ch.add("symbolic-general", "any phi five times differentiable", "Lagrange to fifth order: central quotient "
+                "- phi'(0) - e^2 phi'''(0)/6 = e^4 (phi5(xi+) + phi5(xi-))/240",
+                is_zero(rem - e**4 * (t5p + t5m) / 240))
+    hyps = (M5 * Z**5 - t5p, M5 * Z**5 + t5p, M5 * Z**5 - t5m, M5 * Z**5 + t5m)
+    ok &= ch.add("symbolic-general", "any phi five times differentiable", "|remainder| <= e^4 M5 ||z||^5 / 120 for "
+                 "|phi5| <= M5 ||z||^5 (both signs), so its mean times z is at most e^4 M5 E||z||^6 / 120",
+                 nonneg_certificate(e**4 * M5 * Z**5 / 120 - rem, [(sp.Rational(1, 240), e**4, hyps[0]),
+                                                                   (sp.Rational(1, 240), e**4, hyps[2])],
+                                    (hyps[0], hyps[2]))
+                 and nonneg_certificate(e**4 * M5 * Z**5 / 120 + rem, [(sp.Rational(1, 240), e**4, hyps[1]),
+                                                                       (sp.Rational(1, 240), e**4, hyps[3])],
+                                        (hyps[1], hyps[3])))
+    lp, lm, l0 = sp.symbols("L_plus L_minus L_0", real=True)  # L(x + e z), L(x - e z), L(x)
+    zv = sp.MatrixSymbol("z", sp.Symbol("d", integer=True, positive=True), 1)
+    sym = (lp - l0) * zv + (lm - l0) * (-zv) - (lp - lm) * zv  # F(z) + F(-z) = 2e (central quotient) z
+    ok &= ch.add("symbolic-general", "every d, every law with z ~ -z", "forward and central have equal means: "
+                 "F(z) = (L(x + e z) - L(x)) z/e gives F(z) + F(-z) = 2 (L(x + e z) - L(x - e z))/(2e) z",
+                 isinstance(sp.expand(sym), sp.ZeroMatrix) or sp.expand(sym) == 0)
+    ch.step(("leading term", r"E\hat g - \nabla L = \varepsilon^2\beta(x) + O(\varepsilon^4)"), "symbolic-general",
+            "any smooth L, every d", "with E[zz^T] = I (C9): E[z phi'(0)] = grad L; the fifth-order Lagrange "
+            "remainder's mean is at most eps^4 M5 E||z||^6/120; the forward and central means are equal for z ~ -z: "
+            "E[g_hat] - grad L = (eps^2/6) E[z D^3L[z,z,z]] + O(eps^4), for both schemes", ok,
             tex=r"E[\hat g] - \nabla L = \tfrac{\varepsilon^2}{6}E[z\,D^3L[z,z,z]] + O(\varepsilon^4)",
-            hypotheses=(by_step("contraction", "pairing contraction"), by_step("odd term", "odd term vanishes")))
+            hypotheses=(by_step("contraction", "pairing contraction"), by_step("odd term", "odd term vanishes"),
+                        by_claim("E[z z^T] = I", "C9"),
+                        assumption("L five times differentiable with |D^5L[z,...,z]| <= M5 ||z||^5 near x, and "
+                                   "E||z||^6 finite (all three laws): what O(eps^4) means")))
 
 
 def _general_contraction() -> bool:

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -50,8 +49,6 @@ from .c09_second_moment_matrix import DISTS, d_sym, k_sym, scalar_moments
 
 __all__ = ["next_sigma_sym", "recursion_terms", "verify"]
 
-ROOT = Path(__file__).resolve().parents[1]
-FIG_JSON = ROOT / "paper" / "generated" / "fig_prediction.json"
 FAMILY_LEVEL = 0.001  # two-sided family-wise level of the statistical check (Bonferroni over its time points)
 
 

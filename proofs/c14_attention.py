@@ -122,7 +122,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     ch.add("numeric-search", "library, 20 random heads (m, n, p, D at most 4, 5, 3, 4)",
            "the dense rows A_i[j] of AttentionRegression are s kron(k_j, h~_i) (x = vec(W~) row-major)", ok_rows)
     stacked = assumption("the stacked rows in (j, i) order are J = s (K kron H~), i.e. (A_i)_j = s (k_j kron h~_i)")
-    sc = ("every n, m, p, D (matrix symbols)", r"\text{every } n, m, p, D")
+    sc = ("every n, m, p, D (matrix symbols)", r"every $n, m, p, D$")
     # step 2
     ch.step(("H0 = (KtK) kron (HtDH)", r"H_0 = s^2 (K^\top K)\otimes(\tilde H^\top D_\beta\tilde H)"),
             "symbolic-general", sc,
@@ -136,7 +136,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     UV = KroneckerProduct(U, V)
     orth = combine_kronecker(UV.T * UV).subs({U.T * U: sp.Identity(p), V.T * V: sp.Identity(D)})
     ch.step(("spectrum of a Kronecker product", r"\lambda(X\otimes Y) = \{\lambda_a\mu_c\}"), "symbolic-general",
-            ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            ("every p, D (matrix symbols)", r"every $p, D$"),
             "X ⊗ Y = (U ⊗ V)(Λ ⊗ M)(U ⊗ V)ᵀ for X = UΛUᵀ, Y = VMVᵀ, and (U ⊗ V)ᵀ(U ⊗ V) = I when U, V are orthogonal: "
             "the eigenvalues of X ⊗ Y are the products λ_a μ_c, so ||X ⊗ Y|| = ||X|| ||Y|| for PSD factors",
             _same(UV * KroneckerProduct(Lam, Mu) * UV.T, KroneckerProduct(U * Lam * U.T, V * Mu * V.T))
@@ -145,7 +145,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
     # step 4
     X, Y = sp.MatrixSymbol("X", p, p), sp.MatrixSymbol("Y", D, D)
     ch.step(("trace of a Kronecker product", r"\mathrm{tr}(X\otimes Y) = \mathrm{tr}X\,\mathrm{tr}Y"),
-            "symbolic-general", ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            "symbolic-general", ("every p, D (matrix symbols)", r"every $p, D$"),
             "tr(X ⊗ Y) = tr X tr Y, so with step 3 r(X ⊗ Y) = r(X) r(Y)",
             sp.simplify(sp.trace(KroneckerProduct(X, Y)) - sp.trace(X) * sp.trace(Y)) == 0,
             tex=r"\mathrm{tr}(X\otimes Y) = \mathrm{tr}X\,\mathrm{tr}Y,\quad r(X\otimes Y) = r(X)\,r(Y)",
@@ -155,7 +155,7 @@ def verify(*, quick: bool = False) -> dict[str, Any]:
                     sp.MatrixSymbol("h", D, 1))
     PP = KroneckerProduct(PK, PH)
     ch.step(("subspace range(Kt) kron span(h)", r"\mathrm{range}(K^\top)\otimes\mathrm{span}(\tilde h_i)"),
-            "symbolic-general", ("every p, D (matrix symbols)", r"\text{every } p, D"),
+            "symbolic-general", ("every p, D (matrix symbols)", r"every $p, D$"),
             "(P_K ⊗ P_H)(C ⊗ hhᵀ)(P_K ⊗ P_H) = (P_K C P_K) ⊗ (P_H h hᵀ P_H) = C ⊗ hhᵀ for C = KᵀMK (P_K Kᵀ = Kᵀ, "
             "P_H h~_i = h~_i): every Gram matrix and Hessian lives on range(Kᵀ) ⊗ span(h~_i)",
             _same(PP * KroneckerProduct(C, h * h.T) * PP, KroneckerProduct(PK * C * PK, PH * h * h.T * PH)),

@@ -375,6 +375,29 @@ def test_weighted_sum_glue_can_fail() -> None:
     assert signed.is_nonnegative is not True
 
 
+def test_rayleigh_and_m3_glue_pass_and_can_fail() -> None:
+    """The matrix-symbol and index-sum glue of C4, C6 and C7 passes, and a wrong rewrite or identity is refused.
+
+    The Rayleigh steps rest on rewrites (Q^T Q = I, B u = lambda u): without the orthogonality rule v^T B v is not
+    w^T Lambda w; the third derivative along a direction v scaled by a scales by a^3, so a square scaling is refused.
+    """
+    from proofs import _lemmas as L
+
+    assert all(ok for _, ok in L.rayleigh_steps())
+    assert all(ok for _, ok in L.m3_glue_steps())
+    n = sp.Symbol("n", integer=True, positive=True)
+    Q, Lam, B = (sp.MatrixSymbol(name, n, n) for name in ("Q", "Lambda", "B"))
+    w = sp.MatrixSymbol("w", n, 1)
+    quad = L._matmul_rewrite((Q * w).T * B * (Q * w), {(B,): (Q, Lam, Q.T)}) - w.T * Lam * w
+    assert not L._vanishes(quad)  # Q^T Q = I not applied: not an identity
+    assert L._vanishes(L._matmul_rewrite(quad, {(Q.T, Q): ()}))
+    a = sp.Symbol("a", positive=True)
+    phi3 = L._D(L._D(L._D(L.c**2 / 2)))
+    scaled = phi3.subs({L.vt: a * L.vt, L.s2: a**2 * L.s2, L.k3: a**3 * L.k3}, simultaneous=True)
+    assert L.is_zero(scaled - a**3 * phi3)
+    assert not L.is_zero(scaled - a**2 * phi3)
+
+
 def test_index_sums_and_outward_rounding_can_fail() -> None:
     """``kron_sum`` (C1, C3's every-n steps) tells a wrong index identity from a right one; bounds round outward."""
     from proofs._common import canonical_sums, kron_sum, outward, round_up
@@ -524,3 +547,14 @@ def test_certified_n3_bracket_holds_and_a_lower_constant_is_refused(quantity: st
     else:
         polys = C.n3_polynomials(quantity, C.rational_above(value) - Fraction(1, 10**5))
     assert not all(C.certify_positive(p, max_boxes=5000)[0] for p in polys)
+
+
+def test_no_claim_module_reads_a_committed_output() -> None:
+    """The claim modules recompute their evidence: none names paper/generated or figures, or reads a JSON file.
+
+    (``proofs/__main__.py`` and ``proofs/_report.py`` write and compare the report; they are not claim modules.)
+    """
+    for name in MODULES:
+        source = (ROOT / "proofs" / f"{name}.py").read_text(encoding="utf-8")
+        for banned in ('"generated"', '"figures"', "json.load", "read_text("):
+            assert banned not in source, (name, banned)

@@ -52,11 +52,13 @@ from .prediction import (
     almost_sure_lr,
     expected_gap_curve,
     gd_gap_curve,
+    local_model,
     lyapunov_exponent,
     max_stable_lr,
     plan,
 )
 from .problem import DENSE_ROWS_MAX, AttentionRegression, Reduction, SoftmaxRegression, softmax
+from .reproducible import ReproducibleRegression
 
 __version__ = "0.1.0"
 
@@ -73,6 +75,7 @@ __all__ = [
     "PrecisionWarning",
     "Quadratic",
     "Reduction",
+    "ReproducibleRegression",
     "SoftmaxRegression",
     "Trajectory",
     "UnstableStepWarning",
@@ -99,6 +102,7 @@ __all__ = [
     "linear_rate",
     "load_instance",
     "load_model",
+    "local_model",
     "lyapunov_exponent",
     "max_stable_lr",
     "newton",

@@ -53,7 +53,7 @@ from .estimators import _draw, direction_fourth_moment, direction_moment, direct
 from .problem import AttentionRegression, SoftmaxRegression
 
 __all__ = ["Plan", "Quadratic", "UnstableStepWarning", "almost_sure_lr", "expected_gap_curve", "gd_gap_curve",
-           "lyapunov_exponent", "max_stable_lr", "plan"]
+           "local_model", "lyapunov_exponent", "max_stable_lr", "plan"]
 
 # A state whose largest entry leaves [1e-150, 1e150] is rescaled by a power of two and the scale kept in its log:
 # no overflow for a diverging curve, no subnormal (slow) arithmetic for a converging one.
@@ -171,6 +171,44 @@ def _local_model(problem: Any, x_star: Any, x0: Array | None) -> tuple[Array, Ar
                          f"(largest {top:.3g})")
     keep = lam > tol
     return lam[keep], V[:, keep], x_star
+
+
+def local_model(problem: Any, x_star: Any = None) -> tuple[Array, Array, Array]:
+    r"""The local quadratic model at the minimizer, as the eigenpairs of its Hessian on its range.
+
+    Parameters
+    ----------
+    problem : SoftmaxRegression or Quadratic
+        A :class:`~zosoftmax.AttentionRegression` head is handled in its reduced coordinates (C14): no (d, d)
+        matrix is formed.
+    x_star : array_like (d,), optional
+        The minimizer (default: :func:`zosoftmax.newton` from 0); must be ``None`` for a :class:`Quadratic`.
+
+    Returns
+    -------
+    (lam, V, x_star) : ndarray (r,), ndarray (d, r), ndarray (d,)
+        .. math:: \nabla^2 L(x^*) = V\,\mathrm{diag}(\lambda)\,V^\top, \qquad \lambda_i > 0,
+
+        the positive eigenvalues in ascending order with orthonormal eigenvectors, and the minimizer. Eigenvalues up
+        to :math:`\max(mn, d)\,\epsilon_{\rm mach}\,\lambda_{\max}` are zero up to rounding and dropped with their
+        eigenvectors (flat directions never change the gap). ``Quadratic(np.diag(lam), np.zeros(r))`` is the same
+        model in the coordinates :math:`e = V^\top(x - x^*)`; for Gaussian directions, whose law is rotation
+        invariant and free of ``d``, :func:`expected_gap_curve`, :func:`gd_gap_curve` and :func:`max_stable_lr` give
+        the same values on it as on ``problem`` (not for the sphere, whose constant depends on ``d``, nor for
+        Rademacher directions, which are not rotation invariant).
+
+    Raises
+    ------
+    ValueError
+        ``problem`` of another type, ``x_star`` given for a :class:`Quadratic`, or ``x_star`` not a minimizer (an
+        eigenvalue below :math:`-\sqrt{\epsilon_{\rm mach}}\,\lambda_{\max}`).
+
+    Notes
+    -----
+    C13 (the model of the exact curve), C14 (a head's Hessian in reduced coordinates), C15 (its effective rank
+    :math:`\mathrm{tr}/\lambda_{\max}` is :math:`\sum_i\lambda_i/\lambda_{\max}`).
+    """
+    return _local_model(problem, x_star, None)
 
 
 def _dense_local_eig(problem: SoftmaxRegression, x_star: Array) -> tuple[Array, Array]:
@@ -716,13 +754,14 @@ def _closure_curve(problem: Any, x0: Array, x_star: Array, steps: int, lr: float
                 out[t + 1:] = np.inf
                 break
             g = np.asarray(problem.gradient(m), dtype=np.float64)
-            M = np.outer(g, g) + H @ C @ H
+            HC = H @ C  # C H = (H C)ᵀ (both symmetric): two (d, d) products a step, not four
+            M = np.outer(g, g) + HC @ H
             M = 0.5 * (M + M.T)
             pmp = direction_fourth_moment(M, distribution) / k + (1.0 - 1.0 / k) * M  # E[P M P]
             Q = (v / k) * np.eye(d)
             if scheme == "forward" and eps is not None:
                 Q = Q + eps**2 / (4.0 * k) * direction_sixth_moment(H, distribution)
-            C = C - lr * (H @ C + C @ H) + lr**2 * (pmp - np.outer(g, g) + Q)
+            C = C - lr * (HC + HC.T) + lr**2 * (pmp - np.outer(g, g) + Q)
             C = 0.5 * (C + C.T)
             m = m - lr * g  # m_{t+1} = m_t − η ∇L(m_t)
             if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e150:
