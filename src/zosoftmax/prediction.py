@@ -750,8 +750,8 @@ def _closure_curve(problem: Any, x0: Array, x_star: Array, steps: int, lr: float
             out[t] = float(problem.loss(m)) + 0.5 * float(np.sum(H * C)) - loss_star  # E L ≈ L(m) + ½tr(HC)
             if t == steps:
                 break
-            if not np.isfinite(out[t]):
-                out[t + 1:] = np.inf
+            if not np.isfinite(out[t]):  # overflow, or inf - inf (nan) in C: the gap has left float range
+                out[t:] = np.inf
                 break
             g = np.asarray(problem.gradient(m), dtype=np.float64)
             HC = H @ C  # C H = (H C)ᵀ (both symmetric): two (d, d) products a step, not four
