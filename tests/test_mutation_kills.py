@@ -19,6 +19,12 @@ from hypothesis import strategies as st
 
 import zosoftmax as zs
 from tests import strategies as S
+from tests import test_mutation_kills_2 as _more
+from tests.test_local_model import (  # noqa: F401  (re-exported: local_model's own tests, outside mutmut's pool)
+    test_local_model_in_its_eigenbasis_gives_the_same_gaussian_curve_and_threshold,
+    test_local_model_is_the_hessian_on_its_range,
+    test_local_model_refuses_bad_input,
+)
 from tests.test_proofs import (  # noqa: F401  (re-exported: mutmut runs them; the plain suite only in test_proofs)
     test_B_and_hessian_are_the_proven_formula,
     test_beta_constants_and_residual_bound_are_the_proven_ones,
@@ -31,6 +37,9 @@ from tests.test_proofs import (  # noqa: F401  (re-exported: mutmut runs them; t
     test_third_derivative_and_bias_bounds_are_the_proven_ones,
 )
 from zosoftmax import bias
+
+# The tests of tests/test_mutation_kills_2.py, re-exported so that mutmut (whose pool names this file) runs them.
+globals().update({name: test for name, test in vars(_more).items() if name.startswith("test_")})
 
 
 def _ls_slope(y: np.ndarray) -> float:
@@ -752,3 +761,23 @@ def test_the_model_runs_in_float64_with_a_128_token_default_limit(bundled_model)
     assert {p.dtype for p in bundled_model.module.parameters()} == {torch.float64}
     with pytest.raises(ValueError, match=r"^text has 129 tokens"):
         attention.run_model(" ".join(["a"] * 127), model=bundled_model)
+
+
+def test_a_forward_records_the_token_ids_and_the_models_own_scale(bundled_model):
+    r"""C14: a forward keeps the tokenizer's ids (int64) with their tokens, and the model's own attention scale.
+
+    The scale is the one the model's attention applies, bit for bit (transformers' :math:`d_{\rm head}^{-1/2}`, one ulp
+    away from :math:`1/\sqrt{d_{\rm head}}` at :math:`d_{\rm head} = 32`); a head's arrays carry their layer, head and
+    tokens.
+    """
+    from zosoftmax import attention
+
+    text = "The cat sat on the mat."
+    fwd = attention.run_model(text, model=bundled_model)
+    ids = bundled_model.tokenizer(text, add_special_tokens=True)["input_ids"]
+    assert fwd.input_ids.dtype == np.int64
+    assert fwd.input_ids.tolist() == ids
+    assert fwd.tokens == tuple(bundled_model.tokenizer.convert_ids_to_tokens(ids))
+    assert fwd.scale == bundled_model.module.encoder.layer[0].attention.self.scaling
+    head = fwd.head(2, 5)
+    assert (head.layer, head.head, head.tokens) == (2, 5, fwd.tokens)

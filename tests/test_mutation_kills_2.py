@@ -1,0 +1,304 @@
+r"""More tests written for mutants that survived ``make mutation`` (docs/mutation.md): each names its invariant.
+
+``tests/test_mutation_kills.py`` (the file in mutmut's pool) re-exports every test of this file, so that mutmut runs
+them for the mutants of every module; the plain suite runs each once, here (``tests/mutation_selection.py`` drops the
+copies outside mutmut).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import zosoftmax as zs
+import zosoftmax.problem as problem_module
+
+# Rounding of a product of two small (<= 4 x 4) factors with O(1) entries, compared along two summation orders
+# (one batched GEMM against one GEMV per column): a few ulps of the O(1) entries.
+PRODUCT_ATOL = 1e-13
+
+
+def _head(m: int = 3, n: int = 4, D: int = 3, p: int = 2, *, seed: int = 0, scale: float = 1.0,
+          keys: np.ndarray | None = None, queries: np.ndarray | None = None,
+          dtype: str = "float64") -> zs.AttentionRegression:
+    rng = np.random.default_rng(seed)
+    Ht = rng.normal(size=(m, D)) if queries is None else queries
+    K = rng.normal(size=(n, p)) if keys is None else keys
+    b = rng.dirichlet(np.ones(K.shape[0]), size=Ht.shape[0])
+    return zs.AttentionRegression.from_factors(Ht, K, b, scale=scale, dtype=dtype)
+
+
+# ======================================================================= problem.py: a head's reduction (C14)
+def test_a_reduction_maps_the_columns_of_a_matrix_one_by_one():
+    r"""C14: ``project`` and ``embed`` act on each column of a (d, r) or (d', r) array as on a vector.
+
+    ``project`` then ``embed`` is the orthogonal projection onto the reduced space (idempotent), and ``project`` of an
+    ``embed`` is the identity (orthonormal bases). m = 2 queries of width D = 3: a proper reduction, d' < d.
+    """
+    p = _head(m=2, n=4, D=3, p=3)
+    red = p.reduce()
+    assert red.problem.d < p.d
+    X = np.random.default_rng(1).normal(size=(p.d, 3))
+    Z = red.project(X)
+    assert Z.shape == (red.problem.d, 3)
+    E = red.embed(Z)
+    assert E.shape == (p.d, 3)
+    for j in range(3):
+        np.testing.assert_allclose(Z[:, j], red.project(X[:, j]), rtol=0, atol=PRODUCT_ATOL)
+        np.testing.assert_allclose(E[:, j], red.embed(Z[:, j]), rtol=0, atol=PRODUCT_ATOL)
+    np.testing.assert_allclose(red.project(E), Z, rtol=0, atol=PRODUCT_ATOL)
+
+
+def test_reduce_drops_the_directions_below_its_rtol():
+    r"""C14: ``reduce(rtol)`` keeps the singular directions of both factors above ``rtol`` times the largest.
+
+    Keys and queries each with singular values (1, 1e-6): the default tolerance keeps both (d' = 4), rtol = 1e-3 keeps
+    one of each (d' = 1), in the key and in the query factor alike.
+    """
+    keys = np.array([[1.0, 0.0], [0.0, 1e-6], [0.0, 0.0]])
+    queries = np.array([[1.0, 0.0], [0.0, 1e-6]])
+    p = _head(keys=keys, queries=queries)
+    assert p.reduce().problem.d == 4
+    red = p.reduce(rtol=1e-3)
+    assert (red.QK.shape[1], red.QH.shape[1], red.problem.d) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("scale", [1e-8, 1.0, 1e8])
+def test_the_reduced_dimension_is_the_numerical_rank_at_every_scale(scale):
+    r"""C14: the reduction's rank is relative to the factor's largest singular value: the same at every ``scale``.
+
+    Keys of rank 2 in p = 3 columns (a column the sum of the other two, so the third singular value is a rounding
+    residue, not zero): :math:`r_K = 2` for keys scaled by 1e-8, 1 or 1e8.
+    """
+    rng = np.random.default_rng(2)
+    G = rng.normal(size=(5, 2))
+    keys = np.column_stack([G[:, 0], G[:, 1], 0.3 * G[:, 0] + 0.7 * G[:, 1]])
+    red = _head(keys=keys, scale=scale, D=2).reduce()
+    assert red.QK.shape[1] == 2
+    assert red.QH.shape[1] == 2
+
+
+def test_a_head_forms_its_dense_rows_up_to_the_limit_and_not_above(monkeypatch):
+    r"""C14: the dense (m, n, d) rows are formed when they have at most ``DENSE_ROWS_MAX`` entries, refused above.
+
+    At the limit the rows are the head's: :math:`A_i x` is row ``i`` of the logits.
+    """
+    p = _head(m=2, n=3, D=2, p=2)  # m n d = 2 * 3 * 4 = 24 entries
+    monkeypatch.setattr(problem_module, "DENSE_ROWS_MAX", 24)
+    A = p.A
+    x = np.random.default_rng(3).normal(size=p.d)
+    np.testing.assert_allclose(np.einsum("ijk,k->ij", A, x), p.logits(x), rtol=0, atol=PRODUCT_ATOL)
+    monkeypatch.setattr(problem_module, "DENSE_ROWS_MAX", 23)
+    with pytest.raises(ValueError, match="dense rows"):
+        _ = p.A
+
+
+def test_a_float32_head_reduces_to_a_float32_problem():
+    """C14: the reduced problem is the same problem in other coordinates, in the same dtype."""
+    red = _head(dtype="float32").reduce()
+    assert red.problem.dtype == np.float32
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_hessian_vector_is_the_hessian_times_v(rows):
+    r"""C3: the Hessian-vector product is the Hessian times ``v``, for one softmax row and for several.
+
+    Every contraction runs over the n entries of a row: a (n,) or a (m, n) array. Rounding: sums of d n = 12 terms
+    of O(1): 1e-13 absolute.
+    """
+    rng = np.random.default_rng(11)
+    A = rng.normal(size=(4, 3)) if rows == 1 else rng.normal(size=(rows, 4, 3))
+    b = rng.dirichlet(np.ones(4)) if rows == 1 else rng.dirichlet(np.ones(4), size=rows)
+    p = zs.SoftmaxRegression(A, b, np.full(b.shape, 0.5))
+    x, v = rng.normal(size=3), rng.normal(size=3)
+    np.testing.assert_allclose(p.hessian_vector(x, v), p.hessian(x) @ v, rtol=0, atol=1e-13)
+
+
+# ============================================================= the argument a message names (house rule)
+_P = zs.SoftmaxRegression(np.array([[1.0, 0.5], [-0.3, 1.0], [0.2, -0.4]]), np.array([0.5, 0.3, 0.2]))
+_X = np.array([0.3, -0.2])
+_BAD = np.array([0.3, np.nan])
+
+
+@pytest.mark.parametrize(
+    ("argname", "call"),
+    [
+        ("v", lambda: _P.hessian_vector(_X, _BAD)),
+        ("v", lambda: _P.hessian_vector(_X, np.zeros(3))),
+        ("H", lambda: zs.effective_rank(np.zeros(3))),
+        ("scheme", lambda: zs.deviation_bound(_P, 1e-3, "gaussian", "backward")),
+        ("H", lambda: zs.direction_sixth_moment(np.zeros(3), "gaussian")),
+        ("distribution", lambda: zs.direction_sixth_moment(np.eye(2), "uniform")),
+        ("k", lambda: zs.expected_pmp(np.eye(2), 0, "gaussian")),
+    ],
+)
+def test_a_bad_argument_is_named_first_in_its_message(argname, call):
+    """House rule: a ValueError *starts* with the argument's name."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        call()
+
+
+# ========================================================================= bounds.py (C4, C7, C10)
+def test_upper_spectrum_of_a_dense_problem_is_that_of_h0():
+    r"""C10: the spectrum of :math:`H_0` has :math:`\ell` as its largest value and :math:`\mathrm{tr}\,H_0` as sum."""
+    p = zs.random_instance(6, 4, rng=7, w=0.3)
+    lam = zs.upper_spectrum(p)
+    H0 = zs.hessian_upper_bound(p)
+    assert lam.shape == (p.d,)
+    assert np.all(np.diff(lam) >= 0)
+    # eigenvalues of a 4 x 4 symmetric matrix with entries O(1): rounding of a few ulps of its norm
+    assert lam[-1] == pytest.approx(zs.smoothness_bound(p), rel=1e-12)
+    assert float(np.sum(lam)) == pytest.approx(float(np.trace(H0)), rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 1e6])
+def test_effective_rank_is_scale_invariant_and_accepts_rounding(scale):
+    r"""C10: :math:`r(cH) = r(H)`, and rounding-level asymmetry or negative eigenvalues are accepted at every scale.
+
+    At the rounding level of :math:`\|H\|` at every scale (1e-13 and -1e-11 relative: inside the 1e-10 relative
+    tolerances).
+    """
+    H = np.diag([2.0, 1.0, 0.0])
+    H[0, 2] = 1e-13 * 2.0  # asymmetric by 1e-13 of the norm
+    H[2, 2] = -1e-11 * 2.0  # a negative eigenvalue 1e-11 of the norm
+    assert zs.effective_rank(scale * H) == pytest.approx(zs.effective_rank(H), rel=1e-12)
+    assert zs.effective_rank(H) == pytest.approx((3.0 - 2e-11) / 2.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("H", [
+    np.array([[1.0, 1e-8], [0.0, 1.0]]),  # asymmetric by 1e-8 of its norm: not rounding
+    1e-6 * np.array([[1.0, 1e-3], [0.0, 1.0]]),  # a small matrix asymmetric by 1e-3 of its norm
+    np.array([[1.0, 1.5e-12], [0.0, 1.0]]),  # asymmetric by 1.5e-12: above the 1e-12 absolute floor at norm 1
+    np.zeros((2, 2)),  # no norm: r = tr/||H|| undefined
+    np.diag([1.0, -0.5]),  # indefinite
+])
+def test_effective_rank_refuses_a_matrix_that_is_not_symmetric_psd_and_non_zero(H):
+    """C10: the effective rank is defined for a symmetric PSD H != 0 only; anything else is a ValueError naming H."""
+    with pytest.raises(ValueError, match=r"^H must be"):
+        zs.effective_rank(H)
+
+
+def test_effective_rank_accepts_an_eigenvalue_exactly_at_its_tolerance():
+    """C10: the PSD check tolerates eigenvalues down to -1e-10 of the largest, that value included."""
+    assert zs.effective_rank(np.diag([1.0, -1e-10])) == pytest.approx(1.0 - 1e-10, rel=1e-15)
+
+
+def test_bias_bound_caps_only_the_forward_scheme_at_a_large_eps():
+    r"""C7: at a large ε the bias bound of the forward scheme is its forward form, that of the central scheme is not.
+
+    The forward form :math:`\frac\varepsilon2\ell(E\|z\|^4)^{3/4}` is below the central
+    :math:`\frac{\varepsilon^2}6M_3E\|z\|^4`; the forward scheme's bias bound takes it, the central's does not.
+    """
+    p = zs.random_instance(4, 3, rng=8, w=0.5)
+    eps = 10.0
+    central = zs.deviation_bound(p, eps, "gaussian", "central")
+    forward = zs.deviation_bound(p, eps, "gaussian", "forward")
+    assert forward < central
+    assert zs.bias_bound(p, eps, "gaussian", "central") == central
+    assert zs.bias_bound(p, eps, "gaussian", "forward") == forward
+
+
+# ====================================================================== estimators.py: dtypes (C9, C16)
+def test_moment_maps_are_computed_in_float64_from_any_real_input():
+    r"""C9, C16: a float32 (or integer) matrix gives the float64 result of the same values, exactly."""
+    M = np.array([[2.0, 0.5, -1.0], [0.5, 1.0, 0.25], [-1.0, 0.25, 3.0]])  # exact in float32
+    for dist in ("gaussian", "sphere", "rademacher"):
+        ref = zs.direction_sixth_moment(M, dist)
+        got = zs.direction_sixth_moment(M.astype(np.float32), dist)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, ref)
+        ref = zs.expected_pmp(M, 3, dist)
+        got = zs.expected_pmp(M.astype(np.float32), 3, dist)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, ref)
+
+
+# ======================================================================== prediction.py (C13, C16)
+_Q2 = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))  # lambda = 1, 1/4; x* = 0
+_QP = zs.Quadratic(np.diag([1.0, 0.25]), np.array([0.5, -1.0]))  # lambda = 1, 1/4; x* = (0.5, -1)
+
+
+def _closure(steps: int, k: int) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", zs.UnstableStepWarning)
+        with np.errstate(over="raise", invalid="raise"):
+            return zs.expected_gap_curve(_Q2, np.ones(2), steps=steps, lr=40.0, k=k, model="closure")
+
+
+@pytest.mark.parametrize("k", [1, 2, 10**6])
+def test_closure_curve_is_causal_and_inf_once_it_runs_away(k):
+    r"""C13: the closure's curve is causal, and inf from its first non-finite value on.
+
+    The value at step t depends on steps 0..t only: a run of s steps is the first s + 1 values of a longer run.
+
+    lr = 40 on :math:`\lambda = (1, 1/4)` (20 times 2/λ_max): the mean :math:`m_t = ((-39)^t, (-9)^t)` runs away. With
+    k = 1 or 2 the covariance outgrows the mean and the gap overflows first (with k = 2 through an inf - inf in the
+    covariance: no floating-point error may reach the caller, here under errstate(invalid="raise")); with k = 10^6
+    the covariance stays near :math:`m_t^2/k` and the mean's guard cuts the curve, from the first t with
+    :math:`39^t > 10^{150}`: t = 95.
+    """
+    out = _closure(200, k)
+    first_inf = int(np.argmin(np.isfinite(out)))
+    assert 10 < first_inf < 200
+    assert np.all(np.isinf(out[first_inf:]))
+    if k == 10**6:
+        assert first_inf == math.ceil(150 / math.log10(39.0))
+    np.testing.assert_array_equal(_closure(first_inf - 1, k), out[:first_inf])
+
+
+def test_the_plan_of_a_flat_model_has_a_row_for_every_affordable_k():
+    """C16: with H = 0 every step is stable, the gap stays 0: each affordable k is a row (lr inf, gap 0), k = 1 wins."""
+    from zosoftmax.prediction import PLAN_KS
+
+    budget = 20
+    best = zs.plan(zs.Quadratic(np.zeros((2, 2)), np.zeros(2)), np.ones(2), budget=budget)
+    ks = [k for k in PLAN_KS if 2 * k <= budget]
+    assert list(best.table) == [{"k": k, "steps": budget // (2 * k), "lr": math.inf, "gap": 0.0,
+                                 "max_stable_lr": math.inf} for k in ks]
+    assert (best.k, best.lr, best.steps, best.gap) == (1, math.inf, budget // 2, 0.0)
+
+
+def test_the_plan_is_its_best_table_row_and_a_budget_of_one_step_buys_it():
+    """C16: the Plan's k, lr, steps and gap are its table's row of smallest gap; its budget is the one asked for.
+
+    A budget of exactly one step's evaluations buys that step. A one-eigenvalue model is not flat: its gap is > 0.
+    """
+    for budget, ks in ((2, (1,)), (40, None)):
+        best = zs.plan(_QP, np.array([1.5, 1.0]), budget=budget, ks=ks)
+        row = min(best.table, key=lambda r: r["gap"])
+        assert (best.k, best.lr, best.steps, best.gap) == (row["k"], row["lr"], row["steps"], row["gap"])
+        assert best.budget == budget
+        assert best.gap > 0.0
+    assert zs.plan(zs.Quadratic(np.array([[2.0]]), np.zeros(1)), np.ones(1), budget=20).gap > 0.0
+
+
+def test_the_plan_defaults_to_eps_1e_3_and_depends_on_x0_only_through_x0_minus_x_star():
+    """C16: ``eps`` defaults to 1e-3, and the plan depends on x0 only through x0 - x*.
+
+    ``eps`` enters the forward scheme's ε-term; translating the model and x0 together changes nothing: the plan sees e =
+    x0 - x* only.
+    """
+    x0 = np.array([1.5, 1.0])
+    assert zs.plan(_QP, x0, budget=40, scheme="forward") == zs.plan(_QP, x0, budget=40, scheme="forward", eps=1e-3)
+    centred = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))
+    assert zs.plan(_QP, x0, budget=40) == zs.plan(centred, x0 - np.array([0.5, -1.0]), budget=40)
+
+
+def test_the_plan_of_a_problem_is_the_plan_of_its_local_model_at_the_x_star_given():
+    r"""C13, C16: the plan of a problem is the plan of its local quadratic model at the ``x_star`` given.
+
+    The planner works on that model (here not at Newton's minimizer), so its plan is that of ``Quadratic(V diag(λ) Vᵀ,
+    x_star)``; the gaps agree to the eigendecomposition's rounding (its bounded search then moves the step by at most
+    its tolerance, where the gap is flat: rel 1e-6).
+    """
+    p = zs.random_instance(6, 3, rng=9, w=2.0)
+    xs = zs.newton(p).x + 0.3
+    lam, V, _ = zs.local_model(p, xs)
+    x0 = xs + np.array([0.5, -0.4, 0.2])
+    got = zs.plan(p, x0, budget=24, x_star=xs)
+    want = zs.plan(zs.Quadratic(V @ np.diag(lam) @ V.T, xs), x0, budget=24)
+    assert got.k == want.k
+    assert got.gap == pytest.approx(want.gap, rel=1e-6)
