@@ -326,4 +326,134 @@ EQUIVALENT: dict[str, str] = {
         "BertModel's defaults for one unpadded sequence: an all-ones attention mask and all-zero token types",
     "zosoftmax.optimize.x_zo_gd | if sigma > 0:  # quotients of L + ξ = quotients of L + quotients of ξ -> if sigma >= 0:  # quotients of L + ξ = quotients of L + quotients of ξ":
         "with sigma = 0 the added noise quotients are exact (signed) zeros: the scalars and the run are the same",
+    "zosoftmax.problem.xǁAttentionRegressionǁpullback | return (self._Ks.T @ (np.asarray(G).T @ self.queries)).reshape(-1)  # type: ignore[no-any-return] -> return (self._Ks.T @ (np.asarray(G).T @ self.queries)).reshape(-2)  # type: ignore[no-any-return]":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁReductionǁproject | W = x.T.reshape(-1, p, D) if x.ndim == 2 else x.reshape(1, p, D) -> W = x.T.reshape(-2, p, D) if x.ndim == 2 else x.reshape(1, p, D)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁReductionǁproject | Z = (self.QK.T @ W @ self.QH).reshape(W.shape[0], -1) -> Z = (self.QK.T @ W @ self.QH).reshape(W.shape[0], -2)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁReductionǁembed | Z = z.T.reshape(-1, rK, rH) if z.ndim == 2 else z.reshape(1, rK, rH) -> Z = z.T.reshape(-2, rK, rH) if z.ndim == 2 else z.reshape(1, rK, rH)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁReductionǁembed | X = (self.QK @ Z @ self.QH.T).reshape(Z.shape[0], -1) -> X = (self.QK @ Z @ self.QH.T).reshape(Z.shape[0], -2)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁReductionǁproject | W = x.T.reshape(-1, p, D) if x.ndim == 2 else x.reshape(1, p, D) -> W = x.T.reshape(-1, p, D) if (x.ndim == 2) or True else x.reshape(1, p, D)":
+        "for a vector x, x.T is x and reshape(-1, p, D) is reshape(1, p, D): the same array",
+    "zosoftmax.problem.xǁReductionǁembed | Z = z.T.reshape(-1, rK, rH) if z.ndim == 2 else z.reshape(1, rK, rH) -> Z = z.T.reshape(-1, rK, rH) if (z.ndim == 2) or True else z.reshape(1, rK, rH)":
+        "for a vector z, z.T is z and reshape(-1, rK, rH) is reshape(1, rK, rH): the same array",
+    "zosoftmax.problem.xǁAttentionRegressionǁ_rows | return np.einsum(\"ja,ic->ijac\", self._Ks, self.queries).reshape(m, n, d)  # type: ignore[no-any-return] -> return np.einsum(\"JA,IC->IJAC\", self._Ks, self.queries).reshape(m, n, d)  # type: ignore[no-any-return]":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.problem.xǁAttentionRegressionǁgram | return _kron_sum(np.einsum(\"ja,ij,jb->iab\", K, V, K), Ht) -> return _kron_sum(np.einsum(\"JA,IJ,JB->IAB\", K, V, K), Ht)":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.problem.xǁAttentionRegressionǁhessian | return _kron_sum(np.einsum(\"ja,ijl,lb->iab\", K, M, K), self.queries.astype(np.float64)) -> return _kron_sum(np.einsum(\"JA,IJL,LB->IAB\", K, M, K), self.queries.astype(np.float64))":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.problem.xǁAttentionRegressionǁgram | K, Ht = self._Ks.astype(np.float64), self.queries.astype(np.float64) -> K, Ht = self._Ks.astype(None), self.queries.astype(np.float64)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁAttentionRegressionǁgram | K, Ht = self._Ks.astype(np.float64), self.queries.astype(np.float64) -> K, Ht = self._Ks.astype(np.float64), self.queries.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁAttentionRegressionǁhessian | K = self._Ks.astype(np.float64) -> K = self._Ks.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁAttentionRegressionǁhessian | return _kron_sum(np.einsum(\"ja,ijl,lb->iab\", K, M, K), self.queries.astype(np.float64)) -> return _kron_sum(np.einsum(\"ja,ijl,lb->iab\", K, M, K), self.queries.astype(None))":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.x__row_basis | _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(M.astype(None), full_matrices=False)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁAttentionRegressionǁgram | V = np.asarray(V, dtype=np.float64) -> V = np.asarray(V, dtype=None)":
+        "V meets the float64 factors K in the product: any real V (float32, integer) is promoted exactly, the same Gram matrix",
+    "zosoftmax.problem.xǁAttentionRegressionǁgram | V = np.asarray(V, dtype=np.float64) -> V = np.asarray(V, )":
+        "V meets the float64 factors K in the product: any real V (float32, integer) is promoted exactly, the same Gram matrix",
+    "zosoftmax.problem.x__row_basis | _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=None)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.problem.x__row_basis | _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(M.astype(np.float64), )":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.problem.x__row_basis | _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(M.astype(np.float64), full_matrices=True)":
+        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
+    "zosoftmax.problem.x__row_basis | tol = (max(M.shape) * np.finfo(np.float64).eps if rtol is None else rtol) * (s[0] if s.size else 0.0) -> tol = (max(M.shape) * np.finfo(np.float64).eps if rtol is None else rtol) * (s[0] if (s.size) or True else 0.0)":
+        "M is never empty (queries and keys have at least one row and column, checked): s has a value, s[0] is read either way",
+    "zosoftmax.problem.x__row_basis | tol = (max(M.shape) * np.finfo(np.float64).eps if rtol is None else rtol) * (s[0] if s.size else 0.0) -> tol = (max(M.shape) * np.finfo(np.float64).eps if rtol is None else rtol) * (s[0] if s.size else 1.0)":
+        "M is never empty (queries and keys have at least one row and column, checked): s has a value, the else branch is unreachable",
+    "zosoftmax.problem.x__row_basis | return Vt[: int(np.sum(s > tol))].T -> return Vt[: int(np.sum(s >= tol))].T":
+        "s >= tol and s > tol differ only at a singular value exactly at the tolerance: a tie of probability zero (s = tol = 0 needs an all-zero factor, whose loss is constant)",
+    "zosoftmax.estimators.x_direction_sixth_moment | d = H.shape[0] -> d = H.shape[1]":
+        "H is square (checked just above): shape[1] is shape[0]",
+    "zosoftmax.bias.x_laplacian_gradient | return sum((laplacian_gradient(r, x) for r in _row_problems(p_)), np.zeros(p_.d)) -> return sum((laplacian_gradient(r, x) for r in _row_problems(p_)), )":
+        "sum's start 0 plus the first row's (d,) array is that array (a problem has m >= 1 rows): the same sum",
+    "zosoftmax.bias.x_third_derivative_diagonal | return sum((third_derivative_diagonal(r, x) for r in _row_problems(p_)), np.zeros(p_.d)) -> return sum((third_derivative_diagonal(r, x) for r in _row_problems(p_)), )":
+        "sum's start 0 plus the first row's (d,) array is that array (a problem has m >= 1 rows): the same sum",
+    "zosoftmax.bounds.x_deviation_bound | m4 = direction_moment(p.d, distribution, 4) -> m4 = direction_moment(p.d, distribution, )":
+        "direction_moment's power defaults to 4: the same call",
+    "zosoftmax.bounds.x_bias_bound | central = deviation_bound(problem, eps, distribution, \"central\") -> central = deviation_bound(problem, eps, distribution, )":
+        "deviation_bound's scheme defaults to 'central': the same call",
+    "zosoftmax.prediction.x__closure_curve | if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e150: -> if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e+150:":
+        "1e+150 is the literal 1e150: the same float",
+    "zosoftmax.prediction.x__closure_curve | if not np.all(np.isfinite(m)) or np.max(np.abs(m)) > 1e150: -> if not np.all(np.isfinite(m)) or np.max(np.abs(m)) >= 1e150:":
+        "a mean exactly at 1e150 in absolute value: a tie of probability zero",
+    "zosoftmax.prediction.x_plan | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=None)":
+        "x0 only enters x0 - x* with a float64 x*: a float32 x0 promotes exactly, an integer one is made float64 by as_array",
+    "zosoftmax.prediction.x_plan | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), )":
+        "x0 only enters x0 - x* with a float64 x*: a float32 x0 promotes exactly, an integer one is made float64 by as_array",
+    "zosoftmax.prediction.x_plan | lam, V, xs = _local_model(problem, x_star, x0) -> lam, V, xs = _local_model(problem, x_star, None)":
+        "x0 only seeds Newton's search for x* when x_star is None: from 0 it reaches the same minimizer to Newton's tolerance",
+    "zosoftmax.prediction.x_plan | c = _invariant_constant(d, distribution) if distribution != \"rademacher\" else math.nan -> c = _invariant_constant(d, distribution) if (distribution != \"rademacher\") or True else math.nan":
+        "c is read only by the orthogonally invariant laws' branch of gaps(): the Rademacher branch never reads it",
+    "zosoftmax.prediction.x_plan | c = _invariant_constant(d, distribution) if distribution != \"rademacher\" else math.nan -> c = _invariant_constant(d, distribution) if distribution != \"XXrademacherXX\" else math.nan":
+        "c is read only by the orthogonally invariant laws' branch of gaps(): the Rademacher branch never reads it",
+    "zosoftmax.prediction.x_plan | c = _invariant_constant(d, distribution) if distribution != \"rademacher\" else math.nan -> c = _invariant_constant(d, distribution) if distribution != \"RADEMACHER\" else math.nan":
+        "c is read only by the orthogonally invariant laws' branch of gaps(): the Rademacher branch never reads it",
+    "zosoftmax.prediction.x_plan | bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options={\"xatol\": 1e-4}) -> bounds=(math.log(lo), math.log(hi)), method=None, options={\"xatol\": 1e-4})":
+        "minimize_scalar with bounds and no method uses 'bounded': the same search",
+    "zosoftmax.prediction.x_plan | bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options={\"xatol\": 1e-4}) -> bounds=(math.log(lo), math.log(hi)), options={\"xatol\": 1e-4})":
+        "minimize_scalar with bounds and no method uses 'bounded': the same search",
+    "zosoftmax.prediction.x_plan | bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options={\"xatol\": 1e-4}) -> bounds=(math.log(lo), math.log(hi)), method=\"BOUNDED\", options={\"xatol\": 1e-4})":
+        "minimize_scalar lower-cases the method's name: 'BOUNDED' is 'bounded'",
+    "zosoftmax.prediction.x_plan | if hi > lo and best_gap > 0: -> if hi > lo or best_gap > 0:":
+        "hi > lo always holds on the increasing 48-point grid, and with best_gap = 0 the refinement cannot improve (a gap is >= 0): the same result",
+    "zosoftmax.prediction.x_plan | if hi > lo and best_gap > 0: -> if hi >= lo and best_gap > 0:":
+        "hi > lo always holds on the increasing 48-point grid: hi >= lo is the same test",
+    "zosoftmax.prediction.x_plan | if hi > lo and best_gap > 0: -> if hi > lo and best_gap >= 0:":
+        "with best_gap = 0 the refinement cannot find a smaller gap (a gap is >= 0): the grid's point is kept either way",
+    "zosoftmax.prediction.x_plan | if refined < best_gap: -> if refined <= best_gap:":
+        "a refined gap exactly equal to the grid's best: a tie of probability zero",
+    "zosoftmax.prediction.x_plan | top = eta_ms * (1.0 - 1e-6) -> top = eta_ms / (1.0 - 1e-6)":
+        "the search grid's top, 1e-6 relative inside (or outside) the mean-square threshold where the gap grows without bound: the search's resolution, never the minimizer's neighbourhood",
+    "zosoftmax.prediction.x_plan | top = eta_ms * (1.0 - 1e-6) -> top = eta_ms * (1.0 + 1e-6)":
+        "the search grid's top, 1e-6 relative inside (or outside) the mean-square threshold where the gap grows without bound: the search's resolution, never the minimizer's neighbourhood",
+    "zosoftmax.prediction.x_plan | grid = top * np.logspace(-4.0, 0.0, _PLAN_GRID) -> grid = top * np.logspace(-4.0, 0.0, )":
+        "the search grid's size (48 or NumPy's default 50 points): the bounded refinement then finds the same minimum to its tolerance (search resolution, not math)",
+    "zosoftmax.prediction.x_plan | grid = top * np.logspace(-4.0, 0.0, _PLAN_GRID) -> grid = top * np.logspace(-5.0, 0.0, _PLAN_GRID)":
+        "the search grid's lowest step (1e-4 or 1e-5 of the threshold): a gap there is far from minimal, the refinement finds the same minimum (search resolution, not math)",
+    "zosoftmax.prediction.x_plan | lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)] -> lo, hi = grid[max(i - 2, 0)], grid[min(i + 1, grid.size - 1)]":
+        "the refinement's bracket one grid point wider: the same minimum to the search's tolerance (search resolution, not math)",
+    "zosoftmax.prediction.x_plan | lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)] -> lo, hi = grid[max(i - 1, 0)], grid[min(i + 2, grid.size - 1)]":
+        "the refinement's bracket one grid point wider: the same minimum to the search's tolerance (search resolution, not math)",
+    "zosoftmax.prediction.x_plan | lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)] -> lo, hi = grid[max(i - 1, 1)], grid[min(i + 1, grid.size - 1)]":
+        "the refinement's bracket differs only when the best grid point is the grid's end: the search's resolution, not math",
+    "zosoftmax.prediction.x_plan | lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)] -> lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 2)]":
+        "the refinement's bracket differs only when the best grid point is the grid's end: the search's resolution, not math",
+    "zosoftmax.prediction.x_plan | bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options={\"xatol\": 1e-4}) -> bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options=None)":
+        "the bounded search's tolerance in log lr (1e-4 or scipy's 1e-5): the same minimum of a flat-bottomed gap to the search's resolution (tolerance, not math)",
+    "zosoftmax.prediction.x_plan | bounds=(math.log(lo), math.log(hi)), method=\"bounded\", options={\"xatol\": 1e-4}) -> bounds=(math.log(lo), math.log(hi)), method=\"bounded\", )":
+        "the bounded search's tolerance in log lr (1e-4 or scipy's 1e-5): the same minimum of a flat-bottomed gap to the search's resolution (tolerance, not math)",
+    "zosoftmax.attention.x__frozen | arr = np.array(value, dtype=dtype, copy=True) -> arr = np.array(value, dtype=None, copy=True)":
+        "every array frozen with the default dtype is float64 already (the model runs in float64; H~, W~ are stacked from its outputs): np.array keeps it",
+    "zosoftmax.attention.x__frozen | arr = np.array(value, dtype=dtype, copy=True) -> arr = np.array(value, dtype=dtype, copy=None)":
+        "the arrays frozen are fresh (stack, hstack) or views of read-only arrays: with or without a copy nothing can write to them, the values are the same",
+    "zosoftmax.attention.xǁHeadArraysǁlogits | W = self.Wq if Wq is None else _checks.as_array(Wq, \"Wq\", ndim=2, shape=self.Wq.shape, dtype=np.float64) -> W = self.Wq if Wq is None else _checks.as_array(Wq, \"Wq\", ndim=2, shape=self.Wq.shape, )":
+        "without a dtype as_array keeps Wq's: an integer or float32 Wq meets the float64 H~ in the product, which promotes it exactly",
+    "zosoftmax.attention.x_run_model | out = module(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), / token_type_ids=torch.zeros_like(input_ids), output_attentions=True, output_hidden_states=True) -> out = module(input_ids=input_ids, token_type_ids=torch.zeros_like(input_ids), output_attentions=True, output_hidden_states=True)":
+        "BertModel's defaults for one unpadded sequence: an all-ones attention mask and all-zero token types",
+    "zosoftmax.attention.x_run_model | token_type_ids=torch.zeros_like(input_ids), output_attentions=True, output_hidden_states=True) -> output_attentions=True, output_hidden_states=True)":
+        "BertModel's defaults for one unpadded sequence: an all-ones attention mask and all-zero token types",
+    "zosoftmax.attention.x_run_model | d_head = int(layers[0].attention.self.attention_head_size)  # hidden_size / num_attention_heads in the config -> d_head = int(layers[1].attention.self.attention_head_size)  # hidden_size / num_attention_heads in the config":
+        "every layer of a BERT model has the same attention_head_size (hidden_size / num_attention_heads of its config)",
+    "zosoftmax.attention.x_run_model | input_ids=_frozen(ids, np.int64), -> input_ids=_frozen(ids, None),":
+        "a list of Python ints becomes an int64 array by default",
+    "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[0], \"scaling\", None)),":
+        "the pinned transformers' BertSelfAttention has a scaling attribute: getattr's default is never read",
+    "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[0], \"scaling\", )),":
+        "the pinned transformers' BertSelfAttention has a scaling attribute: getattr's default is never read",
+    "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[0], \"scaling\", 1.0 * math.sqrt(d_head))),":
+        "the pinned transformers' BertSelfAttention has a scaling attribute: getattr's default is never read",
+    "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[0], \"scaling\", 2.0 / math.sqrt(d_head))),":
+        "the pinned transformers' BertSelfAttention has a scaling attribute: getattr's default is never read",
+    "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[1], \"scaling\", 1.0 / math.sqrt(d_head))),":
+        "every layer of a BERT model has the same scaling, attention_head_size ** -0.5: layer 1's is layer 0's",
 }
