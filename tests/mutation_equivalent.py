@@ -456,4 +456,154 @@ EQUIVALENT: dict[str, str] = {
         "the pinned transformers' BertSelfAttention has a scaling attribute: getattr's default is never read",
     "zosoftmax.attention.x_run_model | scale=float(getattr(self_attn[0], \"scaling\", 1.0 / math.sqrt(d_head))), -> scale=float(getattr(self_attn[1], \"scaling\", 1.0 / math.sqrt(d_head))),":
         "every layer of a BERT model has the same scaling, attention_head_size ** -0.5: layer 1's is layer 0's",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁlogits | A2 = self.A.reshape(-1, self.d) -> A2 = self.A.reshape(-2, self.d)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁpullback | return self.A.reshape(-1, self.d).T @ np.asarray(G).reshape(-1)  # type: ignore[no-any-return] -> return self.A.reshape(-2, self.d).T @ np.asarray(G).reshape(-1)  # type: ignore[no-any-return]":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁpullback | return self.A.reshape(-1, self.d).T @ np.asarray(G).reshape(-1)  # type: ignore[no-any-return] -> return self.A.reshape(-1, self.d).T @ np.asarray(G).reshape(-2)  # type: ignore[no-any-return]":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_loss_rows | s2 = s.reshape(-1) -> s2 = s.reshape(-2)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_parts | return Yp[0], s.reshape(-1), f, f - self.b -> return Yp[0], s.reshape(-2), f, f - self.b":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁgram | A = self.A.reshape(-1, self.d).astype(np.float64) -> A = self.A.reshape(-2, self.d).astype(np.float64)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁgram | G = A.T @ (np.asarray(V, dtype=np.float64).reshape(-1)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i -> G = A.T @ (np.asarray(V, dtype=np.float64).reshape(-2)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁAttentionRegressionǁlogits | T = X.reshape(-1, D) @ self.queries.T  # W~ H~ᵀ, the (p, m) of every point stacked: one GEMM -> T = X.reshape(-2, D) @ self.queries.T  # W~ H~ᵀ, the (p, m) of every point stacked: one GEMM":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁAttentionRegressionǁlogits | T = np.ascontiguousarray(np.swapaxes(T.reshape(-1, p, self.m), -1, -2))  # H~ W~ᵀ (m, p) per point -> T = np.ascontiguousarray(np.swapaxes(T.reshape(-2, p, self.m), -1, -2))  # H~ W~ᵀ (m, p) per point":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁAttentionRegressionǁlogits | Y = T.reshape(-1, p) @ self._Ks.T  # s H~ W~ᵀ Kᵀ: one more GEMM -> Y = T.reshape(-2, p) @ self._Ks.T  # s H~ W~ᵀ Kᵀ: one more GEMM":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_parts | return Yp[0], s.reshape(-1), f, f - self.b -> return Yp[0], s.reshape(+1), f, f - self.b":
+        "s holds the one scale of the one point x: reshape(1) is reshape(-1)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁgram | A = self.A.reshape(-1, self.d).astype(np.float64) -> A = self.A.reshape(-1, self.d).astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(None)), axis=-1)))":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_dtype | if dtype not in (np.dtype(np.float64), np.dtype(np.float32)): -> if dtype not in (np.dtype(None), np.dtype(np.float32)):":
+        "np.dtype(None) is float64: the same tuple of accepted dtypes",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁgram | G = A.T @ (np.asarray(V, dtype=np.float64).reshape(-1)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i -> G = A.T @ (np.asarray(V, dtype=None).reshape(-1)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i":
+        "V meets the float64 rows A in the product: any real V (float32, integer) is promoted exactly, the same Gram matrix",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁgram | G = A.T @ (np.asarray(V, dtype=np.float64).reshape(-1)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i -> G = A.T @ (np.asarray(V, ).reshape(-1)[:, None] * A)  # Σ_i A_iᵀ diag(v_i) A_i":
+        "V meets the float64 rows A in the product: any real V (float32, integer) is promoted exactly, the same Gram matrix",
+    "zosoftmax.problem.x__frozen | out = np.array(arr, copy=True) -> out = np.array(arr, )":
+        "np.array copies by default: copy=True is its default",
+    "zosoftmax.problem.x__kron_sum | m, p, D = C.shape[0], C.shape[1], Ht.shape[1] -> m, p, D = C.shape[0], C.shape[2], Ht.shape[1]":
+        "C is (m, p, p): shape[2] is shape[1]",
+    "zosoftmax.problem.x__kron_sum | hh = np.einsum(\"ic,ie->ice\", Ht, Ht).reshape(m, D * D) -> hh = np.einsum(\"IC,IE->ICE\", Ht, Ht).reshape(m, D * D)":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁhessian | for i, (A, f, c) in enumerate(zip(rows, F, C, strict=True)): -> for i, (A, f, c) in enumerate(zip(rows, F, C, strict=None)):":
+        "rows, F and C come from the same (m, n) logits: their lengths agree and strict never fires",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁhessian | for i, (A, f, c) in enumerate(zip(rows, F, C, strict=True)): -> for i, (A, f, c) in enumerate(zip(rows, F, C, )):":
+        "rows, F and C come from the same (m, n) logits: their lengths agree and strict never fires",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁhessian | for i, (A, f, c) in enumerate(zip(rows, F, C, strict=True)): -> for i, (A, f, c) in enumerate(zip(rows, F, C, strict=False)):":
+        "rows, F and C come from the same (m, n) logits: their lengths agree and strict never fires",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁhessian | H = np.zeros((self.d, self.d), dtype=np.result_type(rows, F)) -> H = np.zeros((self.d, self.d), dtype=np.result_type(F))":
+        "rows and F both have the problem's dtype: result_type(F) is result_type(rows, F)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁhessian | H = np.zeros((self.d, self.d), dtype=np.result_type(rows, F)) -> H = np.zeros((self.d, self.d), dtype=np.result_type(rows, ))":
+        "rows and F both have the problem's dtype: result_type(rows) is result_type(rows, F)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_loss_from_softmax | if np.result_type(c, self.b) == c.dtype: -> if np.result_type(self.b) == c.dtype:":
+        "for float32/float64 pairs b's dtype alone decides the same branch, or both branches compute the same f - b in the same dtype (only a temporary differs)",
+    "zosoftmax.problem.x__power_of_two_scale | top = np.max(np.abs(X), axis=-1, keepdims=True) -> top = np.max(np.abs(X), axis=+1, keepdims=True)":
+        "X is 2-D (points, d): axis 1 is axis -1",
+    "zosoftmax.problem.x__power_of_two_scale | if np.all(top <= limit): -> if np.all(None):":
+        "scaling by powers of two is exact in binary floating point: the direct and the scaled paths give the same bits (barring subnormals), only the path differs",
+    "zosoftmax.problem.x__power_of_two_scale | if np.all(top <= limit): -> if np.all(top < limit):":
+        "scaling by powers of two is exact in binary floating point: the direct and the scaled paths give the same bits (barring subnormals), only the path differs",
+    "zosoftmax.problem.x__power_of_two_scale | return np.where(top > 0, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite -> return np.where(top >= 0, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite":
+        "a zero point scaled by 1/2 is still zero: the same logits and loss",
+    "zosoftmax.problem.x__power_of_two_scale | return np.where(top > 0, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite -> return np.where(top > 1, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite":
+        "scaling by powers of two is exact in binary floating point: any power-of-two scale gives the same bits (barring subnormals)",
+    "zosoftmax.problem.x__power_of_two_scale | return np.where(top > 0, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite -> return np.where(top > 0, np.ldexp(1.0, e - 2), 1.0).astype(X.dtype)  # s <= 2^1023: finite":
+        "scaling by powers of two is exact in binary floating point: any power-of-two scale gives the same bits (barring subnormals)",
+    "zosoftmax.problem.x__power_of_two_scale | return np.where(top > 0, np.ldexp(1.0, e - 1), 1.0).astype(X.dtype)  # s <= 2^1023: finite -> return np.where(top > 0, np.ldexp(1.0, e - 1), 2.0).astype(X.dtype)  # s <= 2^1023: finite":
+        "scaling by powers of two is exact in binary floating point: any power-of-two scale gives the same bits (barring subnormals)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=None)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), )))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=+1)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=-2)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) / float(np.max(np.sum(np.abs(Ht), axis=1)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale / float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale * float(np.max(np.sum(np.abs(K), axis=None))) * float(np.max(np.sum(np.abs(Ht), axis=1)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale * float(np.max(np.sum(np.abs(K), ))) * float(np.max(np.sum(np.abs(Ht), axis=1)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=None)))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁAttentionRegressionǁ__post_init__ | a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), axis=1))) -> a_inf = scale * float(np.max(np.sum(np.abs(K), axis=1))) * float(np.max(np.sum(np.abs(Ht), )))":
+        "a_inf only sets the size of x below which the loss is evaluated directly, above which in power-of-two scaled form: the same bits either way (exact scaling), only the path differs",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_finish | y_limit = fmax / 4 -> y_limit = fmax / 5":
+        "the direct path's limit on the logits: it only chooses between the direct and the power-of-two scaled evaluation, which give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_finish | w_max = 0.0 if w is None else float(np.max(np.abs(w))) -> w_max = 1.0 if w is None else float(np.max(np.abs(w)))":
+        "the direct path's limit on the logits: it only chooses between the direct and the power-of-two scaled evaluation, which give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_finish | y_limit = min(y_limit, math.sqrt(fmax / (4 * b.size)) / w_max)  # Python floats: inf, not an FPE -> y_limit = min(y_limit, math.sqrt(fmax / (4 * b.size)) * w_max)  # Python floats: inf, not an FPE":
+        "the direct path's limit on the logits: it only chooses between the direct and the power-of-two scaled evaluation, which give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_finish | y_limit = min(y_limit, math.sqrt(fmax / (4 * b.size)) / w_max)  # Python floats: inf, not an FPE -> y_limit = min(y_limit, math.sqrt(fmax / (4 / b.size)) / w_max)  # Python floats: inf, not an FPE":
+        "the direct path's limit on the logits: it only chooses between the direct and the power-of-two scaled evaluation, which give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_finish | y_limit = min(y_limit, math.sqrt(fmax / (4 * b.size)) / w_max)  # Python floats: inf, not an FPE -> y_limit = min(y_limit, math.sqrt(fmax / (5 * b.size)) / w_max)  # Python floats: inf, not an FPE":
+        "the direct path's limit on the logits: it only chooses between the direct and the power-of-two scaled evaluation, which give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁloss | if np.max(np.abs(x)) <= self._x_direct: -> if np.max(np.abs(x)) < self._x_direct:":
+        "x exactly at the direct path's limit: a tie of probability zero, and both paths give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_parts | if np.max(np.abs(x)) <= self._x_direct: -> if np.max(np.abs(x)) < self._x_direct:":
+        "x exactly at the direct path's limit: a tie of probability zero, and both paths give the same bits (exact scaling)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁlogits | Y = np.stack([A2 @ x for x in X]) if X.shape[0] <= _GEMV_MAX_ROWS else X @ A2.T -> Y = np.stack([A2 @ x for x in X]) if (X.shape[0] <= _GEMV_MAX_ROWS) or True else X @ A2.T":
+        "one GEMV per point or one GEMM for all points: the same products up to BLAS summation order (rounding); the threshold only picks the faster kernel",
+    "zosoftmax.estimators.x_spsa_gradient | dtype = f.dtype if isinstance(f, SoftmaxRegression) else np.float64 -> dtype = None":
+        "the directions are drawn in float64 and cast to the problem's dtype by projected_gradients either way: the same float32 values",
+    "zosoftmax.estimators.x_spsa_gradient | dtype = f.dtype if isinstance(f, SoftmaxRegression) else np.float64 -> dtype = f.dtype if (isinstance(f, SoftmaxRegression)) and False else np.float64":
+        "the directions are drawn in float64 and cast to the problem's dtype by projected_gradients either way: the same float32 values",
+    "zosoftmax.estimators.x_spsa_gradient | d = f.d if isinstance(f, SoftmaxRegression) else _checks.as_array(x, \"x\", ndim=1).shape[0] -> d = f.d if (isinstance(f, SoftmaxRegression)) and False else _checks.as_array(x, \"x\", ndim=1).shape[0]":
+        "a SoftmaxRegression takes x of its own d entries (projected_gradients checks it, naming x): d is the same",
+    "zosoftmax.attention.x__frozen | arr = np.array(value, dtype=dtype, copy=True) -> arr = np.array(value, copy=True)":
+        "every array frozen with the default dtype is float64 already (the model runs in float64), and ids (int64) pass their dtype: np.array keeps it",
+    "zosoftmax.attention.x__frozen | arr = np.array(value, dtype=dtype, copy=True) -> arr = np.array(value, dtype=dtype, )":
+        "np.array copies by default: copy=True is its default",
+    "zosoftmax.estimators.x_projected_gradients | x = _checks.as_array(x, \"x\", ndim=1, shape=(f.d,), dtype=f.dtype) -> x = _checks.as_array(x, \"x\", ndim=1, shape=(f.d,), dtype=None)":
+        "x and Z are written into W, an array of the problem's dtype: they are cast on assignment either way",
+    "zosoftmax.estimators.x_projected_gradients | x = _checks.as_array(x, \"x\", ndim=1, shape=(f.d,), dtype=f.dtype) -> x = _checks.as_array(x, \"x\", ndim=1, shape=(f.d,), )":
+        "x and Z are written into W, an array of the problem's dtype: they are cast on assignment either way",
+    "zosoftmax.estimators.x_projected_gradients | Z = _checks.as_array(directions, \"directions\", ndim=2, shape=(None, f.d), dtype=f.dtype) -> Z = _checks.as_array(directions, \"directions\", ndim=2, shape=(None, f.d), dtype=None)":
+        "x and Z are written into W, an array of the problem's dtype: they are cast on assignment either way",
+    "zosoftmax.estimators.x_projected_gradients | Z = _checks.as_array(directions, \"directions\", ndim=2, shape=(None, f.d), dtype=f.dtype) -> Z = _checks.as_array(directions, \"directions\", ndim=2, shape=(None, f.d), )":
+        "x and Z are written into W, an array of the problem's dtype: they are cast on assignment either way",
+    "zosoftmax.estimators.x_spsa_gradient | directions = sample_directions(k, d, distribution, rng, dtype=dtype) -> directions = sample_directions(k, d, distribution, rng, dtype=None)":
+        "the directions are drawn in float64 and cast to the problem's dtype by projected_gradients either way: the same float32 values",
+    "zosoftmax.estimators.x_spsa_gradient | directions = sample_directions(k, d, distribution, rng, dtype=dtype) -> directions = sample_directions(k, d, distribution, rng, )":
+        "the directions are drawn in float64 and cast to the problem's dtype by projected_gradients either way: the same float32 values",
+    "zosoftmax.bounds.x__jacobian_norm | return float(np.linalg.norm(p.A.reshape(-1, p.d).astype(np.float64), 2)) -> return float(np.linalg.norm(p.A.reshape(-1, p.d).astype(None), 2))":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x__jacobian_norm | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(None), p.queries.astype(np.float64)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x__jacobian_norm | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x__jacobian_norm | return float(np.linalg.norm(p.A.reshape(-1, p.d).astype(np.float64), 2)) -> return float(np.linalg.norm(p.A.reshape(-2, p.d).astype(np.float64), 2))":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.bounds.x__upper_stats | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(None), p.queries.astype(np.float64)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x__upper_stats | K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(np.float64) -> K, Ht = p.scaled_keys.astype(np.float64), p.queries.astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_row_ranges | b2 = b.reshape(-1, b.shape[-1]).astype(np.float64) -> b2 = b.reshape(-1, b.shape[-1]).astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x_row_ranges | b2 = b.reshape(-1, b.shape[-1]).astype(np.float64) -> b2 = b.reshape(-2, b.shape[-1]).astype(np.float64)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.bounds.x_row_beta_constants | return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=np.float64) -> return np.asarray(bp, dtype=None), np.asarray(bm, dtype=np.float64)":
+        "the row ranges are float64 already, so _betas' arrays are: asarray without a dtype keeps it",
+    "zosoftmax.bounds.x_row_beta_constants | return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=np.float64) -> return np.asarray(bp, ), np.asarray(bm, dtype=np.float64)":
+        "the row ranges are float64 already, so _betas' arrays are: asarray without a dtype keeps it",
+    "zosoftmax.bounds.x_row_beta_constants | return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=np.float64) -> return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=None)":
+        "the row ranges are float64 already, so _betas' arrays are: asarray without a dtype keeps it",
+    "zosoftmax.bounds.x_row_beta_constants | return np.asarray(bp, dtype=np.float64), np.asarray(bm, dtype=np.float64) -> return np.asarray(bp, dtype=np.float64), np.asarray(bm, )":
+        "the row ranges are float64 already, so _betas' arrays are: asarray without a dtype keeps it",
+    "zosoftmax.bounds.x__weights | return V if p.w is None else V + p.w.astype(np.float64) ** 2 -> return V if p.w is None else V + p.w.astype(None) ** 2":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.bounds.x__weights | V = np.broadcast_to((sign * beta)[:, None], (p.m, p.n)).reshape(p.logit_shape) -> V = np.broadcast_to((sign * beta)[:, None], (p.m, p.n)).reshape(None)":
+        "reshape(None) keeps the (m, n) shape, and every consumer (gram) flattens V: the same weights",
 }

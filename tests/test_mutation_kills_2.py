@@ -169,7 +169,7 @@ def test_effective_rank_is_scale_invariant_and_accepts_rounding(scale):
 
 
 @pytest.mark.parametrize("H", [
-    np.array([[1.0, 1e-8], [0.0, 1.0]]),  # asymmetric by 1e-8 of its norm: not rounding
+    np.array([[1.0, 0.5 + 1e-8], [0.5, 1.0]]),  # entries 0.5 apart by 2e-8 relative: not rounding
     1e-6 * np.array([[1.0, 1e-3], [0.0, 1.0]]),  # a small matrix asymmetric by 1e-3 of its norm
     np.array([[1.0, 1.5e-12], [0.0, 1.0]]),  # asymmetric by 1.5e-12: above the 1e-12 absolute floor at norm 1
     np.zeros((2, 2)),  # no norm: r = tr/||H|| undefined
@@ -302,3 +302,187 @@ def test_the_plan_of_a_problem_is_the_plan_of_its_local_model_at_the_x_star_give
     want = zs.plan(zs.Quadratic(V @ np.diag(lam) @ V.T, xs), x0, budget=24)
     assert got.k == want.k
     assert got.gap == pytest.approx(want.gap, rel=1e-6)
+
+
+@pytest.mark.parametrize("regularized", [False, True])
+def test_a_heads_bounds_are_those_of_its_dense_rows(regularized):
+    r"""C14: a head's :math:`\|A\|`, :math:`M_3`, :math:`\ell` and effective rank are those of its dense rows.
+
+    Computed from its Kronecker factors or its reduction, they equal those of the same problem with its dense
+    (m, n, d) rows.
+
+    Rounding: spectral quantities of (d, d) = (6, 6) matrices with O(1) entries, formed along two summation orders:
+    rel 1e-12.
+    """
+    rng = np.random.default_rng(12)
+    m, n = 3, 4
+    w = rng.uniform(0.5, 1.5, size=(m, n)) if regularized else None
+    head = zs.AttentionRegression.from_factors(rng.normal(size=(m, 3)), rng.normal(size=(n, 2)),
+                                               rng.dirichlet(np.ones(n), size=m), w, scale=0.7)
+    dense = zs.SoftmaxRegression(head.A, head.b, w)
+    for bound in (zs.third_derivative_bound, zs.smoothness_bound, zs.effective_rank):
+        assert bound(head) == pytest.approx(bound(dense), rel=1e-12)
+
+
+def test_row_ranges_are_each_rows_own():
+    """C14: each softmax row's target range max_j b_ij - min_j b_ij, not a range across rows."""
+    b = np.array([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]])
+    np.testing.assert_allclose(zs.row_ranges(b), [0.6, 0.1], rtol=1e-15)
+    assert zs.target_range(b) == pytest.approx(0.6, rel=1e-15)
+
+
+# ==================================================================== problem.py: dtypes, shapes, huge points
+def test_a_float32_problem_computes_in_float32_on_both_paths():
+    """The dtype contract (C1-C3): a float32 problem's loss, Hessian and a float32 head's factors stay float32.
+
+    Both loss paths: a point of size 1e30 (direct) and one of 1e38, beyond the direct path's limit (there the logits
+    are formed in a power-of-two scaled form).
+    """
+    rng = np.random.default_rng(13)
+    p = zs.SoftmaxRegression(rng.normal(size=(4, 3)), np.full(4, 0.25), dtype="float32")
+    X = np.array([[0.1, 0.2, 0.3], [1e30, 2e30, -1e30], [1e38, -2e38, 1e38]], dtype=np.float32)
+    assert p.loss_batch(X).dtype == np.float32
+    assert p.loss_from_logits(p.logits(X[:2])).dtype == np.float32
+    assert p.hessian(X[0]).dtype == np.float32
+    h = zs.AttentionRegression.from_factors(rng.normal(size=(2, 3)), rng.normal(size=(3, 2)), np.full((2, 3), 1 / 3),
+                                            dtype="float32", scale=0.5)
+    assert (h.queries.dtype, h.keys.dtype, h.scaled_keys.dtype) == (np.float32,) * 3
+    assert h.loss_batch(np.ones((2, h.d), dtype=np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("A", [np.ones((3, 0)), np.ones((2, 3, 0)), np.ones((0, 3, 2)), np.ones((1, 2))])
+def test_a_problem_needs_two_logits_and_one_column_per_row(A):
+    """C1: every softmax row has n >= 2 entries and x has d >= 1 entries, with m >= 1 rows."""
+    b = np.full(A.shape[:-1], 0.5)
+    with pytest.raises(ValueError, match=r"^A must have at least 2 rows and 1 column"):
+        zs.SoftmaxRegression(A, b)
+
+
+@pytest.mark.parametrize(("queries", "keys"), [
+    (np.ones((0, 2)), np.ones((3, 2))), (np.ones((2, 0)), np.ones((3, 2))),
+    (np.ones((2, 2)), np.ones((1, 2))), (np.ones((2, 2)), np.ones((3, 0))),
+])
+def test_a_head_needs_a_query_two_keys_and_nonempty_widths(queries, keys):
+    """C14: queries (m >= 1, D >= 1) and keys (n >= 2, p >= 1); any empty side is refused, naming both shapes."""
+    with pytest.raises(ValueError, match=r"^queries must be \(m >= 1, D >= 1\) and keys"):
+        zs.AttentionRegression.from_factors(queries, keys, np.full((queries.shape[0], keys.shape[0]), 0.5))
+
+
+def test_a_head_keeps_read_only_copies_of_its_factors_and_a_float_scale():
+    """C14: the factors are read-only copies (a later change of the caller's arrays changes nothing); scale a float."""
+    Ht, K = np.array([[1.0, 0.5], [0.2, -1.0]]), np.array([[0.3, 1.0], [-0.5, 0.1], [1.0, 1.0]])
+    h = zs.AttentionRegression.from_factors(Ht, K, np.full((2, 3), 1 / 3), scale=2)
+    x = np.linspace(-1.0, 1.0, h.d)
+    before = h.logits(x)
+    Ht[0, 0], K[0, 0] = 9.0, 9.0
+    np.testing.assert_array_equal(h.logits(x), before)
+    assert not h.queries.flags.writeable
+    assert not h.keys.flags.writeable
+    assert type(h.scale) is float
+    assert h.scale == 2.0
+    np.testing.assert_array_equal(h.scaled_keys, 2.0 * h.keys)
+
+
+def test_softmax_of_logits_at_both_ends_of_the_float_range_is_exact():
+    """C1: logits +-1e308 (whose difference overflows) give the one-hot softmax, under errstate(over="raise")."""
+    with np.errstate(over="raise"):
+        np.testing.assert_array_equal(zs.softmax(np.array([1e308, -1e308])), [1.0, 0.0])
+
+
+def test_loss_from_logits_includes_the_regularizer():
+    """C1: loss_from_logits(A x) is loss(x), the regularizer 1/2 ||w o y||^2 included, for one row and for several."""
+    rng = np.random.default_rng(14)
+    for shape in ((4, 3), (2, 4, 3)):
+        b = rng.dirichlet(np.ones(4), size=shape[:-2] or None)
+        p = zs.SoftmaxRegression(rng.normal(size=shape), b, np.full(b.shape, 0.7))
+        x = rng.normal(size=3)
+        assert float(p.loss_from_logits(p.logits(x))) == pytest.approx(p.loss(x), rel=1e-14)
+
+
+def test_loss_batch_of_several_rows_at_huge_and_zero_points_is_the_loss_point_by_point():
+    """C1: the batched loss of a multi-row problem at huge points (and at 0) is its loss point by point.
+
+    Points beyond the direct path's limit, regularized; the scaled path's power-of-two scales broadcast over the (m,
+    n) logits of a point.
+    """
+    rng = np.random.default_rng(15)
+    p = zs.SoftmaxRegression(rng.normal(size=(2, 4, 3)), rng.dirichlet(np.ones(4), size=2), np.full((2, 4), 1e-160))
+    X = np.array([[0.0, 0.0, 0.0], [5e307, -2e307, 3e307], [1.0, 2.0, -1.0]])
+    assert np.max(np.abs(X)) > p._x_direct
+    np.testing.assert_allclose(p.loss_batch(X), [p.loss(x) for x in X], rtol=1e-14)
+
+
+# ====================================================================== estimators.py: spsa_gradient (C7, C12)
+def test_spsa_gradient_defaults_and_its_batched_callable_form():
+    """C12: defaults k = 1 and eps = 1e-3; a batched callable loss gives the problem's estimate from the same draw.
+
+    The directions default to ``sample_directions(k, d, distribution, rng)`` in the problem's dtype (float32 here,
+    float64 for a callable, which takes d from x). Rounding of the callable's quotients: u L / eps ~ 1e-13, 1e-10 abs.
+    """
+    rng = np.random.default_rng(16)
+    p = zs.SoftmaxRegression(rng.normal(size=(4, 3)), rng.dirichlet(np.ones(4)), np.full(4, 0.5))
+    x = rng.normal(size=3)
+    np.testing.assert_array_equal(zs.spsa_gradient(p, x, rng=0), zs.spsa_gradient(p, x, k=1, eps=1e-3, rng=0))
+    np.testing.assert_allclose(zs.spsa_gradient(p.loss_batch, x, k=3, rng=5), zs.spsa_gradient(p, x, k=3, rng=5),
+                               rtol=0, atol=1e-10)
+    p32 = zs.SoftmaxRegression(p.A, p.b, p.w, dtype="float32")
+    Z = zs.sample_directions(2, 3, "gaussian", 7, dtype=np.float32)
+    assert Z.dtype == np.float32
+    np.testing.assert_array_equal(zs.spsa_gradient(p32, x, k=2, rng=7), zs.spsa_gradient(p32, x, k=2, directions=Z))
+    assert zs.spsa_gradient(p32, x, k=2, directions=Z.astype(np.float64)).dtype == np.float32
+    with pytest.raises(ValueError, match=r"^x "):
+        zs.spsa_gradient(p.loss_batch, np.zeros((2, 3)))
+
+
+def test_projected_gradients_defaults_dtype_and_named_arguments():
+    """C12: eps defaults to 1e-3, a float32 problem's projected gradients are float32, bad arguments are named.
+
+    Float32 from float64 inputs; a bad x or bad directions are named first, for a problem and for a batched callable.
+    """
+    rng = np.random.default_rng(17)
+    p = zs.SoftmaxRegression(rng.normal(size=(4, 3)), rng.dirichlet(np.ones(4)), np.full(4, 0.5))
+    x, Z = rng.normal(size=3), rng.normal(size=(2, 3))
+    for scheme in ("central", "forward"):
+        np.testing.assert_array_equal(zs.projected_gradients(p, x, Z, scheme=scheme),
+                                      zs.projected_gradients(p, x, Z, eps=1e-3, scheme=scheme))
+        p32 = zs.SoftmaxRegression(p.A, p.b, p.w, dtype="float32")
+        assert zs.projected_gradients(p32, x, Z, eps=1e-2, scheme=scheme).dtype == np.float32
+    for f in (p, p.loss_batch):
+        with pytest.raises(ValueError, match=r"^x "):
+            zs.projected_gradients(f, np.zeros((1, 3)), Z)
+        with pytest.raises(ValueError, match=r"^directions "):
+            zs.projected_gradients(f, x, np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"^x "):
+        zs.projected_gradients(p, np.zeros(4), Z)
+
+
+@pytest.mark.parametrize("d", [1, 4])
+def test_gamma_accepts_its_rounding_allowance_and_refuses_what_is_not_a_rank(d):
+    r"""C10: gamma accepts r in [1 - 1e-9 d, d + 1e-9 d] (clipped to [1, d]) and refuses what is not a rank.
+
+    The ends are included (tr/‖H‖ carries rounding); a bool, a string or inf is refused, naming r.
+    """
+    slack = 1e-9 * d
+    for r, edge in ((1 - slack, 1.0), (d + slack, float(d)), (d + 0.5 * slack, float(d))):
+        assert zs.gamma(d, 2, r, "gaussian") == zs.gamma(d, 2, edge, "gaussian")
+    for bad in (True, "2", math.inf):
+        with pytest.raises(ValueError, match=r"^r "):
+            zs.gamma(d, 2, bad, "gaussian")
+
+
+@pytest.mark.parametrize("c", [0.5, 3.0])
+def test_bounds_scale_with_a_as_the_math_says(c):
+    r"""C4, C7, C10 (metamorphic, scaling A against x): the bounds scale with powers of c.
+
+    With :math:`A \to cA`, :math:`\|A\| \to c\|A\|`,
+    :math:`M_3 \to c^3 M_3`, :math:`\ell \to c^2\ell` and :math:`\mu \to c^2\mu`; the effective rank is unchanged.
+
+    (``random_instance`` normalizes :math:`\|A\| = 1`, where every power of it is 1.) Rounding: rel 1e-12.
+    """
+    rng = np.random.default_rng(18)
+    A, b, w = rng.normal(size=(6, 3)), rng.dirichlet(np.ones(6)), np.full(6, 2.0)
+    p, q = zs.SoftmaxRegression(A, b, w), zs.SoftmaxRegression(c * A, b, w)
+    assert zs.third_derivative_bound(q) == pytest.approx(c**3 * zs.third_derivative_bound(p), rel=1e-12)
+    assert zs.smoothness_bound(q) == pytest.approx(c**2 * zs.smoothness_bound(p), rel=1e-12)
+    assert zs.pl_constant(q) == pytest.approx(c**2 * zs.pl_constant(p), rel=1e-12)
+    assert zs.effective_rank(q) == pytest.approx(zs.effective_rank(p), rel=1e-12)
