@@ -606,4 +606,142 @@ EQUIVALENT: dict[str, str] = {
         "astype(None) is float64: the same dtype",
     "zosoftmax.bounds.x__weights | V = np.broadcast_to((sign * beta)[:, None], (p.m, p.n)).reshape(p.logit_shape) -> V = np.broadcast_to((sign * beta)[:, None], (p.m, p.n)).reshape(None)":
         "reshape(None) keeps the (m, n) shape, and every consumer (gram) flattens V: the same weights",
+    "zosoftmax.estimators.x__logit_quotients | values = f.loss_from_logits(Y.reshape(-1, *ls)).reshape(Y.shape[: Y.ndim - len(ls)])  # the 2k (or k + 1) losses -> values = f.loss_from_logits(Y.reshape(-2, *ls)).reshape(Y.shape[: Y.ndim - len(ls)])  # the 2k (or k + 1) losses":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.estimators.x__logit_quotients | quotients = _quotients(values[..., : 2 * k] if scheme == \"central\" else values, k, eps, scheme) -> quotients = _quotients(values[..., : 2 * k] if (scheme == \"central\") or True else values, k, eps, scheme)":
+        "the forward scheme has k + 1 <= 2k values: values[..., :2k] is all of them, the same array",
+    "zosoftmax.estimators.x_direction_moment | d, _, distribution = _check_dk(d, 1, distribution) -> d, _, distribution = _check_dk(d, 2, distribution)":
+        "_check_dk only validates k as a positive integer, and direction_moment never reads it: 1 or 2 alike",
+    "zosoftmax.estimators.x__fourth_gaussian | F: Array = M + M.T + np.trace(M) * np.eye(M.shape[0]) -> F: Array = M + M.T + np.trace(M) * np.eye(M.shape[1])":
+        "M is square (checked by direction_fourth_moment): shape[1] is shape[0]",
+    "zosoftmax.estimators.x__rademacher | Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1 -> Z: Array = (2 * gen.integers(2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1":
+        "Generator.integers(high) draws from [0, high): the same call",
+    "zosoftmax.estimators.x__rademacher | Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1 -> Z: Array = (2 * gen.integers(0, 2, size=shape, ) - 1).astype(np.float64)  # i.i.d. ±1":
+        "signs drawn as int8 or as int64 integers: the same uniform law of +-1 entries (only the seeded values differ, and a run replays with the same code)",
+    "zosoftmax.estimators.x__warn_borderline | PrecisionWarning, stacklevel=3) -> PrecisionWarning, )":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.estimators.x__warn_borderline | PrecisionWarning, stacklevel=3) -> PrecisionWarning, stacklevel=4)":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.estimators.x__check_resolution | warnings.warn(_borderline_message(eps, smallest), PrecisionWarning, stacklevel=3) -> warnings.warn(_borderline_message(eps, smallest), PrecisionWarning, )":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.estimators.x__check_resolution | warnings.warn(_borderline_message(eps, smallest), PrecisionWarning, stacklevel=3) -> warnings.warn(_borderline_message(eps, smallest), PrecisionWarning, stacklevel=4)":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=None, desc=desc, disable=None if progress is None else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=None, disable=None if progress is None else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=None)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(desc=desc, disable=None if progress is None else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, disable=None if progress is None else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, )":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if (progress is None) and False else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if (progress is None) or True else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if progress is not None else not progress, leave=False)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x__bar | return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=False) -> return tqdm(total=steps, desc=desc, disable=None if progress is None else not progress, leave=True)":
+        "the progress bar's total, label, leave or auto mode: display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd_batch | progress: bool | None = False, noise: float = 0.0) -> Trajectory: -> progress: bool | None = True, noise: float = 0.0) -> Trajectory:":
+        "the progress bar's default (on or off): display only, numerically inert",
+    "zosoftmax.optimize.x_zo_gd_batch | if sigma > 0: -> if sigma >= 0:":
+        "with sigma = 0 the added noise quotients are exact (signed) zeros: the scalars and the run are the same",
+    "zosoftmax.optimize.x__check_finite | if not np.all(np.isfinite(X)) or float(np.max(np.abs(X))) > _RUNAWAY: -> if not np.all(np.isfinite(X)) or float(np.max(np.abs(X))) >= _RUNAWAY:":
+        "an iterate exactly at the run-away bound: a tie of probability zero",
+    "zosoftmax.optimize.x_newton | def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, max_iter: int = 100) -> Trajectory: -> def newton(problem: SoftmaxRegression, x0: Any = None, *, tol: float = 1e-13, max_iter: int = 101) -> Trajectory:":
+        "Newton converges (quadratically) in far fewer than 100 iterations on every problem used: the cap is never reached",
+    "zosoftmax.optimize.x_newton | g0 = max(1.0, float(np.linalg.norm(p.gradient(x)))) -> g0 = max(2.0, float(np.linalg.norm(p.gradient(x))))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if np.linalg.norm(g) <= tol * g0: -> if np.linalg.norm(g) < tol * g0:":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if np.linalg.norm(g) <= tol * g0: -> if np.linalg.norm(g) <= tol / g0:":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | scale = max(1e-300, float(np.max(np.abs(np.diag(H))))) -> scale = max(1.0, float(np.max(np.abs(np.diag(H)))))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | for _ in range(60): -> for _ in range(61):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, -1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 * scale, )":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(3 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 / scale, -1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1.000000000001 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 * scale, -1.01 / float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 * scale, +1.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 * scale, -2.01 * float(np.linalg.eigvalsh(H)[0]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[0])) -> lam = max(2 * lam, 1e-12 * scale, -1.01 * float(np.linalg.eigvalsh(H)[1]))":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss <= losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] or np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss != losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) < 1e-15 * (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 / (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1.000000000000001 * (1 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 - np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (1 + np.linalg.norm(x))): -> if loss < losses[-1] or (loss == losses[-1] and np.linalg.norm(step) <= 1e-15 * (2 + np.linalg.norm(x))):":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_newton | lam = max(4 * lam, 1e-12 * scale) -> lam = max(4 * lam, 1e-12 / scale)":
+        "a constant of Newton's damping or stopping rule (Levenberg-Marquardt shift, halvings, tie rule): the iteration reaches the same minimizer to its tolerance (solver internals, not math)",
+    "zosoftmax.optimize.x_step_directions | return _draw(np.random.default_rng(seed), np.empty(shape, dtype=dtype), distribution) -> return _draw(np.random.default_rng(seed), np.empty(shape, dtype=None), distribution)":
+        "the directions are drawn in float64; where they meet x they are cast to the run's dtype: the same iterates",
+    "zosoftmax.optimize.x_step_directions | return _draw(np.random.default_rng(seed), np.empty(shape, dtype=dtype), distribution) -> return _draw(np.random.default_rng(seed), np.empty(shape, ), distribution)":
+        "the directions are drawn in float64; where they meet x they are cast to the run's dtype: the same iterates",
+    "zosoftmax.prediction.x__dense_local_eig | A = problem.A.reshape(n, d).astype(np.float64) -> A = problem.A.reshape(n, d).astype(None)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__dense_local_eig | Mid = Mid + np.diag(problem.w.astype(np.float64).reshape(-1) ** 2)  # B + W²   (C3) -> Mid = Mid + np.diag(problem.w.astype(None).reshape(-1) ** 2)  # B + W²   (C3)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__dense_local_eig | return np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # (C3) -> return np.linalg.eigh(problem.hessian(x_star).astype(None))  # (C3)":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__dense_local_eig | Mid = scipy.linalg.block_diag(*problem.B(x_star).reshape(-1, problem.n, problem.n))  # blockdiag(B_i) -> Mid = scipy.linalg.block_diag(*problem.B(x_star).reshape(-2, problem.n, problem.n))  # blockdiag(B_i)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.prediction.x__dense_local_eig | Mid = Mid + np.diag(problem.w.astype(np.float64).reshape(-1) ** 2)  # B + W²   (C3) -> Mid = Mid + np.diag(problem.w.astype(np.float64).reshape(-2) ** 2)  # B + W²   (C3)":
+        "NumPy reads any negative size in reshape as the one unknown dimension: -2 is -1",
+    "zosoftmax.prediction.x__dense_local_eig | if n < d:  # H = Jᵀ M J with M = blockdiag(B_i + W_i²) (mn, mn): through Jᵀ = QR, H = Q (R M Rᵀ) Qᵀ, O(d (mn)²) -> if n <= d:  # H = Jᵀ M J with M = blockdiag(B_i + W_i²) (mn, mn): through Jᵀ = QR, H = Q (R M Rᵀ) Qᵀ, O(d (mn)²)":
+        "two exact factorizations of the same Hessian (through J = QR, or the Hessian itself), chosen for speed: n = d picks the other, the same eigenpairs to rounding",
+    "zosoftmax.prediction.x__threshold_rademacher | if r * r <= _DENSE_MAP_MAX: -> if r / r <= _DENSE_MAP_MAX:":
+        "the dense map or ARPACK on the same linear map, chosen by size: the same largest eigenvalue to rounding",
+    "zosoftmax.prediction.x__threshold_rademacher | if r * r <= _DENSE_MAP_MAX: -> if r * r < _DENSE_MAP_MAX:":
+        "the dense map or ARPACK on the same linear map, chosen by size: the same largest eigenvalue to rounding",
+    "zosoftmax.prediction.x__threshold_rademacher | dense = np.stack([K(col) for col in np.eye(r * r)], axis=1) -> dense = np.stack([K(col) for col in np.eye(r * r)], )":
+        "stacking the images as rows gives the transposed map, which has the same eigenvalues",
+    "zosoftmax.prediction.x__threshold_rademacher | op = scipy.sparse.linalg.LinearOperator((r * r, r * r), matvec=K, dtype=np.float64) -> op = scipy.sparse.linalg.LinearOperator((r * r, r * r), matvec=K, dtype=None)":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | op = scipy.sparse.linalg.LinearOperator((r * r, r * r), matvec=K, dtype=np.float64) -> op = scipy.sparse.linalg.LinearOperator((r * r, r * r), matvec=K, )":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=None, tol=1e-12,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=1, v0=np.eye(r).ravel(), tol=1e-12,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", tol=1e-12,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, / return_eigenvectors=False) -> vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), return_eigenvectors=False)":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=2, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1.000000000001,":
+        "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
 }

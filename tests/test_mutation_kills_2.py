@@ -133,6 +133,16 @@ _BAD = np.array([0.3, np.nan])
         ("H", lambda: zs.direction_sixth_moment(np.zeros(3), "gaussian")),
         ("distribution", lambda: zs.direction_sixth_moment(np.eye(2), "uniform")),
         ("k", lambda: zs.expected_pmp(np.eye(2), 0, "gaussian")),
+        ("k", lambda: zs.evaluations(0, "central")),
+        ("M", lambda: zs.direction_fourth_moment(np.zeros(3), "gaussian")),
+        ("M", lambda: zs.direction_fourth_moment(np.zeros((2, 3)), "gaussian")),
+        ("distribution", lambda: zs.direction_fourth_moment(np.eye(2), "uniform")),
+        ("k", lambda: zs.spsa_gradient(_P, _X, k=0, directions=np.eye(2))),
+        ("distribution", lambda: zs.spsa_gradient(_P, _X, distribution="uniform", directions=np.eye(2))),
+        ("queries", lambda: zs.AttentionRegression.from_factors(np.zeros(3), np.ones((3, 2)), np.full((1, 3), 0.5))),
+        ("keys", lambda: zs.AttentionRegression.from_factors(np.ones((1, 2)), np.zeros(3), np.full((1, 3), 0.5))),
+        ("scale", lambda: zs.AttentionRegression.from_factors(np.ones((1, 2)), np.ones((3, 2)), np.full((1, 3), 0.5),
+                                                              scale=-1.0)),
     ],
 )
 def test_a_bad_argument_is_named_first_in_its_message(argname, call):
@@ -486,3 +496,85 @@ def test_bounds_scale_with_a_as_the_math_says(c):
     assert zs.smoothness_bound(q) == pytest.approx(c**2 * zs.smoothness_bound(p), rel=1e-12)
     assert zs.pl_constant(q) == pytest.approx(c**2 * zs.pl_constant(p), rel=1e-12)
     assert zs.effective_rank(q) == pytest.approx(zs.effective_rank(p), rel=1e-12)
+
+
+def test_direction_moment_defaults_to_the_fourth():
+    """C7, C8: direction_moment's power defaults to 4, E||z||^4 (the bias bounds' moment)."""
+    for dist in ("gaussian", "sphere", "rademacher"):
+        assert zs.direction_moment(5, dist) == zs.direction_moment(5, dist, 4)
+
+
+# ======================================================================== optimize.py: newton, batches (C11, C14)
+def test_newton_on_a_head_solves_in_reduced_coordinates_and_keeps_the_flat_part():
+    r"""C14: Newton on a head solves in the reduced coordinates and keeps x0's flat part.
+
+    On a head with d' = 6 < d = 9 it reaches a stationary point, moves x only inside the reduced space (the flat
+    part :math:`x - \Pi x` of x0 is kept), and records a Newton trajectory (lr 1, one pass per iterate).
+
+    Rounding: the gradient at the minimizer, 1e-12 (tol 1e-13 relative to max(1, ||grad L(x0)||)); projections 1e-13.
+    """
+    rng = np.random.default_rng(19)
+    h = zs.AttentionRegression.from_factors(rng.normal(size=(2, 3)), rng.normal(size=(4, 3)),
+                                            rng.dirichlet(np.ones(4), size=2), np.full((2, 4), 0.5))
+    red = h.reduce()
+    assert red.problem.d < h.d
+    x0 = rng.normal(size=h.d)
+    t = zs.newton(h, x0)
+    assert np.linalg.norm(h.gradient(t.x)) < 1e-12
+    flat = lambda x: x - red.embed(red.project(x))  # noqa: E731
+    np.testing.assert_allclose(flat(t.x), flat(x0), rtol=0, atol=PRODUCT_ATOL)
+    assert (t.method, t.lr) == ("newton", 1.0)
+    np.testing.assert_array_equal(t.forward_passes, np.arange(t.losses.size))
+    assert t.losses.size > 1
+    with pytest.raises(ValueError, match=r"^x0 "):
+        zs.newton(h, np.zeros(h.d + 1))
+
+
+def test_a_batch_run_records_its_noise_and_defaults_to_one_direction():
+    """C12: zo_gd_batch defaults to k = 1 and records the noise it added.
+
+    Its starts are checked and kept in the problem's dtype (float32 here).
+    """
+    rng = np.random.default_rng(20)
+    p = zs.SoftmaxRegression(rng.normal(size=(4, 2)), rng.dirichlet(np.ones(4)))
+    run = zs.zo_gd_batch(p, np.zeros(2), runs=2, steps=3, lr=0.1, rng=0, noise=0.01)
+    same = zs.zo_gd_batch(p, np.zeros(2), runs=2, steps=3, lr=0.1, k=1, rng=0, noise=0.01)
+    np.testing.assert_array_equal(run.x, same.x)
+    assert run.k == 1
+    assert run.noise == 0.01
+    p32 = zs.SoftmaxRegression(p.A, p.b, dtype="float32")
+    assert zs.zo_gd_batch(p32, np.zeros(2), runs=2, steps=2, lr=0.1, rng=0).x.dtype == np.float32
+    assert zs.zo_gd_batch(p32, np.zeros((2, 2)), runs=2, steps=2, lr=0.1, rng=0).x.dtype == np.float32
+    for bad in (np.zeros(3), np.zeros((3, 2))):
+        with pytest.raises(ValueError, match=r"^x0 "):
+            zs.zo_gd_batch(p, bad, runs=2, steps=2, lr=0.1, rng=0)
+
+
+def test_the_local_model_of_several_regularized_rows_is_their_hessian():
+    r"""C13, C14: the local model of several regularized rows is their Hessian.
+
+    For m = 2 rows with mn = 6 < d = 8 (the factored path) and mn = 6 >= d = 4 (the dense path), with a regularizer,
+    :math:`V\,\mathrm{diag}(\lambda)V^\top` is the Hessian at x*. Rounding: 1e-12 of λ_max per entry.
+    """
+    rng = np.random.default_rng(21)
+    for d in (8, 4):
+        p = zs.SoftmaxRegression(rng.normal(size=(2, 3, d)), rng.dirichlet(np.ones(3), size=2),
+                                 rng.uniform(0.5, 1.5, size=(2, 3)))
+        xs = rng.normal(size=d)  # any point where the Hessian is PSD serves as the model's centre
+        lam, V, _ = zs.local_model(p, xs)
+        np.testing.assert_allclose(V @ np.diag(lam) @ V.T, p.hessian(xs), rtol=0, atol=1e-12 * float(lam[-1]) * d)
+
+
+def test_a_one_dimensional_rademacher_curve_is_gradient_descent_far_below_floats_scale():
+    r"""C13: in d = 1 the Rademacher curve is gradient descent's, far below float64's scale.
+
+    A Rademacher direction is :math:`z = \pm1`, so :math:`zz^\top = 1` and the ZO step is the GD step: the exact
+    curve is :math:`\tfrac12\lambda(1-\eta\lambda)^{2t}e^2`, here down to 1e-240.
+    Rounding: 400 products, rel 1e-12.
+    """
+    q = zs.Quadratic(np.array([[2.0]]), np.zeros(1))
+    x0 = np.array([3.0])
+    for k in (1, 3):
+        zo = zs.expected_gap_curve(q, x0, steps=400, lr=0.25, k=k, distribution="rademacher")
+        np.testing.assert_allclose(zo, zs.gd_gap_curve(q, x0, steps=400, lr=0.25), rtol=1e-12)
+    assert 0.0 < zo[-1] < 1e-200
