@@ -176,22 +176,26 @@ HOWTO = """\
 - Test selection, in two layers. `pytest_add_cli_args_test_selection` is the pool: the property files, each
   module's own tests (planner, thresholds, closure, noise, stacked rows and attention included), the validation
   and guard tests and `tests/test_mutation_kills.py` (the tests written for survivors; it also re-exports the
-  proof-agreement tests of `tests/test_proofs.py`, which carry the bounds' and moments' formulas, and the plain
-  suite drops these copies). mutmut records which tests call each function and runs, per mutant, only those
+  tests of `tests/test_mutation_kills_2.py`, `local_model`'s tests and the proof-agreement tests of
+  `tests/test_proofs.py`, which carry the bounds' and moments' formulas, and the plain suite drops these copies).
+  mutmut records which tests call each function and runs, per mutant, only those
   (with `-x`: a kill stops at the first failure). That alone is every test for `loss` or `softmax` (about 80 s per
   survivor), so `tests/mutation_selection.py` (a collection hook) keeps, per module, only the files designed for
   it: e.g. problem.py's mutants meet the derivative, invariance, API and validation tests, not the descent or
   prediction ones.
 - Changing the pool in pyproject.toml makes mutmut discard every cached verdict (its `test_selection`
-  fingerprint): new kill tests go into `tests/test_mutation_kills.py`, which is in the pool, so that an
-  incremental run re-tests only what they reach.
+  fingerprint): new kill tests go into `tests/test_mutation_kills*.py`, re-exported by
+  `tests/test_mutation_kills.py`, which is in the pool. mutmut 3 does not re-test a survivor that a new test
+  reaches: reset its verdict in `mutants/src/zosoftmax/<module>.py.meta` (to `null`) or name it
+  (`mutmut run <name> ...`).
 - The mutated copy is what the tests import: mutmut puts `mutants/src` and `mutants/` first on `sys.path` and deletes
   the checkout's `src` and root from it, and the editable install is a plain `.pth` path entry (`src`), so it is
   removed with them; `analysis/` and `proofs/` are copied (`also_copy`) because `tests/conftest.py` imports them. A
   shadowed run cannot pass silently: mutmut's forced-fail run must fail every test, and the report refuses a module
   with mutants but no kill.
-- Incremental: `mutmut run` alone (without `rm -rf mutants/`) re-tests only mutants of changed functions and those
-  reached by new tests; `python -m tests.mutation_report` rebuilds the report from `mutants/`.
+- Incremental: `mutmut run` alone (without `rm -rf mutants/`) re-tests only mutants without a verdict (those of
+  changed functions, and those reset as above); `python -m tests.mutation_report` rebuilds the report from
+  `mutants/` (with `--note`, `--wall-s`, `--load-start` to record how an incremental run went).
 - Equivalent mutants: `tests/mutation_equivalent.py`, keyed by function and changed lines, one line of reason each.
   A reason whose mutant a partial run did not reach is kept (pending), not reported stale.
 """
