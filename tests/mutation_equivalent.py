@@ -744,4 +744,34 @@ EQUIVALENT: dict[str, str] = {
         "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
     "zosoftmax.prediction.x__threshold_rademacher | vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1e-12, -> vals = scipy.sparse.linalg.eigs(op, k=1, which=\"LM\", v0=np.eye(r).ravel(), tol=1.000000000001,":
         "an ARPACK setting (start vector, defaults k = 1 and which = 'LM', dtype inferred from matvec, tolerance): the same largest eigenvalue to the solver's tolerance (solver internals, not math)",
+    "zosoftmax.estimators.x__check_resolution | az = float(np.max(np.abs(AZ), initial=0.0)) -> az = float(np.max(np.abs(AZ), initial=None))":
+        "AZ and y0 are never empty (k >= 1 directions, n >= 2 logits): max's initial is never used",
+    "zosoftmax.estimators.x__check_resolution | az = float(np.max(np.abs(AZ), initial=0.0)) -> az = float(np.max(np.abs(AZ), ))":
+        "AZ and y0 are never empty (k >= 1 directions, n >= 2 logits): max's initial is never used",
+    "zosoftmax.estimators.x__check_resolution | scale = max(1.0, float(np.max(np.abs(y0), initial=0.0))) -> scale = max(1.0, float(np.max(np.abs(y0), initial=None)))":
+        "AZ and y0 are never empty (k >= 1 directions, n >= 2 logits): max's initial is never used",
+    "zosoftmax.estimators.x__check_resolution | scale = max(1.0, float(np.max(np.abs(y0), initial=0.0))) -> scale = max(1.0, float(np.max(np.abs(y0), )))":
+        "AZ and y0 are never empty (k >= 1 directions, n >= 2 logits): max's initial is never used",
+    "zosoftmax.estimators.x__check_resolution | scale = max(1.0, float(np.max(np.abs(y0), initial=0.0))) -> scale = max(1.0, float(np.max(np.abs(y0), initial=1.0)))":
+        "max(1.0, .) floors the scale at 1 already: an initial of 1 changes nothing",
+    "zosoftmax.estimators.x__check_resolution | move, smallest = eps * az, math.sqrt(u) * scale / az -> move, smallest = eps * az, math.sqrt(u) / scale / az":
+        "the smallest safe eps, quoted in the guard's messages: text only",
+    "zosoftmax.estimators.x__check_resolution | u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2 -> u = float(np.finfo(np.result_type(y0, AZ)).eps) * 2":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2 -> u = float(np.finfo(np.result_type(None, AZ)).eps) / 2":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2 -> u = float(np.finfo(np.result_type(y0, None)).eps) / 2":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2 -> u = float(np.finfo(np.result_type(AZ)).eps) / 2":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | u = float(np.finfo(np.result_type(y0, AZ)).eps) / 2 -> u = float(np.finfo(np.result_type(y0, )).eps) / 2":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | scale = max(1.0, float(np.max(np.abs(y0), initial=0.0))) -> scale = max(2.0, float(np.max(np.abs(y0), initial=0.0)))":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | if move <= 8 * u * scale: -> if move <= 9 * u * scale:":
+        "a constant of the precision guard (the unit roundoff's factor, 8 roundings, the scale's floor): only an eps within a small factor of the guard's thresholds could tell (a guard's boundary, not math)",
+    "zosoftmax.estimators.x__check_resolution | if move <= 8 * u * scale: -> if move < 8 * u * scale:":
+        "a move exactly at the guard's threshold: a tie of probability zero",
+    "zosoftmax.estimators.x__check_resolution | if move < math.sqrt(u) * scale: -> if move <= math.sqrt(u) * scale:":
+        "a move exactly at the guard's threshold: a tie of probability zero",
 }

@@ -578,3 +578,26 @@ def test_a_one_dimensional_rademacher_curve_is_gradient_descent_far_below_floats
         zo = zs.expected_gap_curve(q, x0, steps=400, lr=0.25, k=k, distribution="rademacher")
         np.testing.assert_allclose(zo, zs.gd_gap_curve(q, x0, steps=400, lr=0.25), rtol=1e-12)
     assert 0.0 < zo[-1] < 1e-200
+
+
+def test_the_precision_guard_compares_eps_times_az_with_the_logits_rounding():
+    r"""C7: the guard looks at the move :math:`\varepsilon\max|Az|` of the logits against their rounding
+    :math:`u\max(1, \max|Ax|)`.
+
+    With :math:`\max|Az| \approx 200`: eps = 1e-7 at x = 0 moves the logits by 2e-5, far above :math:`\sqrt u`: no
+    warning; at logits of size 1e3 a move of 1e-6 is below :math:`\sqrt u \cdot 10^3` (borderline: warned); eps = 1e-20
+    is within 8 roundings: refused, naming eps.
+    """
+    rng = np.random.default_rng(22)
+    p = zs.SoftmaxRegression(100.0 * rng.normal(size=(4, 3)), rng.dirichlet(np.ones(4)))
+    Z = rng.normal(size=(2, 3))
+    az = float(np.max(np.abs(p.logits(Z))))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        zs.projected_gradients(p, np.zeros(3), Z, eps=1e-7)
+    x = np.linalg.lstsq(p.A, np.full(4, 1e3), rcond=None)[0]
+    assert np.max(np.abs(p.A @ x)) > 500.0
+    with pytest.warns(zs.PrecisionWarning):
+        zs.projected_gradients(p, x, Z, eps=1e-6 / az)
+    with pytest.raises(ValueError, match=r"^eps=1e-20 cannot move the loss"):
+        zs.projected_gradients(p, np.zeros(3), Z, eps=1e-20)
