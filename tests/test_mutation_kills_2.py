@@ -581,8 +581,9 @@ def test_a_one_dimensional_rademacher_curve_is_gradient_descent_far_below_floats
 
 
 def test_the_precision_guard_compares_eps_times_az_with_the_logits_rounding():
-    r"""C7: the guard looks at the move :math:`\varepsilon\max|Az|` of the logits against their rounding
-    :math:`u\max(1, \max|Ax|)`.
+    r"""C7: the precision guard compares the logits' move with their rounding.
+
+    The move is :math:`\varepsilon\max|Az|`, the rounding :math:`u\max(1, \max|Ax|)`.
 
     With :math:`\max|Az| \approx 200`: eps = 1e-7 at x = 0 moves the logits by 2e-5, far above :math:`\sqrt u`: no
     warning; at logits of size 1e3 a move of 1e-6 is below :math:`\sqrt u \cdot 10^3` (borderline: warned); eps = 1e-20
