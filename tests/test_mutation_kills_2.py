@@ -352,6 +352,7 @@ def test_a_float32_problem_computes_in_float32_on_both_paths():
     p = zs.SoftmaxRegression(rng.normal(size=(4, 3)), np.full(4, 0.25), dtype="float32")
     X = np.array([[0.1, 0.2, 0.3], [1e30, 2e30, -1e30], [1e38, -2e38, 1e38]], dtype=np.float32)
     assert p.loss_batch(X).dtype == np.float32
+    assert p.loss_batch(X.astype(np.float64)).dtype == np.float32  # X is taken in the problem's dtype
     assert p.loss_from_logits(p.logits(X[:2])).dtype == np.float32
     assert p.hessian(X[0]).dtype == np.float32
     h = zs.AttentionRegression.from_factors(rng.normal(size=(2, 3)), rng.normal(size=(3, 2)), np.full((2, 3), 1 / 3),
