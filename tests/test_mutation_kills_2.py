@@ -529,6 +529,10 @@ def test_newton_on_a_head_solves_in_reduced_coordinates_and_keeps_the_flat_part(
     assert t.losses.size > 1
     with pytest.raises(ValueError, match=r"^x0 "):
         zs.newton(h, np.zeros(h.d + 1))
+    # the reduced solve obeys the caller's max_iter and tol, and runs in float64 from a float32 start
+    assert zs.newton(h, x0, max_iter=1).losses.size == 2
+    assert zs.newton(h, x0, tol=1e-3).losses.size < t.losses.size
+    assert zs.newton(h, x0.astype(np.float32)).x.dtype == np.float64
 
 
 def test_a_batch_run_records_its_noise_and_defaults_to_one_direction():
