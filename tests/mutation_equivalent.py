@@ -22,14 +22,6 @@ EQUIVALENT: dict[str, str] = {
         "astype(None) is float64: the same dtype",
     "zosoftmax.bias.x_third_derivative_diagonal | f = softmax(p_.A.astype(np.float64) @ x) -> f = softmax(p_.A.astype(None) @ x)":
         "astype(None) is float64: the same dtype",
-    "zosoftmax.bounds.x_hessian_lower_bound | A = p.A.astype(np.float64) -> A = p.A.astype(None)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.bounds.x_hessian_lower_bound | diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2) -> diag = -np.full(p.n, beta_minus) + (0.0 if p.w is None else p.w.astype(None) ** 2)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.bounds.x_hessian_upper_bound | A = p.A.astype(np.float64) -> A = p.A.astype(None)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.bounds.x_hessian_upper_bound | diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(np.float64) ** 2) -> diag = np.full(p.n, beta_plus) + (0.0 if p.w is None else p.w.astype(None) ** 2)":
-        "astype(None) is float64: the same dtype",
     "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (2 * p.n + p.d + 3) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
         "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
     "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (2 * p.n + p.d - 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
@@ -38,22 +30,6 @@ EQUIVALENT: dict[str, str] = {
         "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
     "zosoftmax.bounds.x_iteration_bound | rounding = (2 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star))) -> rounding = (3 * p.n + p.d + 2) * float(np.finfo(p.dtype).eps) * (abs(loss0) + abs(float(loss_star)))":
         "the constant of the roundoff allowance (2n + d + 2)u: only an L* within a few ulps of L(x0) sees it (tolerance, not math)",
-    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(None), full_matrices=False)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), )":
-        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
-    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=None)":
-        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
-    "zosoftmax.bounds.x_pl_constant | _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=False) -> _, s, Vt = np.linalg.svd(p.A.astype(np.float64), full_matrices=True)":
-        "only s and the first rank rows of Vt are read: the same for the full and the reduced SVD",
-    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if (s[0] > 0) or True else 0":
-        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
-    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 1":
-        "A = 0 then restricts to a line of a zero matrix: lambda_min = 0, the same 0.0",
-    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] >= 0 else 0":
-        "with s[0] = 0 the test s > tol * s[0] counts no value: rank 0 either way",
-    "zosoftmax.bounds.x_pl_constant | rank = int(np.sum(s > max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0 -> rank = int(np.sum(s >= max(p.n, p.d) * np.finfo(np.float64).eps * s[0])) if s[0] > 0 else 0":
-        "a singular value exactly at the rank tolerance: a tie of probability zero",
     "zosoftmax.estimators.x__fourth_sphere | d = M.shape[0] -> d = M.shape[1]":
         "M is square (checked by direction_fourth_moment): shape[1] is shape[0]",
     "zosoftmax.estimators.x__rademacher | Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(np.float64)  # i.i.d. ±1 -> Z: Array = (2 * gen.integers(0, 2, size=shape, dtype=np.int8) - 1).astype(None)  # i.i.d. ±1":
@@ -158,12 +134,6 @@ EQUIVALENT: dict[str, str] = {
         "the progress bar's total, label or auto mode: display only, numerically inert",
     "zosoftmax.prediction.x__diagonal_curve | high = _high_water(float(np.max(np.abs(D))) + float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t -> high = _high_water(float(np.max(np.abs(D))) - float(np.sum(q)))  # max s_{t+1} <= (max|D| + Σq) max s_t":
         "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
-    "zosoftmax.prediction.x__local_model | A = problem.A.astype(np.float64) -> A = problem.A.astype(None)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.prediction.x__local_model | Mid = Mid + np.diag(problem.w.astype(np.float64) ** 2)  # B + W²   (C3) -> Mid = Mid + np.diag(problem.w.astype(None) ** 2)  # B + W²   (C3)":
-        "astype(None) is float64: the same dtype",
-    "zosoftmax.prediction.x__local_model | lam, V = np.linalg.eigh(problem.hessian(x_star).astype(np.float64))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3) -> lam, V = np.linalg.eigh(problem.hessian(x_star).astype(None))  # ∇²L(x*) = Aᵀ(B + W²)A   (C3)":
-        "astype(None) is float64: the same dtype",
     "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr * 2 * float(lam[-1]) ** 2 / k)":
         "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
     "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) * 2 / k)":
@@ -194,15 +164,11 @@ EQUIVALENT: dict[str, str] = {
         "Yp is always 2-D (m, n) here: axis 1 is axis -1",
     "zosoftmax.problem.x_softmax | E = E.astype(np.float64) -> E = E.astype(None)":
         "astype(None) is float64: the same dtype",
-    "zosoftmax.problem.xǁSoftmaxRegressionǁ__post_init__ | a_inf = float(np.max(np.sum(np.abs(A.astype(np.float64)), axis=1))) -> a_inf = float(np.max(np.sum(np.abs(A.astype(None)), axis=1)))":
-        "astype(None) is float64: the same dtype",
     "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{2 * (log10_y - np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
         "a number quoted in the out-of-domain message: text only",
     "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{2 / (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
         "a number quoted in the out-of-domain message: text only",
     "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"1e{2 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \" -> f\"1e{3 * (log10_y + np.log10(w_top)):.0f} exceeds the largest float ({fmax:.3g}); keep \"":
-        "a number quoted in the out-of-domain message: text only",
-    "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | f\"max_i |w_i y_i| below {np.sqrt(fmax / self.n):.3g} (without a regularizer every finite \" -> f\"max_i |w_i y_i| below {np.sqrt(fmax * self.n):.3g} (without a regularizer every finite \"":
         "a number quoted in the out-of-domain message: text only",
     "zosoftmax.problem.xǁSoftmaxRegressionǁ_domain_message | log10_y = float(np.log10(float(np.max(np.abs(y_top)))) + np.log10(float(np.max(s)))) -> log10_y = float(np.log10(float(np.max(np.abs(y_top)))) - np.log10(float(np.max(s))))":
         "a number quoted in the out-of-domain message: text only",
