@@ -752,4 +752,18 @@ EQUIVALENT: dict[str, str] = {
         "with improved preset, a stalled search repeats the same failed damping until max_iter instead of stopping: x and the losses are the same (slower only)",
     "zosoftmax.optimize.x_newton | break -> return":
         "the stall exit is never reached: at rounding level the tie rule accepts an equal loss with a tiny step, so the loop ends at tol or max_iter (measured: tol = 1e-300 runs all 100 iterations)",
+    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if (inject is None) and False else 0.0":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if (inject is None) or True else 0.0":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if inject is not None else 0.0":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if inject is None else 1.0":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale = _rescale(np.diagonal(S), S, high=high, low=low)":
+        "the first rescaling, before the loop, starts from scale = 0: = and += are the same",
+    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(S, high=high, low=low)":
+        "S is PSD, so its largest entry is on its diagonal, and as the probe S itself is the state rescaled in place: the same scale and state",
+    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, low=low)":
+        "the high rescaling threshold (the growth-aware one or the fixed 1e150): rescaling is by exact powers of two, the same curve (a guard's margin)",
 }

@@ -583,6 +583,9 @@ def test_a_one_dimensional_rademacher_curve_is_gradient_descent_far_below_floats
         zo = zs.expected_gap_curve(q, x0, steps=400, lr=0.25, k=k, distribution="rademacher")
         np.testing.assert_allclose(zo, zs.gd_gap_curve(q, x0, steps=400, lr=0.25), rtol=1e-12)
     assert 0.0 < zo[-1] < 1e-200
+    tiny = np.array([1e-100])  # a start whose state (1e-200) is rescaled before the first step
+    np.testing.assert_allclose(zs.expected_gap_curve(q, tiny, steps=100, lr=0.25, distribution="rademacher"),
+                               zs.gd_gap_curve(q, tiny, steps=100, lr=0.25), rtol=1e-12)
 
 
 def test_the_precision_guard_compares_eps_times_az_with_the_logits_rounding():
