@@ -766,4 +766,10 @@ EQUIVALENT: dict[str, str] = {
         "S is PSD, so its largest entry is on its diagonal, and as the probe S itself is the state rescaled in place: the same scale and state",
     "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, low=low)":
         "the high rescaling threshold (the growth-aware one or the fixed 1e150): rescaling is by exact powers of two, the same curve (a guard's margin)",
+    "zosoftmax.prediction.x__rademacher_curve | for t in range(steps + 1): -> for t in range(steps + 2):":
+        "the loop breaks at t == steps: the extra value of the range is never reached",
+    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, high=high, )":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, high=high, )":
+        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
 }
