@@ -770,6 +770,4 @@ EQUIVALENT: dict[str, str] = {
         "the loop breaks at t == steps: the extra value of the range is never reached",
     "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, high=high, )":
         "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
-    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, high=high, )":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
 }
