@@ -93,6 +93,7 @@ def _collect() -> list[dict[str, Any]]:
     stats_file = ROOT / "mutants" / "mutmut-stats.json"
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     tests_of, seconds = stats.get("tests_by_mangled_function_name", {}), stats.get("duration_by_test", {})
+    reasoned = {key.split(" | ")[0] for key in EQUIVALENT}  # the functions with an equivalent-mutant reason
     for pattern in _config()["only_mutate"]:
         src = Path(pattern)
         meta = ROOT / "mutants" / f"{pattern}.meta"
@@ -111,6 +112,8 @@ def _collect() -> list[dict[str, Any]]:
                 diff = get_diff_for_mutant(name, path=src)
                 row["key"] = mutant_key(name, diff)
                 row["removed"], row["added"] = _changed_lines(diff)
+            elif status == "not checked" and name.split("__mutmut_")[0] in reasoned:  # a reason waiting for it?
+                row["pending_key"] = mutant_key(name, get_diff_for_mutant(name, path=src))
             rows.append(row)
     return rows
 
@@ -132,7 +135,8 @@ def _summarise(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[d
             if reason is not None:
                 used.add(row["key"])
             survivors.append(row)
-    stale = sorted(set(EQUIVALENT) - used)
+    pending = {row["pending_key"] for row in rows if "pending_key" in row}
+    stale = sorted(set(EQUIVALENT) - used - pending)  # a reason for a mutant a partial run did not reach is kept
     modules = []
     for module in dict.fromkeys(r["module"] for r in rows):
         mine = [r for r in rows if r["module"] == module]
@@ -165,24 +169,35 @@ HOWTO = """\
   extra) with `HYPOTHESIS_PROFILE=ci` (derandomized: a verdict is reproducible), one BLAS thread, one worker per core,
   then this report. It is **not** run by CI (about an hour on 2 cores); `make mutants` (hand-planted wrong math,
   `tests/mutants.py`) stays the fast CI check.
-- Modules: `only_mutate` in `[tool.mutmut]` of pyproject.toml, the one list (attention.py joins when it exists).
+- Modules: `only_mutate` in `[tool.mutmut]` of pyproject.toml, the one list (attention.py included: its tests load
+  the bundled model once per process, a few seconds, so they need no separate selection).
   `raise` statements are not mutated (`do_not_mutate_patterns`): an error message's wording is not the math; the guards'
   conditions and the argument names passed to `_checks` still are.
 - Test selection, in two layers. `pytest_add_cli_args_test_selection` is the pool: the property files, each
-  module's own tests, the validation and guard tests and `tests/test_mutation_kills.py` (the tests written for
-  survivors). mutmut records which tests call each function and runs, per mutant, only those (with `-x`: a kill
-  stops at the first failure). That alone is every test for `loss` or `softmax` (about 80 s per survivor, a
-  worst case of 11 CPU hours over the 3461 mutants), so `tests/mutation_selection.py` (a collection hook, inert
-  outside a mutant's run) keeps, per module, only the files designed for it: e.g. problem.py's mutants meet the
-  derivative, invariance, API and validation tests, not the descent or prediction ones.
+  module's own tests (planner, thresholds, closure, noise, stacked rows and attention included), the validation
+  and guard tests and `tests/test_mutation_kills.py` (the tests written for survivors; it also re-exports the
+  tests of `tests/test_mutation_kills_2.py`, `local_model`'s tests and the proof-agreement tests of
+  `tests/test_proofs.py`, which carry the bounds' and moments' formulas, and the plain suite drops these copies).
+  mutmut records which tests call each function and runs, per mutant, only those
+  (with `-x`: a kill stops at the first failure). That alone is every test for `loss` or `softmax` (about 80 s per
+  survivor), so `tests/mutation_selection.py` (a collection hook) keeps, per module, only the files designed for
+  it: e.g. problem.py's mutants meet the derivative, invariance, API and validation tests, not the descent or
+  prediction ones.
+- Changing the pool in pyproject.toml makes mutmut discard every cached verdict (its `test_selection`
+  fingerprint): new kill tests go into `tests/test_mutation_kills*.py`, re-exported by
+  `tests/test_mutation_kills.py`, which is in the pool. mutmut 3 does not re-test a survivor that a new test
+  reaches: reset its verdict in `mutants/src/zosoftmax/<module>.py.meta` (to `null`) or name it
+  (`mutmut run <name> ...`).
 - The mutated copy is what the tests import: mutmut puts `mutants/src` and `mutants/` first on `sys.path` and deletes
   the checkout's `src` and root from it, and the editable install is a plain `.pth` path entry (`src`), so it is
   removed with them; `analysis/` and `proofs/` are copied (`also_copy`) because `tests/conftest.py` imports them. A
   shadowed run cannot pass silently: mutmut's forced-fail run must fail every test, and the report refuses a module
   with mutants but no kill.
-- Incremental: `mutmut run` alone (without `rm -rf mutants/`) re-tests only mutants of changed functions and those
-  reached by new tests; `python -m tests.mutation_report` rebuilds the report from `mutants/`.
+- Incremental: `mutmut run` alone (without `rm -rf mutants/`) re-tests only mutants without a verdict (those of
+  changed functions, and those reset as above); `python -m tests.mutation_report` rebuilds the report from
+  `mutants/` (with `--note`, `--wall-s`, `--load-start` to record how an incremental run went).
 - Equivalent mutants: `tests/mutation_equivalent.py`, keyed by function and changed lines, one line of reason each.
+  A reason whose mutant a partial run did not reach is kept (pending), not reported stale.
 """
 
 
@@ -203,8 +218,10 @@ def _markdown(report: dict[str, Any]) -> str:
     if unchecked:
         worst = sum(m["worst_case_cpu_s_unchecked"] for m in report["modules"])
         out += ["", f"**Partial run**: {unchecked} of {report['mutants']} mutants not checked (the run was stopped). "
-                f"Their worst case (each a survivor running every test that calls its function, mutmut's stats "
-                f"timings) is {worst / 3600:.1f} CPU hours; killed mutants stop at the first failing test."]
+                f"mutmut takes the mutants cheapest first (by the time of the tests that reach them), so the unchecked "
+                f"ones are each module's most expensive; the scores are over the checked mutants only. Their worst "
+                f"case (each a survivor running every test that calls its function, mutmut's stats timings) is "
+                f"{worst / 3600:.1f} CPU hours; killed mutants stop at the first failing test."]
     out += [
         "",
         "| module | mutants | checked | killed | timeout | survived | no tests | equivalent | score | unexplained | "

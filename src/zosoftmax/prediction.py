@@ -750,8 +750,8 @@ def _closure_curve(problem: Any, x0: Array, x_star: Array, steps: int, lr: float
             out[t] = float(problem.loss(m)) + 0.5 * float(np.sum(H * C)) - loss_star  # E L ≈ L(m) + ½tr(HC)
             if t == steps:
                 break
-            if not np.isfinite(out[t]):
-                out[t + 1:] = np.inf
+            if not np.isfinite(out[t]):  # overflow, or inf - inf (nan) in C: the gap has left float range
+                out[t:] = np.inf
                 break
             g = np.asarray(problem.gradient(m), dtype=np.float64)
             HC = H @ C  # C H = (H C)ᵀ (both symmetric): two (d, d) products a step, not four
@@ -820,10 +820,10 @@ def _final_gaps(lam: Array, s0: Array, steps: int, lrs: Array, k: int, c: float,
     q = (c * L**2 / k) * lam**2
     S = np.tile(s0, (lrs.size, 1))
     inj = None if unit is None else L**2 * unit
-    with np.errstate(under="ignore"):
+    with np.errstate(under="ignore"):  # a gap below float64's range is 0, as it rounds, under any caller's errstate
         for _ in range(steps):
             S = D * S + np.sum(q * S, axis=1, keepdims=True) + (0.0 if inj is None else inj)
-    out: Array = 0.5 * S @ lam
+        out: Array = 0.5 * S @ lam
     return out
 
 
