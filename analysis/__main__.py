@@ -46,17 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     with runner_from_args(args) as runner:
         print(f"{len(names)} figures ({args.profile}) on {runner!r}", file=sys.stderr, flush=True)
         if runner.parallel:
-            # Figures that load the pretrained model compute one after another, in one thread: transformers' lazy
-            # imports and from_pretrained are not thread-safe (two at once failed with "module 'transformers' has
-            # no attribute 'AutoTokenizer'"); every other figure computes in its own thread
-            shared = [m for m in modules.values() if getattr(m, "USES_MODEL", False)]
             with ThreadPoolExecutor(max_workers=max(1, len(modules)), thread_name_prefix="figure") as pool:
-                chain = pool.submit(_computed_in_turn, shared, args.profile, runner)
                 futures = {name: pool.submit(_timed_compute, module, args.profile, runner)
-                           for name, module in modules.items() if module not in shared}
-                for i, (name, module) in enumerate(modules.items(), 1):  # in the listed order, in this thread
-                    done = chain.result()[name] if module in shared else futures[name].result()
-                    seconds[name] = _write(i, len(modules), module, *done, args.outdir)
+                           for name, module in modules.items()}
+                for i, (name, future) in enumerate(futures.items(), 1):  # in the listed order, in this thread
+                    seconds[name] = _write(i, len(modules), modules[name], *future.result(), args.outdir)
         else:
             for i, (name, module) in enumerate(modules.items(), 1):
                 seconds[name] = _write(i, len(modules), module, *_timed_compute(module, args.profile, runner),
@@ -88,12 +82,6 @@ def _timed_compute(module: ModuleType, profile: str, runner: Runner) -> tuple[di
     """A figure's data and the seconds its computation took."""
     t = time.monotonic()
     return compute_figure(module.NAME, module.compute, profile=profile, runner=runner), time.monotonic() - t
-
-
-def _computed_in_turn(modules: list[ModuleType], profile: str,
-                      runner: Runner) -> dict[str, tuple[dict[str, Any], float]]:
-    """Each figure's data and seconds, computed one after another (figures that must not run at once)."""
-    return {module.NAME: _timed_compute(module, profile, runner) for module in modules}
 
 
 def _write(i: int, total: int, module: ModuleType, data: dict[str, Any], seconds: float, outdir: Path | None) -> float:

@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import as_completed
 from pathlib import Path
@@ -87,6 +88,10 @@ FIGURES = ROOT / "figures"
 GENERATED = ROOT / "paper" / "generated"
 CACHE = ROOT / ".cache" / "analysis"
 ONE_BLAS_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}  # local workers' env
+# python -m analysis -j N computes figures in threads of one process: transformers' lazy imports and from_pretrained
+# are not thread-safe (two figures loading the model at once failed with "module 'transformers' has no attribute
+# 'AutoTokenizer'"), so every figure runs the model under this lock (worker processes each have their own)
+MODEL_LOCK = threading.Lock()
 WORKER_IDLE_S = 300  # local worker processes outlive a pause this long (between figures, while plotting)
 log = logging.getLogger("analysis.cache")  # corrupt entries (WARNING) and what each map computed (INFO)
 

@@ -49,14 +49,13 @@ import zosoftmax as zs
 from zosoftmax.io import Precision
 from zosoftmax.reproducible import rounded
 
-from ._common import Runner, as_runner, pooled, run_figure
+from ._common import MODEL_LOCK, Runner, as_runner, pooled, run_figure
 from .fig_budget import CLOSURE_TOLERANCE, tolerance_verdict
 
 __all__ = ["NAME", "PRECISION", "compute", "far_threshold", "far_times", "far_verdict", "far_zscores", "main",
            "plot"]
 
 NAME = "fig_attention"
-USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
 # Exceptions to the stored precision (docs/reproducibility.md): a standard error of identical starts is 0 at t = 0 up to
 # rounding (8e-20 under one BLAS kernel, 0 under another); every other standard error here is above 1e-6.
 PRECISION = {"far.points.se": Precision(quantum=1e-14), "cases.zo_se": Precision(quantum=1e-14)}
@@ -85,7 +84,8 @@ SIZES: dict[str, dict[str, Any]] = {
 @functools.lru_cache(maxsize=1)
 def _forward() -> zs.ModelForward:
     """One float64 forward of the bundled model on the default text (per process: the tasks share it)."""
-    return zs.run_model()
+    with MODEL_LOCK:
+        return zs.run_model()
 
 
 @functools.lru_cache(maxsize=8)

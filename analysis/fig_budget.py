@@ -53,13 +53,12 @@ import zosoftmax as zs
 from zosoftmax.io import Precision
 from zosoftmax.reproducible import rounded
 
-from ._common import Runner, as_runner, run_figure
+from ._common import MODEL_LOCK, Runner, as_runner, run_figure
 
 __all__ = ["INSTANCES", "NAME", "PRECISION", "best_k_verdict", "compute", "main", "plan_zscores", "plot",
            "tolerance_verdict"]
 
 NAME = "fig_budget"
-USES_MODEL = True  # loads the pretrained model: computed apart from other such figures (analysis/__main__.py)
 # Loss units (docs/reproducibility.md): the standard error at t = 0 of runs from one start is 0 up to rounding
 # (measured 7e-19 to 2e-16, differing by up to 93% between two CPUs), and the distillation heads' L* is 0 up to
 # Newton's rounding (1e-27); every other standard error here is above 1e-8 and every gap above 1e-7
@@ -109,7 +108,8 @@ CLOSURE_TOLERANCE = 0.05  # the relative error the issue asks to resolve
 @functools.lru_cache(maxsize=1)
 def _head_forward() -> zs.ModelForward:
     """One float64 forward of the bundled MiniLM on the short text (per process: the tasks share it)."""
-    return zs.run_model(zs.default_text(HEAD_SENTENCES))
+    with MODEL_LOCK:
+        return zs.run_model(zs.default_text(HEAD_SENTENCES))
 
 
 @functools.lru_cache(maxsize=4)

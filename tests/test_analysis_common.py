@@ -190,41 +190,32 @@ def test_cli_computes_figures_concurrently_with_the_serial_output(tmp_path):
             assert (tmp_path / "1" / f"{name}.{ext}").read_bytes() == (tmp_path / "2" / f"{name}.{ext}").read_bytes()
 
 
-def test_figures_that_load_the_model_never_compute_at_once(tmp_path, monkeypatch):
-    """With workers, figures flagged ``USES_MODEL`` compute one after another; the others still run concurrently.
+def test_figures_never_run_the_model_at_once(monkeypatch):
+    """fig_attention and fig_budget load and run the model under ``_common.MODEL_LOCK``.
 
-    transformers' lazy imports are not thread-safe: two figures loading the model at once failed. Fake figures
-    record the time each spends in ``compute``; the flagged ones must not overlap, and an unflagged one overlaps
-    them (so the check can see an overlap: unflagging both makes the first assertion fail).
+    ``python -m analysis -j N`` computes figures in threads, and transformers' lazy imports are not thread-safe (two
+    figures loading the model at once failed). A fake ``run_model`` records its time; called from both figures'
+    forward functions in two threads, the two calls never overlap (without the lock they do: the fake sleeps).
     """
     import threading
     import time as _time
-    import types
 
-    from analysis import __main__ as cli
+    from analysis import fig_attention, fig_budget
 
-    spans: dict[str, tuple[float, float]] = {}
-    lock = threading.Lock()
+    import zosoftmax as zs
 
-    def fake(name: str, uses_model: bool) -> types.ModuleType:
-        module = types.ModuleType(f"analysis.{name}")
+    spans: list[tuple[float, float]] = []
 
-        def compute(profile, runner=None):
-            t0 = _time.monotonic()
-            _time.sleep(0.3)
-            with lock:
-                spans[name] = (t0, _time.monotonic())
-            return {"claim": "test", "finding": "x", "criterion": "x", "confirmed": True}
+    def fake_run_model(*args, **kwargs):
+        t0 = _time.monotonic()
+        _time.sleep(0.3)
+        spans.append((t0, _time.monotonic()))
 
-        module.NAME, module.USES_MODEL, module.compute = name, uses_model, compute
-        module.plot = lambda data: __import__("matplotlib.figure", fromlist=["Figure"]).Figure()
-        return module
-
-    mods = {"fig_a": fake("fig_a", True), "fig_b": fake("fig_b", True), "fig_c": fake("fig_c", False)}
-    monkeypatch.setattr(cli, "_load", lambda names: ({n: mods[n] for n in names}, []))
-    monkeypatch.setattr(cli, "FIGURE_MODULES", tuple(mods))
-    assert cli.main(["--only", *mods, "-j", "2", "--outdir", str(tmp_path), "--cache-dir", str(tmp_path / "c")]) == 0
-    (a0, a1), (b0, b1), (c0, c1) = spans["fig_a"], spans["fig_b"], spans["fig_c"]
-    assert a1 <= b0 or b1 <= a0  # the two model figures never overlap
-    assert c0 < max(a1, b1)  # the other one ran beside them
-    assert min(a0, b0) < c1
+    monkeypatch.setattr(zs, "run_model", fake_run_model)
+    threads = [threading.Thread(target=f.__wrapped__) for f in (fig_attention._forward, fig_budget._head_forward)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    first, second = sorted(spans)
+    assert first[1] <= second[0]  # one after the other
