@@ -71,7 +71,8 @@ README_FINDINGS: dict[str, tuple[str, str, dict[str, str | Callable[[Any], Any]]
                                   "along the runs: {p:.2f} (≤ 1 is what C10 needs)",
                            {"r": "r_H0", "d": "d", "p": "pencil_max"}),
     "fig_prediction": ("C13", "measured mean gap against the exact expected learning curve on {n} instances: "
-                              "largest \\|z\\| {z:.2f} (threshold {zt:.2f}), largest relative error {rel:.0%}; the "
+                              "largest \\|t\\| {z:.2f} (Hall's skewness-corrected t; threshold {zt:.2f}), largest "
+                              "relative error {rel:.0%}; the "
                               "C11 bound is vacuous on {vac}; the largest stable step is {lo:.1f}–{hi:.1f}× the C11 "
                               "step; started r logit units from x*, within the band up to r = {upto:g}, first outside "
                               "at r = {first}",

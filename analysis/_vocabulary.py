@@ -252,7 +252,7 @@ VOCABULARY: tuple[Number, ...] = (
     Number("BudgetRuns", "fig_budget", "profile_sizes.runs", "int"),
     Number("BudgetMaxZ", "fig_budget", lambda d: max(
         abs(m["z"]) for e in _budget_entries(d) if e["prediction"]["curve_predicted"] for m in e["measured"]["rows"]),
-        "dec1", doc="largest |z| of a measured final gap against the plan where the plan's curve is predicted to hold"),
+        "dec1", doc="largest |t| (Hall's skewness-corrected) of a measured final gap against the plan where the plan's curve is predicted to hold"),
     Number("BudgetZThreshold", "fig_budget", lambda d: _budget_entries(d)[0]["measured"]["z_threshold"], "dec2"),
     Number("BudgetBestK", "fig_budget", lambda d: _best_k_words(d, scikit=True), "prose",
            doc="planned and measured best k per scikit-learn instance and noise level, in words"),
@@ -699,7 +699,8 @@ def _prediction(data: Any) -> list[str]:
         f"each, from $x_0=0$), the measured mean gap {'lies' if within else 'does not lie'} within the Bonferroni "
         f"band of the prediction at every one of its {times} tested times"
         f"{'' if within else ' on ' + _names([n for n, c in zip(names, per, strict=True) if not c['within']])}: the "
-        f"largest standardized deviation is ${worst:.2f}$ against a threshold of ${z:.2f}$, and the largest relative "
+        f"largest standardized deviation (Student's $t$ with Hall's skewness correction, since a run's gap is "
+        f"skewed) is ${worst:.2f}$ against a threshold of ${z:.2f}$, and the largest relative "
         f"error {fmt_pct(rel)}. {vac_text}"
         f"The largest stable step is ${min(ratios):.1f}$--${max(ratios):.1f}$ times the guarantee's step "
         f"$1/(\\ell\\gamma)$, and in the sweep ({sweep_steps} steps per point, step sizes up to ${grows:g}\\,\\eta^*$) "

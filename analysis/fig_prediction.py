@@ -14,8 +14,10 @@ ZO-GD from :math:`x_0 = 0`, Gaussian directions, ``k = 1``, central scheme, ε =
 :math:`\eta^*`, the measured mean gap after ``SWEEP_STEPS`` steps over the initial gap against the predicted one.
 
 Verdict: confirmed when on every instance the measured mean lies within the Bonferroni z·SE of the prediction at
-every tested time point, and in the sweep the measured gap shrinks at every step below :math:`\eta^*` and grows at
-every step above :math:`1.25\,\eta^*` (the local model's threshold separates the measured behaviours).
+every tested time point (the statistic: Student's t with Hall's skewness correction, since a run's gap is skewed and
+heavy-tailed, against the t quantile with runs - 1 degrees of freedom; :func:`analysis._common.skew_corrected_t`),
+and in the sweep the measured gap shrinks at every step below :math:`\eta^*` and grows at every step above
+:math:`1.25\,\eta^*` (the local model's threshold separates the measured behaviours).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from statistics import NormalDist
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -36,7 +37,7 @@ import zosoftmax as zs
 from zosoftmax.io import Precision
 from zosoftmax.reproducible import rounded
 
-from ._common import Runner, as_runner, pooled, run_figure
+from ._common import Runner, as_runner, pooled, pooled_skewness, run_figure, skew_corrected_t, t_threshold
 
 __all__ = ["INSTANCES", "NAME", "compute", "curve_zscores", "main", "plot"]
 
@@ -45,13 +46,15 @@ NAME = "fig_prediction"
 # the default profile: Newton's residual norms (~1e-15, noise up to 6e-4 of them) to 1e-12; the gap curves
 # (mean and SE, loss units; at the rounding floor ~1e-19 they differ by 30%) to 1e-14; their ratio to the first
 # gap to 1e-10; z-scores and relative errors (differences of mean and prediction, noise up to 2.4e-7 of them on
-# wine) and the sweep's ratios (noise 1.5e-4 on a diverging run) to 3 digits, as the finding prints them. The
+# wine), the runs' skewness at the compared times and the sweep's ratios (noise 1.5e-4 on a diverging run) to 3
+# digits, as the finding prints them. The
 # runs from far starts amplify any last-bit difference chaotically (24% of their means between two kernels in the
 # default profile on the plain path), so they run on zs.ReproducibleRegression (the same bits on every CPU); their
 # predictions, from LAPACK eigenvalues, carry the usual noise: 3 digits to 1e-10.
 PRECISION = {"*.newton_grad_norm": Precision(quantum=1e-12), "far.points.*": Precision(3, quantum=1e-10),
              "*.mean": Precision(quantum=1e-14), "*.se": Precision(quantum=1e-14),
              "*.measured_final_over_gap0": Precision(quantum=1e-10), "*.z_scores": Precision(3),
+             "*.skewness": Precision(3),
              "*relative_error*": Precision(3), "*.sweep.measured_ratio": Precision(3)}
 INSTANCES = ("digits", "breast_cancer", "wine", "synthetic")
 SYNTHETIC = {"n": 64, "d": 16, "seed": 7, "margin": 1.0}  # zs.strongly_convex_instance
@@ -66,7 +69,7 @@ SWEEP_GROWS_ABOVE = 1.25  # the verdict asks growth at every multiple at or abov
 # initial gap, and 1e4 roundings of L* (L(x_t) - L* is computed from two losses of size |L*|, each rounded).
 FLOOR_RELATIVE, FLOOR_ROUNDINGS = 1e-6, 1e4
 VACUOUS = 0.5  # the C11 bound is called vacuous when after the horizon it still allows half the initial gap
-SIZES = {"quick": {"runs": 24, "steps": 120, "sweep_runs": 12, "sweep_steps": 60, "far_runs": 24, "far_steps": 40},
+SIZES = {"quick": {"runs": 48, "steps": 120, "sweep_runs": 12, "sweep_steps": 60, "far_runs": 24, "far_steps": 40},
          "default": {"runs": 80, "steps": 1500, "sweep_runs": 40, "sweep_steps": 300, "far_runs": 200,
                      "far_steps": 200},
          "full": {"runs": 400, "steps": 3000, "sweep_runs": 100, "sweep_steps": 600, "far_runs": 400,
@@ -117,13 +120,14 @@ def _curve_runs(name: str, runs: int, steps: int, seed: list[int]) -> dict[str, 
                           rng=np.random.default_rng(seed))
     gaps = traj.losses - loss_star
     mean = gaps.mean(axis=0)
-    return {"runs": runs, "mean": mean.tolist(), "m2": ((gaps - mean) ** 2).sum(axis=0).tolist()}
+    return {"runs": runs, "mean": mean.tolist(), "m2": ((gaps - mean) ** 2).sum(axis=0).tolist(),
+            "m3": ((gaps - mean) ** 3).sum(axis=0).tolist()}
 
 
 def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any]:
     """Measured mean gap and SE at every step, the prediction, the C11 bound and the instance's constants.
 
-    The mean and SE are pooled over the chunks of runs (:func:`_pooled`).
+    The mean, SE and skewness are pooled over the chunks of runs (:func:`analysis._common.pooled`).
     """
     p, x_star, loss_star, model = _solved(name)
     x0 = np.zeros(p.d)
@@ -144,14 +148,18 @@ def _curve(name: str, steps: int, chunks: list[dict[str, Any]]) -> dict[str, Any
         "newton_grad_norm": float(np.linalg.norm(p.gradient(x_star))),
         "lr": lr, "max_stable_lr": eta_star, "max_stable_over_step_size": eta_star / lr,
         "rate_bound": rate, "bound": (gap0 * rate ** np.arange(steps + 1)).tolist(),
-        "mean": mean.tolist(), "se": se.tolist(), "predicted": predicted.tolist(), "runs": runs, "steps": steps,
+        "mean": mean.tolist(), "se": se.tolist(), "skewness": pooled_skewness(chunks).tolist(),
+        "predicted": predicted.tolist(), "runs": runs, "steps": steps,
     }
 
 
 def curve_zscores(curve: dict[str, Any], times: list[int]) -> np.ndarray:
-    """The verdict's statistic: (measured mean gap - predicted) / SE at ``times`` (compared with ``z_threshold``)."""
-    mean, se, pred = (np.asarray(curve[key]) for key in ("mean", "se", "predicted"))
-    return (mean[times] - pred[times]) / se[times]
+    """The verdict's statistic at ``times`` (compared with ``z_threshold``), mean gap against prediction.
+
+    Student's t with Hall's skewness correction (:func:`analysis._common.skew_corrected_t`).
+    """
+    mean, se, skew, pred = (np.asarray(curve[key]) for key in ("mean", "se", "skewness", "predicted"))
+    return skew_corrected_t(mean[times], se[times], skew[times], curve["runs"], pred[times])
 
 
 def _sweep_point(name: str, fraction: float, runs: int, steps: int, seed: int) -> dict[str, Any]:
@@ -191,8 +199,11 @@ def _far_point(name: str, radius: float, runs: int, steps: int, seed: int) -> di
     predicted = zs.expected_gap_curve(model, x0, steps=steps, lr=lr, k=K, distribution=DISTRIBUTION)
     traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=K, eps=EPS, distribution=DISTRIBUTION, rng=seed)
     gaps = traj.losses - loss_star
+    mean = gaps.mean(axis=0)
+    chunk = {"runs": runs, "mean": mean, "m2": ((gaps - mean) ** 2).sum(axis=0), "m3": ((gaps - mean) ** 3).sum(axis=0)}
     return {"radius": radius, "lr": lr, "gap0": p.loss(x0) - loss_star, "predicted": predicted.tolist(),
-            "mean": gaps.mean(axis=0).tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist()}
+            "mean": mean.tolist(), "se": (gaps.std(axis=0, ddof=1) / math.sqrt(runs)).tolist(),
+            "skewness": pooled_skewness([chunk]).tolist(), "runs": runs}
 
 
 def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
@@ -217,7 +228,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
         floor = max(FLOOR_RELATIVE * c["gap0"], FLOOR_ROUNDINGS * np.finfo(np.float64).eps / 2 * abs(c["loss_star"]))
         compared[name] = [t for t in candidate_times if c["predicted"][t] >= floor]
     comparisons = sum(len(v) for v in compared.values())
-    z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * comparisons))  # two-sided, Bonferroni over all points
+    z = t_threshold(FAMILY_ALPHA / comparisons, size["runs"])  # two-sided, Bonferroni over all points
     out: dict[str, Any] = {"claim": "C13", "instances": list(INSTANCES), "k": K, "distribution": DISTRIBUTION,
                            "eps": EPS, "times": candidate_times, "z_threshold": z, "comparisons": comparisons,
                            "sweep_fractions": list(SWEEP),
@@ -247,6 +258,7 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                   "measured_threshold_bracket": [max(below, default=0.0), min(above, default=math.inf)]})
         # the curves are stored at the plotted and compared steps only (`t`), not at every step
         kept = sorted({*np.linspace(0, c["steps"], PLOT_POINTS).round().astype(int).tolist(), *candidate_times})
+        c["skewness"] = [c["skewness"][t] for t in times]  # at the compared times only (above the floor)
         for key in ("mean", "se", "predicted", "bound"):
             c[key] = [c[key][j] for j in kept]
         c["t"] = kept
@@ -257,10 +269,12 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
                       "max_stable_over_step_size": c["max_stable_over_step_size"]})
     out["table"] = table
     far_times = _times(size["far_steps"])
-    z_far = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * len(far_times)))  # per start, Bonferroni over its times
+    z_far = t_threshold(FAMILY_ALPHA / len(far_times), size["far_runs"])  # per start, Bonferroni over its times
     for f in far:
-        mean, se, pred = (np.asarray(f[key]) for key in ("mean", "se", "predicted"))
-        f["z_scores"] = ((mean[far_times] - pred[far_times]) / se[far_times]).tolist()
+        mean, se, skew, pred = (np.asarray(f[key]) for key in ("mean", "se", "skewness", "predicted"))
+        f["z_scores"] = skew_corrected_t(mean[far_times], se[far_times], skew[far_times], f["runs"],
+                                         pred[far_times]).tolist()
+        f["skewness"] = skew[far_times].tolist()
         f["relative_errors"] = (np.abs(mean[far_times] - pred[far_times]) / pred[far_times]).tolist()
         f["model_gap0_relative_error"] = abs(pred[0] / f["gap0"] - 1)  # deterministic: the model's gap at t = 0
         f["within"] = bool(np.all(np.abs(f["z_scores"]) <= z_far))
@@ -274,9 +288,10 @@ def compute(profile: str, runner: Runner | None = None) -> dict[str, Any]:
     vac = [name for name in INSTANCES if out[name]["bound_vacuous"]]
     out.update({
         "criterion": (f"measured mean within z*SE of expected_gap_curve at {comparisons} (instance, time) points "
-                      f"above the measurement floor (z = {z:.2f}, two-sided, family-wise alpha {FAMILY_ALPHA}, "
-                      f"Bonferroni); lr sweep: the measured mean gap shrinks at every lr below max_stable_lr and "
-                      f"grows at every lr from {SWEEP_GROWS_ABOVE} x max_stable_lr on"),
+                      f"above the measurement floor (Student's t with Hall's skewness correction against "
+                      f"z = {z:.2f}, two-sided, family-wise alpha {FAMILY_ALPHA}, Bonferroni); lr sweep: the "
+                      f"measured mean gap shrinks at every lr below max_stable_lr and grows at every lr from "
+                      f"{SWEEP_GROWS_ABOVE} x max_stable_lr on"),
         "confirmed": bool(confirmed),
         "curves_within_se": bool(curves_ok), "sweeps_separate": bool(sweeps_ok), "max_abs_z": worst,
         "bound_vacuous_on": vac,

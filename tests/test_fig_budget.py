@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 from analysis import fig_budget
+from scipy import stats
 
 import zosoftmax as zs
 from zosoftmax import prediction
@@ -27,8 +28,14 @@ def test_fig_budget_quick(run_quick):
             assert list(entry).index("prediction") < list(entry).index("measured")  # stated before its result
             assert pred["curve_predicted"] is (name != "head")
             z = meas["z_threshold"]
+            runs = fig_budget.SIZES["quick"]["runs"]
+            assert math.isclose(z, stats.t.isf(fig_budget.FAMILY_ALPHA / (2 * (len(pred["rows"]) + 1)), runs - 1),
+                                rel_tol=1e-12)  # Student, two-sided, Bonferroni over the k and the best-k comparison
             for row, m in zip(pred["rows"], meas["rows"], strict=True):
-                assert math.isclose(m["z"], (m["mean"] - row["gap"]) / m["se"], rel_tol=1e-12)
+                t, g = (m["mean"] - row["gap"]) / m["se"], m["skewness"]  # Hall (1992)
+                root = math.sqrt(runs)
+                hall = t + g * t ** 2 / (3 * root) + g ** 2 * t ** 3 / (27 * runs) + g / (6 * root)
+                assert math.isclose(m["z"], hall, rel_tol=1e-12, abs_tol=1e-12)
                 assert 0 < row["lr"] < row["max_stable_lr"]
             assert pred["best_k"] == min(pred["rows"], key=lambda r: r["gap"])["k"]
             assert meas["best_k"] == min(meas["rows"], key=lambda m: m["mean"])["k"]

@@ -8,10 +8,10 @@ prediction, a wrong bound line or a verdict that ignores its own numbers turns t
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
 import numpy as np
 from analysis import _common, fig_prediction
+from scipy import stats
 
 import zosoftmax as zs
 
@@ -34,7 +34,8 @@ def test_fig_prediction_quick(run_quick):
         compared[name] = [t for t in data["times"] if c["predicted"][at[t]] >= floor]
         assert c["compared_times"] == compared[name]
         assert len(compared[name]) >= 3
-    z = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * sum(map(len, compared.values()))))
+    runs = fig_prediction.SIZES["quick"]["runs"]
+    z = stats.t.isf(fig_prediction.FAMILY_ALPHA / (2 * sum(map(len, compared.values()))), runs - 1)  # Student
     assert math.isclose(data["z_threshold"], z, rel_tol=1e-12)
     for name in names:
         times = compared[name]
@@ -52,7 +53,9 @@ def test_fig_prediction_quick(run_quick):
         assert math.isclose(c["ell"], zs.smoothness_bound(p), rel_tol=1e-12)
         assert math.isclose(c["mu"], zs.pl_constant(p), rel_tol=1e-9, abs_tol=1e-12)
         mean, se, pred = (np.asarray(c[key])[[c["t"].index(t) for t in times]] for key in ("mean", "se", "predicted"))
-        scores = (mean - pred) / se
+        assert c["runs"] == runs
+        scores = _hall(mean, se, np.asarray(c["skewness"]), runs, pred)
+        np.testing.assert_allclose(c["z_scores"], scores, rtol=1e-12)
         assert np.all(se > 0)
         assert np.all(np.abs(scores) <= z)  # the verdict, from the raw numbers
         assert c["bound_vacuous"] == (c["mu"] <= 0 or c["bound"][-1] >= fig_prediction.VACUOUS * c["gap0"])
@@ -72,7 +75,8 @@ def test_fig_prediction_quick(run_quick):
     assert rows["breast_cancer"]["bound_vacuous"]
     # where the local model stops being exact: z-scores, verdicts and the t = 0 model error re-derived
     far = data["far"]
-    z_far = NormalDist().inv_cdf(1 - fig_prediction.FAMILY_ALPHA / (2 * len(far["times"])))
+    far_runs = fig_prediction.SIZES["quick"]["far_runs"]
+    z_far = stats.t.isf(fig_prediction.FAMILY_ALPHA / (2 * len(far["times"])), far_runs - 1)
     assert math.isclose(far["z_threshold"], z_far, rel_tol=1e-12)
     p = fig_prediction._instance(far["instance"])
     sol = zs.newton(p)
@@ -81,7 +85,7 @@ def test_fig_prediction_quick(run_quick):
     v /= np.max(np.abs(p.A @ v))
     for f in far["points"]:
         mean, se, pred = (np.asarray(f[key]) for key in ("mean", "se", "predicted"))
-        scores = (mean[far["times"]] - pred[far["times"]]) / se[far["times"]]
+        scores = _hall(mean[far["times"]], se[far["times"]], np.asarray(f["skewness"]), f["runs"], pred[far["times"]])
         np.testing.assert_allclose(f["z_scores"], scores, rtol=1e-12)
         assert f["within"] == bool(np.all(np.abs(scores) <= z_far))
         x0 = sol.x + f["radius"] * v
@@ -94,18 +98,26 @@ def test_fig_prediction_quick(run_quick):
     assert outside, "far enough from x*, the local model must fail on the weakly regularized instance"
 
 
+def _hall(mean, se, skewness, n, expected):
+    """Hall (1992) in his own variables: sqrt(n) (W + g W^2/3 + g^2 W^3/27 + g/(6n)), W = (mean - expected) / sd."""
+    w = (mean - expected) / (se * math.sqrt(n))
+    return math.sqrt(n) * (w + skewness * w ** 2 / 3 + skewness ** 2 * w ** 3 / 27 + skewness / (6 * n))
+
+
 def test_pooled_chunks_are_the_mean_and_se_of_all_runs():
     """The curve's runs come in chunks.
 
-    Pooling their means and M2 gives the mean and the SE of all runs to rounding (a pooling that drops the between-chunk
-    term would be off by the chunks' spread, O(1) here).
+    Pooling their means, M2 and M3 gives the mean, the SE and the skewness of all runs to rounding (a pooling that drops
+    the between-chunk terms would be off by the chunks' spread, O(1) here).
     """
     rng = np.random.default_rng(0)
-    gaps = [rng.standard_normal((n, 5)) + shift for n, shift in ((3, 0.0), (5, 2.0), (4, -1.0))]
+    gaps = [rng.exponential(size=(n, 5)) + shift for n, shift in ((3, 0.0), (5, 2.0), (4, -1.0))]
     chunks = [{"runs": g.shape[0], "mean": g.mean(axis=0).tolist(),
-               "m2": ((g - g.mean(axis=0)) ** 2).sum(axis=0).tolist()} for g in gaps]
+               "m2": ((g - g.mean(axis=0)) ** 2).sum(axis=0).tolist(),
+               "m3": ((g - g.mean(axis=0)) ** 3).sum(axis=0).tolist()} for g in gaps]
     mean, se, runs = _common.pooled(chunks)
     allg = np.concatenate(gaps)
     assert runs == 12
     np.testing.assert_allclose(mean, allg.mean(axis=0), rtol=1e-14, atol=1e-14)
     np.testing.assert_allclose(se, allg.std(axis=0, ddof=1) / np.sqrt(12), rtol=1e-13)
+    np.testing.assert_allclose(_common.pooled_skewness(chunks), stats.skew(allg, axis=0), rtol=1e-12, atol=1e-14)
