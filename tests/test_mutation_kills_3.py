@@ -10,6 +10,7 @@ extended range (mpmath), direct loss differences for the quotients, and the line
 from __future__ import annotations
 
 import math
+import warnings
 
 import mpmath
 import numpy as np
@@ -183,19 +184,23 @@ def _one_dimensional_curve(h: float, s0: float, steps: int, lr: float, law: str)
     return np.array([math.inf if v > fmax else float(v) for v in out])
 
 
+@pytest.mark.parametrize("eps", [None, 0.1])
 @pytest.mark.parametrize("law", ["gaussian", "rademacher"])
-def test_a_one_dimensional_curve_follows_its_geometric_law_into_the_subnormals_and_reaches_zero(law):
+def test_a_one_dimensional_curve_follows_its_geometric_law_into_the_subnormals_and_reaches_zero(law, eps):
     r"""C13 in 1-D: :math:`\mathrm{gap}_t = \mathrm{gap}_0\,\rho^t` exactly (:func:`_one_dimensional_curve`).
 
     h = 2, :math:`\eta h = 1/3` (:math:`\rho = 2/3` Gaussian, 4/9 Rademacher), started at :math:`e_0 = 10^{-150}`
     (:math:`\mathrm{gap}_0 = 10^{-300}`): the state is kept in a rescaled form, so every value is the correctly
     rounded :math:`\mathrm{gap}_0\rho^t` through the subnormals, and exactly 0 once that is below half the smallest
     subnormal. (A state left on the subnormal grid would stall at one grid step, where :math:`\rho s` rounds back to
-    :math:`s`.) Tolerance: one subnormal step (:math:`2^{-1074}`, the final rounding) plus 1e-12 relative.
+    :math:`s`.) A central ε without noise is the same curve (nothing is injected). The final underflow is the
+    curve's own business: it must not raise even where the caller makes underflow an error. Tolerance: one
+    subnormal step (:math:`2^{-1074}`, the final rounding) plus 1e-12 relative.
     """
     steps, h, lr = 140, 2.0, 1.0 / 6.0
-    curve = zs.expected_gap_curve(zs.Quadratic(np.array([[h]]), np.zeros(1)), [1e-150], steps=steps, lr=lr,
-                                  distribution=law)
+    with np.errstate(under="raise"):
+        curve = zs.expected_gap_curve(zs.Quadratic(np.array([[h]]), np.zeros(1)), [1e-150], steps=steps, lr=lr,
+                                      distribution=law, eps=eps)
     ref = _one_dimensional_curve(h, 1e-150**2, steps, lr, law)
     assert ref[-1] == 0.0  # the tail runs through the subnormals to 0
     assert np.any((ref > 0) & (ref < np.finfo(np.float64).tiny))
@@ -396,3 +401,145 @@ def test_almost_sure_lr_defaults_and_x_star():
     sat = zs.SoftmaxRegression(np.array([[1.0], [0.0]]), np.array([1.0, 0.0]))  # H(1000) = 0 exactly
     assert zs.almost_sure_lr(sat, x_star=np.array([1000.0]), **kw) == (math.inf, math.inf, math.inf)
     assert math.isfinite(zs.almost_sure_lr(sat, x_star=np.array([0.0]), **kw)[0])
+
+
+# ======================================================================= prediction.py: the local model and its guards
+# A 1-D softmax problem with two local minima (x = -2.27 and x = 0.023) and a local maximum between them (x = -0.51).
+_TWO = zs.SoftmaxRegression(np.array([[-3.223], [2.619], [-3.841]]), np.array([0.001, 0.392, 0.607]))
+
+
+def test_the_default_minimizer_is_newtons_from_x0():
+    r"""C13: without ``x_star`` the model is taken at Newton's minimizer from ``x0`` (documented), not from 0.
+
+    ``_TWO`` has two local minima; from ``x0 = -2.5`` Newton reaches the left one, from 0 the right one. The curve
+    from ``x0`` is the curve with ``x_star`` the left minimizer, and differs from the one at the right minimizer.
+    """
+    x0 = np.array([-2.5])
+    left, right = zs.newton(_TWO, x0).x, zs.newton(_TWO).x
+    assert abs(left[0] - right[0]) > 1.0
+    kw = {"steps": 5, "lr": 0.1}
+    curve = zs.expected_gap_curve(_TWO, x0, **kw)
+    np.testing.assert_array_equal(curve, zs.expected_gap_curve(_TWO, x0, x_star=left, **kw))
+    assert not np.allclose(curve, zs.expected_gap_curve(_TWO, x0, x_star=right, **kw))
+
+
+@pytest.mark.parametrize("c", [1.0, 1e-5])
+def test_local_model_refuses_a_maximum_at_every_scale(c):
+    r"""``local_model`` refuses an ``x_star`` where the Hessian has an eigenvalue below :math:`-\sqrt u\lambda_{\max}`.
+
+    At ``_TWO``'s local maximum the (1-D) Hessian is -0.33: refused, naming ``x_star``, also for the same problem with
+    ``A`` scaled by c = 1e-5 (the Hessian scales by :math:`c^2`: the test is relative).
+    """
+    xm = scipy.optimize.brentq(lambda t: _TWO.gradient(np.array([t]))[0], -2.0, -0.1) / c
+    p = zs.SoftmaxRegression(c * _TWO.A, _TWO.b)
+    with pytest.raises(ValueError, match=r"^x_star must be a minimizer"):
+        zs.local_model(p, x_star=np.array([xm]))
+
+
+def test_local_model_scales_with_the_problem():
+    r"""C13: for :math:`A \to cA` and :math:`x^* \to x^*/c` the Hessian scales by :math:`c^2`, all of its range kept.
+
+    c = 1e-10: the eigenvalues are ~1e-20, far below 1 in absolute terms; the tolerance is relative to
+    :math:`\lambda_{\max}`. rtol 1e-12 (two Hessians' roundings).
+    """
+    rng = np.random.default_rng(4)
+    A, b, x = rng.normal(size=(4, 3)), rng.dirichlet(np.ones(4)), rng.normal(size=3)
+    ref, _, _ = zs.local_model(zs.SoftmaxRegression(A, b, np.ones(4)), x_star=x)
+    lam, _, _ = zs.local_model(zs.SoftmaxRegression(1e-10 * A, b, np.ones(4)), x_star=x / 1e-10)
+    assert ref.size == 3
+    np.testing.assert_allclose(lam, 1e-20 * ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("ratio", "rank"), [(15.0, 1), (100.0, 2)])
+def test_local_model_drops_eigenvalues_up_to_mn_roundings(ratio, rank):
+    r"""C13: eigenvalues up to :math:`\max(mn, d)\,u\,\lambda_{\max}` are rounding, dropped; larger ones kept.
+
+    One softmax row of n = 50 logits, d = 2, a second column of ``A`` scaled so that the Hessian's small eigenvalue is
+    ``ratio`` u λ_max: 15 (below mn = 50 roundings: dropped, and not a reason to refuse ``x_star``) or 100 (kept).
+    The ratio is set from the exact scaling of that eigenvalue with the column's square (checked within 20%).
+    """
+    rng = np.random.default_rng(0)
+    n, u = 50, np.finfo(np.float64).eps
+    a1, a2 = rng.normal(size=n), rng.normal(size=n)
+
+    def small(e2: float) -> tuple[zs.SoftmaxRegression, float]:
+        p = zs.SoftmaxRegression(np.column_stack([a1, e2 * a2]), np.full(n, 1.0 / n), np.ones(n))
+        lam = np.linalg.eigvalsh(p.hessian(np.zeros(2)))
+        return p, float(lam[0] / lam[-1] / u)
+
+    _, unit = small(1e-7)
+    p, got = small(1e-7 * math.sqrt(ratio / unit))
+    assert got == pytest.approx(ratio, rel=0.2)
+    assert zs.local_model(p, x_star=np.zeros(2))[0].size == rank
+
+
+def test_a_step_beyond_1e100_curvatures_is_refused_and_one_at_it_is_not():
+    r"""``expected_gap_curve`` refuses :math:`\eta\lambda_{\max} > 10^{100}` (one step would leave float64), naming lr.
+
+    h = 4: :math:`\eta = 10^{100}/4` (exactly :math:`10^{100}` curvatures, binary scaling is exact) is accepted, with
+    the unstable-step warning; :math:`10^{101}/4` is refused.
+    """
+    q = zs.Quadratic(np.array([[4.0]]), np.zeros(1))
+    with pytest.warns(zs.UnstableStepWarning):
+        curve = zs.expected_gap_curve(q, [1.0], steps=2, lr=1e100 / 4)
+    assert curve[0] == 2.0
+    with pytest.raises(ValueError, match=r"^lr="):
+        zs.expected_gap_curve(q, [1.0], steps=2, lr=1e101 / 4)
+
+
+def test_the_unstable_step_warning_is_issued_at_the_threshold_itself():
+    """At or above :func:`max_stable_lr` (documented: "at or above"): ``lr = max_stable_lr`` warns."""
+    q = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))
+    with pytest.warns(zs.UnstableStepWarning):
+        zs.expected_gap_curve(q, [1.0, 1.0], steps=2, lr=zs.max_stable_lr(q))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        zs.expected_gap_curve(q, [1.0, 1.0], steps=2, lr=0.999 * zs.max_stable_lr(q))
+
+
+def test_the_threshold_of_very_many_directions_is_the_single_mode_limit():
+    r"""C13: as :math:`k \to \infty` the secular equation's root tends to :math:`2/(a\lambda_{\max})`, a -> 1.
+
+    ``k = 10**16``: the root is within rounding of the pole :math:`a\lambda_{\max}/2` (the other mode's term is
+    ~1e-16): :math:`\eta^* = 2/\lambda_{\max}` to a few ulps (rel 1e-14). H = diag(1, 2).
+    """
+    q = zs.Quadratic(np.diag([1.0, 2.0]), np.zeros(2))
+    assert zs.max_stable_lr(q, 10**16) == pytest.approx(1.0, rel=1e-14)
+
+
+def test_max_stable_lr_defaults_and_its_almost_sure_arguments():
+    """Defaults k = 1, Gaussian (as ``direction_moment``'s power 4); the almost-sure sense gets ``x_star`` and ``rng``.
+
+    At a point where the Hessian is exactly 0 (``x_star`` given) there is no threshold; ``rng = 1`` is passed on: the
+    almost-sure value is :func:`almost_sure_lr`'s for the same ``rng`` (distinct seeds give distinct chains: above).
+    """
+    q = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))
+    assert zs.max_stable_lr(q) == zs.max_stable_lr(q, 1, "gaussian")
+    assert zs.max_stable_lr(q) != zs.max_stable_lr(q, 2)
+    assert zs.direction_moment(5, "sphere") == zs.direction_moment(5, "sphere", 4) == 25.0
+    sat = zs.SoftmaxRegression(np.array([[1.0], [0.0]]), np.array([1.0, 0.0]))  # H(1000) = 0 exactly
+    assert zs.max_stable_lr(sat, sense="almost-sure", x_star=np.array([1000.0])) == math.inf
+    assert zs.max_stable_lr(_Q1, sense="almost-sure", rng=1) == zs.almost_sure_lr(_Q1, rng=1)[0]
+
+
+_QP2 = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))
+
+
+@pytest.mark.parametrize(("argname", "call"), [
+    ("k", lambda: zs.max_stable_lr(_QP2, 0)),
+    ("distribution", lambda: zs.max_stable_lr(_QP2, 1, "cauchy")),
+    ("sense", lambda: zs.max_stable_lr(_QP2, sense="typical")),
+    ("x_star", lambda: zs.local_model(_TWO, x_star=np.zeros(2))),
+    ("steps", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=0, lr=0.1)),
+    ("lr", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.0)),
+    ("k", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.1, k=0)),
+    ("distribution", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.1, distribution="cauchy")),
+    ("scheme", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.1, scheme="backward")),
+    ("model", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.1, model="global")),
+    ("x0", lambda: zs.expected_gap_curve(_QP2, [1.0], steps=1, lr=0.1)),
+    ("eps", lambda: zs.expected_gap_curve(_QP2, [1.0, 1.0], steps=1, lr=0.1, noise=0.1, eps=-1.0)),
+])
+def test_a_bad_argument_of_the_prediction_is_named_first_in_its_message(argname, call):
+    """House rule: a ValueError *starts* with the argument's name."""
+    with pytest.raises(ValueError, match=rf"^{argname} "):
+        call()
