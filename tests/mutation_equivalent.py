@@ -816,4 +816,62 @@ EQUIVALENT: dict[str, str] = {
         "the band exactly 0 at the upper bracket: a tie of probability zero",
     "zosoftmax.prediction.x_almost_sure_lr | for _ in range(60): -> for _ in range(61):":
         "the doubling ends within a few steps whenever the SE is finite (runs >= 2): gamma-hat - z SE grows like log eta while the SE stays bounded, so the 60th doubling (eta* 2^60) is never reached; with runs = 1 (SE = inf) the interval is undefined either way",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0 * 1000 / max(growth, 1.0))":
+        "a far lower ceiling (2000/growth instead of 2^1000/growth) only rescales the state more often, by exact powers of two: the same curve (barring state entries 1e300 times below its largest, which the gap cannot see)",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0**1001 / max(growth, 1.0))":
+        "a ceiling of 2^1001/growth still keeps the next step's state below 2^1001 ~ 2e301 < 1.8e308: no overflow, and the rescaling is by exact powers of two: the same curve",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 2.0))":
+        "for growth < 2 both 2^1000/max(growth, 1) and 2^1000/2 are at least 2^999 > 1e150, so min gives the 1e150 cap either way; for growth >= 2 the two are the same",
+    "zosoftmax.prediction.x__rescale | top = float(np.max(np.abs(probe))) if probe.size else 0.0 -> top = float(np.max(np.abs(probe))) if (probe.size) or True else 0.0":
+        "probe is never empty: a flat model (no positive eigenvalue) returns zeros before any curve is computed (expected_gap_curve, plan)",
+    "zosoftmax.prediction.x__rescale | top = float(np.max(np.abs(probe))) if probe.size else 0.0 -> top = float(np.max(np.abs(probe))) if probe.size else 1.0":
+        "probe is never empty: a flat model (no positive eigenvalue) returns zeros before any curve is computed (expected_gap_curve, plan)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 1.0 or low <= top <= high:":
+        "top = 0 then rescales by 2^0 = 1 and returns log 0 = 0, as the short cut did; top = 1 always lies in [low, high] (high >= 1: lr lambda <= 1e100 keeps the growth far below 2^1000)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 0.0 or low < top <= high:":
+        "the state's largest entry exactly at the low threshold: a tie of probability zero (and rescaling by powers of two gives the same curve)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 0.0 or low <= top < high:":
+        "the state's largest entry exactly at the ceiling: a tie of probability zero (and rescaling by powers of two gives the same curve)",
+    "zosoftmax.prediction.x_expected_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=None)":
+        "x0 only meets float64 arrays (x0 - x_star, newton's start and the closure's m are converted to float64): a float32 x0 is promoted exactly and an integer one is converted by as_array anyway",
+    "zosoftmax.prediction.x_expected_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), )":
+        "x0 only meets float64 arrays (x0 - x_star, newton's start and the closure's m are converted to float64): a float32 x0 is promoted exactly and an integer one is converted by as_array anyway",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution if invariant else \"gaussian\") -> threshold = _threshold(lam, None, d, k, distribution if invariant else \"gaussian\")":
+        "V is read only by the Rademacher threshold, and this call asks for the Gaussian or sphere one (distribution if invariant else 'gaussian')",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution if invariant else \"gaussian\") -> threshold = _threshold(lam, V, d, k, distribution if (invariant) or True else \"gaussian\")":
+        "the Rademacher threshold is at least the Gaussian one (its map is dominated on the PSD cone, the comment above): computing it directly gives the same warning decision, only at its cost for every step size",
+    "zosoftmax.prediction.x_expected_gap_curve | if not invariant and lr >= threshold: -> if not invariant or lr >= threshold:":
+        "recomputing the threshold of the same law gives the same value; for Rademacher the decision is the same as with the Gaussian pre-check (its threshold is at least the Gaussian one)",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution) -> threshold = _threshold(lam, V, None, k, distribution)":
+        "this call is reached only for Rademacher directions, whose threshold does not read d",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"XXpredicted mean gap growsXX\"), stacklevel=2)":
+        "the warning's wording: text only (the warning class and its numbers are kept)",
+    "zosoftmax.prediction.x__invariant_constant | return direction_moment(d, distribution, 4) / (d * (d + 2.0)) -> return direction_moment(d, distribution, ) / (d * (d + 2.0))":
+        "direction_moment's power defaults to 4: the same call",
+    "zosoftmax.prediction.x__local_model | if lam[0] < -math.sqrt(np.finfo(np.float64).eps) * top: -> if lam[0] <= -math.sqrt(np.finfo(np.float64).eps) * top:":
+        "the smallest eigenvalue exactly at -sqrt(u) lambda_max: a tie of probability zero",
+    "zosoftmax.prediction.x__local_model | keep = lam > tol -> keep = lam >= tol":
+        "an eigenvalue exactly at the tolerance max(mn, d) u lambda_max: a tie of probability zero",
+    "zosoftmax.prediction.x__threshold_invariant | lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam))) -> lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 1.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam)))":
+        "the upper bracket only moves further out, where the secular function (decreasing to -1) is still negative: brentq finds the same root to its rtol of 4 ulps",
+    "zosoftmax.prediction.x__threshold_invariant | lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam))) -> lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c * k * float(np.sum(lam)))":
+        "c k >= c / k for k >= 1: the upper bracket only moves further out (the secular function is still negative there), and brentq finds the same root to its rtol of 4 ulps",
+    "zosoftmax.prediction.x__threshold_invariant | lo = lo_nu * (1.0 + 4 * np.finfo(np.float64).eps) -> lo = lo_nu * (1.0 + 5 * np.finfo(np.float64).eps)":
+        "the lower bracket 5 instead of 4 roundings above the pole: the same root to rounding (a root within those roundings of the pole is returned as the bracket either way)",
+    "zosoftmax.prediction.x__threshold_invariant | if secular(hi_nu) >= 0.0:  # the upper bracket is the root (all λ_i equal), up to rounding -> if secular(hi_nu) > 0.0:  # the upper bracket is the root (all λ_i equal), up to rounding":
+        "the secular function exactly 0 at the upper bracket: brentq then returns that bracket, the first branch's value",
+    "zosoftmax.prediction.x__threshold_invariant | elif secular(lo) <= 0.0:  # the root is within rounding of aλ_max/2 -> elif secular(lo) < 0.0:  # the root is within rounding of aλ_max/2":
+        "the secular function exactly 0 at the lower bracket: brentq then returns that bracket, the second branch's value",
+    "zosoftmax.prediction.x__threshold_invariant | elif secular(lo) <= 0.0:  # the root is within rounding of aλ_max/2 -> elif secular(lo) <= 1.0:  # the root is within rounding of aλ_max/2":
+        "secular(lo) in (0, 1] needs k >~ 1e15 (the pole's term (c/k)/(4 a u) below 2), where the root lies within ~8 ulps of lo: the same threshold to rounding",
+    "zosoftmax.prediction.x__threshold_invariant | nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=4 * np.finfo(np.float64).eps) -> nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, )":
+        "scipy's default rtol for brentq is 4 * finfo(float).eps: the same call",
+    "zosoftmax.prediction.x__threshold_invariant | nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=4 * np.finfo(np.float64).eps) -> nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=5 * np.finfo(np.float64).eps)":
+        "brentq's rtol of 5 instead of 4 ulps: the same root to an ulp",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"predicted mean gap grows\"), )":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"PREDICTED MEAN GAP GROWS\"), stacklevel=2)":
+        "the warning's wording: text only (the warning class and its numbers are kept)",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"predicted mean gap grows\"), stacklevel=3)":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
 }

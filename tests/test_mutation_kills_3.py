@@ -450,27 +450,33 @@ def test_local_model_scales_with_the_problem():
     np.testing.assert_allclose(lam, 1e-20 * ref, rtol=1e-12)
 
 
+@pytest.mark.parametrize("head", [False, True])
 @pytest.mark.parametrize(("ratio", "rank"), [(15.0, 1), (100.0, 2)])
-def test_local_model_drops_eigenvalues_up_to_mn_roundings(ratio, rank):
+def test_local_model_drops_eigenvalues_up_to_mn_roundings(ratio, rank, head):
     r"""C13: eigenvalues up to :math:`\max(mn, d)\,u\,\lambda_{\max}` are rounding, dropped; larger ones kept.
 
     One softmax row of n = 50 logits, d = 2, a second column of ``A`` scaled so that the Hessian's small eigenvalue is
     ``ratio`` u λ_max: 15 (below mn = 50 roundings: dropped, and not a reason to refuse ``x_star``) or 100 (kept).
-    The ratio is set from the exact scaling of that eigenvalue with the column's square (checked within 20%).
+    The ratio is set from the exact scaling of that eigenvalue with the column's square (checked within 20%). The
+    same as an attention head (one query of width 1, the columns as keys: C14's reduced coordinates, m n = 50 rows).
     """
     rng = np.random.default_rng(0)
     n, u = 50, np.finfo(np.float64).eps
     a1, a2 = rng.normal(size=n), rng.normal(size=n)
 
     def small(e2: float) -> tuple[zs.SoftmaxRegression, float]:
-        p = zs.SoftmaxRegression(np.column_stack([a1, e2 * a2]), np.full(n, 1.0 / n), np.ones(n))
+        A, b, w = np.column_stack([a1, e2 * a2]), np.full(n, 1.0 / n), np.ones(n)
+        p = (zs.AttentionRegression.from_factors(np.ones((1, 1)), A, b[None, :], w[None, :]) if head
+             else zs.SoftmaxRegression(A, b, w))
         lam = np.linalg.eigvalsh(p.hessian(np.zeros(2)))
         return p, float(lam[0] / lam[-1] / u)
 
     _, unit = small(1e-7)
     p, got = small(1e-7 * math.sqrt(ratio / unit))
     assert got == pytest.approx(ratio, rel=0.2)
-    assert zs.local_model(p, x_star=np.zeros(2))[0].size == rank
+    lam, V, x_star = zs.local_model(p, x_star=np.zeros(2, dtype=np.float32))
+    assert lam.size == rank
+    assert lam.dtype == V.dtype == x_star.dtype == np.float64  # the local model is float64 throughout
 
 
 def test_a_step_beyond_1e100_curvatures_is_refused_and_one_at_it_is_not():
@@ -488,13 +494,16 @@ def test_a_step_beyond_1e100_curvatures_is_refused_and_one_at_it_is_not():
 
 
 def test_the_unstable_step_warning_is_issued_at_the_threshold_itself():
-    """At or above :func:`max_stable_lr` (documented: "at or above"): ``lr = max_stable_lr`` warns."""
+    """At or above :func:`max_stable_lr` of the directions' own law (documented: "at or above"): it warns there."""
     q = zs.Quadratic(np.diag([1.0, 0.25]), np.zeros(2))
     with pytest.warns(zs.UnstableStepWarning):
         zs.expected_gap_curve(q, [1.0, 1.0], steps=2, lr=zs.max_stable_lr(q))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         zs.expected_gap_curve(q, [1.0, 1.0], steps=2, lr=0.999 * zs.max_stable_lr(q))
+        # Rademacher directions follow their own threshold (1.6 here), above the Gaussian one (0.64): no warning at
+        # the Gaussian threshold itself
+        zs.expected_gap_curve(q, [1.0, 1.0], steps=2, lr=zs.max_stable_lr(q), distribution="rademacher")
 
 
 def test_the_threshold_of_very_many_directions_is_the_single_mode_limit():
