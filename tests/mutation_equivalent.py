@@ -152,8 +152,6 @@ EQUIVALENT: dict[str, str] = {
         "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
     "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) + 4.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)":
         "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
-    "zosoftmax.prediction.x__rademacher_curve | high = _high_water(float(np.max(np.abs(G))) + 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k) -> high = _high_water(float(np.max(np.abs(G))) - 3.0 * lam.size * lr**2 * float(lam[-1]) ** 2 / k)":
-        "the overflow guard's margin: rescaling is by exact powers of two, only a curve near float64's range could tell",
     "zosoftmax.prediction.xǁQuadraticǁ__call__ | X = np.asarray(X, dtype=np.float64) -> X = np.asarray(X, )":
         "X - x_star promotes X to float64 anyway",
     "zosoftmax.prediction.xǁQuadraticǁ__call__ | X = np.asarray(X, dtype=np.float64) -> X = np.asarray(X, dtype=None)":
@@ -752,22 +750,128 @@ EQUIVALENT: dict[str, str] = {
         "with improved preset, a stalled search repeats the same failed damping until max_iter instead of stopping: x and the losses are the same (slower only)",
     "zosoftmax.optimize.x_newton | break -> return":
         "the stall exit is never reached: at rounding level the tie rule accepts an equal loss with a tiny step, so the loop ends at tol or max_iter (measured: tol = 1e-300 runs all 100 iterations)",
-    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if (inject is None) and False else 0.0":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
-    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if (inject is None) or True else 0.0":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
-    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if inject is not None else 0.0":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
-    "zosoftmax.prediction.x__rademacher_curve | low = _RESCALE_LOW if inject is None else 0.0 -> low = _RESCALE_LOW if inject is None else 1.0":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
     "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale = _rescale(np.diagonal(S), S, high=high, low=low)":
         "the first rescaling, before the loop, starts from scale = 0: = and += are the same",
     "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(S, high=high, low=low)":
         "S is PSD, so its largest entry is on its diagonal, and as the probe S itself is the state rescaled in place: the same scale and state",
-    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, low=low)":
-        "the high rescaling threshold (the growth-aware one or the fixed 1e150): rescaling is by exact powers of two, the same curve (a guard's margin)",
     "zosoftmax.prediction.x__rademacher_curve | for t in range(steps + 1): -> for t in range(steps + 2):":
         "the loop breaks at t == steps: the extra value of the range is never reached",
-    "zosoftmax.prediction.x__rademacher_curve | scale += _rescale(np.diagonal(S), S, high=high, low=low) -> scale += _rescale(np.diagonal(S), S, high=high, )":
-        "the low rescaling threshold: rescaling is by exact powers of two and an injection is added times exp(-scale), so any threshold gives the same curve to rounding (it only keeps the state out of subnormals)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁloss_from_logits | out = self._loss_from_softmax(softmax(Y), Y) -> out = self._loss_from_softmax(softmax(Y), None)":
+        "the branch without a regularizer (w is None): _loss_from_softmax reads Y only for the regularizer, so Y and None give the same loss",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_loss_from_softmax | if np.result_type(c, self.b) == c.dtype: -> if np.result_type(None, self.b) == c.dtype:":
+        "result_type(None, b) is float64 for a real b: the in-place branch is taken only for float64 (or complex128) c, where result_type(c, b) is c's dtype too; otherwise both compute f - b promoted, the same values (only a temporary differs)",
+    "zosoftmax.problem.xǁSoftmaxRegressionǁ_loss_from_softmax | if np.result_type(c, self.b) == c.dtype: -> if np.result_type(c, None) == c.dtype:":
+        "result_type(c, None) is c's dtype only for float64 or complex128 c, where result_type(c, b) is c's dtype too (b is real); otherwise both compute f - b promoted, the same values (only a temporary differs)",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | if H.shape[0] != H.shape[1] or H.shape[0] < 1: -> if H.shape[0] != H.shape[1] or H.shape[1] < 1:":
+        "the test reads shape[1] only when shape[0] == shape[1] (or short-circuits): the same condition",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | scale = float(np.max(np.abs(H))) if H.size else 0.0 -> scale = float(np.max(np.abs(H))) if (H.size) or True else 0.0":
+        "H is never empty here: an empty (0, 0) H is refused just above, so H.size is true and the else branch unreachable",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | scale = float(np.max(np.abs(H))) if H.size else 0.0 -> scale = float(np.max(np.abs(H))) if H.size else 1.0":
+        "H is never empty here: an empty (0, 0) H is refused just above, so H.size is true and the else branch unreachable",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | x_star = _checks.as_array(self.x_star, \"x_star\", ndim=1, shape=(H.shape[0],), dtype=np.float64) -> x_star = _checks.as_array(self.x_star, \"x_star\", ndim=1, shape=(H.shape[1],), dtype=np.float64)":
+        "H is square here (checked above): shape[1] is shape[0]",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | tol = H.shape[0] * np.finfo(np.float64).eps * max(float(np.max(np.abs(lam))), 1e-300) -> tol = H.shape[1] * np.finfo(np.float64).eps * max(float(np.max(np.abs(lam))), 1e-300)":
+        "H is square here (checked above): shape[1] is shape[0]",
+    "zosoftmax.prediction.xǁQuadraticǁ__post_init__ | arr = np.array(arr, copy=True) -> arr = np.array(arr, )":
+        "np.array copies by default (copy=True): the same call",
+    "zosoftmax.prediction.x__diagonal_curve | s, scale = s.astype(np.float64, copy=True), 0.0 -> s, scale = s.astype(None, copy=True), 0.0":
+        "astype(None) is float64: the same dtype",
+    "zosoftmax.prediction.x__diagonal_curve | s, scale = s.astype(np.float64, copy=True), 0.0 -> s, scale = s.astype(np.float64, copy=None), 0.0":
+        "the caller passes a fresh temporary (e * e, float64): updating it in place instead of a copy is not observable",
+    "zosoftmax.prediction.x__diagonal_curve | s, scale = s.astype(np.float64, copy=True), 0.0 -> s, scale = s.astype(np.float64, ), 0.0":
+        "astype copies by default (copy=True): the same call",
+    "zosoftmax.prediction.x__diagonal_curve | s, scale = s.astype(np.float64, copy=True), 0.0 -> s, scale = s.astype(np.float64, copy=False), 0.0":
+        "the caller passes a fresh temporary (e * e, float64): updating it in place instead of a copy is not observable",
+    "zosoftmax.prediction.x__diagonal_curve | scale += _rescale(s, high=high, low=low) -> scale = _rescale(s, high=high, low=low)":
+        "scale is 0.0 just before this first rescaling: scale = x is scale += x",
+    "zosoftmax.prediction.x__diagonal_curve | for t in range(steps + 1): -> for t in range(steps + 2):":
+        "the loop breaks at t == steps: the extra value of the range is never reached",
+    "zosoftmax.prediction.x__lyapunov | burn = steps // 10  # forget the start: the direction of f settles on the random product's Oseledets direction -> burn = steps // 11  # forget the start: the direction of f settles on the random product's Oseledets direction":
+        "the burn-in only lets f's direction settle on the Oseledets direction, which it does geometrically fast: steps // 10 or steps // 11 burn-in steps give the same law of the estimate up to an exponentially small transient (only which seeded draws are averaged differs)",
+    "zosoftmax.prediction.x__lyapunov | proj = np.einsum(\"skr,sr->sk\", U, f * lam)  # z_jᵀ H e in eigen-coordinates -> proj = np.einsum(\"SKR,SR->SK\", U, f * lam)  # z_jᵀ H e in eigen-coordinates":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.prediction.x__lyapunov | f = f - (lr / k) * np.einsum(\"sk,skr->sr\", proj, U)  # f ← (I − η Π P H) f   (the range is invariant) -> f = f - (lr / k) * np.einsum(\"SK,SKR->SR\", proj, U)  # f ← (I − η Π P H) f   (the range is invariant)":
+        "einsum subscripts are names: upper-case letters spell the same contraction as lower-case ones",
+    "zosoftmax.prediction.x__lyapunov | with np.errstate(divide=\"ignore\"): -> with np.errstate(divide=None):":
+        "log(0) needs a step that maps f exactly to 0 (probability 0 for Gaussian and sphere directions); there the mean is -inf and the standard error's inf - inf is an invalid operation either way (divide ignored or not)",
+    "zosoftmax.prediction.x__seed | return int(_checks.generator(rng).integers(0, 2**63 - 1)) -> return int(_checks.generator(rng).integers(2**63 - 1))":
+        "Generator.integers(high) draws from [0, high): the same call",
+    "zosoftmax.prediction.x__seed | return int(_checks.generator(rng).integers(0, 2**63 - 1)) -> return int(_checks.generator(rng).integers(1, 2**63 - 1))":
+        "the chains' seed drawn from [1, 2^63 - 1) instead of [0, 2^63 - 1): the same law of chains up to probability 2^-63 (only which seed a given rng maps to differs, and a run replays with the same code)",
+    "zosoftmax.prediction.x__seed | return int(_checks.generator(rng).integers(0, 2**63 - 1)) -> return int(_checks.generator(rng).integers(0, 2**63 - 2))":
+        "the chains' seed drawn from 2^63 - 2 values instead of 2^63 - 1: the same law of chains up to probability 2^-62 (only which seed a given rng maps to differs, and a run replays with the same code)",
+    "zosoftmax.prediction.x_almost_sure_lr | if gam(hi)[0] - z * gam(hi)[1] > 0: -> if gam(hi)[0] - z * gam(hi)[1] >= 0:":
+        "the band exactly 0 at a doubled step: a tie of probability zero",
+    "zosoftmax.prediction.x_almost_sure_lr | while fn(a) > 0 and a > 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket -> while fn(a) >= 0 and a > 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket":
+        "the band exactly 0 at the lower bracket: a tie of probability zero",
+    "zosoftmax.prediction.x_almost_sure_lr | while fn(a) > 0 and a > 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket -> while fn(a) > 0 and a >= 1e-3 * lo:  # the pointwise band may already be positive at the lower bracket":
+        "a = lo 2^-j never equals 1e-3 lo exactly (1e-3 is 2.4% away from the nearest power of two, 2^-10): the comparison never ties",
+    "zosoftmax.prediction.x_almost_sure_lr | out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a) -> out.append(float(scipy.optimize.brentq(fn, a, b, rtol=1e-6)) if fn(a) < 0 < fn(b) else a)":
+        "brentq's default xtol (2e-12) only refines the root beyond the 1e-4 lo asked for: the returned step moves by less than that, far inside the estimate's own z SE interval (a precision-cost trade-off, not math)",
+    "zosoftmax.prediction.x_almost_sure_lr | out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a) -> out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, )) if fn(a) < 0 < fn(b) else a)":
+        "brentq's default rtol (4 eps) only refines the root beyond the 1e-6 relative asked for: the returned step moves by less than that, far inside the estimate's own z SE interval (a precision-cost trade-off, not math)",
+    "zosoftmax.prediction.x_almost_sure_lr | out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a) -> out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) <= 0 < fn(b) else a)":
+        "fn(a) exactly 0: brentq then returns a, which is the else branch's value too",
+    "zosoftmax.prediction.x_almost_sure_lr | out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 < fn(b) else a) -> out.append(float(scipy.optimize.brentq(fn, a, b, xtol=1e-4 * lo, rtol=1e-6)) if fn(a) < 0 <= fn(b) else a)":
+        "the band exactly 0 at the upper bracket: a tie of probability zero",
+    "zosoftmax.prediction.x_almost_sure_lr | for _ in range(60): -> for _ in range(61):":
+        "the doubling ends within a few steps whenever the SE is finite (runs >= 2): gamma-hat - z SE grows like log eta while the SE stays bounded, so the 60th doubling (eta* 2^60) is never reached; with runs = 1 (SE = inf) the interval is undefined either way",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0 * 1000 / max(growth, 1.0))":
+        "a far lower ceiling (2000/growth instead of 2^1000/growth) only rescales the state more often, by exact powers of two: the same curve (barring state entries 1e300 times below its largest, which the gap cannot see)",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0**1001 / max(growth, 1.0))":
+        "a ceiling of 2^1001/growth still keeps the next step's state below 2^1001 ~ 2e301 < 1.8e308: no overflow, and the rescaling is by exact powers of two: the same curve",
+    "zosoftmax.prediction.x__high_water | return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 1.0)) -> return min(_RESCALE_HIGH, 2.0**1000 / max(growth, 2.0))":
+        "for growth < 2 both 2^1000/max(growth, 1) and 2^1000/2 are at least 2^999 > 1e150, so min gives the 1e150 cap either way; for growth >= 2 the two are the same",
+    "zosoftmax.prediction.x__rescale | top = float(np.max(np.abs(probe))) if probe.size else 0.0 -> top = float(np.max(np.abs(probe))) if (probe.size) or True else 0.0":
+        "probe is never empty: a flat model (no positive eigenvalue) returns zeros before any curve is computed (expected_gap_curve, plan)",
+    "zosoftmax.prediction.x__rescale | top = float(np.max(np.abs(probe))) if probe.size else 0.0 -> top = float(np.max(np.abs(probe))) if probe.size else 1.0":
+        "probe is never empty: a flat model (no positive eigenvalue) returns zeros before any curve is computed (expected_gap_curve, plan)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 1.0 or low <= top <= high:":
+        "top = 0 then rescales by 2^0 = 1 and returns log 0 = 0, as the short cut did; top = 1 always lies in [low, high] (high >= 1: lr lambda <= 1e100 keeps the growth far below 2^1000)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 0.0 or low < top <= high:":
+        "the state's largest entry exactly at the low threshold: a tie of probability zero (and rescaling by powers of two gives the same curve)",
+    "zosoftmax.prediction.x__rescale | if top == 0.0 or low <= top <= high: -> if top == 0.0 or low <= top < high:":
+        "the state's largest entry exactly at the ceiling: a tie of probability zero (and rescaling by powers of two gives the same curve)",
+    "zosoftmax.prediction.x_expected_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=None)":
+        "x0 only meets float64 arrays (x0 - x_star, newton's start and the closure's m are converted to float64): a float32 x0 is promoted exactly and an integer one is converted by as_array anyway",
+    "zosoftmax.prediction.x_expected_gap_curve | x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), dtype=np.float64) -> x0 = _checks.as_array(x0, \"x0\", ndim=1, shape=(d,), )":
+        "x0 only meets float64 arrays (x0 - x_star, newton's start and the closure's m are converted to float64): a float32 x0 is promoted exactly and an integer one is converted by as_array anyway",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution if invariant else \"gaussian\") -> threshold = _threshold(lam, None, d, k, distribution if invariant else \"gaussian\")":
+        "V is read only by the Rademacher threshold, and this call asks for the Gaussian or sphere one (distribution if invariant else 'gaussian')",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution if invariant else \"gaussian\") -> threshold = _threshold(lam, V, d, k, distribution if (invariant) or True else \"gaussian\")":
+        "the Rademacher threshold is at least the Gaussian one (its map is dominated on the PSD cone, the comment above): computing it directly gives the same warning decision, only at its cost for every step size",
+    "zosoftmax.prediction.x_expected_gap_curve | if not invariant and lr >= threshold: -> if not invariant or lr >= threshold:":
+        "recomputing the threshold of the same law gives the same value; for Rademacher the decision is the same as with the Gaussian pre-check (its threshold is at least the Gaussian one)",
+    "zosoftmax.prediction.x_expected_gap_curve | threshold = _threshold(lam, V, d, k, distribution) -> threshold = _threshold(lam, V, None, k, distribution)":
+        "this call is reached only for Rademacher directions, whose threshold does not read d",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"XXpredicted mean gap growsXX\"), stacklevel=2)":
+        "the warning's wording: text only (the warning class and its numbers are kept)",
+    "zosoftmax.prediction.x__invariant_constant | return direction_moment(d, distribution, 4) / (d * (d + 2.0)) -> return direction_moment(d, distribution, ) / (d * (d + 2.0))":
+        "direction_moment's power defaults to 4: the same call",
+    "zosoftmax.prediction.x__local_model | if lam[0] < -math.sqrt(np.finfo(np.float64).eps) * top: -> if lam[0] <= -math.sqrt(np.finfo(np.float64).eps) * top:":
+        "the smallest eigenvalue exactly at -sqrt(u) lambda_max: a tie of probability zero",
+    "zosoftmax.prediction.x__local_model | keep = lam > tol -> keep = lam >= tol":
+        "an eigenvalue exactly at the tolerance max(mn, d) u lambda_max: a tie of probability zero",
+    "zosoftmax.prediction.x__threshold_invariant | lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam))) -> lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 1.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam)))":
+        "the upper bracket only moves further out, where the secular function (decreasing to -1) is still negative: brentq finds the same root to its rtol of 4 ulps",
+    "zosoftmax.prediction.x__threshold_invariant | lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c / k * float(np.sum(lam))) -> lo_nu, hi_nu = 0.5 * a * float(lam[-1]), 0.5 * (a * float(lam[-1]) + c * k * float(np.sum(lam)))":
+        "c k >= c / k for k >= 1: the upper bracket only moves further out (the secular function is still negative there), and brentq finds the same root to its rtol of 4 ulps",
+    "zosoftmax.prediction.x__threshold_invariant | lo = lo_nu * (1.0 + 4 * np.finfo(np.float64).eps) -> lo = lo_nu * (1.0 + 5 * np.finfo(np.float64).eps)":
+        "the lower bracket 5 instead of 4 roundings above the pole: the same root to rounding (a root within those roundings of the pole is returned as the bracket either way)",
+    "zosoftmax.prediction.x__threshold_invariant | if secular(hi_nu) >= 0.0:  # the upper bracket is the root (all λ_i equal), up to rounding -> if secular(hi_nu) > 0.0:  # the upper bracket is the root (all λ_i equal), up to rounding":
+        "the secular function exactly 0 at the upper bracket: brentq then returns that bracket, the first branch's value",
+    "zosoftmax.prediction.x__threshold_invariant | elif secular(lo) <= 0.0:  # the root is within rounding of aλ_max/2 -> elif secular(lo) < 0.0:  # the root is within rounding of aλ_max/2":
+        "the secular function exactly 0 at the lower bracket: brentq then returns that bracket, the second branch's value",
+    "zosoftmax.prediction.x__threshold_invariant | elif secular(lo) <= 0.0:  # the root is within rounding of aλ_max/2 -> elif secular(lo) <= 1.0:  # the root is within rounding of aλ_max/2":
+        "secular(lo) in (0, 1] needs k >~ 1e15 (the pole's term (c/k)/(4 a u) below 2), where the root lies within ~8 ulps of lo: the same threshold to rounding",
+    "zosoftmax.prediction.x__threshold_invariant | nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=4 * np.finfo(np.float64).eps) -> nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, )":
+        "scipy's default rtol for brentq is 4 * finfo(float).eps: the same call",
+    "zosoftmax.prediction.x__threshold_invariant | nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=4 * np.finfo(np.float64).eps) -> nu = scipy.optimize.brentq(secular, lo, hi_nu, xtol=1e-300, rtol=5 * np.finfo(np.float64).eps)":
+        "brentq's rtol of 5 instead of 4 ulps: the same root to an ulp",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"predicted mean gap grows\"), )":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"PREDICTED MEAN GAP GROWS\"), stacklevel=2)":
+        "the warning's wording: text only (the warning class and its numbers are kept)",
+    "zosoftmax.prediction.x_expected_gap_curve | \"predicted mean gap grows\"), stacklevel=2) -> \"predicted mean gap grows\"), stacklevel=3)":
+        "the warning's stacklevel only chooses which caller's line the message names: display only",
 }

@@ -176,7 +176,7 @@ HOWTO = """\
 - Test selection, in two layers. `pytest_add_cli_args_test_selection` is the pool: the property files, each
   module's own tests (planner, thresholds, closure, noise, stacked rows and attention included), the validation
   and guard tests and `tests/test_mutation_kills.py` (the tests written for survivors; it also re-exports the
-  tests of `tests/test_mutation_kills_2.py`, `local_model`'s tests and the proof-agreement tests of
+  tests of `tests/test_mutation_kills_2.py` and `_3.py`, `local_model`'s tests and the proof-agreement tests of
   `tests/test_proofs.py`, which carry the bounds' and moments' formulas, and the plain suite drops these copies).
   mutmut records which tests call each function and runs, per mutant, only those
   (with `-x`: a kill stops at the first failure). That alone is every test for `loss` or `softmax` (about 80 s per

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 import zosoftmax as zs
 from tests import strategies as S
 from tests import test_mutation_kills_2 as _more
+from tests import test_mutation_kills_3 as _more_3
 from tests.test_local_model import (  # noqa: F401  (re-exported: local_model's own tests, outside mutmut's pool)
     test_local_model_in_its_eigenbasis_gives_the_same_gaussian_curve_and_threshold,
     test_local_model_is_the_hessian_on_its_range,
@@ -38,8 +39,10 @@ from tests.test_proofs import (  # noqa: F401  (re-exported: mutmut runs them; t
 )
 from zosoftmax import bias
 
-# The tests of tests/test_mutation_kills_2.py, re-exported so that mutmut (whose pool names this file) runs them.
-globals().update({name: test for name, test in vars(_more).items() if name.startswith("test_")})
+# The tests of tests/test_mutation_kills_2.py and _3.py, re-exported so that mutmut (whose pool names this file) runs
+# them.
+for _module in (_more, _more_3):
+    globals().update({name: test for name, test in vars(_module).items() if name.startswith("test_")})
 
 
 def _ls_slope(y: np.ndarray) -> float:
