@@ -69,3 +69,36 @@ def test_lyapunov_exponent_sign_and_determinism():
         zs.lyapunov_exponent(q, 0.1, runs=0)
     flat = zs.Quadratic(np.zeros((2, 2)), np.zeros(2))
     assert zs.almost_sure_lr(flat) == (math.inf, math.inf, math.inf)
+
+
+def test_a_chain_mapped_exactly_to_zero_has_exponent_minus_infinity():
+    """1-D, Rademacher, η = 1/h: every step multiplies the iterate by 1 - ηh z² = 0 exactly, so γ = -inf.
+
+    (Found by a mutation kill test: the standard error used to compute inf - inf and raise or give nan.)
+    """
+    q = zs.Quadratic(np.array([[2.0]]), np.zeros(1))
+    with np.errstate(all="raise"):
+        assert zs.lyapunov_exponent(q, 0.5, distribution="rademacher", runs=4, steps=20) == (-math.inf, 0.0)
+    gamma, se = zs.lyapunov_exponent(q, 0.25, distribution="rademacher", runs=4, steps=20)  # 1 - ηh = 1/2 exactly
+    assert gamma == math.log(0.5)
+    assert se == 0.0
+
+
+def test_almost_sure_lr_needs_two_chains():
+    """One chain: the standard error is inf and the doubling search would return its floor (about 4e17 for h = 2)."""
+    q = zs.Quadratic(np.array([[2.0]]), np.zeros(1))
+    with pytest.raises(ValueError, match="runs"):
+        zs.almost_sure_lr(q, runs=1)
+
+
+def test_the_exact_curve_starts_from_a_subnormal_gap():
+    """x0 = 1e-160 on h = 1: the gap 5e-321 is subnormal (about 3 digits); the curve is gap0 ρ^t.
+
+    ρ = 1 - 2ηh + 3η²h², the exact Gaussian k = 1 factor (2.0 ** 1063 in the rescaling used to overflow here).
+    """
+    q = zs.Quadratic(np.eye(1), np.zeros(1))
+    lr, steps = 0.1, 30
+    curve = zs.expected_gap_curve(q, [1e-160], steps=steps, lr=lr)
+    rho = 1 - 2 * lr + 3 * lr ** 2
+    # the start is rounded to the subnormal grid (2^-1074 ~ 4.9e-324 apart): relative 1e-3 at 5e-321
+    np.testing.assert_allclose(curve, 0.5e-320 * rho ** np.arange(steps + 1), rtol=2e-3)

@@ -319,7 +319,8 @@ def _rescale(probe: Array, state: Array | None = None, *, high: float = _RESCALE
     if top == 0.0 or low <= top <= high:
         return 0.0
     exponent = math.frexp(top)[1]
-    (probe if state is None else state)[...] *= 2.0 ** -exponent  # exact: a power of two
+    target = probe if state is None else state
+    np.ldexp(target, -exponent, out=target)  # exact: a power of two (2.0 ** 1063, from a subnormal, would overflow)
     return exponent * math.log(2.0)
 
 
@@ -508,6 +509,8 @@ def _lyapunov(lam: Array, V: Array, lr: float, k: int, distribution: str, seed: 
                 total += np.log(norm)
         f /= np.maximum(norm, 1e-300)[:, None]
     per_step = total / steps
+    if np.any(per_step == -math.inf):  # a step mapped a chain exactly to 0 (e.g. Rademacher, 1-D, lr = 1/h): it stays
+        return -math.inf, 0.0  # there, so the estimate is -inf exactly (and its SE would be inf - inf)
     return float(per_step.mean()), float(per_step.std(ddof=1) / math.sqrt(runs)) if runs > 1 else math.inf
 
 
@@ -526,7 +529,8 @@ def lyapunov_exponent(problem: Any, lr: float, k: int = 1, distribution: str = "
     k, distribution, x_star :
         As in :func:`max_stable_lr`.
     runs, steps : int
-        Independent chains, and the steps each is averaged over (after a burn-in of ``steps // 10``).
+        Independent chains, and the steps each is averaged over (after a burn-in of ``steps // 10``). With one chain
+        the standard error is ``inf``; a chain mapped exactly to 0 gives ``(-inf, 0.0)``.
     rng : int or Generator
 
     Returns
@@ -564,8 +568,9 @@ def almost_sure_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, 
     Parameters
     ----------
     problem, k, distribution, x_star, runs, steps, rng :
-        As in :func:`lyapunov_exponent`; one fixed set of direction sequences (from ``rng``) serves every step
-        size tried, so :math:`\hat\gamma(\eta)` is one continuous function of :math:`\eta` (common random numbers).
+        As in :func:`lyapunov_exponent` (``runs >= 2``); one fixed set of direction sequences (from ``rng``) serves
+        every step size tried, so :math:`\hat\gamma(\eta)` is one continuous function of :math:`\eta` (common random
+        numbers).
     z : float > 0
         Width of the interval in standard errors of :math:`\hat\gamma`.
 
@@ -584,6 +589,8 @@ def almost_sure_lr(problem: Any, k: int = 1, distribution: str = "gaussian", *, 
     k = _checks.positive_int(k, "k")
     distribution = _checks.choice(distribution, "distribution", _checks.DISTRIBUTIONS)
     runs = _checks.positive_int(runs, "runs")
+    if runs < 2:  # the interval needs a standard error; with one chain it is inf and the search never stops
+        raise ValueError(f"runs must be at least 2 (the standard error needs two chains), got {runs}")
     steps = _checks.positive_int(steps, "steps")
     z = _checks.positive_float(z, "z")
     lam, V, _ = _local_model(problem, x_star, None)
