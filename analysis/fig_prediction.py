@@ -9,9 +9,10 @@ Setting: three of scikit-learn's bundled data sets (:func:`zosoftmax.load_instan
 over :math:`\sqrt d`, uniform attention over class 0, :math:`w = 0.6`) and one synthetic strongly convex instance;
 ZO-GD from :math:`x_0 = 0`, Gaussian directions, ``k = 1``, central scheme, ε = 1e-4, at the C11 step
 :math:`1/(\ell\gamma)` (:func:`zosoftmax.step_size`, where the C11 bound applies). Left: the measured mean gap
-(band: ± z·SE, SE from the runs' sample standard deviation) against the prediction and against the C11 bound
-:math:`(1 - \mu/(\ell\gamma))^t (L(x_0) - L^*)` (flat when :math:`\mu \le 0`). Right: an lr sweep in multiples of
-:math:`\eta^*`, the measured mean gap after ``SWEEP_STEPS`` steps over the initial gap against the predicted one.
+(band: ± z·SE, SE from the runs' sample standard deviation, z the verdict's threshold) against the prediction and
+against the C11 bound :math:`(1 - \mu/(\ell\gamma))^t (L(x_0) - L^*)` (flat when :math:`\mu \le 0`). Right: an lr
+sweep in multiples of :math:`\eta^*`, the measured mean gap after ``SWEEP_STEPS`` steps over the initial gap against
+the predicted one.
 
 Verdict: confirmed when on every instance the measured mean lies within the Bonferroni z·SE of the prediction at
 every tested time point (the statistic: Student's t with Hall's skewness correction, since a run's gap is skewed and
@@ -397,7 +398,7 @@ def plot(data: dict[str, Any]) -> Figure:
 
 
 def _plot_far(axes: Any, far: dict[str, Any]) -> None:
-    """Measured mean over predicted against t for each start distance; the largest |z| against it."""
+    """Measured mean over predicted against t for each start distance; the largest |T| (Hall's t) against it."""
     ax = axes[0]
     for i, f in enumerate(far["points"]):
         mean, pred = np.asarray(f["mean"]), np.asarray(f["predicted"])
@@ -415,14 +416,14 @@ def _plot_far(axes: Any, far: dict[str, Any]) -> None:
     ax = axes[1]
     radii = [f["radius"] for f in far["points"]]
     ax.plot(radii, [max(abs(v) for v in f["z_scores"]) for f in far["points"]], "o-", color="C0",
-            label="largest $|z|$ over $t$")
-    ax.axhline(far["z_threshold"], color="C3", lw=1, ls=":", label=f"Bonferroni $z$ = {far['z_threshold']:.2f}")
+            label="largest $|T|$ over $t$ (Hall)")
+    ax.axhline(far["z_threshold"], color="C3", lw=1, ls=":", label=f"Bonferroni threshold {far['z_threshold']:.2f}")
     ax.plot(radii, [f["model_gap0_relative_error"] * 100 for f in far["points"]], "s--", color="0.4", ms=3,
             label="model error at $t$ = 0 (%)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("start distance $r$ (logit units)")
-    ax.set_ylabel(r"$|z|$, or error (%)")
+    ax.set_ylabel(r"$|T|$, or error (%)")
     ax.set_title("where the quadratic model\nstops holding")
     ax.legend(loc="upper left", borderaxespad=0.2)
     ax.set_ylim(top=ax.get_ylim()[1] * 100)  # room for the key above the points
