@@ -7,18 +7,18 @@ at the same step (``distribution="gaussian"``). On fig_prediction's synthetic in
 runs cannot tell the two apart (about 2.2 standard errors at most). Here a ``d = 4`` instance (factor 2/3) from
 :math:`x_0 = 0` at the sphere's C11 step, with ``RUNS`` runs: the measured mean gap of sphere runs stays within the
 Bonferroni :math:`z\,\mathrm{SE}` of the exact sphere curve (the null) at every compared time, and leaves that of the
-Gaussian fourth moment. The criterion is fig_prediction's (:func:`analysis.fig_prediction.curve_zscores`, its family
-level and measurement floor); ``tests/power.py`` measures its false rejections and its power over 200 fresh seeds.
+Gaussian fourth moment. The criterion is fig_prediction's (:func:`analysis.fig_prediction.curve_zscores`, Hall's
+skewness-corrected t against Student's quantile, its family level and measurement floor); ``tests/power.py``
+measures its false rejections and its power over 200 fresh seeds.
 """
 
 from __future__ import annotations
 
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 import pytest
-from analysis._common import pooled
+from analysis._common import pooled, pooled_skewness, t_threshold
 from analysis.fig_prediction import FAMILY_ALPHA, FLOOR_RELATIVE, FLOOR_ROUNDINGS, POINTS, curve_zscores
 
 import zosoftmax as zs
@@ -50,14 +50,17 @@ def sphere_curve_zscores(runs: int = RUNS, seed: Any = 0) -> dict[str, Any]:
                           rng=np.random.default_rng(seed))
     gaps = traj.losses - loss_star
     mean = gaps.mean(axis=0)
-    mean, se, _ = pooled([{"runs": runs, "mean": mean, "m2": ((gaps - mean) ** 2).sum(axis=0)}])
+    chunk = {"runs": runs, "mean": mean, "m2": ((gaps - mean) ** 2).sum(axis=0), "m3": ((gaps - mean) ** 3).sum(axis=0)}
+    mean, se, _ = pooled([chunk])
+    skew = pooled_skewness([chunk])
     floor = max(FLOOR_RELATIVE * sphere[0], FLOOR_ROUNDINGS * np.finfo(np.float64).eps / 2 * abs(loss_star))
     times = [t for t in sorted({int(t) for t in np.geomspace(1, STEPS, POINTS).round()}) if sphere[t] >= floor]
-    z = NormalDist().inv_cdf(1 - FAMILY_ALPHA / (2 * len(times)))
+    z = t_threshold(FAMILY_ALPHA / len(times), runs)
     gap = np.abs(gauss - sphere)
     best = max(times, key=lambda t: gap[t] / se[t])  # the time that separates the two curves best
-    return {"z_sphere": curve_zscores({"mean": mean, "se": se, "predicted": sphere}, times),
-            "z_gaussian": curve_zscores({"mean": mean, "se": se, "predicted": gauss}, times),
+    measured = {"mean": mean, "se": se, "skewness": skew, "runs": runs}
+    return {"z_sphere": curve_zscores({**measured, "predicted": sphere}, times),
+            "z_gaussian": curve_zscores({**measured, "predicted": gauss}, times),
             "z_threshold": z, "times": times, "best_time": best,
             "separation_in_se": float(gap[best] / se[best]), "relative_gap": float(gap[best] / sphere[best])}
 
