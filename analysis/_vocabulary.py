@@ -252,7 +252,8 @@ VOCABULARY: tuple[Number, ...] = (
     Number("BudgetRuns", "fig_budget", "profile_sizes.runs", "int"),
     Number("BudgetMaxZ", "fig_budget", lambda d: max(
         abs(m["z"]) for e in _budget_entries(d) if e["prediction"]["curve_predicted"] for m in e["measured"]["rows"]),
-        "dec1", doc="largest |t| (Hall's skewness-corrected) of a measured final gap against the plan where the plan's curve is predicted to hold"),
+        "dec1", doc="largest |t| (Hall's skewness-corrected) of a measured final gap against the plan where the "
+                    "plan's curve is predicted to hold"),
     Number("BudgetZThreshold", "fig_budget", lambda d: _budget_entries(d)[0]["measured"]["z_threshold"], "dec2"),
     Number("BudgetBestK", "fig_budget", lambda d: _best_k_words(d, scikit=True), "prose",
            doc="planned and measured best k per scikit-learn instance and noise level, in words"),
