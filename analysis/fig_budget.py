@@ -53,7 +53,7 @@ import zosoftmax as zs
 from zosoftmax.io import Precision
 from zosoftmax.reproducible import rounded
 
-from ._common import MODEL_LOCK, Runner, as_runner, run_figure, skew_corrected_t, t_threshold
+from ._common import MODEL_LOCK, Runner, as_runner, run_figure, skew_corrected_t, skewness, t_threshold
 
 __all__ = ["INSTANCES", "NAME", "PRECISION", "best_k_verdict", "compute", "main", "plan_zscores", "plot",
            "tolerance_verdict"]
@@ -163,9 +163,7 @@ def _budget_runs(name: str, k: int, lr: float, steps: int, sigma: float, runs: i
         traj = zs.zo_gd_batch(p, x0, runs=runs, steps=steps, lr=lr, k=k, eps=EPS,
                               distribution=DISTRIBUTION, rng=seed, noise=sigma)
     final = traj.losses[:, -1] - loss_star
-    dev = final - final.mean()
-    skew = float(np.mean(dev ** 3) / np.mean(dev ** 2) ** 1.5) if np.any(dev != 0) else 0.0
-    return {"mean": float(final.mean()), "sd": float(final.std(ddof=1)), "skewness": skew, "runs": runs}
+    return {"mean": float(final.mean()), "sd": float(final.std(ddof=1)), "skewness": skewness(final), "runs": runs}
 
 
 def _divergence(name: str, lr: float, runs: int, steps: int, seed: int) -> dict[str, Any]:

@@ -121,3 +121,6 @@ def test_pooled_chunks_are_the_mean_and_se_of_all_runs():
     np.testing.assert_allclose(mean, allg.mean(axis=0), rtol=1e-14, atol=1e-14)
     np.testing.assert_allclose(se, allg.std(axis=0, ddof=1) / np.sqrt(12), rtol=1e-13)
     np.testing.assert_allclose(_common.pooled_skewness(chunks), stats.skew(allg, axis=0), rtol=1e-12, atol=1e-14)
+    for j in range(allg.shape[1]):  # one sample: the same statistic
+        assert np.isclose(_common.skewness(allg[:, j]), stats.skew(allg[:, j]), rtol=1e-12, atol=1e-14)
+    assert _common.skewness(np.full(5, 3.0)) == 0.0  # no spread: no correction
